@@ -1,0 +1,63 @@
+/**
+ * Where a DSL call was made in the user's build.ts, so errors can point at it.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { relative } from "node:path";
+import process from "node:process";
+
+/** A position in a source file: absolute path, 1-based line and column. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+// Frames inside drydock itself are skipped: the first frame outside is the user's call.
+const OWN_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+const V8_FRAME = /\(?((?:file:\/\/|\/)[^()]*?):(\d+):(\d+)\)?\s*$/;
+
+/**
+ * Captures the location of the first stack frame outside drydock's own sources.
+ * Returns `undefined` when the stack has no such frame (e.g. drydock's own tests).
+ *
+ * @example Record where a DSL call was made
+ * ```ts
+ * import { callerLocation } from "./location.ts";
+ * const where = callerLocation(); // { file: "/src/build.ts", line: 3, column: 14 }
+ * ```
+ */
+export function callerLocation(): SourceLocation | undefined {
+  const stack = new Error().stack ?? "";
+  for (const raw of stack.split("\n").slice(1)) {
+    const m = V8_FRAME.exec(raw.trim());
+    if (!m) continue;
+    const file = m[1].startsWith("file://") ? fileURLToPath(m[1]) : m[1];
+    if (file.startsWith(OWN_ROOT) && !isOwnExampleOrTest(file)) continue;
+    return { file, line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}
+
+// Examples and tests in this repository are user code, not drydock internals.
+function isOwnExampleOrTest(file: string): boolean {
+  const rel = file.slice(OWN_ROOT.length);
+  return rel.startsWith("examples/") || rel.startsWith("tests/") || /_test\.ts$/.test(rel);
+}
+
+/**
+ * Formats a location for messages, relative to the working directory when shorter.
+ *
+ * @example
+ * ```ts
+ * import { formatLocation } from "./location.ts";
+ * formatLocation({ file: "/work/build.ts", line: 3, column: 14 }); // "build.ts:3:14" when cwd is /work
+ * ```
+ */
+export function formatLocation(loc: SourceLocation): string {
+  const rel = relative(process.cwd(), loc.file);
+  const shown = rel.length < loc.file.length && !rel.startsWith("../../") ? rel : loc.file;
+  return `${shown}:${loc.line}:${loc.column}`;
+}

@@ -1,0 +1,63 @@
+/**
+ * Runs zod schemas on DSL arguments and turns failures into {@link OptionError}s.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { OptionError, type OptionProblem } from "./errors.ts";
+import type { SourceLocation } from "./location.ts";
+
+/**
+ * Parses `value` with `schema`; on failure throws an OptionError naming `call`,
+ * each failing option (prefixed by `option`) and the caller's location.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { validate } from "./validate.ts";
+ * const ref = validate("image", "ref", z.string().min(1), "busybox", undefined);
+ * ```
+ */
+export function validate<S extends z.ZodType>(
+  call: string,
+  option: string,
+  schema: S,
+  value: unknown,
+  location: SourceLocation | undefined,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems: OptionProblem[] = result.error.issues.map((issue) => ({
+    option: [option, ...issue.path.map(String)].filter((p) => p !== "").join("."),
+    message: describeIssue(issue, value),
+  }));
+  throw new OptionError(call, problems, location);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
+  let message = issue.message;
+  // zod's "Invalid input: expected string, received number" reads better lower-cased after the option.
+  if (/^Invalid input: /.test(message)) message = message.replace(/^Invalid input: /, "");
+  if (issue.code === "invalid_type") {
+    const got = valueAt(root, issue.path);
+    return `must be ${issue.expected === "array" ? "an array" : `a ${issue.expected}`}, got ${typeName(got)}`;
+  }
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${String(v)}`;
+  return typeof v;
+}
