@@ -1,0 +1,112 @@
+/**
+ * Where filesystems come from: images, the empty filesystem, local directories.
+ *
+ * @module
+ */
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import process from "node:process";
+import { z } from "zod";
+import type { Platform, SourceNode } from "./graph.ts";
+import { callerLocation } from "./location.ts";
+import type { ImageOptions, LocalOptions } from "./options.ts";
+import { schemas } from "./options.ts";
+import { normalizeImageRef, ReferenceError } from "./reference.ts";
+import { State } from "./state.ts";
+import { validate } from "./validate.ts";
+
+/** The platform the client runs on, as Go's `platforms.DefaultSpec()` gives it. */
+export function defaultPlatform(): Platform {
+  const arch: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
+  return { os: "linux", architecture: arch[process.arch] ?? process.arch };
+}
+
+const ROOT_SETTINGS = { env: [], cwd: "/", user: "" } as const;
+const EMPTY_IMAGE = { labels: {}, exposedPorts: [] } as const;
+
+/**
+ * A container image as the base filesystem. Short names are normalized as
+ * Docker does: `busybox` is `docker.io/library/busybox:latest`.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * const base = image("busybox:latest");
+ * const pinned = image("localhost:5000/team/app:v1", { platform: "linux/arm64" });
+ * ```
+ */
+export function image(ref: string, options: ImageOptions = {}): State {
+  const location = callerLocation();
+  const r = validate("image", "ref", z.string({ error: "must be a string" }), ref, location);
+  const opts = validate("image", "", schemas.image, options, location);
+  let normalized: string;
+  try {
+    normalized = normalizeImageRef(r).normalized;
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    validate("image", "ref", z.custom(() => false, `is not a valid image reference: ${e.message}`), r, location);
+    throw e;
+  }
+  const platform = opts.platform ? parsePlatform(opts.platform) : defaultPlatform();
+  const node: SourceNode = {
+    kind: "source",
+    location,
+    identifier: `docker-image://${normalized}`,
+    attrs: {},
+    platform,
+  };
+  return new State({ output: { op: node, index: 0 }, settings: { ...ROOT_SETTINGS, platform }, image: EMPTY_IMAGE });
+}
+
+/**
+ * The empty filesystem, as `FROM scratch`.
+ *
+ * @example
+ * ```ts
+ * import { scratch } from "../../mod.ts";
+ * const files = scratch().mkfile("/hello.txt", "hello\n");
+ * ```
+ */
+export function scratch(): State {
+  return new State({ output: null, settings: { ...ROOT_SETTINGS, platform: defaultPlatform() }, image: EMPTY_IMAGE });
+}
+
+/**
+ * A directory on the machine running build.ts, sent to the engine when a step
+ * needs it. A relative path is relative to the build.ts file that calls
+ * `local()`, so a build means the same wherever it is run from.
+ *
+ * @example
+ * ```ts
+ * import { image, local } from "../../mod.ts";
+ * const src = local(".");
+ * const app = image("busybox").copy(src, ".", "/app");
+ * ```
+ */
+export function local(dir: string, options: LocalOptions = {}): State {
+  const location = callerLocation();
+  const d = validate("local", "dir", schemas.path, dir, location);
+  validate("local", "", schemas.local, options, location);
+  const base = location ? dirname(location.file) : process.cwd();
+  const absolute = resolve(base, d);
+  // The name is what the engine asks the session for; keep it machine-independent.
+  const rel = relative(base, absolute).split("\\").join("/");
+  const name = isAbsolute(d) ? absolute : rel === "" ? "." : rel;
+  const node: SourceNode = {
+    kind: "source",
+    location,
+    name: `load local ${name}`,
+    identifier: `local://${name}`,
+    attrs: {},
+    localDir: absolute,
+  };
+  return new State({
+    output: { op: node, index: 0 },
+    settings: { ...ROOT_SETTINGS, platform: defaultPlatform() },
+    image: EMPTY_IMAGE,
+  });
+}
+
+function parsePlatform(s: string): Platform {
+  const [os, architecture, variant] = s.split("/");
+  return variant ? { os, architecture, variant } : { os, architecture };
+}

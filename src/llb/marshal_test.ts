@@ -1,0 +1,137 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { image, local, scratch } from "../../mod.ts";
+import { marshal } from "./marshal.ts";
+import * as pb from "../proto/pb.gen.ts";
+
+// Pin the platform so golden digests hold on any client architecture.
+const P = { platform: "linux/amd64" } as const;
+
+describe("marshal()", () => {
+  test("an image source is one op plus the terminal op", () => {
+    const { ops, definition } = marshal(image("busybox", P));
+    assert.equal(ops.length, 2);
+    const src = ops[0].op;
+    assert.equal(src.source!.identifier, "docker-image://docker.io/library/busybox:latest");
+    assert.deepEqual(src.platform, { architecture: "amd64", os: "linux", variant: undefined });
+    assert.deepEqual(ops[1].op, { inputs: [{ digest: ops[0].digest, index: 0n }] });
+    assert.deepEqual(definition!.metadata![ops[1].digest].caps, { constraints: true, platform: true });
+    assert.deepEqual(definition!.metadata![ops[0].digest].caps, { "source.image": true });
+  });
+
+  test("golden digests: image source", () => {
+    const { ops } = marshal(image("busybox", P));
+    assert.equal(ops[0].digest, "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e");
+  });
+
+  test("golden digests: run, env, workdir, user, copy, mkdir, mkfile", () => {
+    const s = image("busybox", P).env("A", "1").workdir("/w").user("nobody")
+      .run("echo hi > x").mkdir("d").mkfile("d/f", "data\n", { mode: 0o600 })
+      .copy(scratch().mkfile("/s", "s"), "/s", "t/");
+    const digests = marshal(s).ops.map((o) => o.digest);
+    assert.deepEqual(digests, [
+      "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e",
+      "sha256:f6133e3e5a7f192adb8791cff4668dc353ed7ba5ba14d9edbce1975d75be960b",
+      "sha256:6c60129b1e56bbf21b9a414111c05129afbd23a9729c258a4852e87f07af13d1",
+      "sha256:30183f51e91c6ef14e60d63f07ba5cf9b0d4d3f35fdc78c0cb2f74a777303162",
+      "sha256:fbe3bf2c889aceec40101b50c840e8ae5e1f68b6f6cd92e1e39fd73605bdb585",
+      "sha256:098e98c8182829615e060fa34d3eb3896557c9126a39332bc45e46821759cc8e",
+      "sha256:eb38be9a7ddcd97739c525919384796dc49eb32eb768310645afe45a0bdaefd9",
+    ]);
+  });
+
+  test("the same graph gives the same bytes every time", () => {
+    const build = () => image("busybox", P).run(["sh", "-c", "true"]).mkdir("/a");
+    const a = marshal(build()).definition!;
+    const b = marshal(build()).definition!;
+    assert.deepEqual(pb.Definition.toBinary(a), pb.Definition.toBinary(b));
+  });
+
+  test("exec op: args, env, cwd, user and the root mount", () => {
+    const s = image("busybox", P).env("A", "1").env("B", "2").env("A", "3").workdir("/app").user("1000").run("make");
+    const { ops } = marshal(s);
+    const exec = ops[1].op.exec!;
+    assert.deepEqual(exec.meta, { args: ["/bin/sh", "-c", "make"], env: ["B=2", "A=3"], cwd: "/app", user: "1000" });
+    assert.deepEqual(exec.mounts, [{ input: 0n, selector: undefined, dest: "/", output: 0n, readonly: false, mountType: 0 }]);
+    assert.deepEqual(ops[1].op.inputs, [{ digest: ops[0].digest, index: 0n }]);
+  });
+
+  test("run on scratch mounts nothing as root (input -1)", () => {
+    const { ops } = marshal(scratch().run(["/bin/true"]));
+    assert.equal(ops[0].op.exec!.mounts![0].input, -1n);
+    assert.deepEqual(ops[0].op.inputs, []);
+  });
+
+  test("file op: copy between states, with Dockerfile COPY defaults", () => {
+    const from = image("busybox", P).workdir("/src");
+    const s = scratch().workdir("/app").copy(from, "bin", "out/");
+    const { ops } = marshal(s);
+    const file = ops.at(-2)!.op;
+    assert.deepEqual(file.inputs, [{ digest: ops[0].digest, index: 0n }]);
+    assert.deepEqual(file.file!.actions, [{
+      input: -1n,
+      secondaryInput: 0n,
+      output: 0n,
+      copy: {
+        src: "/src/bin",
+        dest: "/app/out/",
+        mode: -1,
+        followSymlink: true,
+        dirCopyContents: true,
+        createDestPath: true,
+        allowWildcard: true,
+        allowEmptyWildcard: true,
+        timestamp: -1n,
+      },
+    }]);
+    assert.equal(file.platform, undefined, "file ops carry no platform, as in Go's llb");
+  });
+
+  test("file op: several sources chain as actions, later ones reading earlier results", () => {
+    const src = image("busybox", P);
+    const { ops } = marshal(scratch().copy(src, ["/a", "/b"], "/dst"));
+    const actions = ops.at(-2)!.op.file!.actions!;
+    assert.deepEqual(actions.map((a) => [a.input, a.secondaryInput, a.output, a.copy!.dest]), [
+      [-1n, 0n, -1n, "/dst/"],
+      [1n, 0n, 0n, "/dst/"],
+    ]);
+  });
+
+  test("identical ops collapse into one definition entry", () => {
+    const base = image("busybox", P);
+    const s = base.copy(image("busybox", P), "/bin/sh", "/sh2");
+    const { ops } = marshal(s);
+    assert.equal(ops.length, 3);
+    assert.equal(ops[1].op.inputs!.length, 1, "the same input is listed once");
+  });
+
+  test("local sources have a machine-independent name and report their directory", () => {
+    const { ops, localDirs } = marshal(local("."));
+    assert.equal(ops[0].op.source!.identifier, "local://.");
+    assert.equal(ops[0].op.platform, undefined);
+    assert.equal(localDirs.get("."), new URL(".", import.meta.url).pathname.replace(/\/$/, ""));
+  });
+
+  test("localUniqueKey adds a stable local.unique attr", () => {
+    const a = marshal(local("."), { localUniqueKey: "k1" }).ops[0].op.source!.attrs!["local.unique"];
+    const b = marshal(local("."), { localUniqueKey: "k1" }).ops[0].op.source!.attrs!["local.unique"];
+    const c = marshal(local("."), { localUniqueKey: "k2" }).ops[0].op.source!.attrs!["local.unique"];
+    assert.equal(a, b);
+    assert.notEqual(a, c);
+  });
+
+  test("custom names travel in metadata, not in the op", () => {
+    const { ops, definition } = marshal(image("busybox", P).run("true", { name: "my step" }));
+    assert.deepEqual(definition!.metadata![ops[1].digest].description, { "llb.customname": "my step" });
+    assert.equal(definition!.metadata![ops[2].digest].caps!["meta.description"], true);
+  });
+
+  test("records the build.ts location of each op", () => {
+    const line = Number(new Error().stack!.split("\n")[1].match(/:(\d+):\d+\)?$/)![1]) + 1;
+    const s = image("busybox", P).run("true");
+    const { ops, locations } = marshal(s);
+    const loc = locations.get(ops[1].digest)!;
+    assert.match(loc.file, /marshal_test\.ts$/);
+    assert.equal(loc.line, line);
+  });
+});
