@@ -1,9 +1,10 @@
-# Shared by up.sh and down.sh (sourced, not executed): names, paths, small helpers.
+# Shared by up.sh, down.sh and check.sh (sourced, not executed): names, paths, small helpers.
 #
 # Everything lives in one state dir. Unix socket paths must stay under 108 bytes, and the
 # deepest ones are dockerd's private containerd sockets (<dir>/<engine>/run/containerd/...),
 # so the dir path is kept short (checked in check_state_dir).
 
+# shellcheck disable=SC2034  # the variables here are used by the scripts that source this file
 ENGINES_DIR=${DRYDOCK_ENGINES_DIR:-/tmp/drydock-engines}
 
 # dk26c: Docker 26.1 with the containerd image store (the primary engine);
@@ -39,6 +40,14 @@ engine_cidr() {
 registry_dir()  { echo "$ENGINES_DIR/registry-$1"; }
 registry_port() { case $1 in open) echo 5000 ;; auth) echo 5001 ;; *) die "unknown registry $1" ;; esac; }
 
+# Serializes up.sh/down.sh runs (e.g. two CI jobs). Anything started while holding the lock
+# must not inherit fd 9, or the lock would live as long as that process (see launch in up.sh).
+lock_state_dir() {
+  mkdir -p "$ENGINES_DIR"
+  exec 9>"$ENGINES_DIR/.lock"
+  flock 9
+}
+
 # The pid stored in FILE, if that process is alive and is one of ours (its command line
 # mentions the state dir), so a stale file with a recycled pid never makes us signal a stranger.
 our_pid() {
@@ -46,9 +55,17 @@ our_pid() {
   [ -s "$1" ] || return 1
   pid=$(cat "$1")
   case $pid in '' | *[!0-9]*) return 1 ;; esac
-  [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$ENGINES_DIR" || return 1
+  pid_running "$pid" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$ENGINES_DIR/" || return 1
   echo "$pid"
+}
+
+# True if PID exists and is not a zombie (a zombie still answers kill -0).
+pid_running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
 }
 
 bridge_exists() { ip link show dev "$1" >/dev/null 2>&1; }

@@ -12,8 +12,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 
-BOOKWORM_PKGS="docker.io docker-registry apache2-utils curl iproute2"
-TRIXIE_PKGS="docker.io containerd docker-buildx"
+BOOKWORM_PKGS=(docker.io docker-registry apache2-utils curl iproute2)
+TRIXIE_PKGS=(docker.io containerd docker-buildx)
 TRIXIE=$ENGINES_DIR/trixie           # dpkg -x root of the trixie debs
 BIN26=$ENGINES_DIR/bin26             # first on Docker 26's PATH
 BUILDX=$ENGINES_DIR/docker-config/cli-plugins/docker-buildx
@@ -27,7 +27,8 @@ main() {
   t0=$(now)
   [ "$(id -u)" = 0 ] || die "must run as root"
   check_state_dir
-  mkdir -p "$ENGINES_DIR" "$LOGS"
+  lock_state_dir
+  mkdir -p "$LOGS"
 
   install_bookworm_packages
   fetch_trixie_debs
@@ -90,15 +91,15 @@ without_services() {
 
 install_bookworm_packages() {
   local missing t0
-  missing=$(missing_packages $BOOKWORM_PKGS | tr '\n' ' ')
-  [ -n "$missing" ] || return 0
+  mapfile -t missing < <(missing_packages "${BOOKWORM_PKGS[@]}")
+  [ ${#missing[@]} -gt 0 ] || return 0
   t0=$(now)
-  say "installing ${missing% } from bookworm"
-  local install="apt-get install -y -q --no-install-recommends $missing"
+  say "installing ${missing[*]} from bookworm"
+  local install=(apt-get install -y -q --no-install-recommends "${missing[@]}")
   # A fresh machine may have no (or stale) package lists: update once and retry.
-  if ! without_services $install >"$LOGS/apt-install.log" 2>&1; then
+  if ! without_services "${install[@]}" >"$LOGS/apt-install.log" 2>&1; then
     logged "$LOGS/apt-update.log" apt-get update -q
-    logged "$LOGS/apt-install.log" without_services $install
+    logged "$LOGS/apt-install.log" without_services "${install[@]}"
   fi
   disable_system_units
   say "installed in $(since "$t0")"
@@ -132,7 +133,7 @@ fetch_trixie_debs() {
   [ -f "$TRIXIE/.unpacked" ] || {
     local apt=$ENGINES_DIR/apt t0 p
     t0=$(now)
-    say "fetching $TRIXIE_PKGS from trixie"
+    say "fetching ${TRIXIE_PKGS[*]} from trixie"
     mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs"
     echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_archive_url) trixie main" \
       >"$apt/trixie.list"
@@ -142,11 +143,11 @@ fetch_trixie_debs() {
       -o "Dir::Cache=$apt/cache" -o APT::Sandbox::User=root
     )
     rm -f "$apt/debs/"*.deb
-    logged "$LOGS/apt-trixie.log" apt-get "${opts[@]}" update
-    (cd "$apt/debs" && logged "$LOGS/apt-trixie.log" apt-get "${opts[@]}" download $TRIXIE_PKGS)
+    logged "$LOGS/apt-trixie-update.log" apt-get "${opts[@]}" update
+    (cd "$apt/debs" && logged "$LOGS/apt-trixie-download.log" apt-get "${opts[@]}" download "${TRIXIE_PKGS[@]}")
     rm -rf "$TRIXIE"
     mkdir -p "$TRIXIE"
-    for p in $TRIXIE_PKGS; do dpkg -x "$apt/debs/${p}"_*.deb "$TRIXIE"; done
+    for p in "${TRIXIE_PKGS[@]}"; do dpkg -x "$apt/debs/${p}"_*.deb "$TRIXIE"; done
     touch "$TRIXIE/.unpacked"
     say "trixie debs unpacked in $(since "$t0")"
   }
@@ -268,10 +269,22 @@ launch() {
   local pidfile=$1 log=$2; shift 2
   rm -f "$pidfile"
   printf '=== %s\n' "$(date -u +%FT%TZ)" >>"$log"
-  setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >>"$log" 2>&1 </dev/null &
-  local i
-  for i in $(seq 50); do [ -s "$pidfile" ] && return 0; sleep 0.1; done
+  # shellcheck disable=SC2016  # $$, $0 and $@ belong to the inner sh
+  setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >>"$log" 2>&1 </dev/null 9>&- &
+  for _ in $(seq 50); do [ -s "$pidfile" ] && return 0; sleep 0.1; done
   die "could not start $* (no pid in $pidfile)"
+}
+
+# After a dockerd crash: dockerd refuses to start while the pid in its --pidfile exists, and
+# its containerd supervisor waits for (20.10: times out on) the pid in containerd.pid. Such a
+# pid may be a zombie, a recycled pid, or an orphaned containerd of ours (stopped here).
+clear_crash_leftovers() {
+  local dir=$1 pid
+  if pid=$(our_pid "$dir/run/containerd/containerd.pid"); then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do pid_running "$pid" || break; sleep 0.1; done
+  fi
+  rm -f "$dir/dockerd.pid" "$dir/run/containerd/containerd.pid"
 }
 
 engine_ping() { [ "$(curl -s --max-time 2 --unix-socket "$1" http://engine/_ping 2>/dev/null)" = OK ]; }
@@ -282,7 +295,11 @@ start_engine() {
   sock=$(engine_sock "$e")
   if engine_ping "$sock"; then rm -f "$dir/started"; return 0; fi
   our_pid "$dir/launch.pid" >/dev/null && return 0   # still booting: wait_engine waits
+  # dockerd uses a containerd socket at this fixed path instead of starting its own.
+  [ ! -S /run/containerd/containerd.sock ] ||
+    die "a system containerd is running (/run/containerd/containerd.sock); the engines would share it. Stop it first."
   mkdir -p "$dir"
+  clear_crash_leftovers "$dir"
   ensure_bridge "$(engine_bridge "$e")" "$(engine_cidr "$e")"
   case $e in
     dk26c) echo '{"features":{"containerd-snapshotter":true}}' >"$dir/daemon.json" ;;
