@@ -1,0 +1,726 @@
+/**
+ * The progress model: folds BuildKit's incremental status stream into one picture that every renderer
+ * (plain, tty) and the error report read. Pure: no I/O, no clock.
+ *
+ * @module
+ */
+
+import { LogTail } from "./_lines.ts";
+import { type Interval, mergeIntervals } from "./intervals.ts";
+import {
+  type StatusResponse,
+  timestampMillis,
+  type Vertex,
+  type VertexLog,
+  type VertexStatus,
+  type VertexWarning,
+} from "./status.ts";
+
+export type { Interval } from "./intervals.ts";
+
+/** The latest state of one sub-progress item. Times are milliseconds since the Unix epoch. */
+export interface StatusState {
+  /** Digest of the vertex it belongs to. */
+  readonly vertex: string;
+  /** The display key, e.g. `exporting layers` or `sha256:…` for a layer pull. */
+  readonly id: string;
+  readonly name: string;
+  /** Bytes or items done; `total` is 0 when unknown. */
+  readonly current: number;
+  readonly total: number;
+  readonly timestamp?: number;
+  readonly started?: number;
+  readonly completed?: number;
+}
+
+/** A warning reported for a vertex, with its bytes decoded as UTF-8. */
+export interface WarningState {
+  readonly vertex: string;
+  readonly level: number;
+  readonly short: string;
+  readonly detail: readonly string[];
+  readonly url?: string;
+}
+
+/** The progress group a vertex belongs to, as the vertex announced it. */
+export interface GroupInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly weak: boolean;
+}
+
+/** What is known of one vertex. Snapshots are frozen and replaced, never changed, when updates arrive. */
+export interface VertexState {
+  readonly digest: string;
+  readonly name: string;
+  readonly inputs: readonly string[];
+  readonly cached: boolean;
+  readonly error?: string;
+  readonly group?: GroupInfo;
+  /** Running time, merged and sorted; several entries when the vertex ran more than once. */
+  readonly intervals: readonly Interval[];
+  /** Sub-progress items in order of first appearance. */
+  readonly statuses: readonly StatusState[];
+  readonly warnings: readonly WarningState[];
+  /** False for a placeholder made by a status or log that arrived before its vertex. */
+  readonly announced: boolean;
+}
+
+/**
+ * One line of a progress display: a vertex on its own, or a progress group standing for all its members.
+ * A group is cached only if every member is, reports its first member error, and runs whenever a member runs.
+ */
+export interface StepState {
+  /** The vertex digest, or `group:<id>` for a progress group. */
+  readonly key: string;
+  readonly kind: "vertex" | "group";
+  readonly name: string;
+  /** Digests of the vertices shown by this step. */
+  readonly members: readonly string[];
+  readonly cached: boolean;
+  readonly error?: string;
+  readonly intervals: readonly Interval[];
+  readonly statuses: readonly StatusState[];
+  readonly warnings: readonly WarningState[];
+  /** False until a vertex has been announced, or until a group has a started non-weak (or failed) member. */
+  readonly visible: boolean;
+}
+
+/** A piece of log output as it arrived, decoded; it need not start or end at a line boundary. */
+export interface LogChunk {
+  readonly step: string;
+  readonly vertex: string;
+  /** 1 is stdout, 2 is stderr. */
+  readonly stream: number;
+  readonly timestamp?: number;
+  readonly text: string;
+}
+
+/** What one {@linkcode ProgressModel.apply} call changed; duplicates and stale updates are left out. */
+export interface ProgressChange {
+  /** Keys of steps whose name, cached flag, error, intervals or visibility changed. */
+  readonly steps: readonly string[];
+  readonly statuses: readonly { readonly step: string; readonly status: StatusState }[];
+  readonly logs: readonly LogChunk[];
+  readonly warnings: readonly { readonly step: string; readonly warning: WarningState }[];
+}
+
+/** Counts over the visible steps, for a final line or an error report. */
+export interface ProgressSummary {
+  readonly total: number;
+  readonly completed: number;
+  /** Completed without error and taken from the cache. */
+  readonly cached: number;
+  /** Failed with an error other than cancellation. */
+  readonly errored: number;
+  readonly canceled: number;
+  /** Started and not yet completed. */
+  readonly running: number;
+  /** Wall-clock milliseconds from the first start to the last end (or `now` while steps still run). */
+  readonly durationMs: number;
+}
+
+/** Options for {@linkcode ProgressModel}. */
+export interface ProgressModelOptions {
+  /**
+   * How many finished log lines to keep per vertex.
+   * @default {100}
+   */
+  logLines?: number;
+}
+
+interface VertexRecord {
+  readonly digest: string;
+  announced: boolean;
+  name: string;
+  inputs: readonly string[];
+  cached: boolean;
+  error: string | undefined;
+  group: GroupInfo | undefined;
+  /** Start → end of every run seen; keyed by start so re-sent updates overwrite rather than duplicate. */
+  readonly runs: Map<number, number | undefined>;
+  readonly statuses: Map<string, StatusState>;
+  readonly warnings: WarningState[];
+  readonly tail: LogTail;
+  /** One decoder per stream, so a UTF-8 sequence split across chunks decodes whole. */
+  readonly decoders: Map<number, TextDecoder>;
+  snapshot: VertexState | undefined;
+}
+
+interface GroupRecord {
+  readonly info: GroupInfo;
+  readonly members: string[];
+  revealed: boolean;
+}
+
+const GROUP_PREFIX = "group:";
+const CANCELED = "context canceled";
+
+/**
+ * Folds `StatusResponse`s into vertices, steps, statuses, log tails and warnings.
+ *
+ * Updates may repeat or arrive out of order: a vertex's fields follow its latest run, a finished run is never
+ * reopened by a stale re-send, and older status updates are ignored.
+ *
+ * @example Following a step
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ProgressModel } from "./model.ts";
+ *
+ * const model = new ProgressModel();
+ * const at = (ms: number) => ({ seconds: BigInt(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
+ * model.apply({ vertexes: [{ digest: "sha256:a", name: "[1/1] RUN make", started: at(1000) }] });
+ * model.apply({ logs: [{ vertex: "sha256:a", timestamp: at(1200), stream: 1n, msg: new TextEncoder().encode("ok\n") }] });
+ * model.apply({ vertexes: [{ digest: "sha256:a", name: "[1/1] RUN make", started: at(1000), completed: at(1500) }] });
+ *
+ * assert.deepEqual(model.vertex("sha256:a")?.intervals, [{ start: 1000, end: 1500 }]);
+ * assert.deepEqual(model.lastLogLines("sha256:a", 5), ["ok"]);
+ * assert.equal(model.summary().completed, 1);
+ * ```
+ */
+export class ProgressModel {
+  readonly #records = new Map<string, VertexRecord>();
+  readonly #groups = new Map<string, GroupRecord>();
+  /** Step keys in order of first appearance. */
+  readonly #order: string[] = [];
+  readonly #warnings: WarningState[] = [];
+  readonly #steps = new Map<string, StepState>();
+  readonly #logLines: number;
+
+  constructor(options: ProgressModelOptions = {}) {
+    this.#logLines = options.logLines ?? 100;
+  }
+
+  /**
+   * Folds one update into the model and reports what it changed.
+   *
+   * @example Duplicates change nothing
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressModel } from "./model.ts";
+   *
+   * const model = new ProgressModel();
+   * const update = { vertexes: [{ digest: "sha256:a", name: "step", started: { seconds: 1n } }] };
+   * assert.deepEqual(model.apply(update).steps, ["sha256:a"]);
+   * assert.deepEqual(model.apply(update).steps, []);
+   * ```
+   */
+  apply(status: StatusResponse): ProgressChange {
+    const before = new Map<string, string>();
+    const touched: string[] = [];
+    for (const vertex of status.vertexes ?? []) {
+      const digest = vertex.digest;
+      if (!digest) continue;
+      for (const key of [this.stepKeyOf(digest), vertex.progressGroup?.id && GROUP_PREFIX + vertex.progressGroup.id]) {
+        if (key && !before.has(key)) before.set(key, this.#signature(key));
+      }
+      this.#applyVertex(digest, vertex);
+      touched.push(digest);
+    }
+    const steps: string[] = [];
+    for (const digest of touched) {
+      const key = this.stepKeyOf(digest);
+      if (!steps.includes(key) && (before.get(key) ?? "") !== this.#signature(key)) steps.push(key);
+    }
+
+    const statuses: { step: string; status: StatusState }[] = [];
+    for (const s of status.statuses ?? []) {
+      const state = this.#applyStatus(s);
+      if (state) statuses.push({ step: this.stepKeyOf(state.vertex), status: state });
+    }
+    const warnings: { step: string; warning: WarningState }[] = [];
+    for (const w of status.warnings ?? []) {
+      const warning = this.#applyWarning(w);
+      if (warning) warnings.push({ step: this.stepKeyOf(warning.vertex), warning });
+    }
+    const logs: LogChunk[] = [];
+    for (const l of status.logs ?? []) {
+      const chunk = this.#applyLog(l);
+      if (chunk) logs.push(chunk);
+    }
+    return { steps, statuses, logs, warnings };
+  }
+
+  /**
+   * Announced vertices in order of first appearance.
+   *
+   * @example Listing vertices
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressModel } from "./model.ts";
+   *
+   * const model = new ProgressModel();
+   * model.apply({ vertexes: [{ digest: "sha256:b", name: "b" }, { digest: "sha256:a", name: "a" }] });
+   * assert.deepEqual(model.vertices().map((v) => v.name), ["b", "a"]);
+   * ```
+   */
+  vertices(): VertexState[] {
+    return [...this.#records.values()].filter((r) => r.announced).map((r) => this.#snapshot(r));
+  }
+
+  /**
+   * One vertex, including a placeholder for a digest seen only in statuses or logs so far.
+   *
+   * @example Looking up a vertex
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressModel } from "./model.ts";
+   *
+   * const model = new ProgressModel();
+   * model.apply({ vertexes: [{ digest: "sha256:a", name: "a", cached: true }] });
+   * assert.equal(model.vertex("sha256:a")?.cached, true);
+   * assert.equal(model.vertex("sha256:nope"), undefined);
+   * ```
+   */
+  vertex(digest: string): VertexState | undefined {
+    const record = this.#records.get(digest);
+    return record && this.#snapshot(record);
+  }
+
+  /**
+   * The key of the step that shows a vertex: its progress group's key, or its own digest.
+   *
+   * @example Group members share a step
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressModel } from "./model.ts";
+   *
+   * const model = new ProgressModel();
+   * model.apply({ vertexes: [{ digest: "sha256:a", progressGroup: { id: "pull", name: "pulling" } }] });
+   * assert.equal(model.stepKeyOf("sha256:a"), "group:pull");
+   * assert.equal(model.stepKeyOf("sha256:b"), "sha256:b");
+   * ```
+   */
+  stepKeyOf(digest: string): string {
+    const group = this.#records.get(digest)?.group;
+    return group ? GROUP_PREFIX + group.id : digest;
+  }
+
+  /**
+   * Visible steps in order of first appearance: ungrouped vertices and revealed progress groups.
+   *
+   * @example A group is one step
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressModel } from "./model.ts";
+   *
+   * const model = new ProgressModel();
+   * const group = { id: "g", name: "resolving" };
+   * model.apply({
+   *   vertexes: [
+   *     { digest: "sha256:a", name: "a", started: { seconds: 1n }, progressGroup: group },
+   *     { digest: "sha256:b", name: "b", started: { seconds: 1n }, progressGroup: group },
+   *     { digest: "sha256:c", name: "c" },
+   *   ],
+   * });
+   * assert.deepEqual(model.steps().map((s) => s.name), ["resolving", "c"]);
+   * ```
+   */
+  steps(): StepState[] {
+    const steps: StepState[] = [];
+    for (const key of this.#order) {
+      const step = this.step(key);
+      if (step?.visible) steps.push(step);
+    }
+    return steps;
+  }
+
+  /**
+   * One step by key, visible or not; `undefined` for unknown keys and for the digest of a grouped vertex.
+   *
+   * @example Reading a step
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressModel } from "./model.ts";
+   *
+   * const model = new ProgressModel();
+   * model.apply({ vertexes: [{ digest: "sha256:a", name: "a", error: "boom" }] });
+   * assert.equal(model.step("sha256:a")?.error, "boom");
+   * ```
+   */
+  step(key: string): StepState | undefined {
+    const cached = this.#steps.get(key);
+    if (cached) return cached;
+    const step = key.startsWith(GROUP_PREFIX) ? this.#groupStep(key) : this.#vertexStep(key);
+    if (step) this.#steps.set(key, step);
+    return step;
+  }
+
+  /**
+   * The last `n` log lines of a vertex, oldest first; an unterminated last line is included.
+   *
+   * @example Lines for an error report
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressModel } from "./model.ts";
+   *
+   * const model = new ProgressModel();
+   * const msg = new TextEncoder().encode("a\nb\nc\n");
+   * model.apply({ logs: [{ vertex: "sha256:a", stream: 2n, msg }] });
+   * assert.deepEqual(model.lastLogLines("sha256:a", 2), ["b", "c"]);
+   * ```
+   */
+  lastLogLines(digest: string, n: number): string[] {
+    return this.#records.get(digest)?.tail.last(n) ?? [];
+  }
+
+  /**
+   * Every warning in order of arrival.
+   *
+   * @example Collecting warnings
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressModel } from "./model.ts";
+   *
+   * const model = new ProgressModel();
+   * const short = new TextEncoder().encode("FromAsCasing: mixed case");
+   * model.apply({ warnings: [{ vertex: "sha256:a", level: 1n, short }] });
+   * assert.equal(model.warnings()[0].short, "FromAsCasing: mixed case");
+   * ```
+   */
+  warnings(): readonly WarningState[] {
+    return [...this.#warnings];
+  }
+
+  /**
+   * Vertices that failed with an error other than cancellation, in order of first appearance.
+   *
+   * @example Finding the failure
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressModel } from "./model.ts";
+   *
+   * const model = new ProgressModel();
+   * model.apply({
+   *   vertexes: [
+   *     { digest: "sha256:a", name: "a", error: "exit code: 1" },
+   *     { digest: "sha256:b", name: "b", error: "context canceled" },
+   *   ],
+   * });
+   * assert.deepEqual(model.failures().map((v) => v.name), ["a"]);
+   * ```
+   */
+  failures(): VertexState[] {
+    return this.vertices().filter((v) => v.error !== undefined && !isCanceledError(v.error));
+  }
+
+  /**
+   * Counts and wall-clock duration over the visible steps.
+   *
+   * @example Summing up a build
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressModel } from "./model.ts";
+   *
+   * const model = new ProgressModel();
+   * model.apply({
+   *   vertexes: [
+   *     { digest: "sha256:a", name: "a", cached: true, started: { seconds: 10n }, completed: { seconds: 10n } },
+   *     { digest: "sha256:b", name: "b", started: { seconds: 10n }, completed: { seconds: 12n } },
+   *   ],
+   * });
+   * const { total, cached, completed, durationMs } = model.summary();
+   * assert.deepEqual({ total, cached, completed, durationMs }, { total: 2, cached: 1, completed: 2, durationMs: 2000 });
+   * ```
+   */
+  summary(now?: number): ProgressSummary {
+    let total = 0, completed = 0, cached = 0, errored = 0, canceled = 0, running = 0;
+    let first = Infinity, last = -Infinity;
+    for (const step of this.steps()) {
+      total++;
+      const done = isCompleted(step);
+      if (done) completed++;
+      else if (isStarted(step)) running++;
+      if (step.error !== undefined) {
+        if (isCanceledError(step.error)) canceled++;
+        else errored++;
+      } else if (done && step.cached) cached++;
+      for (const { start, end } of step.intervals) {
+        first = Math.min(first, start);
+        const stop = end ?? now;
+        if (stop !== undefined) last = Math.max(last, stop);
+      }
+    }
+    const durationMs = first <= last ? last - first : 0;
+    return { total, completed, cached, errored, canceled, running, durationMs };
+  }
+
+  #record(digest: string): VertexRecord {
+    let record = this.#records.get(digest);
+    if (!record) {
+      record = {
+        digest,
+        announced: false,
+        name: "",
+        inputs: [],
+        cached: false,
+        error: undefined,
+        group: undefined,
+        runs: new Map(),
+        statuses: new Map(),
+        warnings: [],
+        tail: new LogTail(this.#logLines),
+        decoders: new Map(),
+        snapshot: undefined,
+      };
+      this.#records.set(digest, record);
+      this.#order.push(digest);
+    }
+    return record;
+  }
+
+  #changed(record: VertexRecord): void {
+    record.snapshot = undefined;
+    this.#steps.delete(record.digest);
+    if (record.group) this.#steps.delete(GROUP_PREFIX + record.group.id);
+  }
+
+  #applyVertex(digest: string, v: Vertex): void {
+    const record = this.#record(digest);
+    record.announced = true;
+    if (v.progressGroup?.id && !record.group) this.#join(record, v.progressGroup.id, v);
+    if (v.inputs?.length) record.inputs = [...v.inputs];
+
+    const start = timestampMillis(v.started);
+    const end = timestampMillis(v.completed);
+    // Only the update describing the latest run decides name, cached and error; older or stale ones just add
+    // their interval.
+    let latest: boolean;
+    if (start === undefined) {
+      latest = record.runs.size === 0; // an announcement; after a start it is a stale duplicate
+    } else {
+      const newest = Math.max(-Infinity, ...record.runs.keys());
+      const known = record.runs.get(start);
+      const reopens = known !== undefined && end === undefined; // a stale re-send of a finished run
+      record.runs.set(start, end ?? known);
+      latest = start > newest || (start === newest && !reopens);
+    }
+    if (latest) {
+      if (v.name) record.name = v.name;
+      record.cached = v.cached ?? false;
+      record.error = v.error || undefined;
+    } else if (!record.name && v.name) {
+      record.name = v.name;
+    }
+
+    const group = record.group && this.#groups.get(record.group.id);
+    if (group && !group.revealed) {
+      group.revealed = (record.runs.size > 0 && !record.group!.weak) || record.error !== undefined;
+    }
+    this.#changed(record);
+  }
+
+  #join(record: VertexRecord, id: string, v: Vertex): void {
+    const info = { id, name: v.progressGroup?.name ?? "", weak: v.progressGroup?.weak ?? false };
+    record.group = info;
+    let group = this.#groups.get(id);
+    if (!group) {
+      group = { info, members: [], revealed: false };
+      this.#groups.set(id, group);
+      this.#order.push(GROUP_PREFIX + id);
+    }
+    group.members.push(record.digest);
+  }
+
+  #applyStatus(s: VertexStatus): StatusState | undefined {
+    if (!s.vertex) return undefined;
+    const record = this.#record(s.vertex);
+    const id = s.id ?? "";
+    const prev = record.statuses.get(id);
+    const timestamp = timestampMillis(s.timestamp);
+    const completed = timestampMillis(s.completed);
+    if (prev) {
+      if (timestamp !== undefined && prev.timestamp !== undefined && timestamp < prev.timestamp) return undefined;
+      if (timestamp === prev.timestamp && prev.completed !== undefined && completed === undefined) return undefined;
+    }
+    const started = timestampMillis(s.started) ?? prev?.started;
+    const next: StatusState = {
+      vertex: s.vertex,
+      id,
+      name: s.name ?? "",
+      current: Number(s.current ?? 0n),
+      total: Number(s.total ?? 0n),
+      ...(timestamp === undefined ? {} : { timestamp }),
+      ...(started === undefined ? {} : { started }),
+      ...(completed === undefined ? {} : { completed }),
+    };
+    if (prev && sameStatus(prev, next)) return undefined;
+    record.statuses.set(id, Object.freeze(next));
+    this.#changed(record);
+    return record.statuses.get(id);
+  }
+
+  #applyWarning(w: VertexWarning): WarningState | undefined {
+    if (!w.vertex) return undefined;
+    const record = this.#record(w.vertex);
+    const decoder = new TextDecoder();
+    const warning: WarningState = Object.freeze({
+      vertex: w.vertex,
+      level: Number(w.level ?? 0n),
+      short: decoder.decode(w.short ?? new Uint8Array()),
+      detail: Object.freeze((w.detail ?? []).map((d) => decoder.decode(d))),
+      ...(w.url ? { url: w.url } : {}),
+    });
+    if (record.warnings.some((known) => sameWarning(known, warning))) return undefined;
+    record.warnings.push(warning);
+    this.#warnings.push(warning);
+    this.#changed(record);
+    return warning;
+  }
+
+  #applyLog(l: VertexLog): LogChunk | undefined {
+    if (!l.vertex || !l.msg?.length) return undefined;
+    const record = this.#record(l.vertex);
+    const stream = Number(l.stream ?? 0n);
+    let decoder = record.decoders.get(stream);
+    if (!decoder) record.decoders.set(stream, decoder = new TextDecoder());
+    const text = decoder.decode(l.msg, { stream: true });
+    if (text === "") return undefined; // only the first bytes of a multi-byte character so far
+    record.tail.append(text);
+    const timestamp = timestampMillis(l.timestamp);
+    return {
+      step: this.stepKeyOf(l.vertex),
+      vertex: l.vertex,
+      stream,
+      ...(timestamp === undefined ? {} : { timestamp }),
+      text,
+    };
+  }
+
+  #snapshot(record: VertexRecord): VertexState {
+    record.snapshot ??= Object.freeze({
+      digest: record.digest,
+      name: record.name,
+      inputs: record.inputs,
+      cached: record.cached,
+      ...(record.error === undefined ? {} : { error: record.error }),
+      ...(record.group === undefined ? {} : { group: record.group }),
+      intervals: Object.freeze(
+        mergeIntervals([...record.runs].map(([start, end]) => end === undefined ? { start } : { start, end })),
+      ),
+      statuses: Object.freeze([...record.statuses.values()]),
+      warnings: Object.freeze([...record.warnings]),
+      announced: record.announced,
+    });
+    return record.snapshot;
+  }
+
+  #vertexStep(digest: string): StepState | undefined {
+    const record = this.#records.get(digest);
+    if (!record || record.group) return undefined;
+    const v = this.#snapshot(record);
+    return Object.freeze({
+      key: digest,
+      kind: "vertex",
+      name: v.name,
+      members: Object.freeze([digest]),
+      cached: v.cached,
+      ...(v.error === undefined ? {} : { error: v.error }),
+      intervals: v.intervals,
+      statuses: v.statuses,
+      warnings: v.warnings,
+      visible: v.announced,
+    });
+  }
+
+  #groupStep(key: string): StepState | undefined {
+    const group = this.#groups.get(key.slice(GROUP_PREFIX.length));
+    if (!group) return undefined;
+    const members = group.members.map((digest) => this.#snapshot(this.#records.get(digest)!));
+    const error = members.find((m) => m.error !== undefined)?.error;
+    return Object.freeze({
+      key,
+      kind: "group",
+      name: group.info.name,
+      members: Object.freeze([...group.members]),
+      cached: members.length > 0 && members.every((m) => m.cached),
+      ...(error === undefined ? {} : { error }),
+      intervals: Object.freeze(mergeIntervals(members.flatMap((m) => m.intervals))),
+      statuses: Object.freeze(members.flatMap((m) => m.statuses)),
+      warnings: Object.freeze(members.flatMap((m) => m.warnings)),
+      visible: group.revealed,
+    });
+  }
+
+  /** What a renderer shows of a step, as a string; empty while the step is not visible. */
+  #signature(key: string): string {
+    const step = this.step(key);
+    if (!step?.visible) return "";
+    const runs = step.intervals.map((i) => `${i.start}-${i.end ?? ""}`).join(",");
+    return JSON.stringify([step.name, step.cached, step.error ?? "", runs]);
+  }
+}
+
+/**
+ * Whether a step or vertex has started at least once.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isStarted } from "./model.ts";
+ *
+ * assert.equal(isStarted({ intervals: [{ start: 1 }] }), true);
+ * assert.equal(isStarted({ intervals: [] }), false);
+ * ```
+ */
+export function isStarted(item: { readonly intervals: readonly Interval[] }): boolean {
+  return item.intervals.length > 0;
+}
+
+/**
+ * Whether a step or vertex has finished its latest run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isCompleted } from "./model.ts";
+ *
+ * assert.equal(isCompleted({ intervals: [{ start: 1, end: 2 }, { start: 3 }] }), false);
+ * assert.equal(isCompleted({ intervals: [{ start: 1, end: 2 }] }), true);
+ * ```
+ */
+export function isCompleted(item: { readonly intervals: readonly Interval[] }): boolean {
+  const last = item.intervals[item.intervals.length - 1];
+  return last !== undefined && last.end !== undefined;
+}
+
+/**
+ * When the latest run of a step or vertex started, in epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { latestStart } from "./model.ts";
+ *
+ * assert.equal(latestStart({ intervals: [{ start: 1, end: 2 }, { start: 5 }] }), 5);
+ * ```
+ */
+export function latestStart(item: { readonly intervals: readonly Interval[] }): number | undefined {
+  return item.intervals[item.intervals.length - 1]?.start;
+}
+
+/**
+ * Whether an error means the step was canceled (because another failed) rather than failing itself.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isCanceledError } from "./model.ts";
+ *
+ * assert.equal(isCanceledError("failed to compute cache key: context canceled"), true);
+ * assert.equal(isCanceledError("exit code: 1"), false);
+ * ```
+ */
+export function isCanceledError(error: string | undefined): boolean {
+  return error !== undefined && error.endsWith(CANCELED);
+}
+
+function sameStatus(a: StatusState, b: StatusState): boolean {
+  return a.name === b.name && a.current === b.current && a.total === b.total && a.timestamp === b.timestamp &&
+    a.started === b.started && a.completed === b.completed;
+}
+
+function sameWarning(a: WarningState, b: WarningState): boolean {
+  return a.level === b.level && a.short === b.short && a.url === b.url &&
+    a.detail.length === b.detail.length && a.detail.every((d, i) => d === b.detail[i]);
+}

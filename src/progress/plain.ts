@@ -1,0 +1,445 @@
+/**
+ * The plain progress renderer: the line-oriented output of `buildx --progress=plain`, for logs and CI.
+ *
+ * @module
+ */
+
+import { formatBytes, formatFixed, formatLogTime } from "./_format.ts";
+import { splitLines } from "./_lines.ts";
+import {
+  isCanceledError,
+  isCompleted,
+  isStarted,
+  latestStart,
+  type LogChunk,
+  ProgressModel,
+  type StatusState,
+  type StepState,
+  type WarningState,
+} from "./model.ts";
+import type { StatusResponse } from "./status.ts";
+
+/** Seconds the output stays with one step before a busier one may take it (buildx's anti-flicker). */
+const ANTI_FLICKER = 5;
+/** Seconds a step may wait with unshown output before it takes the output regardless. */
+const MAX_DELAY = 10;
+/** A running status line is repeated only after this share of its total... */
+const MIN_PROGRESS_DELTA = 0.05;
+/** ...or after this many milliseconds of stream time. */
+const MIN_TIME_DELTA_MS = 5000;
+/** Log lines kept per step for the failure summary. */
+const ERROR_LOG_LINES = 10;
+
+/** Options for {@linkcode PlainRenderer}. */
+export interface PlainRendererOptions {
+  /**
+   * Clock in milliseconds. It only decides when to switch between steps that run at the same time, so tests can
+   * pass a fixed clock; every printed time comes from the engine's timestamps.
+   * @default {Date.now}
+   */
+  now?: () => number;
+  /**
+   * Whether `done()` ends with buildx's summary of each failed step: `------`, ` > <name>:`, its last log lines,
+   * `------`.
+   * @default {true}
+   */
+  errorLogs?: boolean;
+  /**
+   * The model to fold updates into, for sharing it with an error report.
+   * @default {new ProgressModel()}
+   */
+  model?: ProgressModel;
+}
+
+/** What the renderer tracks of one step's output. */
+interface StepOutput {
+  /** The `#N` number, given on first print; 0 before. */
+  index: number;
+  /** Updates since the step last held the output, and the clock when that count began. */
+  count: number;
+  blockStart: number | undefined;
+  /** Log lines (`<t> <text>`) not yet printed; the last is unterminated when `partial`. */
+  lines: string[];
+  partial: boolean;
+  /** How much of `lines[0]` is already on screen, when the output stopped mid-line in this step. */
+  offset: number;
+  /** Status ids in the order they started; only started statuses are shown. */
+  statusOrder: string[];
+  statuses: Map<string, StatusState>;
+  dirty: Set<string>;
+  /** The last printed state of each status, for rate limiting repeats. */
+  shown: Map<string, { current: number; timestamp: number | undefined }>;
+  warnings: WarningState[];
+  warned: number;
+  /** The last printed log lines, for the failure summary. */
+  recent: string[];
+}
+
+/**
+ * Prints build progress the way `buildx --progress=plain` does: numbered blocks (`#N <name>`), status lines,
+ * timestamped log lines, and `DONE`/`CACHED`/`ERROR`/`CANCELED` when a step ends. When several steps run at once,
+ * output stays with one step for a while and marks the switch with `#N ...`.
+ *
+ * Progress groups are shown as one step named after the group, standing for all its members.
+ *
+ * @example Rendering a step
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PlainRenderer } from "./plain.ts";
+ *
+ * let out = "";
+ * const renderer = new PlainRenderer((text) => out += text, { now: () => 0 });
+ * const vertex = { digest: "sha256:a", name: "[1/1] RUN make" };
+ * renderer.update({ vertexes: [{ ...vertex, started: { seconds: 1n } }] });
+ * renderer.update({
+ *   logs: [{ vertex: "sha256:a", timestamp: { seconds: 1n, nanos: 255e6 }, msg: new TextEncoder().encode("ok\n") }],
+ * });
+ * renderer.update({ vertexes: [{ ...vertex, started: { seconds: 1n }, completed: { seconds: 1n, nanos: 3e8 } }] });
+ * renderer.done();
+ * assert.equal(out, "#1 [1/1] RUN make\n#1 0.255 ok\n#1 DONE 0.3s\n");
+ * ```
+ */
+export class PlainRenderer {
+  /** The model this renderer folds updates into. */
+  readonly model: ProgressModel;
+  readonly #sink: (text: string) => void;
+  readonly #now: () => number;
+  readonly #errorLogs: boolean;
+  readonly #outputs = new Map<string, StepOutput>();
+  /** Steps with unprinted changes, in order of arrival. */
+  readonly #pending = new Set<string>();
+  /** The step whose block is open on screen. */
+  #current: string | undefined;
+  /** The step whose unterminated log line ends the output so far. */
+  #midLine: string | undefined;
+  #nextIndex = 0;
+  #printedAny = false;
+  #closed = false;
+  #buffer: string[] = [];
+
+  /**
+   * @param sink receives the output text, once per `update()` or `done()` that prints something
+   */
+  constructor(sink: (text: string) => void, options: PlainRendererOptions = {}) {
+    this.#sink = sink;
+    this.#now = options.now ?? Date.now;
+    this.#errorLogs = options.errorLogs ?? true;
+    this.model = options.model ?? new ProgressModel();
+  }
+
+  /**
+   * Folds one status update into the model and prints what it changed.
+   *
+   * @example A cached step
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PlainRenderer } from "./plain.ts";
+   *
+   * let out = "";
+   * const renderer = new PlainRenderer((text) => out += text, { now: () => 0 });
+   * const at = { seconds: 5n };
+   * renderer.update({ vertexes: [{ digest: "sha256:a", name: "[1/2] FROM alpine", cached: true, started: at, completed: at }] });
+   * assert.equal(out, "#1 [1/2] FROM alpine\n#1 CACHED\n");
+   * ```
+   */
+  update(status: StatusResponse): void {
+    const change = this.model.apply(status);
+    if (this.#closed) return;
+    const now = this.#now();
+    for (const key of change.steps) {
+      const step = this.model.step(key);
+      if (step?.visible && isStarted(step)) this.#touch(key, now);
+    }
+    for (const { step, status } of change.statuses) {
+      const out = this.#output(step);
+      if (status.started !== undefined && !out.statusOrder.includes(status.id)) out.statusOrder.push(status.id);
+      out.statuses.set(status.id, status);
+      out.dirty.add(status.id);
+      this.#touch(step, now);
+    }
+    for (const { step, warning } of change.warnings) {
+      this.#output(step).warnings.push(warning);
+      this.#touch(step, now);
+    }
+    for (const chunk of change.logs) {
+      this.#addLog(chunk);
+      this.#touch(chunk.step, now);
+    }
+    this.#flush(now);
+    this.#emit();
+  }
+
+  /**
+   * Prints everything still pending, ends an unterminated line, and adds the failure summary. Later calls to
+   * `update()` only feed the model.
+   *
+   * @example A failed step
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PlainRenderer } from "./plain.ts";
+   *
+   * let out = "";
+   * const renderer = new PlainRenderer((text) => out += text, { now: () => 0 });
+   * const vertex = { digest: "sha256:a", name: "[2/2] RUN false", started: { seconds: 1n } };
+   * renderer.update({ vertexes: [vertex] });
+   * renderer.update({ vertexes: [{ ...vertex, completed: { seconds: 2n }, error: "exit code: 1" }] });
+   * renderer.done();
+   * assert.equal(out, "#1 [2/2] RUN false\n#1 ERROR: exit code: 1\n------\n > [2/2] RUN false:\n------\n");
+   * ```
+   */
+  done(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#flush(this.#now());
+    // Output that lost the race for the screen is shown now rather than dropped.
+    for (const step of this.model.steps()) {
+      if (this.#pending.has(step.key)) this.#print(step.key);
+    }
+    this.#endLine();
+    if (this.#errorLogs) this.#printFailures();
+    this.#emit();
+  }
+
+  #output(key: string): StepOutput {
+    let out = this.#outputs.get(key);
+    if (!out) {
+      out = {
+        index: 0,
+        count: 0,
+        blockStart: undefined,
+        lines: [],
+        partial: false,
+        offset: 0,
+        statusOrder: [],
+        statuses: new Map(),
+        dirty: new Set(),
+        shown: new Map(),
+        warnings: [],
+        warned: 0,
+        recent: [],
+      };
+      this.#outputs.set(key, out);
+    }
+    return out;
+  }
+
+  #touch(key: string, now: number): void {
+    const out = this.#output(key);
+    if (out.count === 0) out.blockStart = now;
+    out.count++;
+    this.#pending.add(key);
+  }
+
+  #addLog(chunk: LogChunk): void {
+    const out = this.#output(chunk.step);
+    const step = this.model.step(chunk.step);
+    const start = step && latestStart(step);
+    const seconds = start === undefined || chunk.timestamp === undefined ? 0 : (chunk.timestamp - start) / 1000;
+    const { lines, complete } = splitLines(chunk.text);
+    lines.forEach((text, i) => {
+      if (i === 0 && out.partial && out.lines.length > 0) out.lines[out.lines.length - 1] += text;
+      else out.lines.push(`${formatLogTime(seconds)} ${text}`);
+    });
+    out.partial = !complete;
+  }
+
+  /** Decides which pending steps to print now, following buildx's printer. */
+  #flush(now: number): void {
+    const steps = this.model.steps();
+    const completed: StepState[] = [];
+    const rest: StepState[] = [];
+    for (const step of steps) {
+      if (this.#pending.has(step.key)) (isCompleted(step) ? completed : rest).push(step);
+    }
+    // Decisions below use the step that was current when the flush began, as buildx does.
+    const current = this.#current;
+    const currentDone = completed.some((s) => s.key === current);
+
+    // Finished steps print first, the open block's own ending before the others.
+    if (currentDone) this.#print(current!);
+    completed.sort((a, b) => lastEnd(a) - lastEnd(b));
+    for (const step of completed) if (step.key !== current) this.#print(step.key);
+
+    if (rest.length === 0) {
+      const open = current === undefined ? undefined : this.model.step(current);
+      if (open && isStarted(open) && !isCompleted(open)) return;
+      // Give the screen to a running step so its header shows while it works silently.
+      const running = steps.find((s) => isStarted(s) && !isCompleted(s));
+      if (running) this.#print(running.key);
+      return;
+    }
+
+    if (rest.some((s) => s.key === current)) this.#print(current!);
+
+    // Rank the candidates by updates per second since each last held the screen.
+    const candidates = steps.filter((s) => rest.includes(s) || (s.key === current && !isCompleted(s)));
+    const stats = new Map<string, { blockTime: number; speed: number; overLimit: boolean }>();
+    let sum = 0;
+    let best: string | undefined;
+    for (const step of candidates) {
+      const out = this.#output(step.key);
+      if (out.blockStart === undefined) continue;
+      const blockTime = (now - out.blockStart) / 1000;
+      const speed = out.count / blockTime;
+      const overLimit = blockTime > MAX_DELAY && step.key !== current;
+      stats.set(step.key, { blockTime, speed, overLimit });
+      sum += speed;
+      if (overLimit || best === undefined || stats.get(best)!.speed < speed) best = step.key;
+    }
+    if (best === undefined) return;
+    if (current === undefined || currentDone) return this.#print(best);
+
+    // A step that has waited too long gets the screen.
+    for (const step of rest) {
+      if (stats.get(step.key)?.overLimit) return this.#print(step.key);
+    }
+    // Otherwise the current step keeps it for a time that grows with its share of the activity.
+    const mine = stats.get(current);
+    if (mine === undefined) return this.#print(best);
+    if (1 / (1 - mine.speed / sum) * ANTI_FLICKER < mine.blockTime) this.#print(best);
+  }
+
+  /** Prints a step's pending output, opening its block first if another step had the screen. */
+  #print(key: string): void {
+    const step = this.model.step(key);
+    if (!step) return;
+    const out = this.#output(key);
+    if (out.index === 0) out.index = ++this.#nextIndex;
+
+    if (key !== this.#current) {
+      if (this.#current !== undefined) {
+        const old = this.#output(this.#current);
+        old.count = 0;
+        this.#line(`#${old.index} ...`);
+      }
+      if (this.#printedAny) this.#line("");
+      this.#printedAny = true;
+      this.#line(`#${out.index} ${step.name}`);
+    }
+
+    // A status still running keeps the block open, so its completion is reported later.
+    let openStatus = false;
+    for (const id of out.statusOrder) {
+      if (!out.dirty.has(id)) continue;
+      const status = out.statuses.get(id)!;
+      const last = out.shown.get(id);
+      if (last && status.completed === undefined) {
+        const progress = status.total > 0 ? (status.current - last.current) / status.total : 0;
+        const elapsed = status.timestamp !== undefined && last.timestamp !== undefined
+          ? status.timestamp - last.timestamp
+          : 0;
+        if (progress < MIN_PROGRESS_DELTA && elapsed < MIN_TIME_DELTA_MS) continue;
+      }
+      out.shown.set(id, { current: status.current, timestamp: status.timestamp });
+      if (status.completed === undefined) openStatus = true;
+      this.#line(`#${out.index} ${statusLine(status)}`);
+    }
+    out.dirty.clear();
+
+    for (const warning of out.warnings.slice(out.warned)) this.#line(`#${out.index} WARN: ${warning.short}`);
+    out.warned = out.warnings.length;
+
+    this.#printLogs(key, out);
+
+    this.#current = key;
+    if (isCompleted(step) && !openStatus) {
+      this.#current = undefined;
+      out.count = 0;
+      this.#line(`#${out.index} ${completionLine(step)}`);
+    }
+    this.#pending.delete(key);
+  }
+
+  #printLogs(key: string, out: StepOutput): void {
+    out.lines.forEach((line, i) => {
+      // Only a line this step left unterminated on screen can be continued in place.
+      if (i === 0 && out.offset > 0 && this.#midLine === key) this.#write(line.slice(out.offset));
+      else {
+        this.#endLine();
+        this.#write(`#${out.index} ${line}`);
+      }
+      if (i === out.lines.length - 1 && out.partial) {
+        this.#midLine = key;
+      } else {
+        this.#write("\n");
+        this.#midLine = undefined;
+        out.recent.push(line);
+        if (out.recent.length > ERROR_LOG_LINES) out.recent.shift();
+      }
+    });
+    const last = out.lines[out.lines.length - 1];
+    if (out.partial && last !== undefined) {
+      out.lines = [last];
+      out.offset = last.length;
+    } else {
+      out.lines = [];
+      out.offset = 0;
+    }
+  }
+
+  #printFailures(): void {
+    const printed = [...this.#outputs].filter(([, out]) => out.index > 0).sort(([, a], [, b]) => a.index - b.index);
+    for (const [key, out] of printed) {
+      const step = this.model.step(key);
+      if (step?.error === undefined || isCanceledError(step.error)) continue;
+      this.#line("------");
+      this.#line(` > ${step.name}:`);
+      for (const line of out.recent) this.#line(line);
+      if (out.partial && out.lines.length > 0) this.#line(out.lines[0]);
+      this.#line("------");
+    }
+  }
+
+  /** Writes a whole line, first ending any log line left unterminated. */
+  #line(text: string): void {
+    this.#endLine();
+    this.#write(text + "\n");
+  }
+
+  /** Ends an unterminated log line; that line is printed again in full if it continues later. */
+  #endLine(): void {
+    if (this.#midLine === undefined) return;
+    this.#write("\n");
+    this.#output(this.#midLine).offset = 0;
+    this.#midLine = undefined;
+  }
+
+  #write(text: string): void {
+    this.#buffer.push(text);
+  }
+
+  #emit(): void {
+    if (this.#buffer.length === 0) return;
+    const text = this.#buffer.join("");
+    this.#buffer = [];
+    this.#sink(text);
+  }
+}
+
+/** `<id>[ <cur> / <total>][ <secs>s][ done]`, as buildx prints a status. */
+function statusLine(status: StatusState): string {
+  let text = status.id;
+  if (status.total !== 0) text += ` ${formatBytes(status.current)} / ${formatBytes(status.total)}`;
+  else if (status.current !== 0) text += ` ${formatBytes(status.current)}`;
+  const end = status.completed ?? status.timestamp;
+  if (status.started !== undefined && end !== undefined) {
+    const seconds = (end - status.started) / 1000;
+    if (seconds > 0.01) text += ` ${formatFixed(seconds, 1)}s`;
+  }
+  if (status.completed !== undefined) text += " done";
+  return text;
+}
+
+/** The line that closes a finished step's block. */
+function completionLine(step: StepState): string {
+  if (step.error !== undefined) return isCanceledError(step.error) ? "CANCELED" : `ERROR: ${step.error}`;
+  if (step.cached) return "CACHED";
+  if (step.intervals.length === 0) return "DONE";
+  // Sum per interval, in seconds, the way buildx adds up a step that ran more than once.
+  const seconds = step.intervals.reduce((sum, i) => sum + ((i.end ?? i.start) - i.start) / 1000, 0);
+  return `DONE ${formatFixed(seconds, 1)}s`;
+}
+
+function lastEnd(step: StepState): number {
+  return step.intervals[step.intervals.length - 1]?.end ?? Infinity;
+}

@@ -1,0 +1,158 @@
+/**
+ * Building named targets on one engine: the library behind the CLI.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { hostname } from "node:os";
+import { isAbsolute, resolve } from "node:path";
+import process from "node:process";
+import { z } from "zod";
+import { State } from "../dsl/state.ts";
+import { DrydockError } from "../dsl/errors.ts";
+import type { SourceLocation } from "../dsl/location.ts";
+import { validate } from "../dsl/validate.ts";
+import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
+import { connect } from "../transport/connect.ts";
+import { type EngineEnv, engineCandidates } from "../transport/discover.ts";
+import type { Transport } from "../transport/transport.ts";
+import type { BuildOutput } from "./outputs.ts";
+import { solve } from "./solve.ts";
+
+/** A named thing to build: a state and what to do with the result. */
+export interface Target {
+  state: State;
+  /** Export as an image with this name (or names) into the engine's image store. */
+  image?: string | string[];
+  /** Where else the result goes: a local directory, ... */
+  output?: BuildOutput | BuildOutput[];
+  /** One line for `--help` and `--list`. */
+  description?: string;
+}
+
+/** Targets by name; a bare State is a target that is only built. */
+export type Targets = Record<string, State | Target>;
+
+/** Options of {@link buildTargets}. */
+export interface BuildTargetsOptions {
+  /** Names of the targets to build. @default every target */
+  targets?: readonly string[];
+  /** Use this connection instead of discovering an engine. */
+  transport?: Transport;
+  /** Engine address (`unix://…`, `tcp://…`; `docker+unix://…` for Docker); overrides the environment. */
+  host?: string;
+  /** Environment to discover the engine from. @default process.env */
+  env?: EngineEnv;
+  /** Seconds to wait for an engine to answer. @default 5 */
+  connectTimeoutMs?: number;
+  /** Receives every status update, with the target it belongs to. */
+  onStatus?: (target: string, status: StatusResponse) => void;
+  signal?: AbortSignal;
+  /** Key under which the engine keeps earlier uploads of local directories. @default derived from host and `base` */
+  sharedKey?: string;
+  /** Directory relative output paths resolve against. @default the working directory */
+  base?: string;
+  /** Where the build was described, for messages. */
+  location?: SourceLocation;
+}
+
+/** What one target's build produced. */
+export interface TargetResult {
+  readonly target: string;
+  readonly ref: string;
+  readonly exporterResponse: Readonly<Record<string, string>>;
+  readonly outputs: readonly BuildOutput[];
+}
+
+const outputSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("image"), name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]) }),
+  z.strictObject({ type: z.literal("local"), dest: z.string().min(1) }),
+], { error: 'must be { type: "local", dest } or { type: "image", name }' });
+
+const targetSchema = z.strictObject({
+  state: z.instanceof(State, { error: "must be a State (from image(), local(), scratch() ...)" }),
+  image: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  output: z.union([outputSchema, z.array(outputSchema)]).optional(),
+  description: z.string().optional(),
+});
+
+/** A target after validation: outputs listed, paths absolute. */
+export interface ResolvedTarget {
+  readonly name: string;
+  readonly state: State;
+  readonly outputs: readonly BuildOutput[];
+  readonly description?: string;
+}
+
+/**
+ * Checks the targets and lists each one's outputs.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { resolveTargets } from "./build.ts";
+ * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } })[0].outputs; // [{ type: "image", name: ["app:dev"] }]
+ * ```
+ */
+export function resolveTargets(targets: Targets, base = process.cwd(), location?: SourceLocation): ResolvedTarget[] {
+  validate("build", "targets", z.record(z.string(), z.unknown()), targets, location);
+  return Object.entries(targets).map(([name, value]) => {
+    if (value instanceof State) return { name, state: value, outputs: [] };
+    const t = validate("build", `targets.${name}`, targetSchema, value, location) as Target;
+    const outputs: BuildOutput[] = [];
+    if (t.image) outputs.push({ type: "image", name: typeof t.image === "string" ? [t.image] : t.image });
+    for (const o of t.output === undefined ? [] : Array.isArray(t.output) ? t.output : [t.output]) {
+      outputs.push(o.type === "local" ? { ...o, dest: isAbsolute(o.dest) ? o.dest : resolve(base, o.dest) } : o);
+    }
+    return { name, state: t.state, outputs, description: t.description };
+  });
+}
+
+/**
+ * Builds targets on one engine, all at once, and returns what each produced.
+ * Prints nothing; failures throw {@link DrydockError}s.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { buildTargets } from "./build.ts";
+ * const results = await buildTargets({ hello: { state: image("busybox").run("echo hi"), image: "hello:dev" } });
+ * console.log(results.hello.exporterResponse["containerimage.digest"]);
+ * ```
+ */
+export async function buildTargets(
+  targets: Targets,
+  options: BuildTargetsOptions = {},
+): Promise<Record<string, TargetResult>> {
+  const base = options.base ?? process.cwd();
+  const all = resolveTargets(targets, base, options.location);
+  const wanted = options.targets ?? all.map((t) => t.name);
+  for (const name of wanted) {
+    if (!all.some((t) => t.name === name)) {
+      throw new DrydockError("E_TARGET", `unknown target "${name}"; targets are: ${all.map((t) => t.name).join(", ")}`);
+    }
+  }
+  const selected = all.filter((t) => wanted.includes(t.name));
+  const transport = options.transport ??
+    await connect(engineCandidates(options.env ?? process.env, options.host), {
+      timeoutMs: options.connectTimeoutMs,
+      signal: options.signal,
+    });
+  const sharedKey = options.sharedKey ??
+    createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
+  try {
+    const results = await Promise.all(selected.map(async (t) => {
+      const r = await solve(transport, {
+        state: t.state,
+        outputs: t.outputs,
+        sharedKey,
+        signal: options.signal,
+        onStatus: (s) => options.onStatus?.(t.name, s),
+      });
+      return [t.name, { target: t.name, ref: r.ref, exporterResponse: r.exporterResponse, outputs: t.outputs }] as const;
+    }));
+    return Object.fromEntries(results);
+  } finally {
+    if (!options.transport) await transport.close();
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * One build on one engine, the way buildx's `client.Build` does it: a gateway
+ * solve (Control.Solve with no definition) in which we call LLBBridge Solve
+ * and Return ourselves, so the image config reaches every exporter.
+ *
+ * @module
+ */
+import type { State } from "../dsl/state.ts";
+import type { SourceLocation } from "../dsl/location.ts";
+import type { Digest } from "../llb/digest.ts";
+import { marshal } from "../llb/marshal.ts";
+import { ControlService, type StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
+import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
+import { healthMethods } from "../session/health.ts";
+import { fileSendMethods } from "../session/filesend_service.ts";
+import { fileSyncMethods } from "../session/filesync_service.ts";
+import { newSessionId, Session } from "../session/session.ts";
+import { RpcError } from "../transport/rpc.ts";
+import type { Transport } from "../transport/transport.ts";
+import { BuildError, failingVertex } from "./errors.ts";
+import { imageConfig } from "./image_config.ts";
+import { type BuildOutput, exporterFor } from "./outputs.ts";
+
+/** What to build and where it goes. */
+export interface SolveSpec {
+  readonly state: State;
+  readonly outputs: readonly BuildOutput[];
+  /** Stable per project and machine: lets the engine reuse earlier uploads. */
+  readonly sharedKey: string;
+  /** Called with every status update of the build. */
+  readonly onStatus?: (status: StatusResponse) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What a finished build reports. */
+export interface SolveResult {
+  /** The build id (`SolveRequest.Ref`). */
+  readonly ref: string;
+  /** The exporters' response: image digest, names... */
+  readonly exporterResponse: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds `spec.state` on the engine behind `transport` and exports it.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { solve } from "./solve.ts";
+ * // const result = await solve(transport, { state: image("busybox"), outputs: [], sharedKey: "k" });
+ * ```
+ */
+export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
+  const { definition, localDirs, locations } = marshal(spec.state, { localUniqueKey: spec.sharedKey });
+  // The engine names an export stream by the exporter's index among all outputs.
+  const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
+  const session = new Session({
+    sharedKey: spec.sharedKey,
+    methods: [
+      ...healthMethods(),
+      ...fileSyncMethods(localDirs),
+      ...fileSendMethods(
+        localOutputs.map(([o]) => ({ type: "local", dest: o.dest })),
+        localOutputs.map(([, i]) => i),
+      ),
+    ],
+  });
+  const ref = newSessionId();
+  const exporters = spec.outputs.map((o) => exporterFor(o, transport.engine));
+  const bridge = { metadata: { "buildkit-controlapi-buildid": ref }, signal: spec.signal };
+  let erroredVertex: Digest | undefined;
+
+  try {
+    // The engine waits 5 s for a named session; attach it before solving.
+    await session.attach(transport, spec.signal);
+    const solving = transport.rpc.unary(ControlService.solve, {
+      ref,
+      session: session.id,
+      exporters,
+      // Engines before v0.13 read only the first exporter, from these fields.
+      exporterDeprecated: exporters[0]?.type,
+      exporterAttrsDeprecated: exporters[0]?.attrs,
+    }, { signal: spec.signal });
+    solving.catch(() => {/* awaited below */});
+
+    const statusDone = (async () => {
+      for await (const status of transport.rpc.serverStream(ControlService.status, { ref }, { signal: spec.signal })) {
+        for (const v of status.vertexes ?? []) if (v.error) erroredVertex = v.digest as Digest;
+        spec.onStatus?.(status);
+      }
+    })();
+    statusDone.catch(() => {/* the solve's own error is the one to report */});
+
+    const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge);
+    const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
+
+    const result: Result = {
+      metadata: { "containerimage.config": new TextEncoder().encode(JSON.stringify(imageConfig(spec.state))) },
+    };
+    if (definition) {
+      try {
+        const res = await transport.rpc.unary(LLBBridgeService.solve, {
+          definition,
+          allowResultReturn: true,
+          allowResultArrayRef: true,
+        }, bridge);
+        const id = res.result?.ref?.id ?? res.result?.refDeprecated ?? res.ref ?? "";
+        if (refArray) result.ref = { id };
+        else result.refDeprecated = id;
+      } catch (err) {
+        // Tell the engine the build failed, so Control.Solve ends with this error.
+        const e = err instanceof RpcError ? err : new RpcError("LLBBridge/Solve", 2, String(err));
+        await transport.rpc.unary(LLBBridgeService.return, { error: { code: e.code, message: e.details } }, bridge)
+          .catch(() => {});
+        await solving.catch(() => {});
+        await settle(statusDone);
+        throw buildError(e, locations, erroredVertex);
+      }
+    }
+    await transport.rpc.unary(LLBBridgeService.return, { result }, bridge);
+    let response;
+    try {
+      response = await solving;
+    } catch (err) {
+      await settle(statusDone);
+      throw buildError(err, locations, erroredVertex);
+    }
+    await settle(statusDone);
+    return { ref, exporterResponse: response.exporterResponse ?? {} };
+  } finally {
+    session.close();
+  }
+}
+
+// The status stream ends on its own once the job is done; don't wait forever if it doesn't.
+function settle(p: Promise<void>, ms = 5_000): Promise<void> {
+  return Promise.race([p.catch(() => {}), new Promise<void>((r) => setTimeout(r, ms).unref?.())]);
+}
+
+function buildError(
+  err: unknown,
+  locations: ReadonlyMap<Digest, SourceLocation>,
+  erroredVertex: Digest | undefined,
+): BuildError {
+  if (err instanceof BuildError) return err;
+  const rpc = err instanceof RpcError ? err : undefined;
+  const message = rpc?.details ?? (err instanceof Error ? err.message : String(err));
+  const vertex = (rpc && failingVertex(rpc)) ?? erroredVertex;
+  return new BuildError(message, vertex, vertex ? locations.get(vertex) : undefined, { cause: err });
+}

@@ -1,0 +1,109 @@
+/**
+ * A standalone buildkitd (`BUILDKIT_HOST`): plain gRPC on a unix socket or TCP
+ * (optionally mTLS). Sessions ride inside the `Control.Session` stream.
+ *
+ * @module
+ */
+import * as grpc from "@grpc/grpc-js";
+import { Buffer } from "node:buffer";
+import { Duplex } from "node:stream";
+import { ControlService } from "../proto/moby_buildkit_v1.gen.ts";
+import type { BytesMessage } from "../proto/moby_buildkit_v1.gen.ts";
+import { type EngineAddress, formatSocketAddress } from "./address.ts";
+import { RpcClient } from "./rpc.ts";
+import type { Transport } from "./transport.ts";
+
+/**
+ * A connection to a buildkitd.
+ *
+ * @example
+ * ```ts
+ * import { BuildkitdTransport } from "./buildkitd.ts";
+ * import { discoverEngine } from "./discover.ts";
+ * const bk = BuildkitdTransport.open(discoverEngine({ BUILDKIT_HOST: "unix:///run/buildkit/buildkitd.sock" }));
+ * await bk.ping();
+ * await bk.close();
+ * ```
+ */
+export class BuildkitdTransport implements Transport {
+  readonly engine = "buildkitd" as const;
+  readonly address: string;
+  readonly rpc: RpcClient;
+  readonly #streams = new Set<Duplex>();
+
+  private constructor(target: EngineAddress) {
+    this.address = formatSocketAddress(target.socket);
+    const s = target.socket;
+    const grpcTarget = s.kind === "unix" ? `unix://${s.path}` : `${s.host.includes(":") ? `[${s.host}]` : s.host}:${s.port}`;
+    const tls = target.tls;
+    const credentials = tls
+      ? grpc.credentials.createSsl(
+        tls.ca ? Buffer.from(tls.ca) : null,
+        tls.key ? Buffer.from(tls.key) : null,
+        tls.cert ? Buffer.from(tls.cert) : null,
+      )
+      : grpc.credentials.createInsecure();
+    const options: grpc.ChannelOptions = tls?.serverName ? { "grpc.ssl_target_name_override": tls.serverName } : {};
+    this.rpc = new RpcClient(grpcTarget, credentials, options);
+  }
+
+  static open(target: EngineAddress): BuildkitdTransport {
+    return new BuildkitdTransport(target);
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    await this.rpc.unary(ControlService.listWorkers, {}, { timeoutMs: 5_000, signal });
+  }
+
+  openSession(headers: Record<string, string | readonly string[]>, signal?: AbortSignal): Promise<Duplex> {
+    const call = this.rpc.bidi(ControlService.session, { metadata: headers, signal });
+    const stream = new SessionStream(call);
+    this.#streams.add(stream);
+    stream.on("close", () => this.#streams.delete(stream));
+    return Promise.resolve(stream);
+  }
+
+  close(): Promise<void> {
+    for (const s of this.#streams) s.destroy();
+    this.rpc.close();
+    return Promise.resolve();
+  }
+}
+
+/** The raw byte stream carried in `Control.Session`'s BytesMessages, as a Duplex. */
+class SessionStream extends Duplex {
+  readonly #call: grpc.ClientDuplexStream<BytesMessage, BytesMessage>;
+
+  constructor(call: grpc.ClientDuplexStream<BytesMessage, BytesMessage>) {
+    super({ allowHalfOpen: true });
+    this.#call = call;
+    call.on("data", (msg: BytesMessage) => {
+      if (msg.data && msg.data.byteLength > 0 && !this.push(msg.data)) call.pause();
+    });
+    call.on("end", () => this.push(null));
+    call.on("error", (err: grpc.ServiceError) => {
+      // Ending the session cancels the call; that is not an error.
+      if (err.code === grpc.status.CANCELLED) this.push(null);
+      else this.destroy(err);
+    });
+  }
+
+  override _read(): void {
+    this.#call.resume();
+  }
+
+  override _write(chunk: Uint8Array, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.#call.write({ data: chunk })) cb();
+    else this.#call.once("drain", () => cb());
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.#call.end();
+    cb();
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.#call.cancel();
+    cb(err);
+  }
+}
