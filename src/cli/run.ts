@@ -7,7 +7,7 @@
  * @module
  */
 import { realpathSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { callerLocation, type SourceLocation } from "../dsl/location.ts";
 import { DrydockError } from "../dsl/errors.ts";
@@ -43,10 +43,12 @@ export async function build(targets: Targets, options: BuildOptions = {}): Promi
   const location = callerLocation();
   const cli = options.cli ?? isEntryPoint(location);
   const defaults = options.default === undefined ? undefined : [options.default].flat();
+  // Paths written in build.ts mean the same wherever it is run from, as in local().
+  const withBase = { ...options, base: options.base ?? (location ? dirname(location.file) : undefined) };
   if (!cli) {
-    return buildTargets(targets, { ...options, targets: defaults, location });
+    return buildTargets(targets, { ...withBase, targets: defaults, location });
   }
-  const code = await runCli(targets, options, defaults, location);
+  const code = await runCli(targets, withBase, defaults, location);
   process.exit(code);
 }
 

@@ -42,7 +42,15 @@ export const UnixMode = {
 } as const;
 
 /** What kind of filesystem object a Go mode describes. */
-export type GoModeKind = "dir" | "file" | "symlink" | "pipe" | "device" | "char-device" | "socket" | "irregular";
+export type GoModeKind =
+  | "dir"
+  | "file"
+  | "symlink"
+  | "pipe"
+  | "device"
+  | "char-device"
+  | "socket"
+  | "irregular";
 
 /**
  * Converts a unix `st_mode` (as from `fs.lstat`) to Go `os.FileMode` bits, as Go's `os.Lstat` does.

@@ -42,11 +42,16 @@ export interface WalkOptions {
   filter?: (path: string, isDir: boolean) => WalkFilterResult;
 }
 
+/** How many `lstat`s of a directory's upcoming entries run at once (async fs calls are slow one by one). */
+const LSTAT_AHEAD = 16;
+
 interface Level {
   readonly absolutePath: string;
   readonly path: string;
   readonly names: string[];
   index: number;
+  /** `lstat`s already started for `names[index...]`, in order. */
+  readonly ahead: Promise<BigIntStats | undefined>[];
   /** This directory's own entry, held back until something inside it is emitted. */
   pending?: WalkEntry;
 }
@@ -58,10 +63,16 @@ interface Level {
  *
  * @example
  * ```ts
+ * import { mkdtemp, rm, writeFile } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
  * import { walkTree } from "./walk.ts";
- * for await (const entry of walkTree("./context")) {
- *   console.log(entry.path, entry.kind, entry.stat.mode?.toString(16));
+ * const root = await mkdtemp(join(tmpdir(), "walk-"));
+ * await writeFile(join(root, "hello.txt"), "hi");
+ * for await (const entry of walkTree(root)) {
+ *   console.log(entry.path, entry.kind, entry.stat.size); // hello.txt file 2n
  * }
+ * await rm(root, { recursive: true });
  * ```
  */
 export async function* walkTree(root: string, options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
@@ -69,7 +80,7 @@ export async function* walkTree(root: string, options: WalkOptions = {}): AsyncG
   const rootPath = await realpath(root); // fsutil resolves a symlinked root too
   if (!(await statFollow(rootPath)).isDirectory()) throw new Error(`walk: ${root} is not a directory`);
   const firstPathOfInode = new Map<string, string>();
-  const stack: Level[] = [{ absolutePath: rootPath, path: "", names: await sortedNames(rootPath), index: 0 }];
+  const stack: Level[] = [newLevel(rootPath, "", await sortedNames(rootPath))];
 
   while (stack.length > 0) {
     const level = stack[stack.length - 1];
@@ -77,10 +88,10 @@ export async function* walkTree(root: string, options: WalkOptions = {}): AsyncG
       stack.pop();
       continue;
     }
+    const st = await nextStat(level);
     const name = level.names[level.index++];
     const path = level.path === "" ? name : `${level.path}/${name}`;
     const absolutePath = join(level.absolutePath, name);
-    const st = await ifExists(lstat(absolutePath, { bigint: true }));
     if (st === undefined || st.isSocket()) continue;
     const isDir = st.isDirectory();
     const verdict = filter ? filter(path, isDir) : true;
@@ -98,15 +109,41 @@ export async function* walkTree(root: string, options: WalkOptions = {}): AsyncG
     if (isDir) {
       const names = await ifExists(sortedNames(absolutePath));
       if (names === undefined) continue;
-      stack.push({ absolutePath, path, names, index: 0, pending: verdict === true ? undefined : entry });
+      stack.push(newLevel(absolutePath, path, names, verdict === true ? undefined : entry));
     }
   }
 }
 
+function newLevel(absolutePath: string, path: string, names: string[], pending?: WalkEntry): Level {
+  return { absolutePath, path, names, index: 0, ahead: [], pending };
+}
+
+/** The `lstat` of `names[index]`, keeping the next few in flight. */
+function nextStat(level: Level): Promise<BigIntStats | undefined> {
+  const { names, index, ahead } = level;
+  for (let i = index + ahead.length; i < names.length && ahead.length < LSTAT_AHEAD; i++) {
+    const p = ifExists(lstat(join(level.absolutePath, names[i]), { bigint: true }));
+    p.catch(() => {}); // awaited in order later; do not report it as unhandled meanwhile
+    ahead.push(p);
+  }
+  return ahead.shift()!;
+}
+
 /** Builds the wire stat the way fsutil's `mkstat` does, with uid/gid reset to 0 like Go's client. */
-async function makeEntry(path: string, absolutePath: string, st: BigIntStats): Promise<WalkEntry | undefined> {
+async function makeEntry(
+  path: string,
+  absolutePath: string,
+  st: BigIntStats,
+): Promise<WalkEntry | undefined> {
   const size = st.isDirectory() ? 0n : st.size;
-  const stat: Stat = { path, mode: goModeFromUnix(Number(st.mode)), uid: 0, gid: 0, size, modTime: st.mtimeNs };
+  const stat: Stat = {
+    path,
+    mode: goModeFromUnix(Number(st.mode)),
+    uid: 0,
+    gid: 0,
+    size,
+    modTime: st.mtimeNs,
+  };
   let kind: WalkEntryKind = "other";
   if (st.isDirectory()) kind = "dir";
   else if (st.isFile()) kind = "file";

@@ -33,7 +33,9 @@ export function wirePathProblem(path: string): string | undefined {
   if (Buffer.byteLength(path) > MAX_PATH_BYTES) return `path ${shown} is longer than ${MAX_PATH_BYTES} bytes`;
   for (const p of parts) {
     if (Buffer.byteLength(p) > MAX_NAME_BYTES) {
-      return `name ${JSON.stringify(p.slice(0, 40) + "…")} in ${shown} is longer than ${MAX_NAME_BYTES} bytes`;
+      return `name ${
+        JSON.stringify(p.slice(0, 40) + "…")
+      } in ${shown} is longer than ${MAX_NAME_BYTES} bytes`;
     }
   }
   return undefined;

@@ -39,7 +39,10 @@ export function at(ms: number): Timestamp {
 export function vertex(
   digest: string,
   name: string,
-  fields: Omit<Vertex, "digest" | "name" | "started" | "completed"> & { started?: number; completed?: number } = {},
+  fields: Omit<Vertex, "digest" | "name" | "started" | "completed"> & {
+    started?: number;
+    completed?: number;
+  } = {},
 ): StatusResponse {
   const { started, completed, ...rest } = fields;
   const v: Vertex = { digest, name, ...rest };
@@ -81,7 +84,12 @@ export function status(
   id: string,
   fields: { current?: number; total?: number; timestamp?: number; started?: number; completed?: number } = {},
 ): StatusResponse {
-  const s: VertexStatus = { id, vertex: digest, current: BigInt(fields.current ?? 0), total: BigInt(fields.total ?? 0) };
+  const s: VertexStatus = {
+    id,
+    vertex: digest,
+    current: BigInt(fields.current ?? 0),
+    total: BigInt(fields.total ?? 0),
+  };
   const timestamp = fields.timestamp ?? fields.completed ?? fields.started;
   if (timestamp !== undefined) s.timestamp = at(timestamp);
   if (fields.started !== undefined) s.started = at(fields.started);

@@ -33,7 +33,9 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
     if (last === undefined || (last.end !== undefined && last.end < next.start)) {
       merged.push(next);
     } else if (last.end !== undefined && (next.end === undefined || next.end > last.end)) {
-      merged[merged.length - 1] = next.end === undefined ? { start: last.start } : { start: last.start, end: next.end };
+      merged[merged.length - 1] = next.end === undefined
+        ? { start: last.start }
+        : { start: last.start, end: next.end };
     } // otherwise `last` already covers `next`
   }
   return merged;

@@ -211,7 +211,12 @@ export class ProgressModel {
     for (const vertex of status.vertexes ?? []) {
       const digest = vertex.digest;
       if (!digest) continue;
-      for (const key of [this.stepKeyOf(digest), vertex.progressGroup?.id && GROUP_PREFIX + vertex.progressGroup.id]) {
+      for (
+        const key of [
+          this.stepKeyOf(digest),
+          vertex.progressGroup?.id && GROUP_PREFIX + vertex.progressGroup.id,
+        ]
+      ) {
         if (key && !before.has(key)) before.set(key, this.#signature(key));
       }
       this.#applyVertex(digest, vertex);
@@ -530,8 +535,12 @@ export class ProgressModel {
     const timestamp = timestampMillis(s.timestamp);
     const completed = timestampMillis(s.completed);
     if (prev) {
-      if (timestamp !== undefined && prev.timestamp !== undefined && timestamp < prev.timestamp) return undefined;
-      if (timestamp === prev.timestamp && prev.completed !== undefined && completed === undefined) return undefined;
+      if (timestamp !== undefined && prev.timestamp !== undefined && timestamp < prev.timestamp) {
+        return undefined;
+      }
+      if (timestamp === prev.timestamp && prev.completed !== undefined && completed === undefined) {
+        return undefined;
+      }
     }
     const started = timestampMillis(s.started) ?? prev?.started;
     const next: StatusState = {
@@ -596,7 +605,9 @@ export class ProgressModel {
       ...(record.error === undefined ? {} : { error: record.error }),
       ...(record.group === undefined ? {} : { group: record.group }),
       intervals: Object.freeze(
-        mergeIntervals([...record.runs].map(([start, end]) => end === undefined ? { start } : { start, end })),
+        mergeIntervals(
+          [...record.runs].map(([start, end]) => end === undefined ? { start } : { start, end }),
+        ),
       ),
       statuses: Object.freeze([...record.statuses.values()]),
       warnings: Object.freeze([...record.warnings]),

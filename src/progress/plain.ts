@@ -152,7 +152,9 @@ export class PlainRenderer {
     }
     for (const { step, status } of change.statuses) {
       const out = this.#output(step);
-      if (status.started !== undefined && !out.statusOrder.includes(status.id)) out.statusOrder.push(status.id);
+      if (status.started !== undefined && !out.statusOrder.includes(status.id)) {
+        out.statusOrder.push(status.id);
+      }
       out.statuses.set(status.id, status);
       out.dirty.add(status.id);
       this.#touch(step, now);
@@ -234,7 +236,9 @@ export class PlainRenderer {
     const out = this.#output(chunk.step);
     const step = this.model.step(chunk.step);
     const start = step && latestStart(step);
-    const seconds = start === undefined || chunk.timestamp === undefined ? 0 : (chunk.timestamp - start) / 1000;
+    const seconds = start === undefined || chunk.timestamp === undefined
+      ? 0
+      : (chunk.timestamp - start) / 1000;
     const { lines, complete } = splitLines(chunk.text);
     lines.forEach((text, i) => {
       if (i === 0 && out.partial && out.lines.length > 0) out.lines[out.lines.length - 1] += text;
@@ -378,7 +382,9 @@ export class PlainRenderer {
   }
 
   #printFailures(): void {
-    const printed = [...this.#outputs].filter(([, out]) => out.index > 0).sort(([, a], [, b]) => a.index - b.index);
+    const printed = [...this.#outputs].filter(([, out]) => out.index > 0).sort(([, a], [, b]) =>
+      a.index - b.index
+    );
     for (const [key, out] of printed) {
       const step = this.model.step(key);
       if (step?.error === undefined || isCanceledError(step.error)) continue;

@@ -146,8 +146,9 @@ describe("PlainRenderer", () => {
     s.feed(log(B, 1200, "b-two\n"));
     // A's line continues; B has held the screen for 11 s and has been quiet, so A takes it back.
     s.feed(log(A, 2000, " done\n"));
+    // B has the screen no longer: its new line waits until A is done.
+    s.feed(log(B, 1300, "b-three\n"));
     s.feed(vertex(A, "A", { started: 0, completed: 2500 }));
-    // With A finished, the still-running B is shown again even though it has nothing new.
     s.feed(vertex(B, "B", { started: 1000, completed: 3000 }));
     s.renderer.done();
     assert.equal(
@@ -167,6 +168,7 @@ describe("PlainRenderer", () => {
         "#1 DONE 2.5s",
         "",
         "#2 B",
+        "#2 0.300 b-three",
         "#2 DONE 2.0s",
       ),
     );
@@ -184,7 +186,117 @@ describe("PlainRenderer", () => {
     );
     assert.equal(
       s.out,
-      lines("#1 A", "#1 0.010 a1", "#1 DONE 0.3s", "", "#2 B", "#2 0.100 one", "#2 0.200 two", "#2 DONE 0.4s"),
+      lines(
+        "#1 A",
+        "#1 0.010 a1",
+        "#1 DONE 0.3s",
+        "",
+        "#2 B",
+        "#2 0.100 one",
+        "#2 0.200 two",
+        "#2 DONE 0.4s",
+      ),
+    );
+  });
+
+  test("`PlainRenderer` gives the screen to a step that has waited over 10 s, even from a busy one", () => {
+    const A = "sha256:a", B = "sha256:b";
+    const s = screen().feed(
+      vertex(A, "A", { started: 0 }),
+      status(A, "fetch", { current: 0, total: 1_000_000, started: 0, timestamp: 0 }),
+    );
+    s.clock = 1000;
+    s.feed(vertex(B, "B", { started: 1000 }), log(B, 1001, "b\n"));
+    // A stays busy with updates too small to print, so fair sharing alone keeps the screen on A.
+    // B keeps logging while it waits; its wait counts from its first unshown update, not its latest.
+    let i = 1;
+    for (; s.clock < 10_900; s.clock += 400) {
+      s.feed(status(A, "fetch", { current: i, total: 1_000_000, started: 0, timestamp: i++ }));
+      if (s.clock % 2000 === 1000 && s.clock > 1000) s.feed(log(B, s.clock, `b${s.clock}\n`));
+    }
+    s.clock = 10_900;
+    s.feed(status(A, "fetch", { current: i, total: 1_000_000, started: 0, timestamp: i++ }));
+    assert.equal(s.out, lines("#1 A", "#1 fetch 0B / 1.00MB"));
+    s.clock = 11_100;
+    s.feed(status(A, "fetch", { current: i, total: 1_000_000, started: 0, timestamp: i++ }));
+    assert.equal(
+      s.out,
+      lines(
+        "#1 A",
+        "#1 fetch 0B / 1.00MB",
+        "#1 ...",
+        "",
+        "#2 B",
+        "#2 0.001 b",
+        "#2 2.000 b3000",
+        "#2 4.000 b5000",
+        "#2 6.000 b7000",
+        "#2 8.000 b9000",
+      ),
+    );
+  });
+
+  test("`PlainRenderer` shows a silently running step as soon as the screen is free", () => {
+    const A = "sha256:a", B = "sha256:b";
+    const s = screen().feed(vertex(A, "A", { started: 0 }), vertex(B, "B", { started: 0 }));
+    s.clock = 11_000;
+    s.feed(log(A, 11_000, "a\n")); // B has waited 11 s: it gets the screen, with nothing to show yet
+    s.feed(log(A, 11_000, "a2\n")); // and quiet B gives it back
+    s.feed(vertex(A, "A", { started: 0, completed: 11_500 }));
+    const shown = lines(
+      "#1 A",
+      "#1 11.00 a",
+      "#1 ...",
+      "",
+      "#2 B",
+      "#2 ...",
+      "",
+      "#1 A",
+      "#1 11.00 a2",
+      "#1 DONE 11.5s",
+      "",
+      "#2 B",
+    );
+    assert.equal(s.out, shown);
+    s.feed(vertex(B, "B", { started: 0, completed: 12_000 }));
+    assert.equal(s.out, shown + lines("#2 DONE 12.0s"));
+  });
+
+  test("`PlainRenderer` reopens an interrupted step's block only when it has news", () => {
+    const s = screen().feed(
+      vertex("sha256:a", "A", { started: 0 }),
+      vertex("sha256:b", "B", { started: 5, completed: 5, cached: true }),
+    );
+    assert.equal(s.out, lines("#1 A", "#1 ...", "", "#2 B", "#2 CACHED"));
+    s.feed(vertex("sha256:a", "A", { started: 0, completed: 700 }));
+    assert.equal(s.out, lines("#1 A", "#1 ...", "", "#2 B", "#2 CACHED", "", "#1 A", "#1 DONE 0.7s"));
+  });
+
+  test("`PlainRenderer` prints steps that finish together in order of completion", () => {
+    const s = screen().feed(
+      vertex("sha256:a", "A", { started: 0 }),
+      merge(vertex("sha256:b", "B", { started: 0 }), vertex("sha256:c", "C", { started: 0 })),
+      merge(
+        vertex("sha256:b", "B", { started: 0, completed: 400 }),
+        vertex("sha256:c", "C", { started: 0, completed: 200 }),
+      ),
+      vertex("sha256:a", "A", { started: 0, completed: 500 }),
+    );
+    assert.equal(
+      s.out,
+      lines(
+        "#1 A",
+        "#1 ...",
+        "",
+        "#2 C",
+        "#2 DONE 0.2s",
+        "",
+        "#3 B",
+        "#3 DONE 0.4s",
+        "",
+        "#1 A",
+        "#1 DONE 0.5s",
+      ),
     );
   });
 
@@ -224,14 +336,20 @@ describe("PlainRenderer", () => {
 
   test("`PlainRenderer` treats any error ending in context canceled as CANCELED", () => {
     const s = screen({ errorLogs: true }).feed(
-      vertex("sha256:a", "a", { started: 0, completed: 1, error: "failed to compute cache key: context canceled" }),
+      vertex("sha256:a", "a", {
+        started: 0,
+        completed: 1,
+        error: "failed to compute cache key: context canceled",
+      }),
     );
     s.renderer.done();
     assert.equal(s.out, lines("#1 a", "#1 CANCELED"));
   });
 
   test("`PlainRenderer` leaves the failure summary out when asked", () => {
-    const s = screen({ errorLogs: false }).feed(vertex("sha256:a", "a", { started: 0, completed: 1, error: "boom" }));
+    const s = screen({ errorLogs: false }).feed(
+      vertex("sha256:a", "a", { started: 0, completed: 1, error: "boom" }),
+    );
     s.renderer.done();
     assert.equal(s.out, lines("#1 a", "#1 ERROR: boom"));
   });
@@ -248,7 +366,11 @@ describe("PlainRenderer", () => {
       status(PULL, layer, { current: 1_100_000, total: 10_000_000, started: 0, timestamp: 6500 }), // 5.5 s later
       status(PULL, layer, { current: 10_000_000, total: 10_000_000, started: 0, completed: 7000 }),
       status(PULL, `extracting ${layer}`, { started: 7000, completed: 7300 }),
-      status(PULL, "resolve docker.io/library/busybox:latest", { current: 1125, started: 7300, completed: 7305 }),
+      status(PULL, "resolve docker.io/library/busybox:latest", {
+        current: 1125,
+        started: 7300,
+        completed: 7305,
+      }),
       vertex(PULL, "[1/1] FROM docker.io/library/busybox", { started: 0, completed: 7310 }),
     );
     assert.equal(
@@ -270,20 +392,50 @@ describe("PlainRenderer", () => {
   test("`PlainRenderer` does not report a step done while a status is still running", () => {
     const s = screen().feed(
       vertex("sha256:a", "a", { started: 0 }),
-      merge(status("sha256:a", "pushing layers", { started: 10, timestamp: 20 }), vertex("sha256:a", "a", { started: 0, completed: 30 })),
+      merge(
+        status("sha256:a", "pushing layers", { started: 10, timestamp: 20 }),
+        vertex("sha256:a", "a", { started: 0, completed: 30 }),
+      ),
     );
     assert.equal(s.out, lines("#1 a", "#1 pushing layers"));
+    // The finished step holds no claim on the screen.
+    s.feed(vertex("sha256:b", "b", { started: 40 }));
+    assert.equal(s.out, lines("#1 a", "#1 pushing layers", "#1 ...", "", "#2 b"));
     s.feed(status("sha256:a", "pushing layers", { started: 10, completed: 900 }));
-    assert.equal(s.out, lines("#1 a", "#1 pushing layers", "#1 pushing layers 0.9s done", "#1 DONE 0.0s"));
+    assert.equal(
+      s.out,
+      lines(
+        "#1 a",
+        "#1 pushing layers",
+        "#1 ...",
+        "",
+        "#2 b",
+        "#2 ...",
+        "",
+        "#1 a",
+        "#1 pushing layers 0.9s done",
+        "#1 DONE 0.0s",
+      ),
+    );
   });
 
   test("`PlainRenderer` prints warnings before the step's logs", () => {
     const DEF = "sha256:def";
-    const short = new TextEncoder().encode("FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)");
+    const short = new TextEncoder().encode(
+      "FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)",
+    );
     const s = screen().feed(
       vertex(DEF, "[internal] load build definition from Dockerfile", { started: 0 }),
       merge(
-        { warnings: [{ vertex: DEF, level: 1n, short, detail: [], url: "https://docs.docker.com/go/dockerfile/rule/from-as-casing/" }] },
+        {
+          warnings: [{
+            vertex: DEF,
+            level: 1n,
+            short,
+            detail: [],
+            url: "https://docs.docker.com/go/dockerfile/rule/from-as-casing/",
+          }],
+        },
         log(DEF, 5, "parsed\n"),
         vertex(DEF, "[internal] load build definition from Dockerfile", { started: 0, completed: 20 }),
       ),
@@ -336,7 +488,10 @@ describe("PlainRenderer", () => {
   });
 
   test("`PlainRenderer` rounds DONE times half to even, as Go does", () => {
-    const s = screen().feed(vertex("sha256:a", "a", { started: 0 }), vertex("sha256:a", "a", { started: 0, completed: 250 }));
+    const s = screen().feed(
+      vertex("sha256:a", "a", { started: 0 }),
+      vertex("sha256:a", "a", { started: 0, completed: 250 }),
+    );
     assert.equal(s.out, lines("#1 a", "#1 DONE 0.2s"));
   });
 

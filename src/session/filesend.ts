@@ -42,9 +42,11 @@ export interface ReceiveTreeStats {
  * ```ts
  * import { receiveTree } from "./filesend.ts";
  * import type { PacketChannel } from "./packet_channel.ts";
- * declare const channel: PacketChannel; // from the gRPC FileSend/DiffCopy call
- * const stats = await receiveTree(channel, "./out");
- * console.log(`${stats.files} files, ${stats.bytes} bytes`);
+ * // In the FileSend/DiffCopy handler, with the call adapted to a PacketChannel:
+ * async function exportTo(channel: PacketChannel, dest: string): Promise<void> {
+ *   const stats = await receiveTree(channel, dest);
+ *   console.log(`${stats.files} files, ${stats.bytes} bytes`);
+ * }
  * ```
  */
 export async function receiveTree(

@@ -19,7 +19,7 @@ export interface FileSendTarget {
   readonly dest: string;
 }
 
-const raw = (b: Buffer) => b;
+const raw = (b: unknown) => b as Buffer;
 
 /**
  * Receives exported trees. With several exporters (v0.13+), the engine names
@@ -48,7 +48,7 @@ export function fileSendMethods(targets: readonly FileSendTarget[], exporterInde
       encode: (p) => Buffer.from(Packet.toBinary(p)),
     });
     receiveTree(channel, target.dest).then(
-      () => channel.end(),
+      () => {/* sendTree/receiveTree end the stream themselves */},
       (err: Error) => failCall(call, grpc.status.UNKNOWN, `writing export to ${target.dest}: ${err.message}`),
     );
   };

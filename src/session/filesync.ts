@@ -3,19 +3,26 @@
  *
  * @module
  */
-import { constants } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { Buffer } from "node:buffer";
 import { type Packet, Packet_PacketType as T } from "../proto/fsutil_types.gen.ts";
 import { isRequestableGoMode } from "../fs/go_mode.ts";
-import { walkTree, type WalkOptions } from "../fs/walk.ts";
+import { type WalkOptions, walkTree } from "../fs/walk.ts";
 import { createSerialSender, DiffCopyPeerError, type PacketChannel } from "./packet_channel.ts";
 
 /**
- * Bytes per DATA packet. Go sends 32 KiB; through the in-memory pair with protobuf encoding 256 KiB moved
- * a large file ~3x faster than 32 KiB, and larger chunks gave little more (see the task report).
+ * Bytes per DATA packet. Go sends 32 KiB; with protobuf encoding 1 MiB moved a
+ * large file about 3x faster. Bun's HTTP/2 server (1.4.5) intermittently stalls
+ * for good when a write is larger than the peer's flow-control window (seen
+ * from 128 KiB up, never at 32 KiB), so on Bun we send Go's size.
  */
-export const DEFAULT_CHUNK_SIZE = 256 * 1024;
+export const DEFAULT_CHUNK_SIZE = "Bun" in globalThis ? 32 * 1024 : 1024 * 1024;
+/**
+ * Files up to this size are read with one synchronous call: an async fs call
+ * costs 20-60 µs of thread-pool round trip, which dominates small files.
+ */
+const SMALL_FILE_BYTES = 64 * 1024;
 /** The daemon rejects gRPC messages above 16 MiB; leave room for the packet's framing. */
 const MAX_CHUNK_SIZE = 16 * 1024 * 1024 - 1024;
 
@@ -58,12 +65,18 @@ export interface SendTreeStats {
  * ```ts
  * import { sendTree } from "./filesync.ts";
  * import type { PacketChannel } from "./packet_channel.ts";
- * declare const channel: PacketChannel; // from the gRPC FileSync/DiffCopy handler
- * const stats = await sendTree(channel, "./context");
- * console.log(`${stats.requested} files, ${stats.bytes} bytes`);
+ * // In the FileSync/DiffCopy handler, with the call adapted to a PacketChannel:
+ * async function serveContext(channel: PacketChannel): Promise<void> {
+ *   const stats = await sendTree(channel, "./context");
+ *   console.log(`${stats.requested} files, ${stats.bytes} bytes`);
+ * }
  * ```
  */
-export function sendTree(channel: PacketChannel, root: string, options: SendTreeOptions = {}): Promise<SendTreeStats> {
+export function sendTree(
+  channel: PacketChannel,
+  root: string,
+  options: SendTreeOptions = {},
+): Promise<SendTreeStats> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
     throw new RangeError(`sendTree: chunkSize must be an integer from 1 to ${MAX_CHUNK_SIZE}`);
@@ -95,14 +108,19 @@ class TreeSender {
   readonly #requestable = new Map<number, Requestable>();
   readonly #queue: { id: number; file: Requestable }[] = [];
   #idleWorkers: (() => void)[] = [];
-  #sentStats = 0;
   #finReceived = false;
   #failure?: Error;
   #errSent: Promise<unknown> = Promise.resolve();
   #rejectRun: (e: Error) => void = () => {};
   readonly #failed = new Promise<never>((_, reject) => (this.#rejectRun = reject));
 
-  constructor(channel: PacketChannel, root: string, options: SendTreeOptions, chunkSize: number, concurrency: number) {
+  constructor(
+    channel: PacketChannel,
+    root: string,
+    options: SendTreeOptions,
+    chunkSize: number,
+    concurrency: number,
+  ) {
     this.#channel = channel;
     this.#send = createSerialSender(channel);
     this.#root = root;
@@ -115,7 +133,7 @@ class TreeSender {
   async run(): Promise<SendTreeStats> {
     const iterator = this.#channel[Symbol.asyncIterator]();
     const signal = this.#options.signal;
-    const onAbort = () => this.#fail(new Error("context canceled", { cause: signal?.reason }), true);
+    const onAbort = () => this.#fail(new Error("context canceled", { cause: signal?.reason }));
     if (signal?.aborted) onAbort();
     signal?.addEventListener("abort", onAbort);
     const workers = Array.from({ length: this.#concurrency }, () => this.#guard(this.#worker()));
@@ -148,10 +166,10 @@ class TreeSender {
   }
 
   /** Records the first failure, tells the peer (unless the error came from it) and stops all tasks. */
-  #fail(e: unknown, tellPeer = true): void {
+  #fail(e: unknown): void {
     if (this.#failure) return;
     this.#failure = e instanceof Error ? e : new Error(String(e));
-    if (tellPeer && !(e instanceof DiffCopyPeerError)) {
+    if (!(e instanceof DiffCopyPeerError)) {
       const data = Buffer.from(this.#failure.message, "utf8");
       this.#errSent = this.#send({ type: T.PACKET_ERR, data }).catch(() => {});
     }
@@ -162,7 +180,7 @@ class TreeSender {
   async #walk(): Promise<void> {
     for await (const entry of walkTree(this.#root, { filter: this.#options.filter })) {
       if (this.#failure || this.#finReceived) return;
-      const id = this.#sentStats;
+      const id = this.#stats.entries; // IDs count every STAT, whatever its type
       // Register before sending: the REQ may arrive before our send() resolves.
       if (isRequestableGoMode(entry.stat.mode ?? 0)) {
         this.#requestable.set(id, {
@@ -172,7 +190,6 @@ class TreeSender {
           modTime: entry.stat.modTime ?? 0n,
         });
       }
-      this.#sentStats++;
       this.#stats.entries++;
       if (entry.kind === "file") this.#stats.files++;
       await this.#send({ type: T.PACKET_STAT, stat: entry.stat });
@@ -206,7 +223,7 @@ class TreeSender {
   #queueRequest(id: number): void {
     const file = this.#requestable.get(id);
     if (file === undefined) {
-      const why = id >= this.#sentStats
+      const why = id >= this.#stats.entries
         ? "no such entry was sent"
         : "the entry is not a regular file or was already requested";
       throw new Error(`invalid file request ${id}: ${why}`);
@@ -233,11 +250,29 @@ class TreeSender {
   }
 
   async #sendFile(id: number, file: Requestable): Promise<void> {
+    if (file.size <= Math.min(SMALL_FILE_BYTES, this.#chunkSize)) {
+      const data = readSmallFile(file);
+      if (data.length > 0) await this.#sendData(id, data);
+    } else {
+      await this.#streamFile(id, file);
+      if (this.#failure) return;
+    }
+    await this.#send({ type: T.PACKET_DATA, id }); // empty DATA: end of this file
+    this.#stats.requested++;
+  }
+
+  async #sendData(id: number, data: Uint8Array): Promise<void> {
+    await this.#send({ type: T.PACKET_DATA, id, data });
+    this.#stats.bytes += data.length;
+  }
+
+  /** Sends a larger file chunk by chunk, with asynchronous reads. */
+  async #streamFile(id: number, file: Requestable): Promise<void> {
     let handle: FileHandle;
     try {
       handle = await open(file.absolutePath, constants.O_RDONLY | constants.O_NOFOLLOW);
     } catch (e) {
-      throw new Error(`file "${file.path}" vanished or was replaced before it was sent`, { cause: e });
+      throw vanished(file, e);
     }
     try {
       const st = await handle.stat({ bigint: true });
@@ -252,23 +287,64 @@ class TreeSender {
         const { bytesRead } = await handle.read(buffer, 0, length, position);
         position += bytesRead;
         if (position > size) throw changed(file);
-        if (bytesRead > 0) {
-          await this.#send({ type: T.PACKET_DATA, id, data: buffer.subarray(0, bytesRead) });
-          this.#stats.bytes += bytesRead;
-        }
-        if (bytesRead < length) break; // a short read of a regular file means end of file
+        if (bytesRead > 0) await this.#sendData(id, buffer.subarray(0, bytesRead));
+        if (endOfRead(bytesRead, length, position, size)) break;
       }
       if (position !== size) throw changed(file);
     } finally {
       await handle.close();
     }
-    await this.#send({ type: T.PACKET_DATA, id }); // empty DATA: end of this file
-    this.#stats.requested++;
   }
 }
 
+/**
+ * Reads a small file at once with synchronous calls. An asynchronous fs call costs 20–60 µs of thread-pool
+ * round trip in Deno and Bun, several per file; this made 100,000 small files 2–2.5x faster to serve.
+ * Each call blocks only for one small syscall, and the event loop runs at every `send()` in between.
+ */
+function readSmallFile(file: Requestable): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(file.absolutePath, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    throw vanished(file, e);
+  }
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    if (!st.isFile() || st.size !== file.size || st.mtimeNs !== file.modTime) throw changed(file);
+    const size = Number(file.size);
+    const buffer = Buffer.allocUnsafe(size + 1); // one spare byte to notice growth
+    let position = 0;
+    for (;;) {
+      const length = size + 1 - position;
+      const bytesRead = readSync(fd, buffer, position, length, position);
+      position += bytesRead;
+      if (position > size) throw changed(file);
+      if (endOfRead(bytesRead, length, position, size)) break;
+    }
+    if (position !== size) throw changed(file);
+    return buffer.subarray(0, size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Done at a read of nothing, or at a short read ending exactly where the STAT said (so a small file takes
+ * one read); a short read before that (FUSE, NFS) just means: read on.
+ */
+function endOfRead(bytesRead: number, asked: number, position: number, size: number): boolean {
+  return bytesRead === 0 || (bytesRead < asked && position === size);
+}
+
+function vanished(file: Requestable, cause: unknown): Error {
+  return new Error(`file "${file.path}" vanished or was replaced before it was sent`, { cause });
+}
+
 function changed(file: Requestable): Error {
-  return new Error(`file "${file.path}" changed while it was being sent (size or mtime differs from its STAT)`);
+  return new Error(
+    `file "${file.path}" changed while it was being sent (size or mtime differs from its STAT)`,
+  );
 }
 
 /** Waits for `p`, but no longer than `ms`. */

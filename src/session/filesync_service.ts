@@ -32,7 +32,7 @@ export function fileSyncMethods(dirs: ReadonlyMap<string, string>): SessionMetho
     }
     const channel = serverCallChannel(call);
     sendTree(channel, dir).then(
-      () => channel.end(),
+      () => {/* sendTree/receiveTree end the stream themselves */},
       (err: Error) => failCall(call, grpc.status.UNKNOWN, `sending ${name}: ${err.message}`),
     );
   };

@@ -28,9 +28,10 @@ export interface PacketChannel {
  * @example
  * ```ts
  * import { createSerialSender, type PacketChannel } from "./packet_channel.ts";
- * declare const channel: PacketChannel;
- * const send = createSerialSender(channel);
- * await Promise.all([send({ type: 1, id: 3 }), send({ type: 1, id: 4 })]); // REQ 3, then REQ 4
+ * async function requestBoth(channel: PacketChannel): Promise<void> {
+ *   const send = createSerialSender(channel);
+ *   await Promise.all([send({ type: 1, id: 3 }), send({ type: 1, id: 4 })]); // REQ 3, then REQ 4
+ * }
  * ```
  */
 export function createSerialSender(channel: PacketChannel): (packet: Packet) => Promise<void> {

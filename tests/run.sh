@@ -1,0 +1,40 @@
+#!/bin/sh
+# The whole test suite, from a bare machine: installs the runtimes (from npm),
+# starts the real engines, then runs every test on Deno and on Bun.
+# Ends with the line "N passed, N failed[, N skipped]"; exits non-zero on any failure.
+set -eu
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+echo "test: installing dependencies and runtimes from npm"
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+DENO="$ROOT/node_modules/.bin/deno"
+BUN="$ROOT/node_modules/.bin/bun"
+
+if [ "${DRYDOCK_NO_ENGINES:-}" = "1" ]; then
+  echo "test: DRYDOCK_NO_ENGINES=1, integration tests will be skipped"
+else
+  echo "test: starting engines"
+  sh tests/engines/up.sh >/dev/null
+  set -a
+  # shellcheck disable=SC1091
+  . "${DRYDOCK_ENGINES_DIR:-/tmp/drydock-engines}/engines.env"
+  set +a
+fi
+
+REPORTS=$(mktemp -d)
+trap 'rm -rf "$REPORTS"' EXIT
+status=0
+
+echo "test: deno"
+"$DENO" test -A --junit-path="$REPORTS/deno.xml" src/ proto/ tests/ || status=1
+echo "deno exit $status" > "$REPORTS/deno.exit"
+
+echo "test: bun"
+bun_status=0
+"$BUN" test --timeout 300000 --reporter=junit --reporter-outfile="$REPORTS/bun.xml" src/ proto/ tests/ || bun_status=1
+# bun's junit reporter prints nothing, so run the summary from its report below.
+[ $bun_status -eq 0 ] || status=1
+
+"$DENO" run -A tests/summarize.ts "$REPORTS/deno.xml:$([ -s "$REPORTS/deno.xml" ] && echo ok || echo missing)" \
+  "$REPORTS/bun.xml:$([ -s "$REPORTS/bun.xml" ] && echo ok || echo missing)" "$status"
