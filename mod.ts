@@ -13,7 +13,14 @@
  */
 export { image, local, scratch } from "./src/dsl/sources.ts";
 export { State } from "./src/dsl/state.ts";
-export type { ImageConfigOptions, ImageOptions, LocalOptions, MkdirOptions, MkfileOptions, RunOptions } from "./src/dsl/options.ts";
+export type {
+  ImageConfigOptions,
+  ImageOptions,
+  LocalOptions,
+  MkdirOptions,
+  MkfileOptions,
+  RunOptions,
+} from "./src/dsl/options.ts";
 export type { Platform } from "./src/dsl/graph.ts";
 export type { SourceLocation } from "./src/dsl/location.ts";
 export { DrydockError, OptionError } from "./src/dsl/errors.ts";

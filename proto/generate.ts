@@ -195,7 +195,12 @@ function writeValue(w: ModuleWriter, f: Field | MapField, type: string, v: strin
   return `w.uint32(${tag}).${type}(${v});`;
 }
 
-function readValue(w: ModuleWriter, f: Field, type: string, resolved: protobuf.ReflectionObject | null): string {
+function readValue(
+  w: ModuleWriter,
+  f: Field,
+  type: string,
+  resolved: protobuf.ReflectionObject | null,
+): string {
   if (resolved instanceof protobuf.Type) return `${w.ref(resolved)}.decode(r, r.uint32())`;
   if (resolved instanceof protobuf.Enum) return `r.int32() as ${w.ref(resolved)}`;
   if (LONG_TYPES.has(type)) return `fromLong(r.${type}(), ${UNSIGNED_LONG.has(type)})`;
@@ -276,7 +281,9 @@ function emitMessage(w: ModuleWriter, t: protobuf.Type): void {
         w.lines.push(`      w.ldelim();`);
         w.lines.push(`    }`);
       } else {
-        w.lines.push(`    if (${v} !== undefined) for (const x of ${v}) ${writeValue(w, f, f.type, "x", f.id)}`);
+        w.lines.push(
+          `    if (${v} !== undefined) for (const x of ${v}) ${writeValue(w, f, f.type, "x", f.id)}`,
+        );
       }
     } else if (isPresenceField(f)) {
       w.lines.push(`    if (${v} !== undefined) ${writeValue(w, f, f.type, v, f.id)}`);
@@ -323,7 +330,8 @@ function emitMessage(w: ModuleWriter, t: protobuf.Type): void {
       w.lines.push(`          }`);
       w.lines.push(`          m.${n}![k] = v;`);
     } else if (f.repeated) {
-      const isScalarNumeric = !(f.resolvedType instanceof protobuf.Type) && f.type !== "string" && f.type !== "bytes";
+      const isScalarNumeric = !(f.resolvedType instanceof protobuf.Type) && f.type !== "string" &&
+        f.type !== "bytes";
       const val = readValue(w, f, f.type, f.resolvedType);
       if (isScalarNumeric) {
         w.lines.push(`          if ((tag & 7) === 2) {`);
@@ -460,7 +468,9 @@ export function generate(): Map<string, string> {
     ...objects.filter((o) => o instanceof protobuf.Service),
   ];
   for (const obj of ordered) {
-    if (!(obj instanceof protobuf.Type || obj instanceof protobuf.Enum || obj instanceof protobuf.Service)) continue;
+    if (!(obj instanceof protobuf.Type || obj instanceof protobuf.Enum || obj instanceof protobuf.Service)) {
+      continue;
+    }
     const pkg = packageOf(obj);
     let w = modules.get(pkg);
     if (!w) modules.set(pkg, w = new ModuleWriter(pkg));

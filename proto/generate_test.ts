@@ -62,7 +62,9 @@ describe("generated encoders", () => {
   });
 
   test("decode xattrs map with bytes values", () => {
-    const s = Stat.fromBinary(Stat.toBinary({ path: "f", xattrs: { "user.b": new Uint8Array([2]), "user.a": new Uint8Array([1]) } }));
+    const s = Stat.fromBinary(
+      Stat.toBinary({ path: "f", xattrs: { "user.b": new Uint8Array([2]), "user.a": new Uint8Array([1]) } }),
+    );
     assert.deepEqual(Object.keys(s.xattrs!), ["user.a", "user.b"]);
     assert.deepEqual([...s.xattrs!["user.b"]], [2]);
   });

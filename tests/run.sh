@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 echo "test: installing dependencies and runtimes from npm"
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+# npm ci rejects the lock over the runtimes' optional per-platform packages; install honours it.
+npm install --no-audit --no-fund --loglevel=error
 DENO="$ROOT/node_modules/.bin/deno"
 BUN="$ROOT/node_modules/.bin/bun"
 
@@ -15,7 +16,7 @@ if [ "${DRYDOCK_NO_ENGINES:-}" = "1" ]; then
   echo "test: DRYDOCK_NO_ENGINES=1, integration tests will be skipped"
 else
   echo "test: starting engines"
-  sh tests/engines/up.sh >/dev/null
+  bash tests/engines/up.sh >/dev/null
   set -a
   # shellcheck disable=SC1091
   . "${DRYDOCK_ENGINES_DIR:-/tmp/drydock-engines}/engines.env"

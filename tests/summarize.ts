@@ -34,7 +34,8 @@ function cases(xml: string): Case[] {
 }
 
 function unescape(s: string): string {
-  return s.replace(/&gt;/g, ">").replace(/&lt;/g, "<").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+  return s.replace(/&gt;/g, ">").replace(/&lt;/g, "<").replace(/&quot;/g, '"').replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 }
 
 // Deno reports each describe() as a test case too; count only leaves.

@@ -9,7 +9,7 @@ const hello = image("busybox:latest")
   .workdir("/app")
   .env("GREETING", "hello from drydock")
   .copy(src, ".", ".")
-  .run("echo \"$GREETING\" > greeting.txt && chmod +x hello.sh")
+  .run('echo "$GREETING" > greeting.txt && chmod +x hello.sh')
   .config({ cmd: ["./hello.sh"], labels: { "org.opencontainers.image.title": "drydock hello" } });
 
 await build({

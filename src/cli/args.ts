@@ -58,7 +58,11 @@ export function parseCli(argv: readonly string[], targetNames: readonly string[]
   for (const t of targets) {
     if (!targetNames.includes(t)) {
       const near = closest(t, targetNames);
-      throw new UsageError(`unknown target "${t}"${near ? `; did you mean "${near}"?` : ""} (targets: ${targetNames.join(", ")})`);
+      throw new UsageError(
+        `unknown target "${t}"${near ? `; did you mean "${near}"?` : ""} (targets: ${
+          targetNames.join(", ")
+        })`,
+      );
     }
   }
   const progress = v.progress ?? "plain";

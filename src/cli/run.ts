@@ -13,7 +13,7 @@ import { callerLocation, type SourceLocation } from "../dsl/location.ts";
 import { DrydockError } from "../dsl/errors.ts";
 import { PlainRenderer } from "../progress/plain.ts";
 import { buildTargets, type BuildTargetsOptions, type TargetResult, type Targets } from "../solve/build.ts";
-import { parseCli, UsageError, usage } from "./args.ts";
+import { parseCli, usage, UsageError } from "./args.ts";
 import { EXIT, formatError } from "./report.ts";
 
 /** Options of {@link build}. */
@@ -39,7 +39,10 @@ export interface BuildOptions extends Omit<BuildTargetsOptions, "targets" | "loc
  * await build({ hello }, { default: "hello" });
  * ```
  */
-export async function build(targets: Targets, options: BuildOptions = {}): Promise<Record<string, TargetResult>> {
+export async function build(
+  targets: Targets,
+  options: BuildOptions = {},
+): Promise<Record<string, TargetResult>> {
   const location = callerLocation();
   const cli = options.cli ?? isEntryPoint(location);
   const defaults = options.default === undefined ? undefined : [options.default].flat();
@@ -97,7 +100,9 @@ async function runCli(
     });
     renderer?.done();
     for (const r of Object.values(results)) stderr(describeResult(r));
-    stderr(`Built ${Object.keys(results).length} target(s) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+    stderr(
+      `Built ${Object.keys(results).length} target(s) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
+    );
     return EXIT.ok;
   } catch (err) {
     renderer?.done();

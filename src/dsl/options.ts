@@ -64,7 +64,10 @@ const path = z.string().min(1, "must not be empty").refine((s) => !s.includes("\
   message: "must not contain NUL",
 });
 
-const mode = z.number().int("must be an integer").min(0, "must be at least 0").max(0o7777, "must be at most 0o7777");
+const mode = z.number().int("must be an integer").min(0, "must be at least 0").max(
+  0o7777,
+  "must be at most 0o7777",
+);
 
 export const schemas = {
   envName,
@@ -100,7 +103,10 @@ export const schemas = {
     ).optional(),
   }),
   image: z.strictObject({
-    platform: z.string().regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/, 'must look like "linux/amd64" or "linux/arm64/v8"')
+    platform: z.string().regex(
+      /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
+      'must look like "linux/amd64" or "linux/arm64/v8"',
+    )
       .optional(),
   }),
   local: z.strictObject({}),

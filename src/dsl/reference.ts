@@ -93,7 +93,9 @@ export function normalizeImageRef(ref: string): ImageReference {
     throw new ReferenceError("a 64-character hexadecimal name is an image ID, not a reference");
   }
   const name = `${domain}/${path}`;
-  if (name.length > NAME_MAX) throw new ReferenceError(`repository name is longer than ${NAME_MAX} characters`);
+  if (name.length > NAME_MAX) {
+    throw new ReferenceError(`repository name is longer than ${NAME_MAX} characters`);
+  }
 
   if (tag === undefined && digest === undefined) tag = "latest";
   const normalized = name + (tag !== undefined ? `:${tag}` : "") + (digest !== undefined ? `@${digest}` : "");

@@ -43,6 +43,7 @@ describe("normalizeImageRef()", () => {
     ["x/" + "a".repeat(260), /longer than 255/],
   ];
   for (const [input, want] of bad) {
-    test(`rejects ${JSON.stringify(input.slice(0, 30))}`, () => assert.throws(() => normalizeImageRef(input), want));
+    test(`rejects ${JSON.stringify(input.slice(0, 30))}`, () =>
+      assert.throws(() => normalizeImageRef(input), want));
   }
 });

@@ -16,7 +16,15 @@ import { validate } from "./validate.ts";
 
 /** The platform the client runs on, as Go's `platforms.DefaultSpec()` gives it. */
 export function defaultPlatform(): Platform {
-  const arch: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
+  const arch: Record<string, string> = {
+    x64: "amd64",
+    arm64: "arm64",
+    arm: "arm",
+    ia32: "386",
+    ppc64: "ppc64le",
+    s390x: "s390x",
+    riscv64: "riscv64",
+  };
   return { os: "linux", architecture: arch[process.arch] ?? process.arch };
 }
 
@@ -43,7 +51,13 @@ export function image(ref: string, options: ImageOptions = {}): State {
     normalized = normalizeImageRef(r).normalized;
   } catch (e) {
     if (!(e instanceof ReferenceError)) throw e;
-    validate("image", "ref", z.custom(() => false, `is not a valid image reference: ${e.message}`), r, location);
+    validate(
+      "image",
+      "ref",
+      z.custom(() => false, `is not a valid image reference: ${e.message}`),
+      r,
+      location,
+    );
     throw e;
   }
   const platform = opts.platform ? parsePlatform(opts.platform) : defaultPlatform();
@@ -54,7 +68,11 @@ export function image(ref: string, options: ImageOptions = {}): State {
     attrs: {},
     platform,
   };
-  return new State({ output: { op: node, index: 0 }, settings: { ...ROOT_SETTINGS, platform }, image: EMPTY_IMAGE });
+  return new State({
+    output: { op: node, index: 0 },
+    settings: { ...ROOT_SETTINGS, platform },
+    image: EMPTY_IMAGE,
+  });
 }
 
 /**
@@ -67,7 +85,11 @@ export function image(ref: string, options: ImageOptions = {}): State {
  * ```
  */
 export function scratch(): State {
-  return new State({ output: null, settings: { ...ROOT_SETTINGS, platform: defaultPlatform() }, image: EMPTY_IMAGE });
+  return new State({
+    output: null,
+    settings: { ...ROOT_SETTINGS, platform: defaultPlatform() },
+    image: EMPTY_IMAGE,
+  });
 }
 
 /**

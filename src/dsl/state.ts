@@ -124,7 +124,9 @@ export class State {
         validate("env", "name", schemas.envName, nameOrVars, location),
         validate("env", "value", schemas.envValue, value, location),
       ]]
-      : Object.entries(validate("env", "vars", z.record(schemas.envName, schemas.envValue), nameOrVars, location));
+      : Object.entries(
+        validate("env", "vars", z.record(schemas.envName, schemas.envValue), nameOrVars, location),
+      );
     let env = this.#data.settings.env;
     for (const [k, v] of vars) env = setEnv(env, k, v);
     return this.#withSettings({ env });
@@ -172,9 +174,21 @@ export class State {
   copy(from: State, src: string | string[], dest: string): State {
     const location = callerLocation();
     if (!(from instanceof State)) {
-      validate("copy", "from", z.custom(() => false, "must be a State (from image(), local(), scratch() ...)"), from, location);
+      validate(
+        "copy",
+        "from",
+        z.custom(() => false, "must be a State (from image(), local(), scratch() ...)"),
+        from,
+        location,
+      );
     }
-    const srcs = validate("copy", "src", z.union([schemas.path, z.array(schemas.path).min(1)]), src, location);
+    const srcs = validate(
+      "copy",
+      "src",
+      z.union([schemas.path, z.array(schemas.path).min(1)]),
+      src,
+      location,
+    );
     const destPath = validate("copy", "dest", schemas.path, dest, location);
     const fromData = readState(from);
     const list = typeof srcs === "string" ? [srcs] : srcs;
@@ -225,7 +239,11 @@ export class State {
     const opts = validate("mkfile", "", schemas.mkfile, options, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
     const bytes = typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d);
-    return this.#file([{ kind: "mkfile", path: abs, mode: opts.mode ?? 0o644, data: bytes }], location, `MKFILE ${abs}`);
+    return this.#file(
+      [{ kind: "mkfile", path: abs, mode: opts.mode ?? 0o644, data: bytes }],
+      location,
+      `MKFILE ${abs}`,
+    );
   }
 
   /**

@@ -140,7 +140,9 @@ class Marshaller {
       }
       this.#localDirs.set(name, node.localDir!);
       if (this.options.localUniqueKey) {
-        attrs["local.unique"] = digestOf(new TextEncoder().encode(`${this.options.localUniqueKey}\n${node.localDir}`))
+        attrs["local.unique"] = digestOf(
+          new TextEncoder().encode(`${this.options.localUniqueKey}\n${node.localDir}`),
+        )
           .slice(7, 39);
         caps.add(Cap.sourceLocalUnique);
       }

@@ -48,11 +48,25 @@ describe("marshal()", () => {
   });
 
   test("exec op: args, env, cwd, user and the root mount", () => {
-    const s = image("busybox", P).env("A", "1").env("B", "2").env("A", "3").workdir("/app").user("1000").run("make");
+    const s = image("busybox", P).env("A", "1").env("B", "2").env("A", "3").workdir("/app").user("1000").run(
+      "make",
+    );
     const { ops } = marshal(s);
     const exec = ops[1].op.exec!;
-    assert.deepEqual(exec.meta, { args: ["/bin/sh", "-c", "make"], env: ["B=2", "A=3"], cwd: "/app", user: "1000" });
-    assert.deepEqual(exec.mounts, [{ input: 0n, selector: undefined, dest: "/", output: 0n, readonly: false, mountType: 0 }]);
+    assert.deepEqual(exec.meta, {
+      args: ["/bin/sh", "-c", "make"],
+      env: ["B=2", "A=3"],
+      cwd: "/app",
+      user: "1000",
+    });
+    assert.deepEqual(exec.mounts, [{
+      input: 0n,
+      selector: undefined,
+      dest: "/",
+      output: 0n,
+      readonly: false,
+      mountType: 0,
+    }]);
     assert.deepEqual(ops[1].op.inputs, [{ digest: ops[0].digest, index: 0n }]);
   });
 

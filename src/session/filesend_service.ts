@@ -32,12 +32,19 @@ const raw = (b: unknown) => b as Buffer;
  * const methods = fileSendMethods([{ type: "local", dest: "./out" }]);
  * ```
  */
-export function fileSendMethods(targets: readonly FileSendTarget[], exporterIndexes?: readonly number[]): SessionMethod[] {
+export function fileSendMethods(
+  targets: readonly FileSendTarget[],
+  exporterIndexes?: readonly number[],
+): SessionMethod[] {
   if (targets.length === 0) return [];
   const handler: grpc.handleBidiStreamingCall<Buffer, Buffer> = (call) => {
     const idHeader = call.metadata.get("buildkit-attachable-exporter-id")[0];
     const exporterId = idHeader === undefined ? undefined : Number(idHeader);
-    const at = exporterId === undefined ? 0 : exporterIndexes ? exporterIndexes.indexOf(exporterId) : exporterId;
+    const at = exporterId === undefined
+      ? 0
+      : exporterIndexes
+      ? exporterIndexes.indexOf(exporterId)
+      : exporterId;
     const target = targets[at];
     if (!target) {
       failCall(call, grpc.status.NOT_FOUND, `no export target for exporter ${String(idHeader)}`);

@@ -71,6 +71,10 @@ export function serverCallChannel<M = Packet>(
  * // failCall(call, 5, 'no access allowed to dir "x"');
  * ```
  */
-export function failCall(call: grpc.ServerDuplexStream<unknown, unknown>, code: number, details: string): void {
+export function failCall(
+  call: grpc.ServerDuplexStream<unknown, unknown>,
+  code: number,
+  details: string,
+): void {
   call.emit("error", { code, details });
 }

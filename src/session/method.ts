@@ -17,7 +17,9 @@ import { codecs } from "../transport/rpc.ts";
  * methodDefinition(HealthService.check).path; // "/grpc.health.v1.Health/Check"
  * ```
  */
-export function methodDefinition<Req, Res>(m: MethodDescriptor<Req, Res>): grpc.MethodDefinition<unknown, unknown> {
+export function methodDefinition<Req, Res>(
+  m: MethodDescriptor<Req, Res>,
+): grpc.MethodDefinition<unknown, unknown> {
   const c = codecs(m);
   return {
     path: m.path,

@@ -14,7 +14,7 @@ import type { SourceLocation } from "../dsl/location.ts";
 import { validate } from "../dsl/validate.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
-import { type EngineEnv, engineCandidates } from "../transport/discover.ts";
+import { engineCandidates, type EngineEnv } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { BuildOutput } from "./outputs.ts";
 import { solve } from "./solve.ts";
@@ -65,7 +65,10 @@ export interface TargetResult {
 }
 
 const outputSchema = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("image"), name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]) }),
+  z.strictObject({
+    type: z.literal("image"),
+    name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  }),
   z.strictObject({ type: z.literal("local"), dest: z.string().min(1) }),
 ], { error: 'must be { type: "local", dest } or { type: "image", name }' });
 
@@ -94,7 +97,11 @@ export interface ResolvedTarget {
  * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } })[0].outputs; // [{ type: "image", name: ["app:dev"] }]
  * ```
  */
-export function resolveTargets(targets: Targets, base = process.cwd(), location?: SourceLocation): ResolvedTarget[] {
+export function resolveTargets(
+  targets: Targets,
+  base = process.cwd(),
+  location?: SourceLocation,
+): ResolvedTarget[] {
   validate("build", "targets", z.record(z.string(), z.unknown()), targets, location);
   return Object.entries(targets).map(([name, value]) => {
     if (value instanceof State) return { name, state: value, outputs: [] };
@@ -102,7 +109,9 @@ export function resolveTargets(targets: Targets, base = process.cwd(), location?
     const outputs: BuildOutput[] = [];
     if (t.image) outputs.push({ type: "image", name: typeof t.image === "string" ? [t.image] : t.image });
     for (const o of t.output === undefined ? [] : Array.isArray(t.output) ? t.output : [t.output]) {
-      outputs.push(o.type === "local" ? { ...o, dest: isAbsolute(o.dest) ? o.dest : resolve(base, o.dest) } : o);
+      outputs.push(
+        o.type === "local" ? { ...o, dest: isAbsolute(o.dest) ? o.dest : resolve(base, o.dest) } : o,
+      );
     }
     return { name, state: t.state, outputs, description: t.description };
   });
@@ -129,7 +138,10 @@ export async function buildTargets(
   const wanted = options.targets ?? all.map((t) => t.name);
   for (const name of wanted) {
     if (!all.some((t) => t.name === name)) {
-      throw new DrydockError("E_TARGET", `unknown target "${name}"; targets are: ${all.map((t) => t.name).join(", ")}`);
+      throw new DrydockError(
+        "E_TARGET",
+        `unknown target "${name}"; targets are: ${all.map((t) => t.name).join(", ")}`,
+      );
     }
   }
   const selected = all.filter((t) => wanted.includes(t.name));
@@ -149,7 +161,12 @@ export async function buildTargets(
         signal: options.signal,
         onStatus: (s) => options.onStatus?.(t.name, s),
       });
-      return [t.name, { target: t.name, ref: r.ref, exporterResponse: r.exporterResponse, outputs: t.outputs }] as const;
+      return [t.name, {
+        target: t.name,
+        ref: r.ref,
+        exporterResponse: r.exporterResponse,
+        outputs: t.outputs,
+      }] as const;
     }));
     return Object.fromEntries(results);
   } finally {

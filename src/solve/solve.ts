@@ -84,7 +84,9 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     solving.catch(() => {/* awaited below */});
 
     const statusDone = (async () => {
-      for await (const status of transport.rpc.serverStream(ControlService.status, { ref }, { signal: spec.signal })) {
+      for await (
+        const status of transport.rpc.serverStream(ControlService.status, { ref }, { signal: spec.signal })
+      ) {
         for (const v of status.vertexes ?? []) if (v.error) erroredVertex = v.digest as Digest;
         spec.onStatus?.(status);
       }
@@ -95,7 +97,9 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
 
     const result: Result = {
-      metadata: { "containerimage.config": new TextEncoder().encode(JSON.stringify(imageConfig(spec.state))) },
+      metadata: {
+        "containerimage.config": new TextEncoder().encode(JSON.stringify(imageConfig(spec.state))),
+      },
     };
     if (definition) {
       try {
@@ -110,7 +114,11 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       } catch (err) {
         // Tell the engine the build failed, so Control.Solve ends with this error.
         const e = err instanceof RpcError ? err : new RpcError("LLBBridge/Solve", 2, String(err));
-        await transport.rpc.unary(LLBBridgeService.return, { error: { code: e.code, message: e.details } }, bridge)
+        await transport.rpc.unary(
+          LLBBridgeService.return,
+          { error: { code: e.code, message: e.details } },
+          bridge,
+        )
           .catch(() => {});
         await solving.catch(() => {});
         await settle(statusDone);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { DrydockError } from "../dsl/errors.ts";
 
 /** How to reach a socket: a unix path or a TCP host and port. */
 export type SocketAddress =
@@ -30,8 +31,11 @@ export interface EngineAddress {
 }
 
 /** An address could not be understood. */
-export class AddressError extends Error {
+export class AddressError extends DrydockError {
   override name = "AddressError";
+  constructor(message: string) {
+    super("E_ADDRESS", message);
+  }
 }
 
 /**
@@ -51,7 +55,9 @@ export function parseSocketAddress(text: string, defaultPort = 2375): SocketAddr
   const [, scheme, rest] = m;
   switch (scheme.toLowerCase()) {
     case "unix":
-      if (!rest.startsWith("/")) throw new AddressError(`"${text}": a unix address needs an absolute path (unix:///path)`);
+      if (!rest.startsWith("/")) {
+        throw new AddressError(`"${text}": a unix address needs an absolute path (unix:///path)`);
+      }
       return { kind: "unix", path: rest };
     case "tcp": {
       const hp = /^(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(rest);

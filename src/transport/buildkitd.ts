@@ -10,6 +10,7 @@ import { Duplex } from "node:stream";
 import { ControlService } from "../proto/moby_buildkit_v1.gen.ts";
 import type { BytesMessage } from "../proto/moby_buildkit_v1.gen.ts";
 import { type EngineAddress, formatSocketAddress } from "./address.ts";
+import { dial } from "./dial.ts";
 import { RpcClient } from "./rpc.ts";
 import type { Transport } from "./transport.ts";
 
@@ -30,11 +31,15 @@ export class BuildkitdTransport implements Transport {
   readonly address: string;
   readonly rpc: RpcClient;
   readonly #streams = new Set<Duplex>();
+  readonly #target: EngineAddress;
 
   private constructor(target: EngineAddress) {
+    this.#target = target;
     this.address = formatSocketAddress(target.socket);
     const s = target.socket;
-    const grpcTarget = s.kind === "unix" ? `unix://${s.path}` : `${s.host.includes(":") ? `[${s.host}]` : s.host}:${s.port}`;
+    const grpcTarget = s.kind === "unix"
+      ? `unix://${s.path}`
+      : `${s.host.includes(":") ? `[${s.host}]` : s.host}:${s.port}`;
     const tls = target.tls;
     const credentials = tls
       ? grpc.credentials.createSsl(
@@ -43,7 +48,9 @@ export class BuildkitdTransport implements Transport {
         tls.cert ? Buffer.from(tls.cert) : null,
       )
       : grpc.credentials.createInsecure();
-    const options: grpc.ChannelOptions = tls?.serverName ? { "grpc.ssl_target_name_override": tls.serverName } : {};
+    const options: grpc.ChannelOptions = tls?.serverName
+      ? { "grpc.ssl_target_name_override": tls.serverName }
+      : {};
     this.rpc = new RpcClient(grpcTarget, credentials, options);
   }
 
@@ -52,6 +59,8 @@ export class BuildkitdTransport implements Transport {
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
+    // A raw dial first: its error says why (no socket, refused...), gRPC's only "unavailable".
+    (await dial(this.#target.socket, this.#target.tls, signal)).destroy();
     await this.rpc.unary(ControlService.listWorkers, {}, { timeoutMs: 5_000, signal });
   }
 

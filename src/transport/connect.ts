@@ -48,7 +48,10 @@ function describe(attempts: readonly { address: EngineAddress; reason: string }[
  * await transport.close();
  * ```
  */
-export async function connect(candidates: readonly EngineAddress[], options: ConnectOptions = {}): Promise<Transport> {
+export async function connect(
+  candidates: readonly EngineAddress[],
+  options: ConnectOptions = {},
+): Promise<Transport> {
   const deadline = Date.now() + (options.timeoutMs ?? 5_000);
   const reasons = new Map<EngineAddress, string>();
   let delay = 50;
@@ -68,7 +71,11 @@ export async function connect(candidates: readonly EngineAddress[], options: Con
       }
     }
     const left = deadline - Date.now();
-    if (left <= 0) throw new EngineUnavailableError(candidates.map((address) => ({ address, reason: reasons.get(address)! })));
+    if (left <= 0) {
+      throw new EngineUnavailableError(
+        candidates.map((address) => ({ address, reason: reasons.get(address)! })),
+      );
+    }
     await sleep(Math.min(delay, left), options.signal);
     delay = Math.min(delay * 2, 1_000);
   }

@@ -20,9 +20,7 @@ import type { SocketAddress, TlsOptions } from "./address.ts";
  */
 export function dial(address: SocketAddress, tls?: TlsOptions, signal?: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket: Socket = address.kind === "unix"
-      ? connect({ path: address.path })
-      : tls
+    const socket: Socket = address.kind === "unix" ? connect({ path: address.path }) : tls
       ? tlsConnect({
         host: address.host,
         port: address.port,

@@ -69,7 +69,12 @@ export function discoverEngine(env: EngineEnv, host?: string): EngineAddress {
     };
   }
   if (env.DOCKER_HOST) {
-    return { engine: "docker", socket: parseSocketAddress(env.DOCKER_HOST), text: env.DOCKER_HOST, origin: "DOCKER_HOST" };
+    return {
+      engine: "docker",
+      socket: parseSocketAddress(env.DOCKER_HOST),
+      text: env.DOCKER_HOST,
+      origin: "DOCKER_HOST",
+    };
   }
   return {
     engine: "docker",

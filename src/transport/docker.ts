@@ -92,13 +92,18 @@ export class DockerTransport implements Transport {
     const socket = await dial(this.#target.socket, this.#target.tls, signal);
     try {
       const body = await httpGet(socket, "/_ping", signal);
-      if (body.status !== 200) throw new Error(`GET /_ping answered HTTP ${body.status}: ${body.text.slice(0, 200)}`);
+      if (body.status !== 200) {
+        throw new Error(`GET /_ping answered HTTP ${body.status}: ${body.text.slice(0, 200)}`);
+      }
     } finally {
       socket.destroy();
     }
   }
 
-  async openSession(headers: Record<string, string | readonly string[]>, signal?: AbortSignal): Promise<Duplex> {
+  async openSession(
+    headers: Record<string, string | readonly string[]>,
+    signal?: AbortSignal,
+  ): Promise<Duplex> {
     const socket = await dial(this.#target.socket, this.#target.tls, signal);
     this.#sockets.add(socket);
     socket.on("close", () => this.#sockets.delete(socket));
@@ -117,7 +122,11 @@ export class DockerTransport implements Transport {
 }
 
 /** A minimal HTTP/1.1 GET on an open socket; enough for `/_ping`. */
-function httpGet(socket: Socket, path: string, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+function httpGet(
+  socket: Socket,
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     let text = "";
     const timer = setTimeout(() => reject(new Error(`GET ${path}: no answer within 10s`)), 10_000);

@@ -77,7 +77,9 @@ export function upgrade(
       buffered = next;
       const end = indexOfHeaderEnd(buffered);
       if (end === -1) {
-        if (buffered.byteLength > MAX_HEADER_BYTES) fail(new Error(`response to ${path} upgrade is too large`));
+        if (buffered.byteLength > MAX_HEADER_BYTES) {
+          fail(new Error(`response to ${path} upgrade is too large`));
+        }
         return;
       }
       const head = new TextDecoder().decode(buffered.subarray(0, end));

@@ -121,7 +121,10 @@ export class RpcClient {
   }
 
   /** A bidirectional stream, as grpc-js gives it. */
-  bidi<Req, Res>(m: MethodDescriptor<Req, Res>, options: CallOptions = {}): grpc.ClientDuplexStream<Req, Res> {
+  bidi<Req, Res>(
+    m: MethodDescriptor<Req, Res>,
+    options: CallOptions = {},
+  ): grpc.ClientDuplexStream<Req, Res> {
     const c = codecs(m);
     const call = this.#client.makeBidiStreamRequest(
       m.path,
@@ -192,7 +195,10 @@ export function toRpcError(method: string, err: Partial<grpc.ServiceError> & Err
     try {
       const status = Status.fromBinary(raw);
       if (status.message) details = status.message;
-      statusDetails = (status.details ?? []).map((d) => ({ typeUrl: d.typeUrl ?? "", value: d.value ?? new Uint8Array() }));
+      statusDetails = (status.details ?? []).map((d) => ({
+        typeUrl: d.typeUrl ?? "",
+        value: d.value ?? new Uint8Array(),
+      }));
     } catch { /* keep the plain message */ }
   }
   return new RpcError(method, code, details, statusDetails);

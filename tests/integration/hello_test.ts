@@ -11,28 +11,35 @@ const HELLO = fileURLToPath(new URL("../../examples/hello/build.ts", import.meta
 const OUT = fileURLToPath(new URL("../../examples/hello/out", import.meta.url));
 
 function helloOn(engine: TestEngine | undefined, label: string) {
-  test(`examples/hello builds on ${label} and the image has its config`, { skip: skipWithout(engine, label) }, async () => {
-    const e = engine!;
-    rmSync(OUT, { recursive: true, force: true });
-    const r = await runBuildFile(HELLO, ["hello", "files"], { DOCKER_HOST: `unix://${e.socket}`, BUILDKIT_HOST: undefined });
-    assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}`);
-    // Progress in buildx's plain style, on stderr.
-    assert.match(r.stderr, /^#\d+ RUN echo "\$GREETING" > greeting\.txt && chmod \+x hello\.sh$/m);
-    assert.match(r.stderr, /^#\d+ (DONE \d+\.\d+s|CACHED)$/m);
-    assert.match(r.stderr, /hello: image drydock-hello:latest/);
+  test(
+    `examples/hello builds on ${label} and the image has its config`,
+    { skip: skipWithout(engine, label) },
+    async () => {
+      const e = engine!;
+      rmSync(OUT, { recursive: true, force: true });
+      const r = await runBuildFile(HELLO, ["hello", "files"], {
+        DOCKER_HOST: `unix://${e.socket}`,
+        BUILDKIT_HOST: undefined,
+      });
+      assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}`);
+      // Progress in buildx's plain style, on stderr.
+      assert.match(r.stderr, /^#\d+ RUN echo "\$GREETING" > greeting\.txt && chmod \+x hello\.sh$/m);
+      assert.match(r.stderr, /^#\d+ (DONE \d+\.\d+s|CACHED)$/m);
+      assert.match(r.stderr, /hello: image drydock-hello:latest/);
 
-    const config = await imageConfig(e.socket, "drydock-hello:latest");
-    assert.deepEqual(config.Cmd, ["./hello.sh"]);
-    assert.equal(config.WorkingDir, "/app");
-    assert.ok((config.Env as string[]).includes("GREETING=hello from drydock"));
-    assert.deepEqual(config.Labels, { "org.opencontainers.image.title": "drydock hello" });
+      const config = await imageConfig(e.socket, "drydock-hello:latest");
+      assert.deepEqual(config.Cmd, ["./hello.sh"]);
+      assert.equal(config.WorkingDir, "/app");
+      assert.ok((config.Env as string[]).includes("GREETING=hello from drydock"));
+      assert.deepEqual(config.Labels, { "org.opencontainers.image.title": "drydock hello" });
 
-    // The `files` target exported the same filesystem locally.
-    assert.equal(readFileSync(`${OUT}/app/greeting.txt`, "utf8"), "hello from drydock\n");
-    assert.ok(statSync(`${OUT}/app/hello.sh`).mode & 0o100, "hello.sh is executable");
-    assert.ok(existsSync(`${OUT}/bin/busybox`));
-    rmSync(OUT, { recursive: true, force: true });
-  });
+      // The `files` target exported the same filesystem locally.
+      assert.equal(readFileSync(`${OUT}/app/greeting.txt`, "utf8"), "hello from drydock\n");
+      assert.ok(statSync(`${OUT}/app/hello.sh`).mode & 0o100, "hello.sh is executable");
+      assert.ok(existsSync(`${OUT}/bin/busybox`));
+      rmSync(OUT, { recursive: true, force: true });
+    },
+  );
 }
 
 describe("hello example", () => {

@@ -6,7 +6,11 @@
 import { request } from "node:http";
 
 /** GETs (or DELETEs) a Docker API path over a unix socket and parses the JSON answer. */
-export function dockerApi(socket: string, path: string, method = "GET"): Promise<{ status: number; body: unknown }> {
+export function dockerApi(
+  socket: string,
+  path: string,
+  method = "GET",
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath: socket, path, method, headers: { host: "docker" } }, (res) => {
       const chunks: Uint8Array[] = [];

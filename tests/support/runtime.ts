@@ -30,7 +30,9 @@ export function runBuildFile(
   const [cmd, argv] = runtimeCommand(file, args);
   return new Promise((resolve, reject) => {
     const merged: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: "1", ...env })) if (v !== undefined) merged[k] = v;
+    for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: "1", ...env })) {
+      if (v !== undefined) merged[k] = v;
+    }
     const child = spawn(cmd, argv, { env: merged, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
     child.stdout.on("data", (c) => (stdout += c));
