@@ -197,7 +197,6 @@ function writeValue(w: ModuleWriter, f: Field | MapField, type: string, v: strin
 
 function readValue(
   w: ModuleWriter,
-  f: Field,
   type: string,
   resolved: protobuf.ReflectionObject | null,
 ): string {
@@ -311,7 +310,7 @@ function emitMessage(w: ModuleWriter, t: protobuf.Type): void {
     w.lines.push(`        case ${f.id}: {`);
     if (f.map) {
       const mf = f as unknown as MapField;
-      const valRead = readValue(w, f, f.type, f.resolvedType);
+      const valRead = readValue(w, f.type, f.resolvedType);
       const valDefault = scalarDefault(f.type, f.resolvedType);
       const valType = f.resolvedType ? w.ref(f.resolvedType) : SCALAR_TS[f.type];
       w.lines.push(`          const e = r.uint32() + r.pos;`);
@@ -332,7 +331,7 @@ function emitMessage(w: ModuleWriter, t: protobuf.Type): void {
     } else if (f.repeated) {
       const isScalarNumeric = !(f.resolvedType instanceof protobuf.Type) && f.type !== "string" &&
         f.type !== "bytes";
-      const val = readValue(w, f, f.type, f.resolvedType);
+      const val = readValue(w, f.type, f.resolvedType);
       if (isScalarNumeric) {
         w.lines.push(`          if ((tag & 7) === 2) {`);
         w.lines.push(`            const e = r.uint32() + r.pos;`);
@@ -342,7 +341,7 @@ function emitMessage(w: ModuleWriter, t: protobuf.Type): void {
         w.lines.push(`          m.${n}!.push(${val});`);
       }
     } else {
-      w.lines.push(`          m.${n} = ${readValue(w, f, f.type, f.resolvedType)};`);
+      w.lines.push(`          m.${n} = ${readValue(w, f.type, f.resolvedType)};`);
     }
     w.lines.push(`          break;`);
     w.lines.push(`        }`);

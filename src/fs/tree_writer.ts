@@ -169,8 +169,9 @@ export class TreeWriter {
   }
 
   /** Closes open files after a failure; what was written stays. */
-  async abort(): Promise<void> {
+  abort(): Promise<void> {
     this.#handles.closeAll();
+    return Promise.resolve();
   }
 }
 
