@@ -426,12 +426,13 @@ const utf8 = new TextEncoder();
 
 /** Map keys in bytewise UTF-8 order, as Go's stable marshalers emit them. */
 export function sortedKeys(o: object): string[] {
-  return Object.keys(o).sort((a, b) => {
-    const x = utf8.encode(a), y = utf8.encode(b);
+  const keys = Object.keys(o);
+  if (keys.length < 2) return keys;
+  return keys.map((k) => [k, utf8.encode(k)] as const).sort(([, x], [, y]) => {
     const n = Math.min(x.length, y.length);
     for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
     return x.length - y.length;
-  });
+  }).map(([k]) => k);
 }
 
 // protobufjs's writer reads only \`low\` and \`high\`, so this stands in for a Long.

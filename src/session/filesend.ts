@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { type Packet, Packet_PacketType as T } from "../proto/fsutil_types.gen.ts";
 import { type IncomingFile, TreeWriter } from "../fs/tree_writer.ts";
+import { TransferFailure } from "./transfer_failure.ts";
 import { createSerialSender, DiffCopyPeerError, type PacketChannel } from "./packet_channel.ts";
 
 /** Options for {@link receiveTree}. */
@@ -72,42 +72,36 @@ class TreeReceiver {
   #nextId = 0;
   #listingDone = false;
   #finSent = false;
-  #failure?: Error;
-  #errSent: Promise<unknown> = Promise.resolve();
-  #rejectRun: (e: Error) => void = () => {};
-  readonly #failed = new Promise<never>((_, reject) => (this.#rejectRun = reject));
+  readonly #failure: TransferFailure;
 
   constructor(channel: PacketChannel, dest: string, options: ReceiveTreeOptions) {
     this.#channel = channel;
     this.#send = createSerialSender(channel);
+    this.#failure = new TransferFailure(this.#send, () => this.#notifyRequester());
     this.#dest = dest;
     this.#options = options;
-    this.#failed.catch(() => {});
   }
 
   async run(): Promise<ReceiveTreeStats> {
     const iterator = this.#channel[Symbol.asyncIterator]();
     const signal = this.#options.signal;
-    const onAbort = () => this.#fail(new Error("context canceled", { cause: signal?.reason }));
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener("abort", onAbort);
+    const unwatch = this.#failure.watch(signal);
     try {
-      await Promise.race([this.#guard(this.#open()), this.#failed]);
+      await Promise.race([this.#failure.guard(this.#open()), this.#failure.failed]);
       await Promise.race([
-        Promise.all([this.#guard(this.#receive(iterator)), this.#guard(this.#request())]),
-        this.#failed,
+        Promise.all([this.#failure.guard(this.#receive(iterator)), this.#failure.guard(this.#request())]),
+        this.#failure.failed,
       ]);
-      if (this.#failure) throw this.#failure;
+      if (this.#failure.error) throw this.#failure.error;
       this.#channel.end();
       return { ...this.#stats };
     } catch (e) {
-      this.#fail(e);
+      this.#failure.fail(e);
       void iterator.return?.()?.catch(() => {});
       await this.#writer?.abort();
-      await settleWithin(this.#errSent, 1000);
-      throw this.#failure;
+      return await this.#failure.rethrow();
     } finally {
-      signal?.removeEventListener("abort", onAbort);
+      unwatch();
     }
   }
 
@@ -115,30 +109,11 @@ class TreeReceiver {
     this.#writer = await TreeWriter.open(this.#dest);
   }
 
-  async #guard(task: Promise<void>): Promise<void> {
-    try {
-      await task;
-    } catch (e) {
-      this.#fail(e);
-    }
-  }
-
-  #fail(e: unknown): void {
-    if (this.#failure) return;
-    this.#failure = e instanceof Error ? e : new Error(String(e));
-    if (!(e instanceof DiffCopyPeerError)) {
-      const data = Buffer.from(this.#failure.message, "utf8");
-      this.#errSent = this.#send({ type: T.PACKET_ERR, data }).catch(() => {});
-    }
-    this.#notifyRequester();
-    this.#rejectRun(this.#failure);
-  }
-
   async #receive(iterator: AsyncIterator<Packet>): Promise<void> {
     const writer = this.#writer!;
     for (;;) {
       const r = await iterator.next();
-      if (this.#failure) return;
+      if (this.#failure.error) return;
       if (r.done) {
         if (this.#finSent && this.#pending.size === 0) return; // the peer closed instead of answering FIN
         throw new Error("DiffCopy: the sender closed the stream before the transfer finished");
@@ -199,7 +174,7 @@ class TreeReceiver {
   /** Sends queued REQs; once the listing ended and every file is complete, finishes and sends FIN. */
   async #request(): Promise<void> {
     for (;;) {
-      if (this.#failure) return;
+      if (this.#failure.error) return;
       const id = this.#requests.shift();
       if (id !== undefined) {
         await this.#send({ type: T.PACKET_REQ, id });
@@ -222,8 +197,3 @@ class TreeReceiver {
 }
 
 /** Waits for `p`, but no longer than `ms`. */
-async function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([p, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}

@@ -54,8 +54,8 @@ export function fileSendMethods(
       decode: (b) => Packet.fromBinary(b),
       encode: (p) => Buffer.from(Packet.toBinary(p)),
     });
-    receiveTree(channel, target.dest).then(
-      () => {/* sendTree/receiveTree end the stream themselves */},
+    receiveTree(channel, target.dest).catch(
+      // On success it has ended the stream itself.
       (err: Error) => failCall(call, grpc.status.UNKNOWN, `writing export to ${target.dest}: ${err.message}`),
     );
   };

@@ -9,6 +9,7 @@ import { Buffer } from "node:buffer";
 import { type Packet, Packet_PacketType as T } from "../proto/fsutil_types.gen.ts";
 import { isRequestableGoMode } from "../fs/go_mode.ts";
 import { type WalkOptions, walkTree } from "../fs/walk.ts";
+import { TransferFailure } from "./transfer_failure.ts";
 import { createSerialSender, DiffCopyPeerError, type PacketChannel } from "./packet_channel.ts";
 
 /**
@@ -109,10 +110,7 @@ class TreeSender {
   readonly #queue: { id: number; file: Requestable }[] = [];
   #idleWorkers: (() => void)[] = [];
   #finReceived = false;
-  #failure?: Error;
-  #errSent: Promise<unknown> = Promise.resolve();
-  #rejectRun: (e: Error) => void = () => {};
-  readonly #failed = new Promise<never>((_, reject) => (this.#rejectRun = reject));
+  readonly #failure: TransferFailure;
 
   constructor(
     channel: PacketChannel,
@@ -123,63 +121,43 @@ class TreeSender {
   ) {
     this.#channel = channel;
     this.#send = createSerialSender(channel);
+    this.#failure = new TransferFailure(this.#send, () => this.#notifyWorkers());
     this.#root = root;
     this.#options = options;
     this.#chunkSize = chunkSize;
     this.#concurrency = concurrency;
-    this.#failed.catch(() => {});
   }
 
   async run(): Promise<SendTreeStats> {
     const iterator = this.#channel[Symbol.asyncIterator]();
     const signal = this.#options.signal;
-    const onAbort = () => this.#fail(new Error("context canceled", { cause: signal?.reason }));
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener("abort", onAbort);
-    const workers = Array.from({ length: this.#concurrency }, () => this.#guard(this.#worker()));
+    const unwatch = this.#failure.watch(signal);
+    const workers = Array.from({ length: this.#concurrency }, () => this.#failure.guard(this.#worker()));
     try {
       await Promise.race([
-        Promise.all([this.#guard(this.#walk()), this.#guard(this.#receive(iterator)), ...workers]),
-        this.#failed,
+        Promise.all([
+          this.#failure.guard(this.#walk()),
+          this.#failure.guard(this.#receive(iterator)),
+          ...workers,
+        ]),
+        this.#failure.failed,
       ]);
-      if (this.#failure) throw this.#failure;
+      if (this.#failure.error) throw this.#failure.error;
       await this.#send({ type: T.PACKET_FIN });
       this.#channel.end();
       return { ...this.#stats };
     } catch (e) {
-      this.#fail(e);
+      this.#failure.fail(e);
       void iterator.return?.()?.catch(() => {});
-      await settleWithin(this.#errSent, 1000);
-      throw this.#failure;
+      return await this.#failure.rethrow();
     } finally {
-      signal?.removeEventListener("abort", onAbort);
+      unwatch();
     }
-  }
-
-  /** Runs a task; its error fails the whole transfer. */
-  async #guard(task: Promise<void>): Promise<void> {
-    try {
-      await task;
-    } catch (e) {
-      this.#fail(e);
-    }
-  }
-
-  /** Records the first failure, tells the peer (unless the error came from it) and stops all tasks. */
-  #fail(e: unknown): void {
-    if (this.#failure) return;
-    this.#failure = e instanceof Error ? e : new Error(String(e));
-    if (!(e instanceof DiffCopyPeerError)) {
-      const data = Buffer.from(this.#failure.message, "utf8");
-      this.#errSent = this.#send({ type: T.PACKET_ERR, data }).catch(() => {});
-    }
-    this.#notifyWorkers();
-    this.#rejectRun(this.#failure);
   }
 
   async #walk(): Promise<void> {
     for await (const entry of walkTree(this.#root, { filter: this.#options.filter })) {
-      if (this.#failure || this.#finReceived) return;
+      if (this.#failure.error || this.#finReceived) return;
       const id = this.#stats.entries; // IDs count every STAT, whatever its type
       // Register before sending: the REQ may arrive before our send() resolves.
       if (isRequestableGoMode(entry.stat.mode ?? 0)) {
@@ -194,14 +172,14 @@ class TreeSender {
       if (entry.kind === "file") this.#stats.files++;
       await this.#send({ type: T.PACKET_STAT, stat: entry.stat });
     }
-    if (this.#failure || this.#finReceived) return;
+    if (this.#failure.error || this.#finReceived) return;
     await this.#send({ type: T.PACKET_STAT }); // no stat: end of listing
   }
 
   async #receive(iterator: AsyncIterator<Packet>): Promise<void> {
     for (;;) {
       const r = await iterator.next();
-      if (this.#failure) return;
+      if (this.#failure.error) return;
       if (r.done) throw new Error("DiffCopy: the receiver closed the stream before sending FIN");
       const p = r.value;
       switch (p.type ?? T.PACKET_STAT) {
@@ -235,7 +213,7 @@ class TreeSender {
 
   async #worker(): Promise<void> {
     for (;;) {
-      if (this.#failure || this.#finReceived) return;
+      if (this.#failure.error || this.#finReceived) return;
       const job = this.#queue.shift();
       if (job !== undefined) await this.#sendFile(job.id, job.file);
       else await new Promise<void>((resolve) => this.#idleWorkers.push(resolve));
@@ -255,7 +233,7 @@ class TreeSender {
       if (data.length > 0) await this.#sendData(id, data);
     } else {
       await this.#streamFile(id, file);
-      if (this.#failure) return;
+      if (this.#failure.error) return;
     }
     await this.#send({ type: T.PACKET_DATA, id }); // empty DATA: end of this file
     this.#stats.requested++;
@@ -280,7 +258,7 @@ class TreeSender {
       const size = Number(file.size);
       let position = 0;
       for (;;) {
-        if (this.#failure) return;
+        if (this.#failure.error) return;
         // Asking for one byte more than is left tells in the same read whether the file grew.
         const length = Math.min(this.#chunkSize, size - position + 1);
         const buffer = Buffer.allocUnsafe(length); // fresh: the channel may keep it after send()
@@ -348,8 +326,3 @@ function changed(file: Requestable): Error {
 }
 
 /** Waits for `p`, but no longer than `ms`. */
-async function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([p, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}

@@ -31,8 +31,8 @@ export function fileSyncMethods(dirs: ReadonlyMap<string, string>): SessionMetho
       return;
     }
     const channel = serverCallChannel(call);
-    sendTree(channel, dir).then(
-      () => {/* sendTree/receiveTree end the stream themselves */},
+    sendTree(channel, dir).catch(
+      // On success it has ended the stream itself.
       (err: Error) => failCall(call, grpc.status.UNKNOWN, `sending ${name}: ${err.message}`),
     );
   };
