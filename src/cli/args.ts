@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { State } from "../dsl/state.ts";
+import { PROGRESS_MODES, type ProgressMode } from "../progress/renderer.ts";
 import type { Targets } from "../solve/build.ts";
 
 /** A bad command line; the CLI exits with status 2. */
@@ -16,7 +17,7 @@ export class UsageError extends Error {
 /** The parsed command line. */
 export interface CliArgs {
   targets: string[];
-  progress: "plain" | "quiet";
+  progress: ProgressMode;
   host?: string;
   help: boolean;
 }
@@ -29,7 +30,7 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-const PROGRESS = ["plain", "quiet"] as const;
+const PROGRESS = PROGRESS_MODES;
 
 /**
  * Parses `argv`; throws {@link UsageError} with the closest valid flag or target.
@@ -65,7 +66,7 @@ export function parseCli(argv: readonly string[], targetNames: readonly string[]
       );
     }
   }
-  const progress = v.progress ?? "plain";
+  const progress = v.progress ?? "auto";
   if (!(PROGRESS as readonly string[]).includes(progress)) {
     throw new UsageError(`--progress must be one of ${PROGRESS.join(", ")}, not "${progress}"`);
   }
@@ -100,7 +101,8 @@ export function usage(targets: Targets): string {
     "",
     "Options:",
     "  -t, --target NAME      build this target (repeatable; positional names work too)",
-    "      --progress MODE    plain (default) or quiet",
+    "      --progress MODE    auto (default: tty on a terminal, plain in CI or a pipe), tty, plain, rawjson",
+    "                         or quiet",
     "      --host ADDRESS     engine to use: unix:///path.sock or tcp://host:port for a buildkitd,",
     "                         docker+unix:///path.sock for Docker (overrides BUILDKIT_HOST and DOCKER_HOST)",
     "  -h, --help             show this help",

@@ -11,7 +11,8 @@ import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { callerLocation, type SourceLocation } from "../dsl/location.ts";
 import { DrydockError } from "../dsl/errors.ts";
-import { PlainRenderer } from "../progress/plain.ts";
+import { ProgressModel } from "../progress/model.ts";
+import { chooseProgressMode, createRenderer } from "../progress/renderer.ts";
 import { buildTargets, type BuildTargetsOptions, type TargetResult, type Targets } from "../solve/build.ts";
 import { parseCli, usage, UsageError } from "./args.ts";
 import { EXIT, formatError } from "./report.ts";
@@ -87,7 +88,10 @@ async function runCli(
   };
   process.on("SIGINT", onSigint);
 
-  const renderer = args.progress === "quiet" ? undefined : new PlainRenderer(stderr);
+  const mode = chooseProgressMode(args.progress, { isTTY: process.stderr.isTTY === true, env: process.env });
+  const color = mode === "tty" && !process.env.NO_COLOR;
+  const model = new ProgressModel();
+  const renderer = createRenderer(mode, process.stderr, { model, color });
   const started = Date.now();
   try {
     const results = await buildTargets(targets, {
@@ -96,21 +100,27 @@ async function runCli(
       host: args.host ?? options.host,
       location,
       signal: abort.signal,
-      onStatus: (_target, status) => renderer?.update(status),
+      onStatus: (_target, status) => renderer.update(status),
     });
-    renderer?.done();
-    for (const r of Object.values(results)) stderr(describeResult(r));
+    const outputs = Object.values(results).map(describeResult);
+    if (mode === "tty") {
+      // The live view's summary lists the outputs.
+      renderer.done({ outputs: outputs.flatMap((o) => o.trimEnd().split("\n")) });
+      return EXIT.ok;
+    }
+    renderer.done();
+    for (const o of outputs) stderr(o);
     stderr(
       `Built ${Object.keys(results).length} target(s) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
     );
     return EXIT.ok;
   } catch (err) {
-    renderer?.done();
+    renderer.done();
     if (abort.signal.aborted) {
       stderr("Build cancelled.\n");
       return EXIT.interrupted;
     }
-    stderr(formatError(err));
+    stderr(formatError(err, { model, color }));
     return err instanceof DrydockError && err.code === "E_OPTION" ? EXIT.usage : EXIT.failed;
   } finally {
     process.off("SIGINT", onSigint);

@@ -158,6 +158,7 @@ export async function buildTargets(
         state: t.state,
         outputs: t.outputs,
         sharedKey,
+        name: t.name,
         signal: options.signal,
         onStatus: (s) => options.onStatus?.(t.name, s),
       });

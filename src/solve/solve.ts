@@ -17,7 +17,8 @@ import { fileSyncMethods } from "../session/filesync_service.ts";
 import { newSessionId, Session } from "../session/session.ts";
 import { RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
-import { BuildError, failingVertex } from "./errors.ts";
+import { BuildError, engineSource, failingVertex } from "./errors.ts";
+import { StageReader, stepNames, withStepNames } from "./step_names.ts";
 import { imageConfig } from "./image_config.ts";
 import { type BuildOutput, exporterFor } from "./outputs.ts";
 
@@ -30,6 +31,8 @@ export interface SolveSpec {
   /** Called with every status update of the build. */
   readonly onStatus?: (status: StatusResponse) => void;
   readonly signal?: AbortSignal;
+  /** The target's name: the stage of steps whose build.ts line assigns no variable. @default "build" */
+  readonly name?: string;
 }
 
 /** What a finished build reports. */
@@ -51,7 +54,11 @@ export interface SolveResult {
  * ```
  */
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
-  const { definition, localDirs, locations } = marshal(spec.state, { localUniqueKey: spec.sharedKey });
+  const marshalled = marshal(spec.state, { localUniqueKey: spec.sharedKey });
+  const { localDirs, locations } = marshalled;
+  const stages = new StageReader();
+  const names = stepNames(marshalled.ops, (l) => stages.stageAt(l), spec.name ?? "build");
+  const definition = marshalled.definition && withStepNames(marshalled.definition, names);
   // The engine names an export stream by the exporter's index among all outputs.
   const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
   const session = new Session({
@@ -122,7 +129,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
           .catch(() => {});
         await solving.catch(() => {});
         await settle(statusDone);
-        throw buildError(e, locations, erroredVertex);
+        throw buildError(e, locations, names, erroredVertex);
       }
     }
     await transport.rpc.unary(LLBBridgeService.return, { result }, bridge);
@@ -131,7 +138,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       response = await solving;
     } catch (err) {
       await settle(statusDone);
-      throw buildError(err, locations, erroredVertex);
+      throw buildError(err, locations, names, erroredVertex);
     }
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
@@ -148,11 +155,19 @@ function settle(p: Promise<void>, ms = 5_000): Promise<void> {
 function buildError(
   err: unknown,
   locations: ReadonlyMap<Digest, SourceLocation>,
+  names: ReadonlyMap<Digest, string>,
   erroredVertex: Digest | undefined,
 ): BuildError {
   if (err instanceof BuildError) return err;
   const rpc = err instanceof RpcError ? err : undefined;
   const message = rpc?.details ?? (err instanceof Error ? err.message : String(err));
   const vertex = (rpc && failingVertex(rpc)) ?? erroredVertex;
-  return new BuildError(message, vertex, vertex ? locations.get(vertex) : undefined, { cause: err });
+  // The engine's source map entry when it sent one, our own digest → location map otherwise.
+  const fromEngine = rpc && engineSource(rpc);
+  const location = fromEngine?.location ?? (vertex ? locations.get(vertex) : undefined);
+  return new BuildError(message, vertex, location, {
+    cause: err,
+    step: vertex && names.get(vertex),
+    sourceText: fromEngine?.text,
+  });
 }
