@@ -91,8 +91,11 @@ export function buildFrame(model: ProgressModel, finished: Set<string>, layout: 
     if (cachedRun.length > 0) committed.push(cachedRow(cachedRun, layout));
     cachedRun = [];
   };
-  for (const step of steps) {
-    if (finished.has(step.key) || !(isCompleted(step) || (layout.final && isStarted(step)))) continue;
+  // Rows enter the scrollback in the order their steps ended.
+  const ended = steps
+    .filter((s) => !finished.has(s.key) && (isCompleted(s) || (layout.final && isStarted(s))))
+    .sort((a, b) => endOf(a) - endOf(b));
+  for (const step of ended) {
     finished.add(step.key);
     if (step.cached && step.error === undefined) {
       cachedRun.push(step);
@@ -194,6 +197,10 @@ function cachedRow(steps: readonly StepState[], layout: FrameLayout): string {
     ? ` => CACHED ${steps[0].name}`
     : ` => CACHED ${steps.length} steps: ${steps.map((s) => s.name).join(", ")}`;
   return layout.palette.blue(truncate(text, layout.columns));
+}
+
+function endOf(step: StepState): number {
+  return step.intervals[step.intervals.length - 1]?.end ?? Infinity;
 }
 
 function id(s: string): string {

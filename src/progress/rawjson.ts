@@ -178,3 +178,124 @@ function base64(bytes: Uint8Array): string {
   }
   return btoa(binary);
 }
+
+/**
+ * Reads a rawjson recording (from buildx `--progress=rawjson` or {@linkcode RawJsonRenderer}) back into status
+ * updates, so a build's progress can be replayed through any renderer.
+ *
+ * @example Round trip
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatRawJson, parseRawJson } from "./rawjson.ts";
+ *
+ * const update = { vertexes: [{ digest: "sha256:a", name: "a", started: { seconds: 1700000000n, nanos: 5 } }] };
+ * assert.deepEqual(parseRawJson(formatRawJson(update) + formatRawJson({})), [update, {}]);
+ * ```
+ */
+export function parseRawJson(text: string): StatusResponse[] {
+  const updates: StatusResponse[] = [];
+  let pending = "";
+  for (const line of text.split("\n")) {
+    if (line.trim() === "" && pending === "") continue;
+    pending += line + "\n";
+    // Documents are either one line, or indented with their closing brace alone at column 0.
+    if (line === "}" || (pending === line + "\n" && line.startsWith("{") && line.endsWith("}"))) {
+      updates.push(statusFromJson(JSON.parse(pending)));
+      pending = "";
+    }
+  }
+  if (pending.trim() !== "") throw new SyntaxError("rawjson recording ends inside a document");
+  return updates;
+}
+
+interface JsonStatus {
+  vertexes?: {
+    digest?: string;
+    inputs?: string[];
+    name?: string;
+    started?: string;
+    completed?: string;
+    cached?: boolean;
+    error?: string;
+    progressGroup?: { id?: string; name?: string; weak?: boolean };
+  }[];
+  statuses?: {
+    id?: string;
+    vertex?: string;
+    name?: string;
+    total?: number;
+    current?: number;
+    timestamp?: string;
+    started?: string;
+    completed?: string;
+  }[];
+  logs?: { vertex?: string; stream?: number; data?: string; timestamp?: string }[];
+  warnings?: { vertex?: string; level?: number; short?: string; detail?: string[]; url?: string }[];
+}
+
+function statusFromJson(doc: JsonStatus): StatusResponse {
+  const out: StatusResponse = {};
+  if (doc.vertexes) {
+    out.vertexes = doc.vertexes.map((v) =>
+      compact({
+        digest: v.digest,
+        inputs: v.inputs,
+        name: v.name,
+        started: parseTime(v.started),
+        completed: parseTime(v.completed),
+        cached: v.cached,
+        error: v.error,
+        progressGroup: v.progressGroup,
+      })
+    );
+  }
+  if (doc.statuses) {
+    out.statuses = doc.statuses.map((s) =>
+      compact({
+        id: s.id,
+        vertex: s.vertex,
+        name: s.name,
+        total: s.total === undefined ? undefined : BigInt(s.total),
+        current: BigInt(s.current ?? 0),
+        timestamp: parseTime(s.timestamp),
+        started: parseTime(s.started),
+        completed: parseTime(s.completed),
+      })
+    );
+  }
+  if (doc.logs) {
+    out.logs = doc.logs.map((l) =>
+      compact({
+        vertex: l.vertex,
+        stream: l.stream === undefined ? undefined : BigInt(l.stream),
+        msg: fromBase64(l.data ?? ""),
+        timestamp: parseTime(l.timestamp),
+      })
+    );
+  }
+  if (doc.warnings) {
+    out.warnings = doc.warnings.map((w) =>
+      compact({
+        vertex: w.vertex,
+        level: w.level === undefined ? undefined : BigInt(w.level),
+        short: w.short === undefined ? undefined : fromBase64(w.short),
+        detail: w.detail?.map(fromBase64),
+        url: w.url,
+      })
+    );
+  }
+  return out;
+}
+
+/** RFC 3339 with up to nanoseconds; Go's zero time reads as absent. */
+function parseTime(text: string | undefined): Timestamp | undefined {
+  if (text === undefined || text.startsWith("0001-01-01T00:00:00")) return undefined;
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(text);
+  if (!m) throw new SyntaxError(`not an RFC 3339 time: ${text}`);
+  const seconds = BigInt(Math.floor(Date.parse(m[1] + m[3]) / 1000));
+  return { seconds, nanos: Number((m[2] ?? "").padEnd(9, "0")) };
+}
+
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}

@@ -5,8 +5,8 @@
  */
 
 // CSI/OSC escape sequences, other ESC pairs, then C0/C1 controls except tab.
-// deno-lint-ignore no-control-regex -- terminal escape sequences are the point
 const ESCAPES =
+  // deno-lint-ignore no-control-regex -- terminal escape sequences are the point
   /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
 /**
