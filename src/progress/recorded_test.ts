@@ -24,7 +24,9 @@ function matchSnapshot(name: string, actual: string): void {
 
 describe("recorded status streams", () => {
   test("there are recordings of buildx and drydock on both engines", () => {
-    for (const name of ["buildx-dk26c", "buildx-dk20", "drydock-dk26c", "drydock-dk20", "drydock-dk20-fail"]) {
+    for (
+      const name of ["buildx-dk26c", "buildx-dk20", "drydock-dk26c", "drydock-dk20", "drydock-dk20-fail"]
+    ) {
       assert.ok(RECORDINGS.includes(`${name}.rawjson`), name);
     }
   });

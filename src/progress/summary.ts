@@ -10,6 +10,9 @@ import { truncate } from "./text.ts";
 import { activeMillis } from "./intervals.ts";
 import { isCanceledError, isCompleted, type ProgressModel } from "./model.ts";
 
+/** Long step names are cut so that several slow steps fit on the line. */
+const SLOW_NAME_COLUMNS = 40;
+
 /** Options for {@linkcode formatSummary}. */
 export interface SummaryOptions {
   /** Wall-clock milliseconds the build took, as the user waited for it. */
@@ -73,7 +76,10 @@ export function formatSummary(model: ProgressModel, options: SummaryOptions): st
     .sort((a, b) => b.ms - a.ms)
     .slice(0, options.slowest ?? 3);
   if (slowest.length > 0) {
-    lines.push(`  slowest: ${slowest.map((s) => `${s.name} ${formatFixed(s.ms / 1000, 1)}s`).join(" · ")}`);
+    const named = slowest.map((s) =>
+      `${truncate(s.name, SLOW_NAME_COLUMNS)} ${formatFixed(s.ms / 1000, 1)}s`
+    );
+    lines.push(`  slowest: ${named.join(" · ")}`);
   }
   for (const output of options.outputs ?? []) lines.push(`  ${output}`);
   return lines.map((line) => truncate(line, columns));

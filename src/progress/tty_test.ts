@@ -1,0 +1,214 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { TtyRenderer } from "./tty.ts";
+import { buildFrame, PLAIN_PALETTE } from "./_tty_frame.ts";
+import { ProgressModel } from "./model.ts";
+import { EPOCH_MS, log, merge, status, vertex } from "./_testing.ts";
+
+/** A fake terminal that records every write and can be resized. */
+class Terminal {
+  writes: string[] = [];
+  columns = 60;
+  rows = 20;
+  #resize: (() => void) | undefined;
+  write(text: string): void {
+    this.writes.push(text);
+  }
+  on(_event: "resize", listener: () => void): void {
+    this.#resize = listener;
+  }
+  off(): void {
+    this.#resize = undefined;
+  }
+  resize(columns: number): void {
+    this.columns = columns;
+    this.#resize?.();
+  }
+  get last(): string {
+    return this.writes[this.writes.length - 1];
+  }
+}
+
+const layout = (now: number, extra: Partial<Parameters<typeof buildFrame>[2]> = {}) => ({
+  now: EPOCH_MS + now,
+  columns: 60,
+  rows: 20,
+  logLines: 2,
+  palette: PLAIN_PALETTE,
+  startedAt: EPOCH_MS,
+  ...extra,
+});
+
+/** Rows of a frame's text with the escape sequences taken out. */
+const rows = (text: string) =>
+  // deno-lint-ignore no-control-regex -- reading back what the renderer wrote
+  text.replace(/\x1b\[\?\d+[hl]|\r\x1b\[\d+A|\x1b\[[KJ]/g, "").split("\n").filter((r) => r !== "");
+
+describe("tty frame", () => {
+  test("`buildFrame()` shows running steps with timers and their last log lines", () => {
+    const model = new ProgressModel();
+    model.apply(vertex("sha256:a", "[app 1/2] RUN make", { started: 0 }));
+    model.apply(log("sha256:a", 100, "one\ntwo\nthree\n"));
+    const frame = buildFrame(model, new Set(), layout(1500));
+    assert.deepEqual(frame.committed, []);
+    assert.deepEqual(frame.live, [
+      "[+] Building 1.5s (0/1)",
+      " => [app 1/2] RUN make                                  1.5s",
+      "    │ two",
+      "    │ three",
+    ]);
+  });
+
+  test("`buildFrame()` commits finished steps once, collapsing cached ones into one row", () => {
+    const model = new ProgressModel();
+    const finished = new Set<string>();
+    model.apply(merge(
+      vertex("sha256:a", "[app 1/4] FROM busybox", { cached: true, started: 0, completed: 0 }),
+      vertex("sha256:b", "[app 2/4] COPY . .", { cached: true, started: 0, completed: 1 }),
+      vertex("sha256:c", "[app 3/4] RUN make", { started: 10, completed: 2010 }),
+      vertex("sha256:d", "[app 4/4] RUN test", { started: 2010 }),
+    ));
+    const first = buildFrame(model, finished, layout(2500));
+    assert.deepEqual(first.committed, [
+      " => CACHED 2 steps: [app 1/4] FROM busybox, [app 2/4] COPY …",
+      " => [app 3/4] RUN make                                  2.0s",
+    ]);
+    assert.equal(first.live[0], "[+] Building 2.5s (3/4) 2 cached");
+    assert.equal(buildFrame(model, finished, layout(2600)).committed.length, 0);
+  });
+
+  test("`buildFrame()` marks failed and canceled steps", () => {
+    const model = new ProgressModel();
+    model.apply(merge(
+      vertex("sha256:a", "RUN false", { started: 0, completed: 300, error: "exit code: 1" }),
+      vertex("sha256:b", "RUN other", { started: 0, completed: 400, error: "context canceled" }),
+    ));
+    assert.deepEqual(buildFrame(model, new Set(), layout(500)).committed, [
+      " => ERROR RUN false                                     0.3s",
+      " => CANCELED RUN other                                  0.4s",
+    ]);
+  });
+
+  test("`buildFrame()` shows transfers with sizes, a bar and a rate", () => {
+    const model = new ProgressModel();
+    model.apply(vertex("sha256:a", "[ctx 1/1] load local .", { started: 0 }));
+    model.apply(
+      status("sha256:a", "transferring .:", {
+        current: 5_000_000,
+        total: 10_000_000,
+        started: 0,
+        timestamp: 1000,
+      }),
+    );
+    const live = buildFrame(model, new Set(), { ...layout(1000), columns: 80 }).live;
+    assert.equal(live[2], "    ↓ transferring .:             5.00MB / 10.00MB ██████████░░░░░░░░░░ 5.00MB/s");
+    // Too narrow for the bar: the numbers stay.
+    const narrow = buildFrame(model, new Set(), { ...layout(1000), columns: 40 }).live;
+    assert.equal(narrow[2], "    ↓ transferring .:   5.00MB / 10.00MB");
+  });
+
+  test("`buildFrame()` never draws more rows than the terminal has", () => {
+    const model = new ProgressModel();
+    for (let i = 0; i < 10; i++) {
+      model.apply(vertex(`sha256:${i}`, `RUN job ${i}`, { started: 0 }));
+      model.apply(log(`sha256:${i}`, 1, "a\nb\n"));
+    }
+    const live = buildFrame(model, new Set(), { ...layout(100), rows: 6 }).live;
+    assert.equal(live.length, 6);
+    assert.equal(live[5], "    … and 6 more running");
+  });
+
+  test("`buildFrame()` strips escape sequences and carriage-return redraws from log lines", () => {
+    const model = new ProgressModel();
+    model.apply(vertex("sha256:a", "RUN npm ci", { started: 0 }));
+    model.apply(log("sha256:a", 1, "10%\r55%\r\x1b[32mdone\x1b[0m\n"));
+    assert.equal(buildFrame(model, new Set(), layout(100)).live[2], "    │ done");
+  });
+});
+
+describe("TtyRenderer", () => {
+  test("`TtyRenderer` draws each frame in one synchronized write and redraws in place", () => {
+    const term = new Terminal();
+    let now = EPOCH_MS;
+    const renderer = new TtyRenderer(term, { frameMs: 0, color: false, now: () => now });
+    renderer.update(vertex("sha256:a", "RUN make", { started: 0 }));
+    renderer.update(log("sha256:a", 1, "compiling\n"));
+    now += 1000;
+    renderer.flush();
+    assert.equal(term.writes.length, 1);
+    assert.ok(term.last.startsWith("\x1b[?2026h\x1b[?25l"), "synchronized, cursor hidden");
+    assert.ok(term.last.endsWith("\x1b[J\x1b[?2026l"));
+    assert.deepEqual(rows(term.last), [
+      "[+] Building 1.0s (0/1)",
+      " => RUN make                                           1.0s",
+      "    │ compiling",
+    ]);
+    // Nothing changed: no write at all.
+    renderer.flush();
+    assert.equal(term.writes.length, 1);
+    // The next frame goes back up over the three live rows first.
+    now += 100;
+    renderer.flush();
+    assert.ok(term.last.startsWith("\x1b[?2026h\r\x1b[3A"), JSON.stringify(term.last.slice(0, 20)));
+    renderer.done();
+  });
+
+  test("`TtyRenderer` moves up over rows that wrapped when the terminal got narrower", () => {
+    const term = new Terminal();
+    const renderer = new TtyRenderer(term, { frameMs: 0, color: false, now: () => EPOCH_MS + 500 });
+    renderer.update(vertex("sha256:a", "RUN a step with a long name to fill the row", { started: 0 }));
+    renderer.flush();
+    // Rows were up to 59 columns wide; at 30 columns the step row takes two.
+    term.resize(30);
+    assert.equal(term.writes.length, 2, "a resize redraws at once");
+    assert.ok(term.last.startsWith("\x1b[?2026h\r\x1b[3A"), JSON.stringify(term.last.slice(0, 20)));
+    for (const row of rows(term.last)) assert.ok(row.length < 30, row);
+    renderer.done();
+  });
+
+  test("`TtyRenderer.done()` leaves finished steps and a summary, and shows the cursor", () => {
+    const term = new Terminal();
+    let now = EPOCH_MS;
+    const renderer = new TtyRenderer(term, { frameMs: 0, color: false, now: () => now });
+    renderer.update(vertex("sha256:a", "[app 1/2] FROM busybox", { cached: true, started: 0, completed: 0 }));
+    renderer.update(vertex("sha256:b", "[app 2/2] RUN make", { started: 0 }));
+    renderer.flush();
+    renderer.update(vertex("sha256:b", "[app 2/2] RUN make", { started: 0, completed: 2000 }));
+    now += 2100;
+    renderer.done({ outputs: ["app: image app:dev"] });
+    const final = term.last;
+    assert.ok(final.includes("\x1b[?25h"));
+    assert.deepEqual(rows(final), [
+      " => [app 2/2] RUN make                                 2.0s",
+      "Built in 2.1s: 1 step run, 1 cached",
+      "  slowest: [app 2/2] RUN make 2.0s",
+      "  app: image app:dev",
+    ]);
+    // The cached step was committed with the first frame.
+    assert.ok(term.writes[0].includes(" => CACHED [app 1/2] FROM busybox"));
+    renderer.update(vertex("sha256:c", "late", { started: 3000 }));
+    renderer.flush();
+    assert.equal(term.last, final, "nothing is drawn after done()");
+  });
+
+  test("`TtyRenderer` draws on its own timer and stops it when done", async () => {
+    const term = new Terminal();
+    const renderer = new TtyRenderer(term, { frameMs: 10, color: false });
+    renderer.update(vertex("sha256:a", "RUN make", { started: 0 }));
+    for (let i = 0; i < 100 && term.writes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(term.writes.length > 0);
+    renderer.done();
+    const count = term.writes.length;
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(term.writes.length, count);
+  });
+
+  test("`TtyRenderer` colours rows unless told not to", () => {
+    const term = new Terminal();
+    const renderer = new TtyRenderer(term, { frameMs: 0, now: () => EPOCH_MS + 100 });
+    renderer.update(vertex("sha256:a", "RUN false", { started: 0, completed: 50, error: "exit code: 1" }));
+    renderer.flush();
+    assert.ok(term.last.includes("\x1b[31m => ERROR RUN false"));
+    renderer.done();
+  });
+});
