@@ -42,7 +42,9 @@ export function codeFrame(location: SourceLocation, options: CodeFrameOptions = 
       return undefined;
     }
   }
-  return formatCodeFrame(text.split(/\r?\n/), location, options);
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === "") lines.pop(); // the file's final newline ends the last line, it adds none
+  return formatCodeFrame(lines, location, options);
 }
 
 /**

@@ -145,7 +145,8 @@ export function stageOfLine(lines: readonly string[], line: number): string | un
 }
 
 function continues(line: string, previous: string): boolean {
-  if (/^\s*\./.test(line)) return true;
+  // Reached only by walking up from a continuation, a comment or blank line sits inside the chain.
+  if (/^\s*(?:\.|\/\/|\/?\*|$)/.test(line)) return true;
   const end = previous.replace(/\/\/.*$/, "").trimEnd();
   return /[=(,.+\-*/?:&|[{]$/.test(end);
 }
