@@ -16,6 +16,7 @@ import { chooseProgressMode, createRenderer } from "../progress/renderer.ts";
 import { buildTargets, type BuildTargetsOptions, type TargetResult, type Targets } from "../solve/build.ts";
 import { parseCli, usage, UsageError } from "./args.ts";
 import { EXIT, formatError } from "./report.ts";
+import { stderrTerminal } from "./terminal.ts";
 
 /** Options of {@link build}. */
 export interface BuildOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {
@@ -91,7 +92,7 @@ async function runCli(
   const mode = chooseProgressMode(args.progress, { isTTY: process.stderr.isTTY === true, env: process.env });
   const color = mode === "tty" && !process.env.NO_COLOR;
   const model = new ProgressModel();
-  const renderer = createRenderer(mode, process.stderr, { model, color });
+  const renderer = createRenderer(mode, stderrTerminal(), { model, color });
   const started = Date.now();
   try {
     const results = await buildTargets(targets, {

@@ -19,6 +19,11 @@ export interface TerminalOutput {
   readonly rows?: number;
   on?(event: "resize", listener: () => void): unknown;
   off?(event: "resize", listener: () => void): unknown;
+  /**
+   * Asks the terminal for its size now. `columns`/`rows` change only once the program has handled the resize
+   * signal; a frame drawn in between would count wrapped rows wrongly, so a live query is used when there is one.
+   */
+  size?(): { readonly columns: number; readonly rows: number } | undefined;
 }
 
 /** Options for {@linkcode TtyRenderer}. */
@@ -176,7 +181,8 @@ export class TtyRenderer {
     if (this.#closed) return;
     // Timers move while steps run, so a frame is due even without updates.
     const running = this.#dirty || this.model.summary().running > 0;
-    if (running || this.#out.columns !== this.#drawnColumns) this.#draw(false, undefined);
+    const columns = this.#out.size?.()?.columns ?? this.#out.columns;
+    if (running || columns !== this.#drawnColumns) this.#draw(false, undefined);
   }
 
   #redrawAfterResize(): void {
@@ -184,8 +190,9 @@ export class TtyRenderer {
   }
 
   #draw(final: boolean, report: FinalReport | undefined): void {
-    const columns = Math.max(20, this.#out.columns ?? 80);
-    const rows = Math.max(3, this.#out.rows ?? 24);
+    const size = this.#out.size?.();
+    const columns = Math.max(20, size?.columns ?? this.#out.columns ?? 80);
+    const rows = Math.max(3, size?.rows ?? this.#out.rows ?? 24);
     const now = this.#now();
     // Finished rows scroll away, so they may be as wide as the screen minus one column (no pending wrap).
     const width = columns - 1;
