@@ -97,12 +97,13 @@ export function buildFrame(model: ProgressModel, finished: Set<string>, layout: 
     .sort((a, b) => endOf(a) - endOf(b));
   for (const step of ended) {
     finished.add(step.key);
-    if (step.cached && step.error === undefined) {
+    if (step.cached && step.error === undefined && step.warnings.length === 0) {
       cachedRun.push(step);
       continue;
     }
     flushCached();
     committed.push(stepRow(step, layout));
+    for (const warning of step.warnings) committed.push(warningRow(warning.short, layout));
   }
   flushCached();
 
@@ -147,9 +148,7 @@ function runningBlock(step: StepState, model: ProgressModel, layout: FrameLayout
       .slice(-layout.logLines);
     for (const line of lines) rows.push(palette.dim(truncate(`    │ ${printable(line)}`, columns)));
   }
-  for (const warning of step.warnings) {
-    rows.push(palette.yellow(truncate(`    ! ${printable(warning.short)}`, columns)));
-  }
+  for (const warning of step.warnings) rows.push(warningRow(warning.short, layout));
   return rows;
 }
 
@@ -190,6 +189,11 @@ function stepRow(step: StepState, layout: FrameLayout): string {
     return palette.red(spread(` => ${label} ${step.name}`, `${formatFixed(seconds, 1)}s`, columns));
   }
   return palette.blue(spread(` => ${step.name}`, `${formatFixed(seconds, 1)}s`, columns));
+}
+
+/** An engine warning under its step, as buildx's plain output words it. */
+function warningRow(short: string, layout: FrameLayout): string {
+  return layout.palette.yellow(truncate(`    ! WARN: ${printable(short)}`, layout.columns));
 }
 
 function cachedRow(steps: readonly StepState[], layout: FrameLayout): string {

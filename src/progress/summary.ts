@@ -6,9 +6,12 @@
  */
 
 import { formatFixed } from "./_format.ts";
-import { truncate } from "./text.ts";
+import { printable, truncate } from "./text.ts";
 import { activeMillis } from "./intervals.ts";
 import { isCanceledError, isCompleted, type ProgressModel } from "./model.ts";
+
+/** Warnings listed in the summary; the rest are counted. */
+const MAX_WARNINGS = 5;
 
 /** Long step names are cut so that several slow steps fit on the line. */
 const SLOW_NAME_COLUMNS = 40;
@@ -80,6 +83,12 @@ export function formatSummary(model: ProgressModel, options: SummaryOptions): st
       `${truncate(s.name, SLOW_NAME_COLUMNS)} ${formatFixed(s.ms / 1000, 1)}s`
     );
     lines.push(`  slowest: ${named.join(" · ")}`);
+  }
+  const warnings = model.warnings();
+  if (warnings.length > 0) {
+    lines.push(`  ${warnings.length} ${warnings.length === 1 ? "warning" : "warnings"}:`);
+    for (const w of warnings.slice(0, MAX_WARNINGS)) lines.push(`    ! ${printable(w.short)}`);
+    if (warnings.length > MAX_WARNINGS) lines.push(`    … and ${warnings.length - MAX_WARNINGS} more`);
   }
   for (const output of options.outputs ?? []) lines.push(`  ${output}`);
   return lines.map((line) => truncate(line, columns));

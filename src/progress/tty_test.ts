@@ -212,3 +212,50 @@ describe("TtyRenderer", () => {
     renderer.done();
   });
 });
+
+describe("tty view of warnings and groups", () => {
+  const short = (text: string) => new TextEncoder().encode(text);
+
+  test("engine warnings show under their step while it runs, in the scrollback and in the summary", () => {
+    const term = new Terminal();
+    let now = EPOCH_MS;
+    const renderer = new TtyRenderer(term, { frameMs: 0, color: false, now: () => now });
+    renderer.update(vertex("sha256:a", "RUN old-tool", { started: 0 }));
+    renderer.update({
+      warnings: [{ vertex: "sha256:a", level: 1n, short: short("old-tool is deprecated") }],
+    });
+    now += 100;
+    renderer.flush();
+    assert.ok(rows(term.last).includes("    ! WARN: old-tool is deprecated"));
+    renderer.update(vertex("sha256:a", "RUN old-tool", { started: 0, completed: 200 }));
+    now += 200;
+    renderer.done();
+    assert.deepEqual(rows(term.last), [
+      " => RUN old-tool                                       0.2s",
+      "    ! WARN: old-tool is deprecated",
+      "Built in 0.3s: 1 step run, 0 cached",
+      "  slowest: RUN old-tool 0.2s",
+      "  1 warning:",
+      "    ! old-tool is deprecated",
+    ]);
+  });
+
+  test("a progress group is one step, running while any member runs", () => {
+    const model = new ProgressModel();
+    const group = { id: "g1", name: "[app 2/3] fetch sources" };
+    model.apply(merge(
+      vertex("sha256:a", "git fetch a", { started: 0, completed: 300, progressGroup: group }),
+      vertex("sha256:b", "git fetch b", { started: 100, progressGroup: group }),
+    ));
+    model.apply(log("sha256:b", 200, "receiving objects\n"));
+    const running = buildFrame(model, new Set(), layout(1000));
+    assert.deepEqual(running.live.slice(1), [
+      " => [app 2/3] fetch sources                             1.0s",
+      "    │ receiving objects",
+    ]);
+    model.apply(vertex("sha256:b", "git fetch b", { started: 100, completed: 900, progressGroup: group }));
+    assert.deepEqual(buildFrame(model, new Set(), layout(1000)).committed, [
+      " => [app 2/3] fetch sources                             0.9s",
+    ]);
+  });
+});
