@@ -79,20 +79,24 @@ async function runCli(
     return EXIT.ok;
   }
 
-  const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(EXIT.interrupted);
-    stderr("\nInterrupted: cancelling the build (press Ctrl-C again to exit now)\n");
-    abort.abort(new DrydockError("E_INTERRUPTED", "build interrupted"));
-  };
-  process.on("SIGINT", onSigint);
-
   const mode = chooseProgressMode(args.progress, { isTTY: process.stderr.isTTY === true, env: process.env });
   const color = mode === "tty" && !process.env.NO_COLOR;
   const model = new ProgressModel();
   const renderer = createRenderer(mode, stderrTerminal(), { model, color });
+
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) {
+      renderer.done(); // gives the terminal its cursor back
+      process.exit(EXIT.interrupted);
+    }
+    // Through the renderer, so the live view is not broken by the message.
+    renderer.print("Interrupted: cancelling the build (press Ctrl-C again to exit now)\n");
+    abort.abort(new DrydockError("E_INTERRUPTED", "build interrupted"));
+  };
+  process.on("SIGINT", onSigint);
   const started = Date.now();
   try {
     const results = await buildTargets(targets, {

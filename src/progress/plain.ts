@@ -172,6 +172,21 @@ export class PlainRenderer {
   }
 
   /**
+   * Prints a message between whole lines of progress.
+   *
+   * @example
+   * ```ts
+   * import { PlainRenderer } from "./plain.ts";
+   * new PlainRenderer((text) => void text).print("Interrupted\n");
+   * ```
+   */
+  print(text: string): void {
+    this.#endLine();
+    this.#write(text);
+    this.#emit();
+  }
+
+  /**
    * Prints everything still pending, ends an unterminated line, and adds the failure summary. Later calls to
    * `update()` only feed the model.
    *

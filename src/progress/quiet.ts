@@ -25,13 +25,22 @@ export class QuietRenderer {
   /** The model this renderer folds updates into. */
   readonly model: ProgressModel;
 
-  constructor(options: { model?: ProgressModel } = {}) {
+  readonly #sink: (text: string) => void;
+
+  /** @param sink receives only what {@linkcode QuietRenderer.print} is given */
+  constructor(sink: (text: string) => void = () => {}, options: { model?: ProgressModel } = {}) {
+    this.#sink = sink;
     this.model = options.model ?? new ProgressModel();
   }
 
   /** Folds one update into the model. */
   update(status: StatusResponse): void {
     this.model.apply(status);
+  }
+
+  /** Quiet mode still shows messages meant for the user. */
+  print(text: string): void {
+    this.#sink(text);
   }
 
   /** Nothing to print. */

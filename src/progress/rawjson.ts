@@ -63,6 +63,19 @@ export class RawJsonRenderer {
   }
 
   /**
+   * Messages are not status documents: they go to the same output between documents.
+   *
+   * @example
+   * ```ts
+   * import { RawJsonRenderer } from "./rawjson.ts";
+   * new RawJsonRenderer((text) => void text).print("Interrupted\n");
+   * ```
+   */
+  print(text: string): void {
+    this.#sink(text);
+  }
+
+  /**
    * Nothing is pending: every update was printed when it arrived.
    *
    * @example

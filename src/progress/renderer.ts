@@ -16,6 +16,8 @@ export interface ProgressRenderer {
   readonly model: ProgressModel;
   update(status: StatusResponse): void;
   done(final?: FinalReport): void;
+  /** Prints a message without breaking the progress display (above the live view on a terminal). */
+  print(text: string): void;
 }
 
 /** The progress modes a user can ask for; `auto` picks `tty` or `plain`. */
@@ -95,6 +97,6 @@ export function createRenderer(
     case "rawjson":
       return new RawJsonRenderer(sink, { model: options.model });
     case "quiet":
-      return new QuietRenderer({ model: options.model });
+      return new QuietRenderer(sink, { model: options.model });
   }
 }

@@ -107,6 +107,8 @@ export class TtyRenderer {
   #liveWidths: number[] = [];
   #drawnColumns = 0;
   #lastFrame = "";
+  /** Lines handed to `print()`, shown above the live view with the next frame. */
+  #printed: string[] = [];
   #dirty = false;
   #closed = false;
 
@@ -177,6 +179,27 @@ export class TtyRenderer {
     this.#closed = true;
   }
 
+  /**
+   * Prints text above the live view (e.g. a message from the program), so it does not break the view's
+   * redrawing. After `done()` it is written as it is.
+   *
+   * @example
+   * ```ts
+   * import { TtyRenderer } from "./tty.ts";
+   * const renderer = new TtyRenderer({ write: (t: string) => void t }, { frameMs: 0 });
+   * renderer.print("Interrupted: cancelling the build\n");
+   * renderer.done();
+   * ```
+   */
+  print(text: string): void {
+    if (this.#closed) {
+      this.#out.write(text);
+      return;
+    }
+    this.#printed.push(...text.replace(/\n$/, "").split("\n"));
+    this.#draw(false, undefined);
+  }
+
   #tick(): void {
     if (this.#closed) return;
     // Timers move while steps run, so a frame is due even without updates.
@@ -212,12 +235,10 @@ export class TtyRenderer {
         columns: width,
       })
       : frame.live;
-    const body = [...frame.committed, ...live].map((row) => row + CLEAR_TO_EOL + "\n").join("");
-    if (
-      !final && frame.committed.length === 0 && body === this.#lastFrame && columns === this.#drawnColumns
-    ) {
-      return;
-    }
+    const above = [...this.#printed, ...frame.committed];
+    this.#printed = [];
+    const body = [...above, ...live].map((row) => row + CLEAR_TO_EOL + "\n").join("");
+    if (!final && above.length === 0 && body === this.#lastFrame && columns === this.#drawnColumns) return;
     this.#lastFrame = body;
     const up = this.#occupiedRows(columns);
     let text = SYNC_BEGIN + (this.#drawnColumns === 0 ? HIDE_CURSOR : "");

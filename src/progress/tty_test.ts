@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { TtyRenderer } from "./tty.ts";
+import { createRenderer } from "./renderer.ts";
 import { buildFrame, PLAIN_PALETTE } from "./_tty_frame.ts";
 import { ProgressModel } from "./model.ts";
 import { EPOCH_MS, log, merge, status, vertex } from "./_testing.ts";
@@ -257,5 +258,44 @@ describe("tty view of warnings and groups", () => {
     assert.deepEqual(buildFrame(model, new Set(), layout(1000)).committed, [
       " => [app 2/3] fetch sources                             0.9s",
     ]);
+  });
+});
+
+describe("messages during a build", () => {
+  test("`TtyRenderer.print()` puts a message above the live view and keeps redrawing in place", () => {
+    const term = new Terminal();
+    const renderer = new TtyRenderer(term, { frameMs: 0, color: false, now: () => EPOCH_MS + 1000 });
+    renderer.update(vertex("sha256:a", "RUN make", { started: 0 }));
+    renderer.flush();
+    renderer.print("Interrupted: cancelling\n");
+    assert.ok(term.last.startsWith("\x1b[?2026h\r\x1b[2A"), "back over the two live rows");
+    assert.deepEqual(rows(term.last), [
+      "Interrupted: cancelling",
+      "[+] Building 0.0s (0/1)",
+      " => RUN make                                           1.0s",
+    ]);
+    renderer.done();
+    renderer.print("after\n");
+    assert.equal(term.last, "after\n");
+  });
+
+  test("plain, rawjson and quiet renderers print messages between whole lines", () => {
+    let out = "";
+    const sink = (text: string) => out += text;
+    for (const mode of ["plain", "rawjson", "quiet"] as const) {
+      out = "";
+      const renderer = createRenderer(mode, { write: sink });
+      renderer.print("hello\n");
+      renderer.done();
+      assert.equal(out, "hello\n", mode);
+    }
+    // A plain log line left open is ended first.
+    out = "";
+    const plain = createRenderer("plain", { write: sink });
+    plain.update(vertex("sha256:a", "RUN x", { started: 0 }));
+    plain.update(log("sha256:a", 10, "no newline yet"));
+    plain.print("hello\n");
+    assert.match(out, /no newline yet\nhello\n$/);
+    plain.done();
   });
 });
