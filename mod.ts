@@ -33,3 +33,20 @@ export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/s
 export type { BuildOutput, ImageOutput, LocalOutput } from "./src/solve/outputs.ts";
 export { BuildError } from "./src/solve/errors.ts";
 export { EngineUnavailableError } from "./src/transport/connect.ts";
+export {
+  chooseProgressMode,
+  createRenderer,
+  PlainRenderer,
+  ProgressModel,
+  QuietRenderer,
+  RawJsonRenderer,
+  TtyRenderer,
+} from "./src/progress/mod.ts";
+export type {
+  FinalReport,
+  ProgressMode,
+  ProgressRenderer,
+  StatusResponse,
+  TerminalOutput,
+} from "./src/progress/mod.ts";
+export { formatError } from "./src/cli/report.ts";
