@@ -44,7 +44,8 @@ export function explainFailure(message: string): FailureHint {
   );
   if (checksum) return { summary: `source path ${checksum[1]} does not exist` };
 
-  const secret = /secret ([^\s:]+) (?:not found|is required but no secret)/i.exec(message);
+  // v0.13: "secret <id>: not found"; v0.8: "secret <id> not found: not found".
+  const secret = /secret ([^\s:]+):? not found/i.exec(message);
   if (secret) return { summary: `secret "${secret[1]}" was not provided` };
 
   const image =

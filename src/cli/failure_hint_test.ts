@@ -55,7 +55,15 @@ describe("failure hints", () => {
   });
 
   test("`explainFailure()` names a secret that was not provided", () => {
-    assert.equal(explainFailure("secret npm_token not found").summary, 'secret "npm_token" was not provided');
+    // As Docker 26.1 and Docker 20.10 say it.
+    assert.equal(
+      explainFailure("secret npm_token: not found").summary,
+      'secret "npm_token" was not provided',
+    );
+    assert.equal(
+      explainFailure("secret npm_token not found: not found").summary,
+      'secret "npm_token" was not provided',
+    );
   });
 
   test("`explainFailure()` passes other messages through", () => {

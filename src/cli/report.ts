@@ -59,7 +59,11 @@ export function formatError(err: unknown, options: FormatErrorOptions = {}): str
 function formatBuildError(err: BuildError, options: FormatErrorOptions): string {
   const vertex = err.vertex && options.model?.vertex(err.vertex);
   const step = err.step ?? (vertex?.name || undefined);
-  const hint = explainFailure(err.engineMessage);
+  const explained = explainFailure(err.engineMessage);
+  // The exit code the engine reported beats one read from its message.
+  const hint = err.exitCode !== undefined && explained.exitCode === undefined
+    ? { summary: `exited with code ${err.exitCode}`, exitCode: err.exitCode }
+    : explained;
   const lines = [`error: ${step ? `${step}: ` : ""}${hint.summary}`];
   const frame = err.location && codeFrame(err.location, { color: options.color, text: err.sourceText });
   if (frame) lines.push(frame);

@@ -16,6 +16,8 @@ export interface BuildErrorOptions extends ErrorOptions {
   step?: string;
   /** The text of the file `location` points into, when the engine sent it with the error. */
   sourceText?: string;
+  /** The exit code of the failed process, when the engine reported it. */
+  exitCode?: number;
 }
 
 /**
@@ -34,6 +36,8 @@ export class BuildError extends DrydockError {
   readonly step: string | undefined;
   /** The text of the file `location` points into, when the engine sent it. */
   readonly sourceText: string | undefined;
+  /** The exit code of the failed process, when the engine reported it. */
+  readonly exitCode: number | undefined;
   constructor(
     /** The engine's message. */
     readonly engineMessage: string,
@@ -46,10 +50,12 @@ export class BuildError extends DrydockError {
     super("E_BUILD", engineMessage + (location ? `\n  at ${formatLocation(location)}` : ""), options);
     this.step = options.step;
     this.sourceText = options.sourceText;
+    this.exitCode = options.exitCode;
   }
 }
 
 const VERTEX_TYPE = "errdefs.Vertex";
+const EXIT_TYPE = "gatewayapi.ExitMessage";
 const SOURCE_TYPE = "errdefs.Source";
 
 /**
@@ -66,6 +72,24 @@ export function failingVertex(err: RpcError): Digest | undefined {
     const digest = (parseJson(d) as { digest?: string } | undefined)?.digest ??
       decodeOr(() => errdefs.Vertex.decode(d).digest);
     if (digest?.startsWith("sha256:")) return digest as Digest;
+  }
+  return undefined;
+}
+
+/**
+ * The exit code of a failed process from a v0.13 engine's error details (`gatewayapi.ExitMessage`), if present.
+ *
+ * @example
+ * ```ts
+ * import { exitCodeOf } from "./errors.ts";
+ * // exitCodeOf(rpcError) === 3
+ * ```
+ */
+export function exitCodeOf(err: RpcError): number | undefined {
+  for (const d of details(err, EXIT_TYPE)) {
+    const code = parseJson(d) as { Code?: unknown; code?: unknown } | undefined;
+    const value = code?.Code ?? code?.code;
+    if (typeof value === "number") return value;
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { RpcError } from "../transport/rpc.ts";
 import * as errdefs from "../proto/errdefs.gen.ts";
-import { engineSource, failingVertex } from "./errors.ts";
+import { engineSource, exitCodeOf, failingVertex } from "./errors.ts";
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const DIGEST = "sha256:" + "ab".repeat(32);
@@ -46,5 +46,22 @@ describe("engine error details", () => {
     }]);
     assert.deepEqual(engineSource(asProto), { location: { file: "build.ts", line: 7, column: 1 } });
     assert.equal(engineSource(new RpcError("Solve", 2, "boom")), undefined);
+  });
+
+  test("`exitCodeOf()` reads gatewayapi.ExitMessage, as Docker 26.1 sends it", () => {
+    const err = new RpcError("Solve", 2, "exit code: 3", [
+      { typeUrl: "github.com/moby/buildkit/gatewayapi.ExitMessage+json", value: json({ Code: 3 }) },
+    ]);
+    assert.equal(exitCodeOf(err), 3);
+    assert.equal(exitCodeOf(new RpcError("Solve", 2, "boom")), undefined);
+  });
+
+  test("`engineSource()` reads the exact payload Docker 26.1 attached to a failed run", () => {
+    const payload = '{"info":{"filename":"/p/build.ts","language":"TypeScript"},' +
+      '"ranges":[{"start":{"line":5,"character":3},"end":{"line":5,"character":3}}]}';
+    const err = new RpcError("Solve", 2, "exit code: 3", [
+      { typeUrl: "github.com/moby/buildkit/errdefs.Source+json", value: new TextEncoder().encode(payload) },
+    ]);
+    assert.deepEqual(engineSource(err), { location: { file: "/p/build.ts", line: 5, column: 4 } });
   });
 });

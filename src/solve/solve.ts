@@ -17,7 +17,7 @@ import { fileSyncMethods } from "../session/filesync_service.ts";
 import { newSessionId, Session } from "../session/session.ts";
 import { RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
-import { BuildError, engineSource, failingVertex } from "./errors.ts";
+import { BuildError, engineSource, exitCodeOf, failingVertex } from "./errors.ts";
 import { StageReader, stepNames, withStepNames } from "./step_names.ts";
 import { imageConfig } from "./image_config.ts";
 import { type BuildOutput, exporterFor } from "./outputs.ts";
@@ -169,5 +169,6 @@ function buildError(
     cause: err,
     step: vertex && names.get(vertex),
     sourceText: fromEngine?.text,
+    exitCode: rpc && exitCodeOf(rpc),
   });
 }
