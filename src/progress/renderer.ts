@@ -93,7 +93,8 @@ export function createRenderer(
     case "tty":
       return new TtyRenderer(out, { model: options.model, color: options.color });
     case "plain":
-      return new PlainRenderer(sink, { model: options.model });
+      // Printing at most every 100 ms, as buildx does, also gives the same lines as buildx.
+      return new PlainRenderer(sink, { model: options.model, intervalMs: 100 });
     case "rawjson":
       return new RawJsonRenderer(sink, { model: options.model });
     case "quiet":
