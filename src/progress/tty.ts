@@ -8,7 +8,7 @@
 import { displayWidth } from "./text.ts";
 import { ANSI_PALETTE, buildFrame, PLAIN_PALETTE } from "./_tty_frame.ts";
 import { ProgressModel } from "./model.ts";
-import type { StatusResponse } from "./status.ts";
+import { type StatusResponse, timestampMillis } from "./status.ts";
 import { formatSummary } from "./summary.ts";
 
 /** The terminal the view draws on: a TTY write stream such as `process.stderr`. */
@@ -69,6 +69,8 @@ const SHOW_CURSOR = "\x1b[?25h";
 const CLEAR_TO_EOL = "\x1b[K";
 const CLEAR_BELOW = "\x1b[J";
 // deno-lint-ignore no-control-regex -- terminal escape sequences are the point
+/** Clock differences below this are noise (a step announced a little before we heard of it), not skew. */
+const SKEW_MS = 1000;
 const SGR = /\x1b\[[0-9;]*m/g;
 
 /**
@@ -103,6 +105,8 @@ export class TtyRenderer {
   readonly #timer: ReturnType<typeof setInterval> | undefined;
   readonly #onResize = () => this.#redrawAfterResize();
   #startedAt: number | undefined;
+  /** Our clock minus the engine's, when they differ by more than {@linkcode SKEW_MS}. */
+  #engineOffset: number | undefined;
   /** Display widths of the live rows on screen, and the width they were drawn for. */
   #liveWidths: number[] = [];
   #drawnColumns = 0;
@@ -140,7 +144,13 @@ export class TtyRenderer {
    */
   update(status: StatusResponse): void {
     this.model.apply(status);
-    this.#startedAt ??= this.#now();
+    const now = this.#now();
+    this.#startedAt ??= now;
+    if (this.#engineOffset === undefined) {
+      const started = status.vertexes?.map((v) => timestampMillis(v.started)).find((t) => t !== undefined);
+      // A remote engine's clock may be off from ours; timers count in the engine's time, as buildx does.
+      if (started !== undefined) this.#engineOffset = Math.abs(now - started) > SKEW_MS ? now - started : 0;
+    }
     this.#dirty = true;
   }
 
@@ -217,15 +227,16 @@ export class TtyRenderer {
     const columns = Math.max(20, size?.columns ?? this.#out.columns ?? 80);
     const rows = Math.max(3, size?.rows ?? this.#out.rows ?? 24);
     const now = this.#now();
+    const offset = this.#engineOffset ?? 0;
     // Finished rows scroll away, so they may be as wide as the screen minus one column (no pending wrap).
     const width = columns - 1;
     const frame = buildFrame(this.model, this.#finished, {
-      now,
+      now: now - offset,
       columns: width,
       rows: rows - 1,
       logLines: this.#logLines,
       palette: this.#palette,
-      startedAt: this.#startedAt ?? now,
+      startedAt: (this.#startedAt ?? now) - offset,
       final,
     });
     const live = final

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { TtyRenderer } from "./tty.ts";
 import { createRenderer } from "./renderer.ts";
+import { PlainRenderer } from "./plain.ts";
 import { buildFrame, PLAIN_PALETTE } from "./_tty_frame.ts";
 import { ProgressModel } from "./model.ts";
 import { EPOCH_MS, log, merge, status, vertex } from "./_testing.ts";
@@ -291,11 +292,24 @@ describe("messages during a build", () => {
     }
     // A plain log line left open is ended first.
     out = "";
-    const plain = createRenderer("plain", { write: sink });
+    const plain = new PlainRenderer(sink);
     plain.update(vertex("sha256:a", "RUN x", { started: 0 }));
     plain.update(log("sha256:a", 10, "no newline yet"));
     plain.print("hello\n");
     assert.match(out, /no newline yet\nhello\n$/);
     plain.done();
+  });
+});
+
+describe("engine clock", () => {
+  test("`TtyRenderer` counts running time in the engine's clock when it is far off from ours", () => {
+    const term = new Terminal();
+    let now = EPOCH_MS + 60_000; // our clock runs a minute ahead of the engine's
+    const renderer = new TtyRenderer(term, { frameMs: 0, color: false, now: () => now });
+    renderer.update(vertex("sha256:a", "RUN make", { started: 0 }));
+    now += 2500;
+    renderer.flush();
+    assert.ok(rows(term.last).includes(" => RUN make                                           2.5s"), term.last);
+    renderer.done();
   });
 });
