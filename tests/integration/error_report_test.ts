@@ -86,6 +86,30 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+const BAD_OPTION = fileURLToPath(new URL("./fixtures/errors/bad_option.ts", import.meta.url));
+
+test("a bad option of build() is reported with a code frame of the call, before any engine is asked", async () => {
+  const r = await runBuildFile(BAD_OPTION, [], {
+    DOCKER_HOST: "unix:///nonexistent/docker.sock",
+    BUILDKIT_HOST: undefined,
+  });
+  assert.equal(r.code, 2, r.stderr);
+  const source = readFileSync(BAD_OPTION, "utf8").split("\n");
+  const line = source.findIndex((l) => l.startsWith("await build(")) + 1;
+  const column = source[line - 1].indexOf("build(") + 1;
+  const lines = r.stderr.split("\n");
+  assert.match(
+    lines[0],
+    /^error: build\(\): option "targets\.app\.image" .* \(at .*bad_option\.ts:\d+:\d+\)$/,
+    r.stderr,
+  );
+  assert.match(lines[1], new RegExp(`--> .*fixtures/errors/bad_option\\.ts:${line}:${column}$`), r.stderr);
+  const shown = lines.findIndex((l) => l.startsWith(` ${line} | await build({`));
+  assert.notEqual(shown, -1, r.stderr);
+  assert.equal(lines[shown + 1], `   | ${" ".repeat(column - 1)}${"^".repeat("build({".length)}`, r.stderr);
+  assert.doesNotMatch(r.stderr, /Cannot reach/, "nothing was sent");
+});
+
 describe("error reports", () => {
   reportsOn(dk26c, "Docker 26.1 (containerd store)");
   reportsOn(dk20, "Docker 20.10");
