@@ -120,7 +120,7 @@ async function runCli(
     );
     return EXIT.ok;
   } catch (err) {
-    renderer.done();
+    renderer.done({ failed: true });
     if (abort.signal.aborted) {
       stderr("Build cancelled.\n");
       return EXIT.interrupted;

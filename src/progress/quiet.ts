@@ -33,16 +33,40 @@ export class QuietRenderer {
     this.model = options.model ?? new ProgressModel();
   }
 
-  /** Folds one update into the model. */
+  /**
+   * Folds one update into the model.
+   *
+   * @example
+   * ```ts
+   * import { QuietRenderer } from "./quiet.ts";
+   * new QuietRenderer().update({ vertexes: [{ digest: "sha256:a", name: "RUN x" }] });
+   * ```
+   */
   update(status: StatusResponse): void {
     this.model.apply(status);
   }
 
-  /** Quiet mode still shows messages meant for the user. */
+  /**
+   * Quiet mode still shows messages meant for the user.
+   *
+   * @example
+   * ```ts
+   * import { QuietRenderer } from "./quiet.ts";
+   * new QuietRenderer((text) => void text).print("Interrupted\n");
+   * ```
+   */
   print(text: string): void {
     this.#sink(text);
   }
 
-  /** Nothing to print. */
+  /**
+   * Nothing to print.
+   *
+   * @example
+   * ```ts
+   * import { QuietRenderer } from "./quiet.ts";
+   * new QuietRenderer().done();
+   * ```
+   */
   done(): void {}
 }

@@ -32,6 +32,8 @@ export interface SummaryOptions {
    * @default {Infinity}
    */
   readonly columns?: number;
+  /** The build failed, even if no step did (e.g. an export was refused). */
+  readonly failed?: boolean;
 }
 
 /**
@@ -70,7 +72,9 @@ export function formatSummary(model: ProgressModel, options: SummaryOptions): st
   if (failed > 0) counts.push(`${failed} failed`);
   if (canceled > 0) counts.push(`${canceled} canceled`);
   const seconds = formatFixed(options.totalMs / 1000, 1);
-  const lines = [`${failed > 0 ? "Failed after" : "Built in"} ${seconds}s: ${counts.join(", ")}`];
+  const lines = [
+    `${failed > 0 || options.failed ? "Failed after" : "Built in"} ${seconds}s: ${counts.join(", ")}`,
+  ];
 
   const slowest = steps
     .filter((s) => !s.cached && s.intervals.length > 0)

@@ -33,3 +33,14 @@ describe("summary", () => {
     assert.equal(lines[0], "Built in 0.1s: 1 step run, 0 …");
   });
 });
+
+describe("summary of a failed build", () => {
+  test("`formatSummary()` says the build failed when told so, even without a failed step", () => {
+    const model = new ProgressModel();
+    model.apply(vertex("sha256:a", "RUN x", { started: 0, completed: 100 }));
+    assert.equal(
+      formatSummary(model, { totalMs: 300, failed: true })[0],
+      "Failed after 0.3s: 1 step run, 0 cached",
+    );
+  });
+});

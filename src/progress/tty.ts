@@ -59,6 +59,8 @@ export interface TtyRendererOptions {
 export interface FinalReport {
   /** One line per exported output, e.g. `app: image web:dev`. */
   readonly outputs?: readonly string[];
+  /** The build failed (the summary says so even when no step failed). */
+  readonly failed?: boolean;
 }
 
 // Synchronized output (DEC mode 2026): the terminal shows the frame only once it is complete.
@@ -239,10 +241,12 @@ export class TtyRenderer {
       startedAt: (this.#startedAt ?? now) - offset,
       final,
     });
-    const live = final
+    // A build that never got to a step (e.g. no engine) has nothing to sum up.
+    const live = final && this.model.steps().length === 0 ? [] : final
       ? formatSummary(this.model, {
         totalMs: now - (this.#startedAt ?? now),
         outputs: report?.outputs,
+        failed: report?.failed,
         columns: width,
       })
       : frame.live;

@@ -309,7 +309,20 @@ describe("engine clock", () => {
     renderer.update(vertex("sha256:a", "RUN make", { started: 0 }));
     now += 2500;
     renderer.flush();
-    assert.ok(rows(term.last).includes(" => RUN make                                           2.5s"), term.last);
+    assert.ok(
+      rows(term.last).includes(" => RUN make                                           2.5s"),
+      term.last,
+    );
     renderer.done();
+  });
+});
+
+describe("a build that never started", () => {
+  test("`TtyRenderer.done()` prints no summary when no step was seen, and still shows the cursor", () => {
+    const term = new Terminal();
+    const renderer = new TtyRenderer(term, { frameMs: 0, color: false });
+    renderer.done({ failed: true });
+    assert.equal(rows(term.last).length, 0);
+    assert.ok(term.last.includes("\x1b[?25h"));
   });
 });

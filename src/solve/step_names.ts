@@ -103,7 +103,15 @@ export function withStepNames(definition: pb.Definition, names: ReadonlyMap<Dige
 export class StageReader {
   readonly #files = new Map<string, readonly string[] | undefined>();
 
-  /** The stage of a location, or `undefined` when the line is not part of an assignment. */
+  /**
+   * The stage of a location, or `undefined` when the line is not part of an assignment.
+   *
+   * @example
+   * ```ts
+   * import { StageReader } from "./step_names.ts";
+   * new StageReader().stageAt({ file: "/src/build.ts", line: 3, column: 4 }); // "app"
+   * ```
+   */
   stageAt(location: SourceLocation): string | undefined {
     const lines = this.#lines(location.file);
     return lines && stageOfLine(lines, location.line);
