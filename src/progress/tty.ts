@@ -70,9 +70,9 @@ const HIDE_CURSOR = "\x1b[?25l";
 const SHOW_CURSOR = "\x1b[?25h";
 const CLEAR_TO_EOL = "\x1b[K";
 const CLEAR_BELOW = "\x1b[J";
-// deno-lint-ignore no-control-regex -- terminal escape sequences are the point
 /** Clock differences below this are noise (a step announced a little before we heard of it), not skew. */
 const SKEW_MS = 1000;
+// deno-lint-ignore no-control-regex -- terminal escape sequences are the point
 const SGR = /\x1b\[[0-9;]*m/g;
 
 /**
