@@ -62,8 +62,9 @@ export interface Frame {
 const BAR_WIDTH = 20;
 
 /**
- * Builds the next frame. `finished` holds the keys of steps already committed to the scrollback; steps that
- * finished since are added to it and returned in `committed`, consecutive cached ones collapsed into one row.
+ * Builds the next frame. `finished` maps the steps already committed to the scrollback to the end time they were
+ * committed with; steps that finished since are added to it and returned in `committed`, consecutive cached ones
+ * collapsed into one row.
  *
  * @example A running step with its last log line
  * ```ts
@@ -75,7 +76,7 @@ const BAR_WIDTH = 20;
  * model.apply({ vertexes: [{ digest: "sha256:a", name: "[app 2/3] RUN make", started: { seconds: 10n } }] });
  * model.apply({ logs: [{ vertex: "sha256:a", msg: new TextEncoder().encode("cc main.c\n") }] });
  * const layout = { now: 12_500, columns: 40, rows: 10, logLines: 3, palette: PLAIN_PALETTE, startedAt: 10_000 };
- * const frame = buildFrame(model, new Set(), layout);
+ * const frame = buildFrame(model, new Map(), layout);
  * assert.deepEqual(frame.live, [
  *   "[+] Building 2.5s (0/1)",
  *   " => [app 2/3] RUN make              2.5s",
@@ -83,7 +84,7 @@ const BAR_WIDTH = 20;
  * ]);
  * ```
  */
-export function buildFrame(model: ProgressModel, finished: Set<string>, layout: FrameLayout): Frame {
+export function buildFrame(model: ProgressModel, finished: Map<string, number>, layout: FrameLayout): Frame {
   const steps = model.steps();
   const committed: string[] = [];
   let cachedRun: StepState[] = [];
@@ -91,12 +92,15 @@ export function buildFrame(model: ProgressModel, finished: Set<string>, layout: 
     if (cachedRun.length > 0) committed.push(cachedRow(cachedRun, layout));
     cachedRun = [];
   };
-  // Rows enter the scrollback in the order their steps ended.
+  // Rows enter the scrollback in the order their steps ended. A step that ran again gets a row again, unless
+  // the engine only re-announced it as cached.
   const ended = steps
-    .filter((s) => !finished.has(s.key) && (isCompleted(s) || (layout.final && isStarted(s))))
+    .filter((s) => (isCompleted(s) || (layout.final && isStarted(s))) && finished.get(s.key) !== endOf(s))
     .sort((a, b) => endOf(a) - endOf(b));
   for (const step of ended) {
-    finished.add(step.key);
+    const seen = finished.has(step.key);
+    finished.set(step.key, endOf(step));
+    if (seen && step.cached && step.error === undefined) continue;
     if (step.cached && step.error === undefined && step.warnings.length === 0) {
       cachedRun.push(step);
       continue;
@@ -107,8 +111,10 @@ export function buildFrame(model: ProgressModel, finished: Set<string>, layout: 
   }
   flushCached();
 
-  const running = steps.filter((s) => !finished.has(s.key) && isStarted(s));
-  const done = steps.filter((s) => finished.has(s.key)).length;
+  const running = steps.filter((s) =>
+    isStarted(s) && !isCompleted(s) && !(layout.final && finished.has(s.key))
+  );
+  const done = steps.filter((s) => finished.has(s.key) && isCompleted(s)).length;
   const elapsed = Math.max(0, layout.now - layout.startedAt) / 1000;
   const cachedCount = steps.filter((s) => finished.has(s.key) && s.cached && s.error === undefined).length;
   const header = `[+] Building ${formatFixed(elapsed, 1)}s (${done}/${steps.length})` +

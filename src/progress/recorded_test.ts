@@ -67,7 +67,7 @@ describe("recorded status streams", () => {
         startedAt: start,
         final: true,
       };
-      const frame = buildFrame(model, new Set(), layout);
+      const frame = buildFrame(model, new Map(), layout);
       assert.equal(frame.committed.length > 0, true);
       for (const row of frame.committed) assert.ok(row.length <= 100, row);
       const summary = formatSummary(model, { totalMs: end - start, outputs: ["app: built"], columns: 100 });

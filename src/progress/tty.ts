@@ -103,7 +103,7 @@ export class TtyRenderer {
   readonly #now: () => number;
   readonly #logLines: number;
   readonly #palette;
-  readonly #finished = new Set<string>();
+  readonly #finished = new Map<string, number>();
   readonly #timer: ReturnType<typeof setInterval> | undefined;
   readonly #onResize = () => this.#redrawAfterResize();
   #startedAt: number | undefined;

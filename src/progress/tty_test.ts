@@ -51,7 +51,7 @@ describe("tty frame", () => {
     const model = new ProgressModel();
     model.apply(vertex("sha256:a", "[app 1/2] RUN make", { started: 0 }));
     model.apply(log("sha256:a", 100, "one\ntwo\nthree\n"));
-    const frame = buildFrame(model, new Set(), layout(1500));
+    const frame = buildFrame(model, new Map(), layout(1500));
     assert.deepEqual(frame.committed, []);
     assert.deepEqual(frame.live, [
       "[+] Building 1.5s (0/1)",
@@ -63,7 +63,7 @@ describe("tty frame", () => {
 
   test("`buildFrame()` commits finished steps once, collapsing cached ones into one row", () => {
     const model = new ProgressModel();
-    const finished = new Set<string>();
+    const finished = new Map<string, number>();
     model.apply(merge(
       vertex("sha256:a", "[app 1/4] FROM busybox", { cached: true, started: 0, completed: 0 }),
       vertex("sha256:b", "[app 2/4] COPY . .", { cached: true, started: 0, completed: 1 }),
@@ -85,7 +85,7 @@ describe("tty frame", () => {
       vertex("sha256:a", "RUN false", { started: 0, completed: 300, error: "exit code: 1" }),
       vertex("sha256:b", "RUN other", { started: 0, completed: 400, error: "context canceled" }),
     ));
-    assert.deepEqual(buildFrame(model, new Set(), layout(500)).committed, [
+    assert.deepEqual(buildFrame(model, new Map(), layout(500)).committed, [
       " => ERROR RUN false                                     0.3s",
       " => CANCELED RUN other                                  0.4s",
     ]);
@@ -102,10 +102,10 @@ describe("tty frame", () => {
         timestamp: 1000,
       }),
     );
-    const live = buildFrame(model, new Set(), { ...layout(1000), columns: 80 }).live;
+    const live = buildFrame(model, new Map(), { ...layout(1000), columns: 80 }).live;
     assert.equal(live[2], "    ↓ transferring .:             5.00MB / 10.00MB ██████████░░░░░░░░░░ 5.00MB/s");
     // Too narrow for the bar: the numbers stay.
-    const narrow = buildFrame(model, new Set(), { ...layout(1000), columns: 40 }).live;
+    const narrow = buildFrame(model, new Map(), { ...layout(1000), columns: 40 }).live;
     assert.equal(narrow[2], "    ↓ transferring .:   5.00MB / 10.00MB");
   });
 
@@ -115,7 +115,7 @@ describe("tty frame", () => {
       model.apply(vertex(`sha256:${i}`, `RUN job ${i}`, { started: 0 }));
       model.apply(log(`sha256:${i}`, 1, "a\nb\n"));
     }
-    const live = buildFrame(model, new Set(), { ...layout(100), rows: 6 }).live;
+    const live = buildFrame(model, new Map(), { ...layout(100), rows: 6 }).live;
     assert.equal(live.length, 6);
     assert.equal(live[5], "    … and 6 more running");
   });
@@ -124,7 +124,7 @@ describe("tty frame", () => {
     const model = new ProgressModel();
     model.apply(vertex("sha256:a", "RUN npm ci", { started: 0 }));
     model.apply(log("sha256:a", 1, "10%\r55%\r\x1b[32mdone\x1b[0m\n"));
-    assert.equal(buildFrame(model, new Set(), layout(100)).live[2], "    │ done");
+    assert.equal(buildFrame(model, new Map(), layout(100)).live[2], "    │ done");
   });
 });
 
@@ -250,13 +250,13 @@ describe("tty view of warnings and groups", () => {
       vertex("sha256:b", "git fetch b", { started: 100, progressGroup: group }),
     ));
     model.apply(log("sha256:b", 200, "receiving objects\n"));
-    const running = buildFrame(model, new Set(), layout(1000));
+    const running = buildFrame(model, new Map(), layout(1000));
     assert.deepEqual(running.live.slice(1), [
       " => [app 2/3] fetch sources                             1.0s",
       "    │ receiving objects",
     ]);
     model.apply(vertex("sha256:b", "git fetch b", { started: 100, completed: 900, progressGroup: group }));
-    assert.deepEqual(buildFrame(model, new Set(), layout(1000)).committed, [
+    assert.deepEqual(buildFrame(model, new Map(), layout(1000)).committed, [
       " => [app 2/3] fetch sources                             0.9s",
     ]);
   });
@@ -324,5 +324,31 @@ describe("a build that never started", () => {
     renderer.done({ failed: true });
     assert.equal(rows(term.last).length, 0);
     assert.ok(term.last.includes("\x1b[?25h"));
+  });
+});
+
+describe("steps that run more than once", () => {
+  test("`buildFrame()` shows a step that starts again as running, and commits its second run", () => {
+    const model = new ProgressModel();
+    const finished = new Map<string, number>();
+    model.apply(vertex("sha256:a", "load local .", { started: 0, completed: 100 }));
+    assert.equal(buildFrame(model, finished, layout(200)).committed.length, 1);
+    model.apply(vertex("sha256:a", "load local .", { started: 300 }));
+    const again = buildFrame(model, finished, layout(400));
+    assert.deepEqual(again.committed, []);
+    assert.equal(again.live[1], " => load local .                                        0.2s");
+    model.apply(vertex("sha256:a", "load local .", { started: 300, completed: 500 }));
+    assert.deepEqual(buildFrame(model, finished, layout(600)).committed, [
+      " => load local .                                        0.3s",
+    ]);
+  });
+
+  test("`buildFrame()` does not repeat a finished step the engine re-announces as cached", () => {
+    const model = new ProgressModel();
+    const finished = new Map<string, number>();
+    model.apply(vertex("sha256:a", "FROM busybox", { started: 0, completed: 50 }));
+    assert.equal(buildFrame(model, finished, layout(100)).committed.length, 1);
+    model.apply(vertex("sha256:a", "FROM busybox", { started: 200, completed: 210, cached: true }));
+    assert.deepEqual(buildFrame(model, finished, layout(300)).committed, []);
   });
 });
