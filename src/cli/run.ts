@@ -11,12 +11,10 @@ import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { callerLocation, type SourceLocation } from "../dsl/location.ts";
 import { DrydockError } from "../dsl/errors.ts";
-import { ProgressModel } from "../progress/model.ts";
-import { chooseProgressMode, createRenderer } from "../progress/renderer.ts";
 import { buildTargets, type BuildTargetsOptions, type TargetResult, type Targets } from "../solve/build.ts";
 import { parseCli, usage, UsageError } from "./args.ts";
-import { EXIT, formatError } from "./report.ts";
-import { stderrTerminal } from "./terminal.ts";
+import { EXIT } from "./report.ts";
+import { CliProgress } from "./cli_progress.ts";
 
 /** Options of {@link build}. */
 export interface BuildOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {
@@ -79,25 +77,20 @@ async function runCli(
     return EXIT.ok;
   }
 
-  const mode = chooseProgressMode(args.progress, { isTTY: process.stderr.isTTY === true, env: process.env });
-  const color = mode === "tty" && !process.env.NO_COLOR;
-  const model = new ProgressModel();
-  const renderer = createRenderer(mode, stderrTerminal(), { model, color });
+  const progress = new CliProgress(args.progress);
 
   const abort = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
     if (interrupts > 1) {
-      renderer.done(); // gives the terminal its cursor back
+      progress.abandon();
       process.exit(EXIT.interrupted);
     }
-    // Through the renderer, so the live view is not broken by the message.
-    renderer.print("Interrupted: cancelling the build (press Ctrl-C again to exit now)\n");
+    progress.print("Interrupted: cancelling the build (press Ctrl-C again to exit now)\n");
     abort.abort(new DrydockError("E_INTERRUPTED", "build interrupted"));
   };
   process.on("SIGINT", onSigint);
-  const started = Date.now();
   try {
     const results = await buildTargets(targets, {
       ...options,
@@ -105,34 +98,24 @@ async function runCli(
       host: args.host ?? options.host,
       location,
       signal: abort.signal,
-      onStatus: (_target, status) => renderer.update(status),
+      onStatus: (_target, status) => progress.update(status),
     });
-    const outputs = Object.values(results).map(describeResult);
-    if (mode === "tty") {
-      // The live view's summary lists the outputs.
-      renderer.done({ outputs: outputs.flatMap((o) => o.trimEnd().split("\n")) });
-      return EXIT.ok;
-    }
-    renderer.done();
-    for (const o of outputs) stderr(o);
-    stderr(
-      `Built ${Object.keys(results).length} target(s) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
-    );
+    progress.succeeded(Object.values(results).flatMap(describeResult), Object.keys(results).length);
     return EXIT.ok;
   } catch (err) {
-    renderer.done({ failed: true });
     if (abort.signal.aborted) {
+      progress.failed(undefined);
       stderr("Build cancelled.\n");
       return EXIT.interrupted;
     }
-    stderr(formatError(err, { model, color }));
+    stderr(progress.failed(err)!);
     return err instanceof DrydockError && err.code === "E_OPTION" ? EXIT.usage : EXIT.failed;
   } finally {
     process.off("SIGINT", onSigint);
   }
 }
 
-function describeResult(r: TargetResult): string {
+function describeResult(r: TargetResult): string[] {
   const lines: string[] = [];
   for (const o of r.outputs) {
     if (o.type === "image") {
@@ -141,7 +124,7 @@ function describeResult(r: TargetResult): string {
     } else lines.push(`${r.target}: files in ${o.dest}`);
   }
   if (lines.length === 0) lines.push(`${r.target}: built`);
-  return lines.join("\n") + "\n";
+  return lines;
 }
 
 /** True when `location` is in the file the runtime was started with. */
