@@ -241,15 +241,16 @@ export class TtyRenderer {
       startedAt: (this.#startedAt ?? now) - offset,
       final,
     });
-    // A build that never got to a step (e.g. no engine) has nothing to sum up.
-    const live = final && this.model.steps().length === 0 ? [] : final
-      ? formatSummary(this.model, {
+    let live = frame.live;
+    if (final) {
+      // A build that never got to a step (e.g. no engine) has nothing to sum up.
+      live = this.model.steps().length === 0 ? [] : formatSummary(this.model, {
         totalMs: now - (this.#startedAt ?? now),
         outputs: report?.outputs,
         failed: report?.failed,
         columns: width,
-      })
-      : frame.live;
+      });
+    }
     const above = [...this.#printed, ...frame.committed];
     this.#printed = [];
     const body = [...above, ...live].map((row) => row + CLEAR_TO_EOL + "\n").join("");
