@@ -95,4 +95,20 @@ describe("error reports", () => {
       "error: exited with code 9\n  engine: executor failed running [/bin/sh -c x]: exit code: 9\n",
     );
   });
+
+  test("`formatError()` names a secret that was not provided, with the line of the run that wanted it", () => {
+    const err = new BuildError("secret npm_token: not found", DIGEST, {
+      file: "/gone/build.ts",
+      line: 1,
+      column: 20,
+    }, {
+      step: "[deps 2/3] RUN npm ci",
+      sourceText: 'const deps = base.run("npm ci", { secrets: { NPM_TOKEN: secret("npm_token") } });\n',
+    });
+    const lines = formatError(err).split("\n");
+    assert.equal(lines[0], 'error: [deps 2/3] RUN npm ci: secret "npm_token" was not provided');
+    assert.equal(lines[1], "  --> /gone/build.ts:1:20");
+    assert.ok(lines[4].startsWith(`   | ${" ".repeat(19)}^^^`), lines.join("\n"));
+    assert.equal(lines.at(-2), "  engine: secret npm_token: not found");
+  });
 });
