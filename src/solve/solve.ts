@@ -51,7 +51,9 @@ export interface SolveResult {
  * ```
  */
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
-  const { definition, localDirs, locations } = marshal(spec.state, { localUniqueKey: spec.sharedKey });
+  const { definition, localDirs, locations, entitlements } = marshal(spec.state, {
+    localUniqueKey: spec.sharedKey,
+  });
   // The engine names an export stream by the exporter's index among all outputs.
   const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
   const session = new Session({
@@ -76,6 +78,8 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
       session: session.id,
+      // host networking and privileged steps are refused unless the request names them.
+      entitlements: [...entitlements],
       exporters,
       // Engines before v0.13 read only the first exporter, from these fields.
       exporterDeprecated: exporters[0]?.type,
