@@ -22,7 +22,9 @@ const SCRIPT = [
 ].join("\n");
 
 function mountsStep(cacheId: string, token: string, tmpfsSize: string | undefined): State {
-  const data = image("busybox").run("mkdir -p /data/sub && echo sub > /data/sub/f.txt && echo top > /data/top.txt");
+  const data = image("busybox").run(
+    "mkdir -p /data/sub && echo sub > /data/sub/f.txt && echo top > /data/top.txt",
+  );
   const step = image("busybox").env("TOKEN", token).run(SCRIPT, {
     mounts: {
       "/ro": { from: data, path: "/data/sub", readonly: true },
@@ -81,7 +83,9 @@ function ignoreCacheOn(engine: TestEngine | undefined, label: string) {
   }, async () => {
     const base = image("busybox").env("SALT", unique("salt"));
     // Different commands: identical ops would be one vertex, with one metadata.
-    const fresh = base.run("mkdir -p /r && cat /proc/sys/kernel/random/uuid > /r/fresh", { ignoreCache: true });
+    const fresh = base.run("mkdir -p /r && cat /proc/sys/kernel/random/uuid > /r/fresh", {
+      ignoreCache: true,
+    });
     const cached = base.run("mkdir -p /r && cat /proc/sys/kernel/random/uuid > /r/cached");
     const files = scratch().copy(fresh, "/r/fresh", "/fresh").copy(cached, "/r/cached", "/cached");
     const first = await buildFiles(engine!, files);
