@@ -20,7 +20,7 @@ import { isCacheMount, isTmpfsMount } from "./mounts.ts";
 import { type RunOptions, schemas } from "./options.ts";
 import { isSecret, isSshAgent, type Secret, type SshAgent } from "./secrets.ts";
 import { State, type StateData, stateData } from "./state.ts";
-import { validate } from "./validate.ts";
+import { fail, validate } from "./validate.ts";
 
 const flag = z.boolean().optional();
 
@@ -87,16 +87,10 @@ export function execNode(
     const dest = validate("run", option, schemas.path, rawDest, location);
     const abs = posix.resolve("/", cwd, dest);
     if (abs === "/") {
-      validate(
-        "run",
-        option,
-        z.never({ error: "cannot replace the root filesystem; run on that state instead" }),
-        0,
-        location,
-      );
+      fail("run", option, "cannot replace the root filesystem; run on that state instead", location);
     }
     if ([...mounts, ...secretMounts].some((m) => m.dest === abs)) {
-      validate("run", option, z.never({ error: `mounts ${abs} twice` }), 0, location);
+      fail("run", option, `mounts ${abs} twice`, location);
     }
     const m = mountOf(abs, value, option, location);
     if (m.kind === "secret") secretMounts.push(m);
@@ -169,7 +163,7 @@ function mountOf(
   if (typeof value === "object" && value !== null && "secret" in value) {
     return secretMount(dest, validate("run", option, secretMountSchema, value, location));
   }
-  return validate("run", option, z.never({ error: MOUNT_KINDS }), value, location);
+  return fail("run", option, MOUNT_KINDS, location);
 }
 
 function secretMount(dest: string, o: z.output<typeof secretMountSchema>): SecretMount {
