@@ -106,7 +106,7 @@ export function execNode(
     secretEnv.push({ name, secret: s.secret, optional: s.optional ?? false });
   }
 
-  const sshMounts = sshMountsOf(opts.ssh, location);
+  const sshMounts = sshMountsOf(opts.ssh, cwd, location);
   if (sshMounts.length > 0 && !env.some(([k]) => k === "SSH_AUTH_SOCK")) {
     env = [...env, ["SSH_AUTH_SOCK", sshMounts[0].dest]];
   }
@@ -178,7 +178,7 @@ function secretMount(dest: string, o: z.output<typeof secretMountSchema>): Secre
   };
 }
 
-function sshMountsOf(value: unknown, location: SourceLocation | undefined): SshMount[] {
+function sshMountsOf(value: unknown, cwd: string, location: SourceLocation | undefined): SshMount[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   return list.map((v, i) => {
@@ -186,7 +186,7 @@ function sshMountsOf(value: unknown, location: SourceLocation | undefined): SshM
     const o = isSshAgent(v) ? { agent: v } : validate("run", option, sshMountSchema, v, location);
     return {
       kind: "ssh",
-      dest: o.target === undefined ? `/run/buildkit/ssh_agent.${i}` : posix.resolve("/", o.target),
+      dest: o.target === undefined ? `/run/buildkit/ssh_agent.${i}` : posix.resolve("/", cwd, o.target),
       agent: o.agent,
       optional: o.optional ?? false,
       uid: o.uid ?? 0,
