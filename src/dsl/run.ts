@@ -102,6 +102,9 @@ export function execNode(
   for (const [name, value] of Object.entries(opts.secrets ?? {})) {
     const option = `secrets.${name}`;
     validate("run", option, schemas.envName, name, location);
+    if (!isSecret(value) && (typeof value !== "object" || value === null)) {
+      fail("run", option, "must be a secret(...) or { secret, optional }", location);
+    }
     const s = isSecret(value) ? { secret: value } : validate("run", option, secretEnvSchema, value, location);
     secretEnv.push({ name, secret: s.secret, optional: s.optional ?? false });
   }
@@ -183,6 +186,9 @@ function sshMountsOf(value: unknown, cwd: string, location: SourceLocation | und
   const list = Array.isArray(value) ? value : [value];
   return list.map((v, i) => {
     const option = Array.isArray(value) ? `ssh.${i}` : "ssh";
+    if (!isSshAgent(v) && (typeof v !== "object" || v === null)) {
+      fail("run", option, "must be an ssh(...) or { agent, target, optional, ... }", location);
+    }
     const o = isSshAgent(v) ? { agent: v } : validate("run", option, sshMountSchema, v, location);
     return {
       kind: "ssh",
