@@ -319,7 +319,6 @@ export const schemas = {
     httpsProxy: z.string().optional(),
     ftpProxy: z.string().optional(),
     noProxy: z.string().optional(),
-    allProxy: z.string().optional(),
   }),
   platform: z.string().regex(
     /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,

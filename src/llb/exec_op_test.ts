@@ -118,7 +118,6 @@ describe("exec op", () => {
         httpsProxy: undefined,
         ftpProxy: undefined,
         noProxy: "localhost",
-        allProxy: undefined,
       },
     });
     assert.equal(exec.network, pb.NetMode.HOST);
