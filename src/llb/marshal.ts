@@ -4,12 +4,15 @@
  *
  * @module
  */
-import type { ExecNode, FileAction, FileNode, OpNode, Output, Platform, SourceNode } from "../dsl/graph.ts";
+import type { ExecNode, FileAction, FileNode, FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type Digest, digestOf } from "./digest.ts";
+import type { EngineCaps } from "./engine_caps.ts";
+import { diffOp, mergeFallback, mergeOp } from "./merge_op.ts";
+import { platformOf, sourceOp } from "./source_op.ts";
 
 /** Options of {@link marshal}. */
 export interface MarshalOptions {
@@ -19,6 +22,18 @@ export interface MarshalOptions {
    * Stable per client and project, so repeated builds keep the same digests.
    */
   localUniqueKey?: string;
+  /**
+   * Extra exclude patterns (from `.dockerignore`) by local directory, for
+   * `local()` sources that apply it. Reading the files is the caller's I/O.
+   */
+  localExcludes?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * What the engine can do. When given, features it lacks use their portable
+   * fallback where one exists (see `MarshalResult.notices`).
+   */
+  caps?: EngineCaps;
+  /** The definitions frontends (e.g. `dockerfile()`) produced, spliced in where the node is used. */
+  frontendResults?: ReadonlyMap<FrontendNode, pb.Definition>;
 }
 
 /** An op as sent: its bytes, digest and the DSL node it came from. */
@@ -39,10 +54,14 @@ export interface MarshalResult {
   readonly locations: ReadonlyMap<Digest, SourceLocation>;
   /** Local directories the engine may ask for, by `local://` name. */
   readonly localDirs: ReadonlyMap<string, string>;
+  /** Fallbacks used because the engine lacks a feature, one line each, to tell the user once. */
+  readonly notices: readonly string[];
 }
 
 interface Lowered {
   readonly digest: Digest;
+  /** Output index to use for this node's output 0; only frontend results differ. */
+  readonly index?: bigint;
   readonly bytes: Uint8Array;
   readonly op: pb.Op;
   readonly metadata: pb.OpMetadata;
@@ -70,15 +89,15 @@ class Marshaller {
   readonly #metadata: Record<string, pb.OpMetadata> = {};
   readonly #locations = new Map<Digest, SourceLocation>();
   readonly #localDirs = new Map<string, string>();
+  readonly #notices = new Set<string>();
 
   constructor(readonly options: MarshalOptions) {}
 
   run(output: Output | null): MarshalResult {
     if (output === null) {
-      return { definition: undefined, ops: [], locations: new Map(), localDirs: new Map() };
+      return { definition: undefined, ops: [], locations: new Map(), localDirs: new Map(), notices: [] };
     }
-    const result = this.#lower(output.op);
-    const terminal: pb.Op = { inputs: [{ digest: result.digest, index: BigInt(output.index) }] };
+    const terminal: pb.Op = { inputs: [this.#ref(output)] };
     const caps: Record<string, boolean> = { [Cap.constraints]: true, [Cap.platform]: true };
     for (const md of Object.values(this.#metadata)) {
       if (md.description && Object.keys(md.description).length > 0) caps[Cap.metaDescription] = true;
@@ -91,18 +110,45 @@ class Marshaller {
       def: this.#order.map((o) => o.bytes),
       metadata: this.#metadata,
     };
-    return { definition, ops: this.#order, locations: this.#locations, localDirs: this.#localDirs };
+    return {
+      definition,
+      ops: this.#order,
+      locations: this.#locations,
+      localDirs: this.#localDirs,
+      notices: [...this.#notices],
+    };
+  }
+
+  #ref(o: Output): pb.Input {
+    const lowered = this.#lower(o.op);
+    return { digest: lowered.digest, index: lowered.index ?? BigInt(o.index) };
   }
 
   #lower(node: OpNode): Lowered {
     const cached = this.#done.get(node);
     if (cached) return cached;
-    const inputs = new InputList((o) => this.#lower(o.op).digest);
+    if (node.kind === "frontend") return this.#splice(node);
+    if (node.kind === "merge" && this.options.caps && !this.options.caps.supports(Cap.mergeOp)) {
+      // Same files, as separate copies instead of layers: what Dockerfile COPY --link does without mergeop.
+      this.#notices.add(
+        "merge(): this engine has no merge op, so layers are stacked with copies (one layer, no independent caching)",
+      );
+      const lowered = this.#lower(mergeFallback(node));
+      this.#done.set(node, lowered);
+      return lowered;
+    }
+    const inputs = new InputList((o) => this.#ref(o));
     const caps = new Set<CapID>();
     let op: pb.Op;
     switch (node.kind) {
       case "source":
         op = this.#source(node, caps);
+        break;
+      case "merge":
+        op = mergeOp(node, inputs, caps);
+        break;
+      case "diff":
+        op = diffOp(node, inputs, caps);
         break;
       case "exec":
         op = execOp(node, inputs, caps);
@@ -129,49 +175,60 @@ class Marshaller {
   }
 
   #source(node: SourceNode, caps: Set<CapID>): pb.Op {
-    const attrs: Record<string, string> = { ...node.attrs };
-    if (node.identifier.startsWith("docker-image://")) caps.add(Cap.sourceImage);
     if (node.identifier.startsWith("local://")) {
-      caps.add(Cap.sourceLocal);
       const name = node.identifier.slice("local://".length);
       const known = this.#localDirs.get(name);
       if (known !== undefined && known !== node.localDir) {
         throw new Error(`two local() sources share the name "${name}": ${known} and ${node.localDir}`);
       }
       this.#localDirs.set(name, node.localDir!);
-      if (this.options.localUniqueKey) {
-        attrs["local.unique"] = digestOf(
-          new TextEncoder().encode(`${this.options.localUniqueKey}\n${node.localDir}`),
-        )
-          .slice(7, 39);
-        caps.add(Cap.sourceLocalUnique);
-      }
     }
-    const op: pb.Op = { source: { identifier: node.identifier, attrs } };
-    if (node.platform) op.platform = platformOf(node.platform);
-    return op;
+    return sourceOp(node, this.options, caps);
+  }
+
+  /** Adds a frontend's ops as they are (their digests are the engine's) and points at its result. */
+  #splice(node: FrontendNode): Lowered {
+    const def = this.options.frontendResults?.get(node);
+    if (!def?.def?.length) {
+      throw new Error(`${node.name ?? node.frontend}: the frontend's result must be resolved before marshalling`);
+    }
+    const last = def.def.length - 1;
+    for (const bytes of def.def.slice(0, last)) {
+      const digest = digestOf(bytes);
+      if (this.#seen.has(digest)) continue;
+      this.#seen.add(digest);
+      this.#order.push({ digest, bytes, op: pb.Op.fromBinary(bytes), node });
+      this.#metadata[digest] = def.metadata?.[digest] ?? {};
+      if (node.location) this.#locations.set(digest, node.location);
+    }
+    const result = pb.Op.fromBinary(def.def[last]).inputs?.[0];
+    if (!result?.digest) throw new Error(`${node.name ?? node.frontend}: the frontend returned no result`);
+    const lowered: Lowered = {
+      digest: result.digest as Digest,
+      index: result.index ?? 0n,
+      bytes: new Uint8Array(),
+      op: {},
+      metadata: {},
+    };
+    this.#done.set(node, lowered);
+    return lowered;
   }
 }
 
 /** The inputs of one op, deduplicated by `{digest, index}` as Go's llb does. */
 class InputList {
   readonly list: pb.Input[] = [];
-  constructor(readonly digestOf: (o: Output) => Digest) {}
+  constructor(readonly refOf: (o: Output) => pb.Input) {}
 
   /** Index of `o` in the op's inputs, or -1 for scratch. */
   indexOf(o: Output | null): bigint {
     if (o === null) return -1n;
-    const digest = this.digestOf(o);
-    const index = BigInt(o.index);
+    const { digest, index } = this.refOf(o);
     const at = this.list.findIndex((i) => i.digest === digest && i.index === index);
     if (at !== -1) return BigInt(at);
     this.list.push({ digest, index });
     return BigInt(this.list.length - 1);
   }
-}
-
-function platformOf(p: Platform): pb.Platform {
-  return { architecture: p.architecture, os: p.os, variant: p.variant };
 }
 
 function execOp(node: ExecNode, inputs: InputList, caps: Set<CapID>): pb.Op {

@@ -8,7 +8,10 @@
 import type { State } from "../dsl/state.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import type { Digest } from "../llb/digest.ts";
-import { marshal } from "../llb/marshal.ts";
+import { checkCaps } from "../llb/caps_check.ts";
+import { EngineCaps } from "../llb/engine_caps.ts";
+import { graphNodes } from "../llb/graph_walk.ts";
+import { marshal, type MarshalOptions } from "../llb/marshal.ts";
 import { ControlService, type StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import { healthMethods } from "../session/health.ts";
@@ -18,6 +21,8 @@ import { newSessionId, Session } from "../session/session.ts";
 import { RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
 import { BuildError, failingVertex } from "./errors.ts";
+import { readDockerignores } from "./dockerignore.ts";
+import { resolveFrontends } from "./frontends.ts";
 import { imageConfig } from "./image_config.ts";
 import { type BuildOutput, exporterFor } from "./outputs.ts";
 
@@ -29,6 +34,8 @@ export interface SolveSpec {
   readonly sharedKey: string;
   /** Called with every status update of the build. */
   readonly onStatus?: (status: StatusResponse) => void;
+  /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
+  readonly onNotice?: (message: string) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -51,7 +58,17 @@ export interface SolveResult {
  * ```
  */
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
-  const { definition, localDirs, locations } = marshal(spec.state, { localUniqueKey: spec.sharedKey });
+  // Local directories are known from the graph alone; the session must offer them before the solve starts.
+  const nodes = graphNodes(spec.state);
+  const localDirs = new Map<string, string>();
+  for (const n of nodes) {
+    if (n.kind === "source" && n.localDir) localDirs.set(n.identifier.slice("local://".length), n.localDir);
+  }
+  const marshalOptions: MarshalOptions = {
+    localUniqueKey: spec.sharedKey,
+    localExcludes: await readDockerignores(nodes),
+  };
+  let locations: ReadonlyMap<Digest, SourceLocation> = new Map();
   // The engine names an export stream by the exporter's index among all outputs.
   const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
   const session = new Session({
@@ -95,6 +112,24 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
 
     const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge);
     const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
+    const caps = EngineCaps.fromPong(pong, describeEngine(transport));
+
+    let definition;
+    try {
+      const frontendResults = await resolveFrontends(transport.rpc, bridge, nodes, caps, marshalOptions);
+      const lowered = marshal(spec.state, { ...marshalOptions, caps, frontendResults });
+      checkCaps(lowered, caps);
+      for (const notice of lowered.notices) (spec.onNotice ?? printNotice)(notice);
+      definition = lowered.definition;
+      locations = lowered.locations;
+    } catch (err) {
+      // Nothing was solved: end the gateway build with this error, then report it as it is.
+      const message = err instanceof Error ? err.message : String(err);
+      await transport.rpc.unary(LLBBridgeService.return, { error: { code: 2, message } }, bridge).catch(() => {});
+      await solving.catch(() => {});
+      await settle(statusDone);
+      throw err;
+    }
 
     const result: Result = {
       metadata: {
@@ -138,6 +173,14 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   } finally {
     session.close();
   }
+}
+
+function describeEngine(transport: Transport): string {
+  return `the ${transport.engine === "docker" ? "Docker" : "BuildKit"} engine at ${transport.address}`;
+}
+
+function printNotice(message: string): void {
+  console.error(`drydock: ${message}`);
 }
 
 // The status stream ends on its own once the job is done; don't wait forever if it doesn't.
