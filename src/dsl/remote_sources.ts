@@ -37,7 +37,10 @@ export function git(url: string, options: GitOptions = {}): State {
     throw e;
   }
   // A password in the URL would end up in the LLB, the cache and progress.
-  if (remote.scheme.startsWith("http") && (new URL(remote.remote).username !== "" || new URL(remote.remote).password !== "")) {
+  if (
+    remote.scheme.startsWith("http") &&
+    (new URL(remote.remote).username !== "" || new URL(remote.remote).password !== "")
+  ) {
     validate(
       "git",
       "url",

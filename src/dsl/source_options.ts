@@ -123,7 +123,10 @@ export const sourceSchemas = {
     filename: nonEmpty.refine((s) => !s.includes("/") && s !== "." && s !== "..", {
       message: "must be a file name, not a path",
     }).optional(),
-    chmod: z.number().int("must be an integer").min(0, "must be at least 0").max(0o777, "must be at most 0o777")
+    chmod: z.number().int("must be an integer").min(0, "must be at least 0").max(
+      0o777,
+      "must be at most 0o777",
+    )
       .optional(),
     chown: z.strictObject({ uid: id, gid: id }).optional(),
   }),
@@ -146,6 +149,8 @@ export const sourceSchemas = {
  * ```
  */
 export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) =>
-    `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

@@ -66,7 +66,9 @@ export function image(ref: string, options: ImageOptions = {}): State {
     location,
     identifier: `docker-image://${normalized}`,
     // Go's llb writes the mode only when it is not the default.
-    attrs: opts.resolveMode && opts.resolveMode !== "default" ? { "image.resolvemode": opts.resolveMode } : {},
+    attrs: opts.resolveMode && opts.resolveMode !== "default"
+      ? { "image.resolvemode": opts.resolveMode }
+      : {},
     platform,
   };
   return new State({

@@ -52,15 +52,21 @@ export function formatDump(definition: pb.Definition): string {
   return dumpDefinition(definition).map((op) => JSON.stringify(op)).join("\n") + "\n";
 }
 
-// Plain JSON values: bigint as number (LLB int64s are small), bytes as base64, no undefined.
+// Plain JSON values: bigint as number (LLB int64s are small), bytes as base64, and zero
+// scalars and empty lists left out, as Go's omitempty JSON does.
 function plain(value: unknown): unknown {
   if (typeof value === "bigint") return Number(value);
   if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = plain(v);
+    for (const [k, v] of Object.entries(value)) if (!isZero(v)) out[k] = plain(v);
     return out;
   }
   return value;
+}
+
+function isZero(v: unknown): boolean {
+  return v === undefined || v === "" || v === false || v === 0 || v === 0n ||
+    (Array.isArray(v) && v.length === 0) || (v instanceof Uint8Array && v.length === 0);
 }

@@ -7,7 +7,10 @@ import type { PongResponse } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type { APICap } from "../proto/moby_buildkit_v1_apicaps.gen.ts";
 
 /** Why a cap cannot be used: unknown to the engine, or disabled (with the engine's reason). */
-export type CapProblem = { readonly kind: "unknown" } | { readonly kind: "disabled"; readonly reason: string };
+export type CapProblem = { readonly kind: "unknown" } | {
+  readonly kind: "disabled";
+  readonly reason: string;
+};
 
 /**
  * An engine's LLB and gateway caps, and how to name the engine in messages.

@@ -4,7 +4,15 @@
  *
  * @module
  */
-import type { ExecNode, FileAction, FileNode, FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
+import type {
+  ExecNode,
+  FileAction,
+  FileNode,
+  FrontendNode,
+  OpNode,
+  Output,
+  SourceNode,
+} from "../dsl/graph.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
@@ -190,7 +198,9 @@ class Marshaller {
   #splice(node: FrontendNode): Lowered {
     const def = this.options.frontendResults?.get(node);
     if (!def?.def?.length) {
-      throw new Error(`${node.name ?? node.frontend}: the frontend's result must be resolved before marshalling`);
+      throw new Error(
+        `${node.name ?? node.frontend}: the frontend's result must be resolved before marshalling`,
+      );
     }
     const last = def.def.length - 1;
     for (const bytes of def.def.slice(0, last)) {

@@ -43,7 +43,9 @@ export function mergeOp(node: MergeNode, inputs: InputIndexer, caps: Set<CapID>)
  */
 export function diffOp(node: DiffNode, inputs: InputIndexer, caps: Set<CapID>): pb.Op {
   caps.add(Cap.diffOp);
-  return { diff: { lower: { input: inputs.indexOf(node.lower) }, upper: { input: inputs.indexOf(node.upper) } } };
+  return {
+    diff: { lower: { input: inputs.indexOf(node.lower) }, upper: { input: inputs.indexOf(node.upper) } },
+  };
 }
 
 const fallbacks = new WeakMap<MergeNode, FileNode>();

@@ -125,7 +125,9 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     } catch (err) {
       // Nothing was solved: end the gateway build with this error, then report it as it is.
       const message = err instanceof Error ? err.message : String(err);
-      await transport.rpc.unary(LLBBridgeService.return, { error: { code: 2, message } }, bridge).catch(() => {});
+      await transport.rpc.unary(LLBBridgeService.return, { error: { code: 2, message } }, bridge).catch(
+        () => {},
+      );
       await solving.catch(() => {});
       await settle(statusDone);
       throw err;
