@@ -33,9 +33,8 @@ describe("image() options", () => {
   });
 
   test("bad options name the option", () => {
-    // deno-lint-ignore no-explicit-any
     assert.throws(
-      () => image("busybox", { resolveMode: "always" as any }),
+      () => image("busybox", { resolveMode: "always" as "pull" }),
       /image\(\): option "resolveMode"/,
     );
   });
