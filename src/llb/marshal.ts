@@ -260,7 +260,15 @@ function execOp(node: ExecNode, inputs: InputList, caps: Set<CapID>): pb.Op {
   });
   return {
     exec: {
-      meta: { args: [...node.args], env: [...node.env], cwd: node.cwd, user: node.user },
+      meta: {
+        args: [...node.args],
+        env: [...node.env],
+        cwd: node.cwd,
+        user: node.user,
+        // The Dockerfile frontend sets this on every RUN and the field is in the exec cache key, so
+        // without it no RUN would share cache with `docker build`. Engines before 0.13 ignore it harmlessly.
+        removeMountStubsRecursive: true,
+      },
       mounts,
       network: pb.NetMode.UNSET,
       security: pb.SecurityMode.SANDBOX,
