@@ -5,22 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { local } from "../../mod.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
-import { parseDockerignore, readDockerignores } from "./dockerignore.ts";
-
-describe("parseDockerignore()", () => {
-  test("comments, blanks, trimming, cleaning, exceptions, as Docker reads it", () => {
-    const text =
-      "\uFEFF# comment\n\n  node_modules  \n/dist/\n./a/../b\n!  keep.log\n*.log\r\n # not a comment\n";
-    assert.deepEqual(parseDockerignore(text), [
-      "node_modules",
-      "dist",
-      "b",
-      "!keep.log",
-      "*.log",
-      "# not a comment",
-    ]);
-  });
-});
+import { readDockerignores } from "./dockerignore.ts";
 
 describe("readDockerignores()", () => {
   test("reads the file of each local() that applies it, skips the others and missing files", async () => {

@@ -17,6 +17,7 @@ import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_fronten
 import { healthMethods } from "../session/health.ts";
 import { fileSendMethods } from "../session/filesend_service.ts";
 import { fileSyncMethods } from "../session/filesync_service.ts";
+import type { SendTreeStats } from "../session/filesync.ts";
 import { newSessionId, Session } from "../session/session.ts";
 import { RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
@@ -36,6 +37,8 @@ export interface SolveSpec {
   readonly onStatus?: (status: StatusResponse) => void;
   /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
   readonly onNotice?: (message: string) => void;
+  /** Called after each upload of a local directory, with what the engine requested. */
+  readonly onLocalSent?: (name: string, stats: SendTreeStats) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -75,7 +78,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     sharedKey: spec.sharedKey,
     methods: [
       ...healthMethods(),
-      ...fileSyncMethods(localDirs),
+      ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent }),
       ...fileSendMethods(
         localOutputs.map(([o]) => ({ type: "local", dest: o.dest })),
         localOutputs.map(([, i]) => i),

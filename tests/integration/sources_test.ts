@@ -112,7 +112,7 @@ function sourcesOn(engine: TestEngine | undefined, label: string) {
   test(`git(): ref, keepGitDir${engine === dk20 ? "" : ", subdir"} on ${label}`, { skip }, async () => {
     const base = image("busybox");
     const tagged = base.copy(git(repo.url, { ref: "v1" }), ".", "/o/");
-    const head = base.copy(git(repo.url, { keepGitDir: true }), ".", "/o/");
+    const head = base.copy(git(repo.url, { ref: "main", keepGitDir: true }), ".", "/o/");
     let s = scratch()
       .copy(listing(tagged), "/listing.txt", "/tagged.txt")
       .copy(
