@@ -31,12 +31,12 @@ describe("marshal()", () => {
     const digests = marshal(s).ops.map((o) => o.digest);
     assert.deepEqual(digests, [
       "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e",
-      "sha256:f6133e3e5a7f192adb8791cff4668dc353ed7ba5ba14d9edbce1975d75be960b",
-      "sha256:6c60129b1e56bbf21b9a414111c05129afbd23a9729c258a4852e87f07af13d1",
-      "sha256:30183f51e91c6ef14e60d63f07ba5cf9b0d4d3f35fdc78c0cb2f74a777303162",
+      "sha256:552deec7c5ebe3e4a0da56be4d34518be352cfa67187a4fc0701577d75088038",
+      "sha256:39feb5d437a2c8ad242b599bd199b9439f74e00469bbfdc943e987c47964f2c3",
+      "sha256:e6f06654e4bec136cec35557f7e112823ad2830dff1973eab496943af1b2c203",
       "sha256:fbe3bf2c889aceec40101b50c840e8ae5e1f68b6f6cd92e1e39fd73605bdb585",
-      "sha256:098e98c8182829615e060fa34d3eb3896557c9126a39332bc45e46821759cc8e",
-      "sha256:eb38be9a7ddcd97739c525919384796dc49eb32eb768310645afe45a0bdaefd9",
+      "sha256:bb54852d3a1203e4f84a48ba4c29d864c21c3efc6b19b6bc447b5602a1cc88d8",
+      "sha256:5982467e8026754976b3bbba8d6d435acb244803feb1ffee3075566695850290",
     ]);
   });
 
@@ -58,6 +58,7 @@ describe("marshal()", () => {
       env: ["B=2", "A=3"],
       cwd: "/app",
       user: "1000",
+      removeMountStubsRecursive: true,
     });
     assert.deepEqual(exec.mounts, [{
       input: 0n,

@@ -51,7 +51,7 @@ describe("diff()", () => {
     const d = ops.at(-2)!;
     assert.deepEqual(d.op.diff, { lower: { input: 0n }, upper: { input: 1n } });
     assert.deepEqual(definition!.metadata![d.digest].caps, { diffop: true });
-    assert.equal(d.digest, "sha256:6c3926e61018b5c67bf703a119ef5c52285567800735a2f78efaaf90190b9c68");
+    assert.equal(d.digest, "sha256:209e7f0811c0b341414cd2cea69b9e665789c6cb69500b9527e9fef75f723321");
   });
 
   test("scratch on either side is input -1", () => {
