@@ -32,11 +32,10 @@ describe("marshal()", () => {
     assert.deepEqual(digests, [
       "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e",
       "sha256:552deec7c5ebe3e4a0da56be4d34518be352cfa67187a4fc0701577d75088038",
-      "sha256:39feb5d437a2c8ad242b599bd199b9439f74e00469bbfdc943e987c47964f2c3",
-      "sha256:e6f06654e4bec136cec35557f7e112823ad2830dff1973eab496943af1b2c203",
+      "sha256:fbaf9eadc47c727e3c70a4f5dfc8496e0eb02e2f95d5ae3d9fdee2a8df86da4c",
       "sha256:fbe3bf2c889aceec40101b50c840e8ae5e1f68b6f6cd92e1e39fd73605bdb585",
-      "sha256:bb54852d3a1203e4f84a48ba4c29d864c21c3efc6b19b6bc447b5602a1cc88d8",
-      "sha256:5982467e8026754976b3bbba8d6d435acb244803feb1ffee3075566695850290",
+      "sha256:d17bc350bd3ea7bfa5aa5d6023e3d47880c64ef77885b73b53575c4dcffedf63",
+      "sha256:faa1805e55dcccd8ec3c842ce6cc1fbc18fbef345d90f075d0613c46f988b78e",
     ]);
   });
 
@@ -90,6 +89,7 @@ describe("marshal()", () => {
       copy: {
         src: "/src/bin",
         dest: "/app/out/",
+        owner: undefined,
         mode: -1,
         followSymlink: true,
         dirCopyContents: true,

@@ -5,6 +5,7 @@
  * @module
  */
 import type { DiffNode, FileNode, MergeNode, Output } from "../dsl/graph.ts";
+import { copyAction } from "../dsl/file_actions.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 
@@ -67,17 +68,19 @@ const fallbacks = new WeakMap<MergeNode, FileNode>();
  */
 export function mergeFallback(node: MergeNode): FileNode {
   // One FileNode per merge, so the lowering's per-node memo holds.
-  let file = fallbacks.get(node);
-  if (!file) {
-    const [base, ...rest] = node.inputs;
-    file = {
-      kind: "file",
-      location: node.location,
-      name: node.name,
-      base,
-      actions: rest.map((source) => ({ kind: "copy", source, src: "/", dest: "/" })),
-    };
-    fallbacks.set(node, file);
-  }
+  const known = fallbacks.get(node);
+  if (known) return known;
+  const [base, ...rest] = node.inputs;
+  const file: FileNode = {
+    kind: "file",
+    location: node.location,
+    name: node.name,
+    base,
+    // Symlinks are copied as links and nothing is filtered: the layer as it is.
+    actions: rest.map((source) =>
+      copyAction(source, "/", "/", { followSymlinks: false, allowWildcard: false, allowEmptyWildcard: false })
+    ),
+  };
+  fallbacks.set(node, file);
   return file;
 }

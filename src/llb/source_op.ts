@@ -4,11 +4,12 @@
  *
  * @module
  */
-import type { Platform, SourceNode } from "../dsl/graph.ts";
+import type { SourceNode } from "../dsl/graph.ts";
 import { goJson } from "../dsl/source_options.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { digestOf } from "./digest.ts";
+import { platformOf } from "./inputs.ts";
 
 /** What the source lowering needs from the marshal run. */
 export interface SourceLoweringContext {
@@ -93,17 +94,4 @@ function localAttrs(
       .slice(7, 39);
     caps.add(Cap.sourceLocalUnique);
   }
-}
-
-/**
- * The LLB form of a platform.
- *
- * @example
- * ```ts
- * import { platformOf } from "./source_op.ts";
- * platformOf({ os: "linux", architecture: "arm64", variant: "v8" }).variant; // "v8"
- * ```
- */
-export function platformOf(p: Platform): pb.Platform {
-  return { architecture: p.architecture, os: p.os, variant: p.variant };
 }
