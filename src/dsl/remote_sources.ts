@@ -4,12 +4,13 @@
  * @module
  */
 import { z } from "zod";
-import type { SourceNode } from "./graph.ts";
+import type { SecretRef, SourceNode, SshRef } from "./graph.ts";
 import { gitIdentifier, GitUrlError, parseGitRemote } from "./git_url.ts";
 import { callerLocation } from "./location.ts";
 import { type GitOptions, type HttpOptions, sourceSchemas } from "./source_options.ts";
 import { stateOf } from "./sources.ts";
 import type { State } from "./state.ts";
+import type { Secret, SshAgent } from "./secrets.ts";
 import { validate } from "./validate.ts";
 
 /**
@@ -53,19 +54,31 @@ export function git(url: string, options: GitOptions = {}): State {
   const attrs: Record<string, string> = {};
   if (opts.keepGitDir) attrs["git.keepgitdir"] = "true";
   attrs["git.fullurl"] = remote.remote;
-  attrs["git.authtokensecret"] = opts.authTokenSecret ?? "GIT_AUTH_TOKEN";
-  attrs["git.authheadersecret"] = opts.authHeaderSecret ?? "GIT_AUTH_HEADER";
+  attrs["git.authtokensecret"] = idOf(opts.authTokenSecret) ?? "GIT_AUTH_TOKEN";
+  attrs["git.authheadersecret"] = idOf(opts.authHeaderSecret) ?? "GIT_AUTH_HEADER";
+  // The engine probes these secrets and goes on without them, so they are optional uses.
+  const secrets: SecretRef[] = [opts.authTokenSecret, opts.authHeaderSecret]
+    .filter((s): s is Secret => typeof s === "object")
+    .map((secret) => ({ secret, optional: true }));
+  const sshAgents: SshRef[] = [];
   if (remote.scheme === "ssh") {
     if (opts.knownSshHosts) attrs["git.knownsshhosts"] = opts.knownSshHosts.replace(/\n$/, "") + "\n";
-    attrs["git.mountsshsock"] = opts.sshSocket ?? "default";
+    attrs["git.mountsshsock"] = idOf(opts.sshSocket) ?? "default";
+    if (typeof opts.sshSocket === "object") sshAgents.push({ agent: opts.sshSocket, optional: false });
   }
   const node: SourceNode = {
     kind: "source",
     location,
     identifier: gitIdentifier(remote, opts.ref, opts.subdir),
     attrs,
+    ...(secrets.length ? { secrets } : {}),
+    ...(sshAgents.length ? { sshAgents } : {}),
   };
   return stateOf(node);
+}
+
+function idOf(v: string | Secret | SshAgent | undefined): string | undefined {
+  return typeof v === "object" ? v.id : v;
 }
 
 /**

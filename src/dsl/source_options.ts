@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Secret, SshAgent } from "./secrets.ts";
 
 /** How the engine finds an image: `default` as it likes, `pull` always from the registry, `local` from its store first. */
 export type ResolveMode = "default" | "pull" | "local";
@@ -40,14 +41,17 @@ export interface GitOptions {
   subdir?: string;
   /** Keep the `.git` directory in the result. @default false */
   keepGitDir?: boolean;
-  /** Name of the secret holding a token for HTTP(S) remotes. @default "GIT_AUTH_TOKEN" */
-  authTokenSecret?: string;
-  /** Name of the secret holding a full `Authorization` header for HTTP(S) remotes. @default "GIT_AUTH_HEADER" */
-  authHeaderSecret?: string;
+  /**
+   * The secret holding a token for HTTP(S) remotes: a `secret()` (served by this build) or
+   * the id of one given on the command line. @default "GIT_AUTH_TOKEN"
+   */
+  authTokenSecret?: string | Secret;
+  /** Like `authTokenSecret`, holding a full `Authorization` header. @default "GIT_AUTH_HEADER" */
+  authHeaderSecret?: string | Secret;
   /** `known_hosts` lines for SSH remotes. */
   knownSshHosts?: string;
-  /** ID of the SSH agent socket used for SSH remotes. @default "default" */
-  sshSocket?: string;
+  /** The SSH agent used for SSH remotes: an `ssh()` agent or its id. @default "default" */
+  sshSocket?: string | SshAgent;
 }
 
 /** Owner of a downloaded file. */
@@ -90,6 +94,11 @@ export const platformString = z.string().regex(
   'must look like "linux/amd64" or "linux/arm64/v8"',
 );
 
+const secretOrId = z.union([
+  nonEmpty,
+  z.custom<Secret>((v) => (v as Secret | null)?.kind === "secret"),
+], { error: "must be a secret() or its id" });
+
 export const sourceSchemas = {
   image: z.strictObject({
     platform: platformString.optional(),
@@ -110,10 +119,13 @@ export const sourceSchemas = {
     }).optional(),
     subdir: nonEmpty.refine((s) => !s.includes("#"), { message: 'must not contain "#"' }).optional(),
     keepGitDir: z.boolean().optional(),
-    authTokenSecret: nonEmpty.optional(),
-    authHeaderSecret: nonEmpty.optional(),
+    authTokenSecret: secretOrId.optional(),
+    authHeaderSecret: secretOrId.optional(),
     knownSshHosts: nonEmpty.optional(),
-    sshSocket: nonEmpty.optional(),
+    sshSocket: z.union([
+      nonEmpty,
+      z.custom<SshAgent>((v) => (v as SshAgent | null)?.kind === "ssh"),
+    ], { error: "must be an ssh() agent or its id" }).optional(),
   }),
   httpUrl: z.string().refine((s) => /^https?:\/\/[^/\s]+/.test(s), {
     message: "must be an http:// or https:// URL",

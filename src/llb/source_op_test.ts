@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { git, http, image, local } from "../../mod.ts";
+import { git, http, image, local, secret, ssh } from "../../mod.ts";
+import * as pb from "../proto/pb.gen.ts";
 import { marshal } from "./marshal.ts";
 
 const P = { platform: "linux/amd64" } as const;
@@ -111,6 +112,18 @@ describe("git()", () => {
     assert.equal(s.op.source!.attrs!["git.authheadersecret"], "HEADER");
     assert.ok(s.caps!["source.git.keepgitdir"]);
     assert.ok(s.caps!["source.git.httpauth"]);
+  });
+
+  test("secret() and ssh() values: their ids in the attrs, their uses in the result, values nowhere", () => {
+    const token = secret("gh_token", { value: "s3cr3t-value" });
+    const result = marshal(git("https://example.com/r.git", { authTokenSecret: token }));
+    assert.equal(result.ops[0].op.source!.attrs!["git.authtokensecret"], "gh_token");
+    assert.equal(result.secrets.get("gh_token")?.optional, true);
+    assert.ok(!new TextDecoder().decode(pb.Definition.toBinary(result.definition!)).includes("s3cr3t-value"));
+    const agent = ssh("deploy");
+    const viaSsh = marshal(git("git@example.com:r.git", { sshSocket: agent }));
+    assert.equal(viaSsh.ops[0].op.source!.attrs!["git.mountsshsock"], "deploy");
+    assert.ok(viaSsh.sshAgents.has("deploy"));
   });
 
   test("SSH remotes mount the agent socket and carry known hosts", () => {
