@@ -49,7 +49,7 @@ export type { CacheSharing, NetworkMode, Platform, ProxyEnv, SecurityMode } from
 export type { SourceLocation } from "./src/dsl/location.ts";
 export { DrydockError, OptionError } from "./src/dsl/errors.ts";
 export { marshal } from "./src/llb/marshal.ts";
-export { dumpDefinition } from "./src/llb/dump.ts";
+export { dumpDefinition, formatDump } from "./src/llb/dump.ts";
 export type { DumpedOp } from "./src/llb/dump.ts";
 export { definitionDot } from "./src/llb/dot.ts";
 export { CapabilityError } from "./src/llb/caps_check.ts";

@@ -50,13 +50,10 @@ after(() => {
 async function exported(engine: TestEngine, name: string, state: State) {
   const dest = join(out, `${engine.name}-${name}`);
   const notices: string[] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => notices.push(args.join(" "));
-  try {
-    await buildTargets({ t: { state, output: { type: "local", dest } } }, { host: engine.host });
-  } finally {
-    console.error = original;
-  }
+  await buildTargets({ t: { state, output: { type: "local", dest } } }, {
+    host: engine.host,
+    onNotice: (_target, message) => notices.push(message),
+  });
   return { dir: dest, notices };
 }
 
