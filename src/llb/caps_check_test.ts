@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { diff, git, image, scratch } from "../../mod.ts";
+import { Cap, CAP_FEATURES } from "./caps.ts";
 import { CapabilityError, checkCaps, missingCaps } from "./caps_check.ts";
 import { EngineCaps } from "./engine_caps.ts";
 import { marshal } from "./marshal.ts";
@@ -56,5 +57,21 @@ describe("caps check", () => {
 
   test("nothing missing passes", () => {
     assert.doesNotThrow(() => checkCaps(marshal(image("busybox").run("true")), engine([])));
+  });
+});
+
+describe("every cap the lowering can list has a feature name", () => {
+  test("no cap is named only by its ID", () => {
+    // The terminal op's caps are always present on any engine that can build at all.
+    const always = new Set([
+      "constraints",
+      "platform",
+      "meta.description",
+      "source.image",
+      "source.local",
+      "source.local.unique",
+    ]);
+    const unnamed = Object.values(Cap).filter((c) => !always.has(c) && !CAP_FEATURES[c]);
+    assert.deepEqual(unnamed, []);
   });
 });
