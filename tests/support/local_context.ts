@@ -26,7 +26,8 @@ export interface LocalFilterAttrs {
 
 /** `local(dir)` with the filter attrs added to its source op. */
 export function filteredLocal(dir: string, attrs: LocalFilterAttrs): State {
-  const data = stateData(local(dir));
+  // The attrs are the whole filter here: no .dockerignore on top.
+  const data = stateData(local(dir, { dockerignore: false }));
   const op = data.output!.op as SourceNode;
   const extra: Record<string, string> = {};
   if (attrs.include) extra["local.includepattern"] = JSON.stringify(attrs.include);
