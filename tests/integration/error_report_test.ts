@@ -45,6 +45,13 @@ const CASES: Case[] = [
       /^\[unknownImage 1\/2\] FROM \S+\/drydock-missing-image:1: image \S+\/drydock-missing-image:1 not found$/,
     call: "image(`${process.env.DRYDOCK_REGISTRY",
   },
+  {
+    target: "needsSecret",
+    headline:
+      /^\[needsSecret 1\/1\] RUN cat \/run\/secrets\/token: secret "drydock-never-provided" was not provided$/,
+    // The call goes on over the next lines; the marker runs to the end of its first.
+    call: 'run("cat /run/secrets/token", {',
+  },
 ];
 
 function reportsOn(engine: TestEngine | undefined, label: string) {
