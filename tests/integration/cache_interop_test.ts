@@ -65,7 +65,10 @@ test("a build.ts equal to a Dockerfile reuses buildx's cache on dk26c", {
   await buildTargets({ final }, {
     host: dk26c!.host,
     onStatus: (_target, status) => {
-      for (const v of status.vertexes ?? []) if (v.completed && v.name) steps.set(v.name, v.cached ?? false);
+      // Names carry the build.ts stage (`[final 2/3] RUN ...`); buildx's cache is keyed by the ops alone.
+      for (const v of status.vertexes ?? []) {
+        if (v.completed && v.name) steps.set(v.name.replace(/^\[\S+ \d+\/\d+\] /, ""), v.cached ?? false);
+      }
     },
   });
   const mine = [...steps].filter(([name]) => /^(RUN|COPY) /.test(name));
