@@ -99,6 +99,8 @@ async function runCli(
       location,
       signal: abort.signal,
       onStatus: (_target, status) => progress.update(status),
+      // Through the progress display, so a notice never tears the live view.
+      onNotice: (_target, message) => progress.print(`drydock: ${message}\n`),
     });
     progress.succeeded(Object.values(results).flatMap(describeResult), Object.keys(results).length);
     return EXIT.ok;
