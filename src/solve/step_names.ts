@@ -41,7 +41,8 @@ export function stepNames(
 ): Map<Digest, string> {
   const stages = new Map<string, { digest: Digest; what: string }[]>();
   for (const { digest, op, node } of ops) {
-    if (!node) continue; // the terminal op
+    // The terminal op has no node; ops a frontend (dockerfile()) produced keep the names it gave them.
+    if (!node || node.kind === "frontend") continue;
     const stage = (node.location && stageAt(node.location)) ?? fallbackStage;
     const what = node.name ?? describeOp(op);
     let steps = stages.get(stage);

@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { image, scratch } from "../dsl/sources.ts";
+import { image, local, scratch } from "../dsl/sources.ts";
+import { dockerfile } from "../dsl/dockerfile.ts";
+import type { FrontendNode } from "../dsl/graph.ts";
+import { graphNodes } from "../llb/graph_walk.ts";
+import { digestOf } from "../llb/digest.ts";
+import * as pb from "../proto/pb.gen.ts";
 import { marshal } from "../llb/marshal.ts";
 import { Cap } from "../llb/caps.ts";
 import { stageOfLine, StageReader, stepNames, withStepNames } from "./step_names.ts";
@@ -71,5 +76,27 @@ describe("step names", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test("`stepNames()` leaves the ops of a dockerfile() with the names its frontend gave them", () => {
+    const built = dockerfile(local("/ctx"));
+    const app = image("busybox").copy(built, "/out", "/app");
+    const frontend = graphNodes(app).find((n) => n.kind === "frontend") as FrontendNode;
+    const inner: pb.Op = { exec: { meta: { args: ["/bin/sh", "-c", "make"] } } };
+    const innerBytes = pb.Op.toBinary(inner);
+    const innerDigest = digestOf(innerBytes);
+    const result: pb.Definition = {
+      def: [innerBytes, pb.Op.toBinary({ inputs: [{ digest: innerDigest, index: 0n }] })],
+      metadata: { [innerDigest]: { description: { "llb.customname": "[2/2] RUN make" } } },
+    };
+    const { ops, definition } = marshal(app, { frontendResults: new Map([[frontend, result]]) });
+    const names = stepNames(ops, () => "app", "app");
+    assert.equal(names.has(innerDigest), false);
+    assert.deepEqual([...names.values()], [
+      "[app 1/2] FROM docker.io/library/busybox:latest",
+      "[app 2/2] COPY /out /app",
+    ]);
+    const named = withStepNames(definition!, names);
+    assert.equal(named.metadata![innerDigest].description!["llb.customname"], "[2/2] RUN make");
   });
 });
