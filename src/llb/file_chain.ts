@@ -43,7 +43,9 @@ function referencedOutputs(node: OpNode): Output[] {
     case "source":
       return [];
     case "exec":
-      return node.mounts.flatMap((m) => (m.kind === "bind" && m.source ? [m.source] : []));
+      return node.mounts.flatMap((
+        m,
+      ) => ((m.kind === "bind" || m.kind === "cache") && m.source ? [m.source] : []));
     case "file": {
       const outs: Output[] = node.base ? [node.base] : [];
       for (const a of node.actions) if (a.kind === "copy" && a.source) outs.push(a.source);
