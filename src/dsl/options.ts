@@ -182,14 +182,7 @@ export interface ImageConfigOptions {
   expose?: (number | string)[];
 }
 
-/** Options of {@link image}. */
-export interface ImageOptions {
-  /** Platform of the image to use. @default the client's platform, linux */
-  platform?: string;
-}
-
-/** Options of {@link local}. */
-export type LocalOptions = Record<string, never>;
+export type { ImageOptions, LocalOptions } from "./source_options.ts";
 
 export const nonEmptyString = z.string().min(1, "must not be empty");
 
@@ -340,14 +333,6 @@ export const schemas = {
       ], { error: 'each port must be a number or a string like "8080/tcp"' }),
     ).optional(),
   }),
-  image: z.strictObject({
-    platform: z.string().regex(
-      /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
-      'must look like "linux/amd64" or "linux/arm64/v8"',
-    )
-      .optional(),
-  }),
-  local: z.strictObject({}),
 };
 
 function byteLength(d: string | Uint8Array): number {
