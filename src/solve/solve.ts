@@ -51,7 +51,9 @@ export interface SolveResult {
  * ```
  */
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
-  const { definition, localDirs, locations } = marshal(spec.state, { localUniqueKey: spec.sharedKey });
+  const { definition, localDirs, locations, entitlements } = marshal(spec.state, {
+    localUniqueKey: spec.sharedKey,
+  });
   // The engine names an export stream by the exporter's index among all outputs.
   const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
   const session = new Session({
@@ -76,6 +78,8 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
       session: session.id,
+      // host networking and privileged steps are refused unless the request names them.
+      entitlements: [...entitlements],
       exporters,
       // Engines before v0.13 read only the first exporter, from these fields.
       exporterDeprecated: exporters[0]?.type,
@@ -93,7 +97,11 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     })();
     statusDone.catch(() => {/* the solve's own error is the one to report */});
 
-    const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge);
+    const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge).catch(async (err) => {
+      // The engine refuses some requests (e.g. an entitlement it does not grant) before the job
+      // exists; then Ping finds no job and Solve's own error is the reason to report.
+      throw buildError(await refusalOf(solving, err), locations, undefined);
+    });
     const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
 
     const result: Result = {
@@ -138,6 +146,15 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   } finally {
     session.close();
   }
+}
+
+async function refusalOf(solving: Promise<unknown>, fallback: unknown): Promise<unknown> {
+  const late = Symbol("late");
+  const outcome = await Promise.race([
+    solving.then(() => late, (e) => e),
+    new Promise<symbol>((r) => setTimeout(() => r(late), 2_000).unref?.()),
+  ]);
+  return outcome === late ? fallback : outcome;
 }
 
 // The status stream ends on its own once the job is done; don't wait forever if it doesn't.
