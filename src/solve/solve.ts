@@ -20,6 +20,7 @@ import type { Transport } from "../transport/transport.ts";
 import { BuildError, failingVertex } from "./errors.ts";
 import { imageConfig } from "./image_config.ts";
 import { type BuildOutput, exporterFor } from "./outputs.ts";
+import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 
 /** What to build and where it goes. */
 export interface SolveSpec {
@@ -30,6 +31,8 @@ export interface SolveSpec {
   /** Called with every status update of the build. */
   readonly onStatus?: (status: StatusResponse) => void;
   readonly signal?: AbortSignal;
+  /** Secret and ssh overrides, registry logins, environment for the session's services. */
+  readonly services?: SessionServiceOptions;
 }
 
 /** What a finished build reports. */
@@ -51,15 +54,18 @@ export interface SolveResult {
  * ```
  */
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
-  const { definition, localDirs, locations, entitlements } = marshal(spec.state, {
+  const { definition, localDirs, locations, entitlements, secrets, sshAgents } = marshal(spec.state, {
     localUniqueKey: spec.sharedKey,
   });
+  // Missing secrets and agents fail here, before the engine sees anything.
+  const services = await prepareSessionServices({ secrets, sshAgents }, spec.services);
   // The engine names an export stream by the exporter's index among all outputs.
   const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
   const session = new Session({
     sharedKey: spec.sharedKey,
     methods: [
       ...healthMethods(),
+      ...services.methods,
       ...fileSyncMethods(localDirs),
       ...fileSendMethods(
         localOutputs.map(([o]) => ({ type: "local", dest: o.dest })),
@@ -145,6 +151,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     return { ref, exporterResponse: response.exporterResponse ?? {} };
   } finally {
     session.close();
+    await services.close();
   }
 }
 
