@@ -21,6 +21,7 @@ import { BuildError, failingVertex } from "./errors.ts";
 import { imageConfig } from "./image_config.ts";
 import { type BuildOutput, exporterFor } from "./outputs.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
+import { withRegistryHint } from "./registry_hint.ts";
 
 /** What to build and where it goes. */
 export interface SolveSpec {
@@ -149,6 +150,8 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     }
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
+  } catch (err) {
+    throw withRegistryHint(err, services.registryCredentials);
   } finally {
     session.close();
     await services.close();
