@@ -96,7 +96,7 @@ function ignoreCacheOn(engine: TestEngine | undefined, label: string) {
 }
 
 function requiredSecretOn(engine: TestEngine | undefined, label: string) {
-  test(`a required secret that nobody provides fails the step (${label})`, {
+  test(`a required secret that nobody provides fails before the solve (${label})`, {
     skip: skipWithout(engine, label),
   }, async () => {
     const id = unique("drydock-missing");
