@@ -142,13 +142,15 @@ export interface Ulimit {
   readonly hard: number;
 }
 
-/** Proxy settings passed to a step without being part of its cache key. */
+/**
+ * Proxy settings passed to a step without being part of its cache key. (No
+ * `all_proxy`: BuildKit 0.8 would drop it silently and no cap tells them apart.)
+ */
 export interface ProxyEnv {
   readonly httpProxy?: string;
   readonly httpsProxy?: string;
   readonly ftpProxy?: string;
   readonly noProxy?: string;
-  readonly allProxy?: string;
 }
 
 /** A process run in a container. */

@@ -304,9 +304,7 @@ export const schemas = {
     name: nonEmptyString.optional(),
   }),
   hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/, "must be a valid host name"),
-  hostIp: z.string().refine((s) => isIP(s) !== 0 || s === "host-gateway", {
-    message: 'must be an IPv4 or IPv6 address (or "host-gateway")',
-  }),
+  hostIp: z.string().refine((s) => isIP(s) !== 0, { message: "must be an IPv4 or IPv6 address" }),
   ulimitName: z.enum(ULIMIT_NAMES, { error: `must be one of ${ULIMIT_NAMES.join(", ")}` }),
   ulimitValue: z.number().int("must be an integer").min(-1, "must be at least -1 (unlimited)"),
   proxy: z.strictObject({
@@ -314,7 +312,6 @@ export const schemas = {
     httpsProxy: z.string().optional(),
     ftpProxy: z.string().optional(),
     noProxy: z.string().optional(),
-    allProxy: z.string().optional(),
   }),
   platform: z.string().regex(
     /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,

@@ -20,7 +20,7 @@ import { isCacheMount, isTmpfsMount } from "./mounts.ts";
 import { type RunOptions, schemas } from "./options.ts";
 import { isSecret, isSshAgent, type Secret, type SshAgent } from "./secrets.ts";
 import { State, type StateData, stateData } from "./state.ts";
-import { validate } from "./validate.ts";
+import { fail, validate } from "./validate.ts";
 
 const flag = z.boolean().optional();
 
@@ -87,16 +87,10 @@ export function execNode(
     const dest = validate("run", option, schemas.path, rawDest, location);
     const abs = posix.resolve("/", cwd, dest);
     if (abs === "/") {
-      validate(
-        "run",
-        option,
-        z.never({ error: "cannot replace the root filesystem; run on that state instead" }),
-        0,
-        location,
-      );
+      fail("run", option, "cannot replace the root filesystem; run on that state instead", location);
     }
     if ([...mounts, ...secretMounts].some((m) => m.dest === abs)) {
-      validate("run", option, z.never({ error: `mounts ${abs} twice` }), 0, location);
+      fail("run", option, `mounts ${abs} twice`, location);
     }
     const m = mountOf(abs, value, option, location);
     if (m.kind === "secret") secretMounts.push(m);
@@ -108,11 +102,14 @@ export function execNode(
   for (const [name, value] of Object.entries(opts.secrets ?? {})) {
     const option = `secrets.${name}`;
     validate("run", option, schemas.envName, name, location);
+    if (!isSecret(value) && (typeof value !== "object" || value === null)) {
+      fail("run", option, "must be a secret(...) or { secret, optional }", location);
+    }
     const s = isSecret(value) ? { secret: value } : validate("run", option, secretEnvSchema, value, location);
     secretEnv.push({ name, secret: s.secret, optional: s.optional ?? false });
   }
 
-  const sshMounts = sshMountsOf(opts.ssh, location);
+  const sshMounts = sshMountsOf(opts.ssh, cwd, location);
   if (sshMounts.length > 0 && !env.some(([k]) => k === "SSH_AUTH_SOCK")) {
     env = [...env, ["SSH_AUTH_SOCK", sshMounts[0].dest]];
   }
@@ -169,7 +166,7 @@ function mountOf(
   if (typeof value === "object" && value !== null && "secret" in value) {
     return secretMount(dest, validate("run", option, secretMountSchema, value, location));
   }
-  return validate("run", option, z.never({ error: MOUNT_KINDS }), value, location);
+  return fail("run", option, MOUNT_KINDS, location);
 }
 
 function secretMount(dest: string, o: z.output<typeof secretMountSchema>): SecretMount {
@@ -184,15 +181,18 @@ function secretMount(dest: string, o: z.output<typeof secretMountSchema>): Secre
   };
 }
 
-function sshMountsOf(value: unknown, location: SourceLocation | undefined): SshMount[] {
+function sshMountsOf(value: unknown, cwd: string, location: SourceLocation | undefined): SshMount[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   return list.map((v, i) => {
     const option = Array.isArray(value) ? `ssh.${i}` : "ssh";
+    if (!isSshAgent(v) && (typeof v !== "object" || v === null)) {
+      fail("run", option, "must be an ssh(...) or { agent, target, optional, ... }", location);
+    }
     const o = isSshAgent(v) ? { agent: v } : validate("run", option, sshMountSchema, v, location);
     return {
       kind: "ssh",
-      dest: o.target === undefined ? `/run/buildkit/ssh_agent.${i}` : posix.resolve("/", o.target),
+      dest: o.target === undefined ? `/run/buildkit/ssh_agent.${i}` : posix.resolve("/", cwd, o.target),
       agent: o.agent,
       optional: o.optional ?? false,
       uid: o.uid ?? 0,

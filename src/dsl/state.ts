@@ -29,7 +29,7 @@ import type {
 import { schemas, ULIMIT_NAMES } from "./options.ts";
 import { copyAction, mkdirAction, mkfileAction, rmAction } from "./file_actions.ts";
 import { execNode } from "./run.ts";
-import { validate } from "./validate.ts";
+import { fail, validate } from "./validate.ts";
 import { z } from "zod";
 
 /** Settings that later `run` steps inherit and an exported image records. */
@@ -537,14 +537,11 @@ export class ExecState extends State {
     const index = execOutputIndex(this.#node.mounts, dest);
     if (index < 0) {
       const writable = this.#node.mounts.filter((m) => m.kind === "bind" && !m.readonly && m.dest !== "/");
-      validate(
+      fail(
         "mount",
         "path",
-        z.never({
-          error: `${dest} is not a writable mount of this run step` +
-            (writable.length ? ` (writable: ${writable.map((m) => m.dest).join(", ")})` : ""),
-        }),
-        path,
+        `${dest} is not a writable mount of this run step` +
+          (writable.length ? ` (writable: ${writable.map((m) => m.dest).join(", ")})` : ""),
         location,
       );
     }

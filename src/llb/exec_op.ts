@@ -69,7 +69,6 @@ export function execOp(node: ExecNode, inputs: InputList, caps: Set<CapID>): pb.
       httpsProxy: p.httpsProxy,
       ftpProxy: p.ftpProxy,
       noProxy: p.noProxy,
-      allProxy: p.allProxy,
     };
   }
   if (node.network !== "sandbox") caps.add(Cap.execMetaNetwork);

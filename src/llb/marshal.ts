@@ -215,7 +215,12 @@ class Marshaller {
     const result = { digest, bytes, op, metadata };
     this.#done.set(node, result);
     for (const loc of locations) this.#sourceMap.add(digest, loc);
-    // Identical ops collapse into one, as the engine would do anyway.
+    // Identical ops collapse into one, as the engine would do anyway; one asking to
+    // ignore the cache makes the shared vertex do so.
+    if (this.#seen.has(digest) && metadata.ignoreCache && !this.#metadata[digest].ignoreCache) {
+      this.#metadata[digest] = { ...this.#metadata[digest], ignoreCache: true };
+      this.#metadata[digest].caps = { ...this.#metadata[digest].caps, [Cap.metaIgnoreCache]: true };
+    }
     if (!this.#seen.has(digest)) {
       this.#seen.add(digest);
       this.#order.push({ digest, bytes, op, node: lowered });
