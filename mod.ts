@@ -61,3 +61,10 @@ export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/s
 export type { BuildOutput, ImageOutput, LocalOutput } from "./src/solve/outputs.ts";
 export { BuildError } from "./src/solve/errors.ts";
 export { EngineUnavailableError } from "./src/transport/connect.ts";
+export { parseSecretSpec } from "./src/solve/secret_spec.ts";
+export type { SecretSpec } from "./src/solve/secret_spec.ts";
+export { parseSshSpec } from "./src/solve/ssh_spec.ts";
+export type { SshSpec } from "./src/solve/ssh_spec.ts";
+export { SecretUnavailableError } from "./src/solve/secret_resolution.ts";
+export { SshUnavailableError } from "./src/solve/ssh_resolution.ts";
+export type { RegistryLogin } from "./src/session/registry_credentials.ts";
