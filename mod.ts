@@ -78,3 +78,10 @@ export type {
   TerminalOutput,
 } from "./src/progress/mod.ts";
 export { formatError } from "./src/cli/report.ts";
+export { parseSecretSpec } from "./src/solve/secret_spec.ts";
+export type { SecretSpec } from "./src/solve/secret_spec.ts";
+export { parseSshSpec } from "./src/solve/ssh_spec.ts";
+export type { SshSpec } from "./src/solve/ssh_spec.ts";
+export { SecretUnavailableError } from "./src/solve/secret_resolution.ts";
+export { SshUnavailableError } from "./src/solve/ssh_resolution.ts";
+export type { RegistryLogin } from "./src/session/registry_credentials.ts";

@@ -27,6 +27,8 @@ import { resolveFrontends } from "./frontends.ts";
 import { StageReader, stepNames, withStepNames } from "./step_names.ts";
 import { imageConfig } from "./image_config.ts";
 import { type BuildOutput, exporterFor } from "./outputs.ts";
+import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
+import { withRegistryHint } from "./registry_hint.ts";
 
 /** What to build and where it goes. */
 export interface SolveSpec {
@@ -43,6 +45,8 @@ export interface SolveSpec {
   readonly signal?: AbortSignal;
   /** The target's name: the stage of steps whose build.ts line assigns no variable. @default "build" */
   readonly name?: string;
+  /** Secret and ssh overrides, registry logins, environment for the session's services. */
+  readonly services?: SessionServiceOptions;
 }
 
 /** What a finished build reports. */
@@ -76,12 +80,15 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   // Progress names like `[app 3/5] RUN npm ci`, from the build.ts lines; set once the final graph is known.
   const stages = new StageReader();
   let names: ReadonlyMap<Digest, string> = new Map();
+  // Missing secrets and agents fail here, before the engine sees anything.
+  const services = await prepareSessionServices(preview, spec.services);
   // The engine names an export stream by the exporter's index among all outputs.
   const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
   const session = new Session({
     sharedKey: spec.sharedKey,
     methods: [
       ...healthMethods(),
+      ...services.methods,
       ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent }),
       ...fileSendMethods(
         localOutputs.map(([o]) => ({ type: "local", dest: o.dest })),
@@ -186,8 +193,11 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     }
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
+  } catch (err) {
+    throw withRegistryHint(err, services.registryCredentials);
   } finally {
     session.close();
+    await services.close();
   }
 }
 
