@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { DrydockError, OptionError } from "../dsl/errors.ts";
+import { DrydockError } from "../dsl/errors.ts";
+import type { SourceLocation } from "../dsl/location.ts";
 import { printable } from "../progress/text.ts";
 import type { ProgressModel } from "../progress/model.ts";
 import { BuildError } from "../solve/errors.ts";
@@ -47,11 +48,12 @@ export interface FormatErrorOptions {
  */
 export function formatError(err: unknown, options: FormatErrorOptions = {}): string {
   if (err instanceof BuildError) return formatBuildError(err, options);
-  if (err instanceof OptionError) {
-    const frame = err.location && codeFrame(err.location, { color: options.color });
+  if (err instanceof DrydockError) {
+    // Errors about a build.ts call (a bad option, a secret with no source...) show that call.
+    const location = locationOf(err);
+    const frame = location && codeFrame(location, { color: options.color });
     return `error: ${err.message}\n${frame ? frame + "\n" : ""}`;
   }
-  if (err instanceof DrydockError) return `error: ${err.message}\n`;
   if (err instanceof Error) return `error: ${err.message}\n${err.stack ?? ""}\n`;
   return `error: ${String(err)}\n`;
 }
@@ -76,4 +78,14 @@ function formatBuildError(err: BuildError, options: FormatErrorOptions): string 
   }
   if (hint.summary !== err.engineMessage) lines.push(`  engine: ${err.engineMessage}`);
   return lines.join("\n") + "\n";
+}
+
+/** The build.ts location a drydock error carries in its `location` field, if any. */
+function locationOf(err: DrydockError): SourceLocation | undefined {
+  const location = (err as { location?: unknown }).location;
+  if (typeof location !== "object" || location === null) return undefined;
+  const { file, line, column } = location as Record<string, unknown>;
+  return typeof file === "string" && typeof line === "number" && typeof column === "number"
+    ? { file, line, column }
+    : undefined;
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { OptionError } from "../dsl/errors.ts";
 import { ProgressModel } from "../progress/model.ts";
 import { BuildError } from "../solve/errors.ts";
+import { SecretUnavailableError } from "../solve/secret_resolution.ts";
 import { formatError } from "./report.ts";
 
 const DIGEST = `sha256:${"cd".repeat(32)}` as const;
@@ -110,5 +111,19 @@ describe("error reports", () => {
     assert.equal(lines[1], "  --> /gone/build.ts:1:20");
     assert.ok(lines[4].startsWith(`   | ${" ".repeat(19)}^^^`), lines.join("\n"));
     assert.equal(lines.at(-2), "  engine: secret npm_token: not found");
+  });
+
+  test("`formatError()` shows the code frame of any drydock error that carries a build.ts location", () => {
+    withBuildFile((file) => {
+      const err = new SecretUnavailableError("npm_token", "has no source in build.ts", {
+        file,
+        line: 2,
+        column: 4,
+      }, []);
+      const lines = formatError(err).split("\n");
+      assert.equal(lines[0], 'error: secret "npm_token": has no source in build.ts');
+      assert.equal(lines[1], `  --> ${file}:2:4`);
+      assert.equal(lines[5], "   |    " + "^".repeat('run("make")'.length));
+    });
   });
 });

@@ -25,6 +25,12 @@ interface Case {
   /** The call the code frame underlines, as written in build.ts. */
   call: string;
   logs?: string[];
+  /**
+   * Whether the engine ran the step and failed it (then the report quotes the engine and the plain progress
+   * shows the step), rather than drydock refusing before sending anything.
+   * @default true
+   */
+  engine?: boolean;
 }
 
 const CASES: Case[] = [
@@ -47,16 +53,18 @@ const CASES: Case[] = [
   },
   {
     target: "needsSecret",
+    // Found missing before anything is sent; the report points at the run that mounts it.
     headline:
-      /^\[needsSecret 1\/1\] RUN cat \/run\/secrets\/token: secret "drydock-never-provided" was not provided$/,
+      /^secret "drydock-never-provided" \(used at \S*fixtures\/errors\/build\.ts:\d+:\d+\): has no source in build\.ts; give one with --secret .*$/,
     // The call goes on over the next lines; the marker runs to the end of its first.
     call: 'run("cat /run/secrets/token", {',
+    engine: false,
   },
 ];
 
 function reportsOn(engine: TestEngine | undefined, label: string) {
   for (const c of CASES) {
-    test(`a failing ${c.target} step points at its build.ts line on ${label}`, {
+    test(`a failing ${c.target} build points at its build.ts line on ${label}`, {
       skip: skipWithout(engine, label),
     }, async () => {
       const r = await runBuildFile(BUILD, [c.target, "--progress=plain"], {
@@ -81,6 +89,10 @@ function reportsOn(engine: TestEngine | undefined, label: string) {
       if (c.logs) {
         const tail = lines.slice(lines.findIndex((l) => /^ {2}last \d+ log lines:$/.test(l)) + 1);
         for (const logLine of c.logs) assert.ok(tail.includes(`    > ${logLine}`), report);
+      }
+      if (c.engine === false) {
+        assert.doesNotMatch(r.stderr, /^#\d+ /m, "nothing was built");
+        return;
       }
       assert.match(report, /\n {2}engine: .+/);
       // The plain progress above it names the step the same way.
