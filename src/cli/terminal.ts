@@ -1,19 +1,20 @@
 /**
- * The terminal progress is drawn on: stderr, with a live size query where the runtime has one.
+ * The terminal progress is drawn on: stderr, with its size asked of the terminal at every frame.
  *
  * @module
  */
 import process from "node:process";
 import type { TerminalOutput } from "../progress/tty.ts";
 
-interface DenoConsole {
-  consoleSize?(): { columns: number; rows: number };
+/** What Node's tty streams (and Deno's and Bun's copies of them) have for re-reading the window size. */
+interface RefreshableStream {
+  _refreshSize?(): void;
 }
 
 /**
- * `process.stderr` as a {@link TerminalOutput}. Under Deno the size is asked of the terminal at every frame
- * (`Deno.consoleSize`), so a resize is seen before the signal for it is handled; elsewhere the stream's own
- * `columns`/`rows` are used.
+ * `process.stderr` as a {@link TerminalOutput}. Its size is asked of the terminal before every frame
+ * (`_refreshSize`, which Node, Deno and Bun implement with the terminal's ioctl), so a resize is seen before
+ * the signal for it is handled.
  *
  * @example
  * ```ts
@@ -24,7 +25,6 @@ interface DenoConsole {
  */
 export function stderrTerminal(): TerminalOutput {
   const stderr = process.stderr;
-  const deno = (globalThis as { Deno?: DenoConsole }).Deno;
   return {
     write: (text: string) => stderr.write(text),
     get columns() {
@@ -36,12 +36,13 @@ export function stderrTerminal(): TerminalOutput {
     on: (event, listener) => stderr.on(event, listener),
     off: (event, listener) => stderr.off(event, listener),
     size: () => {
-      if (!deno?.consoleSize) return undefined;
+      if (!stderr.isTTY) return undefined;
       try {
-        return deno.consoleSize();
+        (stderr as unknown as RefreshableStream)._refreshSize?.();
       } catch {
-        return undefined; // not a terminal
+        return undefined; // the terminal went away; keep the last known size
       }
+      return { columns: stderr.columns, rows: stderr.rows };
     },
   };
 }

@@ -117,6 +117,7 @@ export class TtyRenderer {
   #printed: string[] = [];
   #dirty = false;
   #closed = false;
+  #drawing = false;
 
   constructor(out: TerminalOutput, options: TtyRendererOptions = {}) {
     this.#out = out;
@@ -225,6 +226,17 @@ export class TtyRenderer {
   }
 
   #draw(final: boolean, report: FinalReport | undefined): void {
+    // Asking for the size may report a resize, which draws; that frame is the one wanted.
+    if (this.#drawing) return;
+    this.#drawing = true;
+    try {
+      this.#drawFrame(final, report);
+    } finally {
+      this.#drawing = false;
+    }
+  }
+
+  #drawFrame(final: boolean, report: FinalReport | undefined): void {
     const size = this.#out.size?.();
     const columns = Math.max(20, size?.columns ?? this.#out.columns ?? 80);
     const rows = Math.max(3, size?.rows ?? this.#out.rows ?? 24);
