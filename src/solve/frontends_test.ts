@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import { Buffer } from "node:buffer";
 import assert from "node:assert/strict";
-import { dockerfile, image, local } from "../../mod.ts";
+import { dockerfile, DrydockError, image, local } from "../../mod.ts";
 import { CapabilityError } from "../llb/caps_check.ts";
 import { EngineCaps } from "../llb/engine_caps.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
@@ -61,7 +61,15 @@ describe("dockerfile() resolution", () => {
 
   test("marshalling without the frontend's result is refused; a preview uses a placeholder", () => {
     const state = dockerfile(local("/ctx"));
-    assert.throws(() => marshal(state), /must be resolved before marshalling/);
+    assert.throws(() => marshal(state), (err: unknown) => {
+      assert.ok(err instanceof DrydockError);
+      assert.equal(err.code, "E_FRONTEND_UNRESOLVED");
+      assert.match(
+        err.message,
+        /^dockerfile Dockerfile \(at .*frontends_test\.ts:\d+:\d+\): its steps come from/,
+      );
+      return true;
+    });
     const preview = marshal(state, { previewFrontends: true });
     assert.deepEqual([...preview.localDirs], [["/ctx", "/ctx"]]);
   });
