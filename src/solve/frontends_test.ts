@@ -12,10 +12,11 @@ import type { RpcClient } from "../transport/rpc.ts";
 import { resolveFrontends } from "./frontends.ts";
 
 const P = { platform: "linux/amd64" } as const;
-const CAPS = EngineCaps.fromPong(
-  { frontendAPICaps: [{ id: "frontend.inputs", enabled: true }] },
-  "the engine",
-);
+const CAPS = EngineCaps.fromPong({
+  frontendAPICaps: [{ id: "frontend.inputs", enabled: true }],
+  llbCaps: ["source.local", "source.local.unique", "constraints", "platform", "meta.description"]
+    .map((id) => ({ id, enabled: true })),
+}, "the engine");
 
 /** What a frontend would return: a definition ending in `state`. */
 function frontendResult() {
@@ -90,6 +91,16 @@ describe("dockerfile() resolution", () => {
         );
         return true;
       },
+    );
+    assert.equal(requests.length, 0);
+  });
+
+  test("inputs are checked against the engine's caps before the frontend runs", async () => {
+    const state = dockerfile(local("/ctx", { include: ["src"] }));
+    const { rpc, requests } = fakeRpc(frontendResult());
+    await assert.rejects(
+      resolveFrontends(rpc, {}, graphNodes(state), CAPS, {}),
+      /local\(\{ include \}\) .*needs the engine capability "source\.local\.includepatterns"/,
     );
     assert.equal(requests.length, 0);
   });
