@@ -15,7 +15,11 @@ import {
 } from "./docker_config.ts";
 import { canonicalRegistryHost, credentialServerAddress } from "./registry_host.ts";
 
-/** Credentials for one registry given in code: a user and password, or an identity token. */
+/**
+ * Credentials for one registry given in code: a user and password (personal
+ * access tokens go here, as the password), or an OAuth identity token (what
+ * `docker login` stores as `identitytoken`).
+ */
 export type RegistryLogin =
   | { readonly username: string; readonly password: string }
   | { readonly token: string };
