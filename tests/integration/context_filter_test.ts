@@ -43,8 +43,10 @@ after(() => rmSync(ctx, { recursive: true, force: true }));
 
 function filterOn(engine: TestEngine | undefined, label: string) {
   describe(`local context filtering on ${label}`, { skip: skipWithout(engine, label) }, () => {
-    test("exclude patterns with an exception, and a pattern containing \", \"", async () => {
-      const state = filteredLocal(ctx, { exclude: ["node_modules", "src", "!src/main.go", "a, b.txt", "releases"] });
+    test('exclude patterns with an exception, and a pattern containing ", "', async () => {
+      const state = filteredLocal(ctx, {
+        exclude: ["node_modules", "src", "!src/main.go", "a, b.txt", "releases"],
+      });
       const { paths } = await listContext(engine!, state, unique("filter"));
       assert.deepEqual(paths, [
         " b.txt",
