@@ -119,7 +119,7 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Undoes a Latin-1 reading of UTF-8 bytes (how Node passes raw header bytes); other text is kept. */
 function utf8FromLatin1(s: string): string {
-  if (/[^\u0000-\u00ff]/.test(s)) return s;
+  if (/[\u0100-\uffff]/.test(s)) return s;
   try {
     return strictUtf8.decode(Buffer.from(s, "latin1"));
   } catch {
