@@ -33,3 +33,5 @@ export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/s
 export type { BuildOutput, ImageOutput, LocalOutput } from "./src/solve/outputs.ts";
 export { BuildError } from "./src/solve/errors.ts";
 export { EngineUnavailableError } from "./src/transport/connect.ts";
+export { parseDockerignore, readDockerignore } from "./src/fs/dockerignore.ts";
+export { PatternError, PatternMatcher } from "./src/fs/patterns.ts";
