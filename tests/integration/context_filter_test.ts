@@ -89,6 +89,14 @@ function filterOn(engine: TestEngine | undefined, label: string) {
       assert.ok(paths.includes("src/vendor/dep.go") && paths.includes("src/main.go"));
     });
 
+    test("a malformed pattern fails the build, naming the pattern", async () => {
+      const state = filteredLocal(ctx, { exclude: ["ok", "[oops"] });
+      await assert.rejects(
+        listContext(engine!, state, unique("filter")),
+        (e: Error) => /exclude patterns: invalid pattern "\[oops": unclosed character class/.test(e.message),
+      );
+    });
+
     test("followpaths follow a symlink to its target, and nothing else is sent", async () => {
       const state = filteredLocal(ctx, { followPaths: ["current/app"] });
       const { paths } = await listContext(engine!, state, unique("filter"));
