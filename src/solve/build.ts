@@ -12,12 +12,17 @@ import { State } from "../dsl/state.ts";
 import { DrydockError } from "../dsl/errors.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import { validate } from "../dsl/validate.ts";
+import type * as pb from "../proto/pb.gen.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
 import { engineCandidates, type EngineEnv } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { BuildOutput } from "./outputs.ts";
 import { solve } from "./solve.ts";
+import type { SecretSpec } from "./secret_spec.ts";
+import { sessionServiceOptions } from "./session_services.ts";
+import type { SshSpec } from "./ssh_spec.ts";
+import type { RegistryLogin } from "../session/registry_credentials.ts";
 
 /** A named thing to build: a state and what to do with the result. */
 export interface Target {
@@ -47,6 +52,10 @@ export interface BuildTargetsOptions {
   connectTimeoutMs?: number;
   /** Receives every status update, with the target it belongs to. */
   onStatus?: (target: string, status: StatusResponse) => void;
+  /** Told once per fallback used because the engine lacks a feature (e.g. merge() as copies). @default prints to stderr */
+  onNotice?: (target: string, message: string) => void;
+  /** Receives each target's definition as sent, frontends' ops spliced in. */
+  onDefinition?: (target: string, definition: pb.Definition) => void;
   signal?: AbortSignal;
   /** Key under which the engine keeps earlier uploads of local directories. @default derived from host and `base` */
   sharedKey?: string;
@@ -54,6 +63,12 @@ export interface BuildTargetsOptions {
   base?: string;
   /** Where the build was described, for messages. */
   location?: SourceLocation;
+  /** Secrets that override or add to build.ts's `secret()` sources by id, as `--secret` does. */
+  secrets?: readonly SecretSpec[];
+  /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
+  ssh?: readonly SshSpec[];
+  /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
+  registryAuth?: Readonly<Record<string, RegistryLogin>>;
 }
 
 /** What one target's build produced. */
@@ -145,6 +160,7 @@ export async function buildTargets(
     }
   }
   const selected = all.filter((t) => wanted.includes(t.name));
+  const services = sessionServiceOptions(options, base, options.location);
   const transport = options.transport ??
     await connect(engineCandidates(options.env ?? process.env, options.host), {
       timeoutMs: options.connectTimeoutMs,
@@ -160,6 +176,9 @@ export async function buildTargets(
         sharedKey,
         signal: options.signal,
         onStatus: (s) => options.onStatus?.(t.name, s),
+        onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
+        onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
+        services,
       });
       return [t.name, {
         target: t.name,
