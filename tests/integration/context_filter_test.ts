@@ -3,7 +3,7 @@
 // earlier upload (only changed files are requested again).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { local } from "../../mod.ts";
@@ -138,8 +138,36 @@ function reuseOn(engine: TestEngine | undefined, label: string) {
   });
 }
 
+function linksOn(engine: TestEngine | undefined, label: string) {
+  test(`hardlinks arrive as one file sent once, symlinks as links, on ${label}`, {
+    skip: skipWithout(engine, label),
+  }, async () => {
+    const tree = mkdtempSync(join(tmpdir(), "drydock-links-"));
+    try {
+      mkdirSync(join(tree, "dir"));
+      writeFileSync(join(tree, "dir/data"), "shared\n");
+      linkSync(join(tree, "dir/data"), join(tree, "twin"));
+      symlinkSync("dir", join(tree, "dirlink"));
+      symlinkSync("/etc/passwd", join(tree, "abslink"));
+      const { paths, sent } = await listContext(engine!, filteredLocal(tree, {}), unique("links"), [
+        'test "$(stat -c %i dir/data)" = "$(stat -c %i twin)"',
+        'test "$(stat -c %h twin)" = 2',
+      ]);
+      assert.deepEqual(paths, ["abslink -> /etc/passwd", "dir", "dir/data", "dirlink -> dir", "twin"]);
+      assert.equal(sent.files, 1, "the second path of the inode is a hardlink entry");
+      assert.equal(sent.requested, 1);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+}
+
 filterOn(dk26c, "Docker 26.1 (containerd store)");
 filterOn(dk20, "Docker 20.10");
+describe("links in a local context", () => {
+  linksOn(dk26c, "Docker 26.1 (containerd store)");
+  linksOn(dk20, "Docker 20.10");
+});
 describe("local context reuse", () => {
   reuseOn(dk26c, "Docker 26.1 (containerd store)");
   reuseOn(dk20, "Docker 20.10");

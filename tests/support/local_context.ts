@@ -39,13 +39,21 @@ export interface Listing {
  * Copies `context` into busybox and lists it. The engine keeps earlier uploads per `sharedKey`, so two
  * builds with the same key transfer only what changed.
  */
-export async function listContext(engine: TestEngine, context: State, sharedKey: string): Promise<Listing> {
+export async function listContext(
+  engine: TestEngine,
+  context: State,
+  sharedKey: string,
+  /** Shell checks run in the copied context first; a failing one fails the build. */
+  checks: string[] = [],
+): Promise<Listing> {
   const listed = image("busybox")
     .copy(context, ".", "/ctx")
     .run([
       "sh",
       "-ec",
-      `cd /ctx && find . -mindepth 1 | sort | while IFS= read -r p; do if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"; else echo "$p"; fi; done > /list.txt`,
+      `cd /ctx && ${
+        [...checks, ""].join(" && ")
+      }find . -mindepth 1 | sort | while IFS= read -r p; do if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"; else echo "$p"; fi; done > /list.txt`,
     ]);
   const out = await mkdtemp(join(tmpdir(), "drydock-list-"));
   const transport = await connect(engineCandidates({}, engine.host));
