@@ -68,3 +68,5 @@ export type { SshSpec } from "./src/solve/ssh_spec.ts";
 export { SecretUnavailableError } from "./src/solve/secret_resolution.ts";
 export { SshUnavailableError } from "./src/solve/ssh_resolution.ts";
 export type { RegistryLogin } from "./src/session/registry_credentials.ts";
+export { parseDockerignore, readDockerignore } from "./src/fs/dockerignore.ts";
+export { PatternError, PatternMatcher } from "./src/fs/patterns.ts";
