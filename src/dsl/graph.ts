@@ -55,6 +55,31 @@ export interface BindMount {
 /** Any mount of an exec step. The root mount is always a bind at `/`. */
 export type ExecMount = BindMount;
 
+/**
+ * Settings a step takes from its base image's config once the engine has
+ * resolved it; `cwd`/`user` say whether those still come from the base.
+ */
+export interface InheritedConfig {
+  /** Normalized image reference, e.g. `docker.io/library/busybox:latest`. */
+  readonly image: string;
+  readonly platform: Platform;
+  /** The step's cwd is relative to the base image's working directory. */
+  readonly cwd: boolean;
+  /** The step runs as the base image's user. */
+  readonly user: boolean;
+}
+
+/** A container healthcheck, as Docker stores it (durations in nanoseconds). */
+export interface Healthcheck {
+  /** `["NONE"]`, `["CMD", ...argv]` or `["CMD-SHELL", command]`. */
+  readonly test: readonly string[];
+  readonly intervalNs?: number;
+  readonly timeoutNs?: number;
+  readonly startPeriodNs?: number;
+  readonly startIntervalNs?: number;
+  readonly retries?: number;
+}
+
 /** A process run in a container. */
 export interface ExecNode extends NodeBase {
   readonly kind: "exec";
@@ -64,6 +89,8 @@ export interface ExecNode extends NodeBase {
   readonly user: string;
   readonly platform: Platform;
   readonly mounts: readonly ExecMount[];
+  /** Env, cwd and user to take from the base image config; `env` then overrides by name. */
+  readonly inherit?: InheritedConfig;
 }
 
 /** Actions of a FileOp; each applies to the result of the previous one. */

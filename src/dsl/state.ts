@@ -5,7 +5,15 @@
  * @module
  */
 import { posix } from "node:path";
-import type { ExecNode, FileAction, FileNode, Output, Platform } from "./graph.ts";
+import type {
+  ExecNode,
+  FileAction,
+  FileNode,
+  Healthcheck,
+  InheritedConfig,
+  Output,
+  Platform,
+} from "./graph.ts";
 import { callerLocation, type SourceLocation } from "./location.ts";
 import type { ImageConfigOptions, MkdirOptions, MkfileOptions, RunOptions } from "./options.ts";
 import { schemas } from "./options.ts";
@@ -21,14 +29,20 @@ export interface StateSettings {
   /** User to run as; empty means the image default (root). */
   readonly user: string;
   readonly platform: Platform;
+  /** The base image whose config (env, working directory, user) later steps start from. */
+  readonly inherit?: InheritedConfig;
 }
 
-/** Image config carried by a state for export. */
+/** Image config carried by a state for export; unset fields come from the base image. */
 export interface ImageSettings {
   readonly entrypoint?: readonly string[];
-  readonly cmd?: readonly string[];
+  /** `null`: cleared (a new entrypoint was set without a command), as in a Dockerfile. */
+  readonly cmd?: readonly string[] | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly exposedPorts: readonly string[];
+  readonly volumes?: readonly string[];
+  readonly stopSignal?: string;
+  readonly healthcheck?: Healthcheck;
 }
 
 /** What a State is made of; read by the LLB lowering, not by users. */
@@ -101,6 +115,7 @@ export class State {
       cwd: opts.workdir ? resolvePath(settings.cwd, opts.workdir) : settings.cwd,
       user: opts.user ?? settings.user,
       platform: settings.platform,
+      ...(settings.inherit ? { inherit: inheritFor(settings.inherit, opts) } : {}),
       mounts: [{ kind: "bind", dest: "/", source: this.#data.output, readonly: false }],
     };
     return this.#with({ output: { op: node, index: 0 } });
@@ -143,7 +158,7 @@ export class State {
    */
   workdir(path: string): State {
     const p = validate("workdir", "path", schemas.path, path, callerLocation());
-    return this.#withSettings({ cwd: resolvePath(this.#data.settings.cwd, p) });
+    return this.#withWorkdir(p);
   }
 
   /**
@@ -156,7 +171,19 @@ export class State {
    * ```
    */
   user(user: string): State {
-    return this.#withSettings({ user: validate("user", "user", schemas.user, user, callerLocation()) });
+    return this.#withUser(validate("user", "user", schemas.user, user, callerLocation()));
+  }
+
+  #withWorkdir(p: string): State {
+    const inherit = this.#data.settings.inherit;
+    // A relative path keeps building on the base image's working directory.
+    const patch = inherit && p.startsWith("/") ? { inherit: { ...inherit, cwd: false } } : {};
+    return this.#withSettings({ cwd: resolvePath(this.#data.settings.cwd, p), ...patch });
+  }
+
+  #withUser(user: string): State {
+    const inherit = this.#data.settings.inherit;
+    return this.#withSettings({ user, ...(inherit ? { inherit: { ...inherit, user: false } } : {}) });
   }
 
   /**
@@ -247,24 +274,38 @@ export class State {
   }
 
   /**
-   * Sets image config written when this state is exported as an image:
-   * entrypoint, default command, labels and exposed ports. Env, working
-   * directory and user come from the state itself.
+   * Sets the image config written when this state is exported as an image.
+   * Whatever is not set is inherited from the base image, as a Dockerfile
+   * does. A new `entrypoint` without a `cmd` clears the inherited command.
+   * `env`, `workdir` and `user` here are the same as the State methods of
+   * those names: later steps see them too.
    *
    * @example
    * ```ts
    * import { image } from "../../mod.ts";
-   * const s = image("busybox").config({ entrypoint: ["/bin/sh", "-c"], cmd: ["echo hi"], expose: [8080] });
+   * const s = image("busybox").config({
+   *   entrypoint: ["/bin/sh", "-c"],
+   *   cmd: ["echo hi"],
+   *   expose: [8080],
+   *   volumes: ["/data"],
+   *   stopSignal: "SIGTERM",
+   *   healthcheck: { test: "wget -q -O- localhost:8080/health", interval: "30s", retries: 3 },
+   * });
    * ```
    */
   config(config: ImageConfigOptions): State {
-    const c = validate("config", "", schemas.config, config, callerLocation());
-    const image = this.#data.image;
-    return this.#with({
+    const location = callerLocation();
+    const c = validate("config", "", schemas.config, config, location);
+    let state: State = this;
+    if (c.env) state = state.env(c.env);
+    if (c.workdir) state = state.#withWorkdir(c.workdir);
+    if (c.user) state = state.#withUser(c.user);
+    const image = state.#data.image;
+    return state.#with({
       image: {
+        ...image,
         entrypoint: c.entrypoint ?? image.entrypoint,
-        // As in a Dockerfile, a new entrypoint clears an inherited cmd unless one is given.
-        cmd: c.cmd ?? (c.entrypoint ? undefined : image.cmd),
+        cmd: c.cmd ?? (c.entrypoint ? null : image.cmd),
         labels: { ...image.labels, ...c.labels },
         exposedPorts: [
           ...new Set([
@@ -272,6 +313,9 @@ export class State {
             ...(c.expose ?? []).map((p) => typeof p === "number" || !p.includes("/") ? `${p}/tcp` : p),
           ]),
         ],
+        ...(c.volumes ? { volumes: [...new Set([...(image.volumes ?? []), ...c.volumes])] } : {}),
+        ...(c.stopSignal ? { stopSignal: c.stopSignal } : {}),
+        ...(c.healthcheck ? { healthcheck: healthcheckOf(c.healthcheck) } : {}),
       },
     });
   }
@@ -307,6 +351,46 @@ export class State {
  */
 export function stateData(state: State): StateData {
   return readState(state);
+}
+
+function inheritFor(inherit: InheritedConfig, opts: { workdir?: string; user?: string }): InheritedConfig {
+  return {
+    ...inherit,
+    cwd: inherit.cwd && !opts.workdir?.startsWith("/"),
+    user: inherit.user && opts.user === undefined,
+  };
+}
+
+const DURATION_UNITS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  "µs": 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
+
+/** A Go duration (`30s`, `1m30s`, `500ms`) or seconds, in nanoseconds. */
+function durationNs(d: string | number): number {
+  if (typeof d === "number") return Math.round(d * 1e9);
+  let total = 0;
+  for (const [, n, unit] of d.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(n) * DURATION_UNITS[unit];
+  }
+  return Math.round(total);
+}
+
+function healthcheckOf(h: NonNullable<ImageConfigOptions["healthcheck"]>): Healthcheck {
+  if (h === "none") return { test: ["NONE"] };
+  return {
+    test: typeof h.test === "string" ? ["CMD-SHELL", h.test] : ["CMD", ...h.test],
+    ...(h.interval !== undefined ? { intervalNs: durationNs(h.interval) } : {}),
+    ...(h.timeout !== undefined ? { timeoutNs: durationNs(h.timeout) } : {}),
+    ...(h.startPeriod !== undefined ? { startPeriodNs: durationNs(h.startPeriod) } : {}),
+    ...(h.startInterval !== undefined ? { startIntervalNs: durationNs(h.startInterval) } : {}),
+    ...(h.retries !== undefined ? { retries: h.retries } : {}),
+  };
 }
 
 function setEnv(

@@ -10,6 +10,7 @@ import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type Digest, digestOf } from "./digest.ts";
+import { type BaseConfigs, runSettings } from "./base_config.ts";
 
 /** Options of {@link marshal}. */
 export interface MarshalOptions {
@@ -19,6 +20,11 @@ export interface MarshalOptions {
    * Stable per client and project, so repeated builds keep the same digests.
    */
   localUniqueKey?: string;
+  /**
+   * Base image configs resolved by the engine: `run` steps on those images
+   * start from their env, working directory and user.
+   */
+  baseConfigs?: BaseConfigs;
 }
 
 /** An op as sent: its bytes, digest and the DSL node it came from. */
@@ -105,7 +111,7 @@ class Marshaller {
         op = this.#source(node, caps);
         break;
       case "exec":
-        op = execOp(node, inputs, caps);
+        op = execOp(node, inputs, caps, this.options.baseConfigs);
         break;
       case "file":
         op = fileOp(node, inputs, caps);
@@ -174,7 +180,7 @@ function platformOf(p: Platform): pb.Platform {
   return { architecture: p.architecture, os: p.os, variant: p.variant };
 }
 
-function execOp(node: ExecNode, inputs: InputList, caps: Set<CapID>): pb.Op {
+function execOp(node: ExecNode, inputs: InputList, caps: Set<CapID>, baseConfigs?: BaseConfigs): pb.Op {
   caps.add(Cap.execMetaBase);
   // Go sorts mounts by destination; outputs then follow mount order.
   const sorted = [...node.mounts].sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));
@@ -193,7 +199,7 @@ function execOp(node: ExecNode, inputs: InputList, caps: Set<CapID>): pb.Op {
   });
   return {
     exec: {
-      meta: { args: [...node.args], env: [...node.env], cwd: node.cwd, user: node.user },
+      meta: { args: [...node.args], ...runSettings(node, baseConfigs) },
       mounts,
       network: pb.NetMode.UNSET,
       security: pb.SecurityMode.SANDBOX,

@@ -5,26 +5,51 @@
  *
  * @module
  */
-import type { State } from "../dsl/state.ts";
+import type { Platform } from "../dsl/graph.ts";
+import { type State, stateData } from "../dsl/state.ts";
 import type { SourceLocation } from "../dsl/location.ts";
+import { baseConfigKey } from "../llb/base_config.ts";
 import type { Digest } from "../llb/digest.ts";
 import { marshal } from "../llb/marshal.ts";
-import { ControlService, type StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
+import {
+  type CacheOptions,
+  ControlService,
+  type Exporter,
+  type StatusResponse,
+} from "../proto/moby_buildkit_v1.gen.ts";
 import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import { healthMethods } from "../session/health.ts";
-import { fileSendMethods } from "../session/filesend_service.ts";
+import { fileSendMethods, type FileSendTarget } from "../session/filesend_service.ts";
 import { fileSyncMethods } from "../session/filesync_service.ts";
 import { newSessionId, Session } from "../session/session.ts";
-import { RpcError } from "../transport/rpc.ts";
+import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
 import { BuildError, failingVertex } from "./errors.ts";
+import { baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
 import { imageConfig } from "./image_config.ts";
-import { type BuildOutput, exporterFor } from "./outputs.ts";
+
+/** One platform's state in a (possibly multi-platform) build. */
+export interface PlatformState {
+  readonly platform: Platform;
+  readonly state: State;
+}
+
+/** What the engine is asked to do with the result, besides building it. */
+export interface SolveExports {
+  /** Exporters, in the order the engine numbers them. */
+  readonly exporters: readonly Exporter[];
+  /** Where each exporter that streams files to us writes, with its index in `exporters`. */
+  readonly fileTargets: readonly { readonly target: FileSendTarget; readonly exporterIndex: number }[];
+  readonly cache?: CacheOptions;
+  readonly frontendAttrs?: Readonly<Record<string, string>>;
+}
 
 /** What to build and where it goes. */
 export interface SolveSpec {
   readonly state: State;
-  readonly outputs: readonly BuildOutput[];
+  /** Several platforms: one result per platform, exported as one image index. */
+  readonly platformStates?: readonly PlatformState[];
+  readonly exports: SolveExports;
   /** Stable per project and machine: lets the engine reuse earlier uploads. */
   readonly sharedKey: string;
   /** Called with every status update of the build. */
@@ -47,28 +72,30 @@ export interface SolveResult {
  * ```ts
  * import { image } from "../../mod.ts";
  * import { solve } from "./solve.ts";
- * // const result = await solve(transport, { state: image("busybox"), outputs: [], sharedKey: "k" });
+ * // const result = await solve(transport, { state: image("busybox"), exports: { exporters: [], fileTargets: [] }, sharedKey: "k" });
  * ```
  */
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
-  const { definition, localDirs, locations } = marshal(spec.state, { localUniqueKey: spec.sharedKey });
-  // The engine names an export stream by the exporter's index among all outputs.
-  const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
+  const platformStates = spec.platformStates ??
+    [{ platform: stateData(spec.state).settings.platform, state: spec.state }];
+  // Local directories don't depend on base configs; the definitions are marshalled again once those are known.
+  const localDirs = new Map<string, string>();
+  for (const p of platformStates) {
+    for (const [k, v] of marshal(p.state, { localUniqueKey: spec.sharedKey }).localDirs) localDirs.set(k, v);
+  }
+  const { exporters, fileTargets } = spec.exports;
   const session = new Session({
     sharedKey: spec.sharedKey,
     methods: [
       ...healthMethods(),
       ...fileSyncMethods(localDirs),
-      ...fileSendMethods(
-        localOutputs.map(([o]) => ({ type: "local", dest: o.dest })),
-        localOutputs.map(([, i]) => i),
-      ),
+      ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex)),
     ],
   });
   const ref = newSessionId();
-  const exporters = spec.outputs.map((o) => exporterFor(o, transport.engine));
   const bridge = { metadata: { "buildkit-controlapi-buildid": ref }, signal: spec.signal };
   let erroredVertex: Digest | undefined;
+  const locations = new Map<Digest, SourceLocation>();
 
   try {
     // The engine waits 5 s for a named session; attach it before solving.
@@ -76,10 +103,12 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
       session: session.id,
-      exporters,
+      exporters: [...exporters],
       // Engines before v0.13 read only the first exporter, from these fields.
       exporterDeprecated: exporters[0]?.type,
       exporterAttrsDeprecated: exporters[0]?.attrs,
+      cache: spec.exports.cache,
+      frontendAttrs: { ...spec.exports.frontendAttrs },
     }, { signal: spec.signal });
     solving.catch(() => {/* awaited below */});
 
@@ -93,37 +122,21 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     })();
     statusDone.catch(() => {/* the solve's own error is the one to report */});
 
-    const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge);
-    const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
-
-    const result: Result = {
-      metadata: {
-        "containerimage.config": new TextEncoder().encode(JSON.stringify(imageConfig(spec.state))),
-      },
-    };
-    if (definition) {
-      try {
-        const res = await transport.rpc.unary(LLBBridgeService.solve, {
-          definition,
-          allowResultReturn: true,
-          allowResultArrayRef: true,
-        }, bridge);
-        const id = res.result?.ref?.id ?? res.result?.refDeprecated ?? res.ref ?? "";
-        if (refArray) result.ref = { id };
-        else result.refDeprecated = id;
-      } catch (err) {
-        // Tell the engine the build failed, so Control.Solve ends with this error.
-        const e = err instanceof RpcError ? err : new RpcError("LLBBridge/Solve", 2, String(err));
-        await transport.rpc.unary(
-          LLBBridgeService.return,
-          { error: { code: e.code, message: e.details } },
-          bridge,
-        )
-          .catch(() => {});
-        await solving.catch(() => {});
-        await settle(statusDone);
-        throw buildError(e, locations, erroredVertex);
-      }
+    let result: Result;
+    try {
+      result = await gatewayResult(transport, platformStates, spec, bridge, locations);
+    } catch (err) {
+      // Tell the engine the build failed, so Control.Solve ends with this error.
+      const e = err instanceof RpcError ? err : new RpcError("LLBBridge/Solve", 2, String(err));
+      await transport.rpc.unary(
+        LLBBridgeService.return,
+        { error: { code: e.code, message: e.details } },
+        bridge,
+      )
+        .catch(() => {});
+      await solving.catch(() => {});
+      await settle(statusDone);
+      throw buildError(e, locations, erroredVertex);
     }
     await transport.rpc.unary(LLBBridgeService.return, { result }, bridge);
     let response;
@@ -138,6 +151,80 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   } finally {
     session.close();
   }
+}
+
+/**
+ * Inside the gateway solve: resolve base configs, solve each platform's
+ * definition, and make the result to return (refs plus image config metadata).
+ */
+async function gatewayResult(
+  transport: Transport,
+  platformStates: readonly PlatformState[],
+  spec: SolveSpec,
+  bridge: CallOptions,
+  locations: Map<Digest, SourceLocation>,
+): Promise<Result> {
+  const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge);
+  const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
+  const bases = await resolveBaseConfigs(
+    transport.rpc,
+    baseImagesOf(platformStates.map((p) => p.state)),
+    bridge,
+  );
+  const runConfigs = new Map([...bases].map(([k, v]) => [k, v.config ?? {}]));
+  const cacheImports = spec.exports.cache?.imports ?? [];
+  const solved = await Promise.all(platformStates.map(async (p) => {
+    const m = marshal(p.state, { localUniqueKey: spec.sharedKey, baseConfigs: runConfigs });
+    for (const [d, l] of m.locations) locations.set(d, l);
+    const inherit = stateData(p.state).settings.inherit;
+    const base = inherit ? bases.get(baseConfigKey(inherit.image, inherit.platform)) : undefined;
+    const config = new TextEncoder().encode(JSON.stringify(imageConfig(p.state, base, p.platform)));
+    if (!m.definition) return { platform: p.platform, id: "", config };
+    const res = await transport.rpc.unary(LLBBridgeService.solve, {
+      definition: m.definition,
+      allowResultReturn: true,
+      allowResultArrayRef: true,
+      cacheImports,
+    }, bridge);
+    return {
+      platform: p.platform,
+      id: res.result?.ref?.id ?? res.result?.refDeprecated ?? res.ref ?? "",
+      config,
+    };
+  }));
+  if (!spec.platformStates) {
+    const { id, config } = solved[0];
+    const result: Result = { metadata: { "containerimage.config": config } };
+    if (id) {
+      if (refArray) result.ref = { id };
+      else result.refDeprecated = id;
+    }
+    return result;
+  }
+  const metadata: Record<string, Uint8Array> = {};
+  const refs: Record<string, { id: string }> = {};
+  for (const s of solved) {
+    const key = platformId(s.platform);
+    refs[key] = { id: s.id };
+    metadata[`containerimage.config/${key}`] = s.config;
+  }
+  metadata["refs.platforms"] = new TextEncoder().encode(JSON.stringify({
+    Platforms: solved.map((s) => ({ ID: platformId(s.platform), Platform: s.platform })),
+  }));
+  return { refs: { refs }, metadata };
+}
+
+/**
+ * `os/arch[/variant]`, the key of a platform in multi-platform results.
+ *
+ * @example
+ * ```ts
+ * import { platformId } from "./solve.ts";
+ * platformId({ os: "linux", architecture: "arm", variant: "v7" }); // "linux/arm/v7"
+ * ```
+ */
+export function platformId(p: Platform): string {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
 
 // The status stream ends on its own once the job is done; don't wait forever if it doesn't.
