@@ -296,7 +296,7 @@ export class State {
   config(config: ImageConfigOptions): State {
     const location = callerLocation();
     const c = validate("config", "", schemas.config, config, location);
-    let state: State = this;
+    let state = this.#with({});
     if (c.env) state = state.env(c.env);
     if (c.workdir) state = state.#withWorkdir(c.workdir);
     if (c.user) state = state.#withUser(c.user);

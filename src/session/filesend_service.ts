@@ -55,7 +55,7 @@ export function fileSendMethods(
       return;
     }
     if (target.type === "stream") {
-      receiveStream(call as AsyncIterable<Uint8Array>, target.dest).then(
+      receiveStream(call, target.dest).then(
         () => call.end(),
         (err: Error) =>
           failCall(call, grpc.status.UNKNOWN, `writing export to ${target.dest}: ${err.message}`),

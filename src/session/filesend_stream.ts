@@ -8,7 +8,7 @@
 import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import process from "node:process";
-import type { Writable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { BytesMessage } from "../proto/moby_filesync_v1.gen.ts";
 
 /** What {@link receiveStream} wrote. */
@@ -21,6 +21,8 @@ export interface ReceiveStreamStats {
  * Writes every chunk of `messages` (raw `BytesMessage` bytes) to `dest`, or to
  * standard output when `dest` is `-`. A file is written beside its final name
  * and renamed at the end, so a failed export leaves no half-written archive.
+ * `messages` is the read side of the gRPC call; it is read with events, not
+ * `for await`, which would destroy the call (and its status) when it ends.
  *
  * @example
  * ```ts
@@ -28,10 +30,7 @@ export interface ReceiveStreamStats {
  * // In the FileSend/DiffCopy handler: const { bytes } = await receiveStream(call, "out/image.tar");
  * ```
  */
-export async function receiveStream(
-  messages: AsyncIterable<Uint8Array>,
-  dest: string,
-): Promise<ReceiveStreamStats> {
+export async function receiveStream(messages: Readable, dest: string): Promise<ReceiveStreamStats> {
   const toStdout = dest === "-";
   const partial = `${dest}.partial-${process.pid}`;
   let sink: Writable;
@@ -42,16 +41,26 @@ export async function receiveStream(
   }
   let bytes = 0;
   try {
-    for await (const raw of messages) {
-      const data = BytesMessage.fromBinary(raw).data;
-      if (!data || data.byteLength === 0) continue;
-      bytes += data.byteLength;
-      if (!sink.write(data)) await new Promise<void>((r) => sink.once("drain", () => r()));
-    }
+    await new Promise<void>((resolve, reject) => {
+      messages.on("data", (raw: Uint8Array) => {
+        const data = BytesMessage.fromBinary(raw).data;
+        if (!data || data.byteLength === 0) return;
+        bytes += data.byteLength;
+        if (!sink.write(data)) {
+          messages.pause();
+          sink.once("drain", () => messages.resume());
+        }
+      });
+      messages.once("end", resolve);
+      // After "end" this is a no-op; before it, the engine gave up on the export.
+      messages.once("close", () => reject(new Error("the engine closed the export stream before its end")));
+      messages.once("error", reject);
+      sink.once("error", reject);
+    });
     if (!toStdout) {
       await new Promise<void>((resolve, reject) => {
-        sink.once("error", reject);
         sink.end(() => resolve());
+        sink.once("error", reject);
       });
       renameSync(partial, dest);
     }

@@ -77,7 +77,10 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
   const attrs = frontendAttrs(spec.attest, spec.sourceDateEpoch);
 
   const notices: string[] = [];
-  let groups: BuildOutput[][] = [outputs];
+  // The engine merges all exporters' responses in order; the image's digest and name should win.
+  let groups: BuildOutput[][] = [
+    [...outputs.filter((o) => o.type !== "image"), ...outputs.filter((o) => o.type === "image")],
+  ];
   if (!features.multipleExporters && outputs.length > 1) {
     // The image first: inline cache and the cache export travel with the first solve.
     groups = [...outputs].sort((a, b) => Number(b.type === "image") - Number(a.type === "image")).map((
