@@ -55,8 +55,8 @@ export interface BuildTargetsOptions {
   transport?: Transport;
   /** Engine address (`unix://…`, `tcp://…`; `docker+unix://…` for Docker); overrides the environment. */
   host?: string;
-  /** Environment to discover the engine from. @default process.env */
-  env?: EngineEnv;
+  /** Environment to discover the engine (and read SOURCE_DATE_EPOCH) from. @default process.env */
+  env?: EngineEnv & { SOURCE_DATE_EPOCH?: string };
   /** Seconds to wait for an engine to answer. @default 5 */
   connectTimeoutMs?: number;
   /** Receives every status update, with the target it belongs to. */
@@ -245,7 +245,7 @@ export async function buildTargets(
   const base = options.base ?? process.cwd();
   validate("build", "options", optionsSchema, options, options.location);
   const all = resolveTargets(targets, base, options.location, options);
-  const envEpoch = ((options.env ?? process.env) as Record<string, string | undefined>).SOURCE_DATE_EPOCH;
+  const envEpoch = (options.env ?? process.env).SOURCE_DATE_EPOCH;
   const sourceDateEpoch = options.sourceDateEpoch ??
     (envEpoch
       ? validate(
