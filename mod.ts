@@ -45,6 +45,12 @@ export type { CacheExport, CacheImport, CacheMode } from "./src/solve/cache.ts";
 export { UnsupportedCacheError } from "./src/solve/cache.ts";
 export type { AttestOptions } from "./src/solve/attestations.ts";
 export { buildMetadata, writeMetadataFile } from "./src/solve/metadata.ts";
+export {
+  parseCacheExportSpec,
+  parseCacheImportSpec,
+  parseOutputSpec,
+  SpecError,
+} from "./src/solve/spec_parse.ts";
 export type { MetadataSource } from "./src/solve/metadata.ts";
 export type { CredentialLookup, PushResult, RegistryCredentials } from "./src/solve/engine_push.ts";
 export { PushError } from "./src/solve/engine_push.ts";

@@ -156,6 +156,8 @@ export function exporterFor(
       const name = nameList(output.name).join(",");
       if (engine.kind === "docker-graphdriver") {
         const unsupported = unsupportedOnMoby(output);
+        // Its moby exporter writes the build time, not the epoch (checked on Docker 20.10 and 26.1).
+        if (options.sourceDateEpoch !== undefined) unsupported.push("sourceDateEpoch (SOURCE_DATE_EPOCH)");
         if (unsupported.length > 0) {
           throw new UnsupportedOutputError(
             `image output option(s) ${unsupported.join(", ")} need the image exporter, which ` +

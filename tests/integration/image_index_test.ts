@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTargets, image, type Platform, scratch, writeMetadataFile } from "../../mod.ts";
-import { dk26, dk26c, skipWithout, unique } from "../support/engines.ts";
+import { dk20, dk26, dk26c, skipWithout, unique } from "../support/engines.ts";
 import { fetchBlobJson, fetchManifest, registry } from "../support/registry.ts";
 
 const needRegistry = registry ? skipWithout(dk26c, "dk26c") : "DRYDOCK_REGISTRY is not configured";
@@ -162,4 +162,22 @@ describe("metadata", () => {
       }
     },
   );
+});
+
+describe("reproducible images where the engine cannot", () => {
+  for (const [engine, label] of [[dk26, "Docker 26.1, overlay2"], [dk20, "Docker 20.10"]] as const) {
+    test(
+      `SOURCE_DATE_EPOCH with an image output is refused (${label})`,
+      { skip: skipWithout(engine, label) },
+      async () => {
+        await assert.rejects(
+          buildTargets({ app: { state: scratch().mkfile("/a", "a"), image: "sde:x" } }, {
+            host: engine!.host,
+            env: { SOURCE_DATE_EPOCH: "0" },
+          }),
+          /sourceDateEpoch \(SOURCE_DATE_EPOCH\) need the image exporter/,
+        );
+      },
+    );
+  }
 });
