@@ -12,21 +12,35 @@
  * @module
  */
 export { image, local, scratch } from "./src/dsl/sources.ts";
-export { State } from "./src/dsl/state.ts";
+export { ExecState, State } from "./src/dsl/state.ts";
+export type { UlimitName } from "./src/dsl/state.ts";
 export type {
+  BindMountOptions,
+  ChownValue,
+  CopyOptions,
   HealthcheckOptions,
   ImageConfigOptions,
   ImageOptions,
   LocalOptions,
   MkdirOptions,
   MkfileOptions,
+  MountValue,
+  RmOptions,
   RunOptions,
+  SecretEnvOptions,
+  SecretMountOptions,
+  SshMountOptions,
+  TimestampValue,
 } from "./src/dsl/options.ts";
-export type { Platform } from "./src/dsl/graph.ts";
+export { secret, ssh } from "./src/dsl/secrets.ts";
+export type { Secret, SecretSource, SecretValue, SshAgent, SshOptions } from "./src/dsl/secrets.ts";
+export { cache, tmpfs } from "./src/dsl/mounts.ts";
+export type { CacheMountSpec, CacheOptions, TmpfsMountSpec, TmpfsOptions } from "./src/dsl/mounts.ts";
+export type { CacheSharing, NetworkMode, Platform, ProxyEnv, SecurityMode } from "./src/dsl/graph.ts";
 export type { SourceLocation } from "./src/dsl/location.ts";
 export { DrydockError, OptionError } from "./src/dsl/errors.ts";
 export { marshal } from "./src/llb/marshal.ts";
-export type { MarshalOptions, MarshalResult } from "./src/llb/marshal.ts";
+export type { Entitlement, MarshalOptions, MarshalResult, SecretUse, SshUse } from "./src/llb/marshal.ts";
 export { build } from "./src/cli/run.ts";
 export type { BuildOptions } from "./src/cli/run.ts";
 export { buildTargets } from "./src/solve/build.ts";
@@ -52,8 +66,15 @@ export {
   SpecError,
 } from "./src/solve/spec_parse.ts";
 export type { MetadataSource } from "./src/solve/metadata.ts";
-export type { CredentialLookup, PushResult, RegistryCredentials } from "./src/solve/engine_push.ts";
+export type { PushResult } from "./src/solve/engine_push.ts";
 export { PushError } from "./src/solve/engine_push.ts";
 export type { EngineKind } from "./src/solve/engine_features.ts";
 export { BuildError } from "./src/solve/errors.ts";
 export { EngineUnavailableError } from "./src/transport/connect.ts";
+export { parseSecretSpec } from "./src/solve/secret_spec.ts";
+export type { SecretSpec } from "./src/solve/secret_spec.ts";
+export { parseSshSpec } from "./src/solve/ssh_spec.ts";
+export type { SshSpec } from "./src/solve/ssh_spec.ts";
+export { SecretUnavailableError } from "./src/solve/secret_resolution.ts";
+export { SshUnavailableError } from "./src/solve/ssh_resolution.ts";
+export type { RegistryLogin } from "./src/session/registry_credentials.ts";

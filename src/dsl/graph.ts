@@ -5,6 +5,7 @@
  * @module
  */
 import type { SourceLocation } from "./location.ts";
+import type { Secret, SshAgent } from "./secrets.ts";
 
 /** An OCI platform. */
 export interface Platform {
@@ -22,12 +23,21 @@ export interface Output {
 /** Any operation in the graph. */
 export type OpNode = SourceNode | ExecNode | FileNode;
 
+/** A progress group: steps shown together under one name. */
+export interface ProgressGroup {
+  readonly id: string;
+  readonly name: string;
+}
+
 /** Fields every operation carries. */
 interface NodeBase {
   /** The build.ts call that made this node. */
   readonly location: SourceLocation | undefined;
   /** Progress name; the engine derives one when absent. */
   readonly name?: string;
+  /** Run again even when a cached result exists. */
+  readonly ignoreCache?: boolean;
+  readonly progressGroup?: ProgressGroup;
 }
 
 /** A source: an image, a local directory, ... */
@@ -40,6 +50,22 @@ export interface SourceNode extends NodeBase {
   readonly platform?: Platform;
   /** For `local://` sources: the absolute directory on the client, served by the session. */
   readonly localDir?: string;
+  /** Secrets the engine asks the session for while fetching this source (e.g. git auth). */
+  readonly secrets?: readonly SecretRef[];
+  /** SSH agents the engine uses while fetching this source (e.g. git over ssh). */
+  readonly sshAgents?: readonly SshRef[];
+}
+
+/** A use of a secret: the secret and whether the step may run without it. */
+export interface SecretRef {
+  readonly secret: Secret;
+  readonly optional: boolean;
+}
+
+/** A use of an ssh agent. */
+export interface SshRef {
+  readonly agent: SshAgent;
+  readonly optional: boolean;
 }
 
 /** A bind mount of a filesystem into a `run` step. */
@@ -48,12 +74,77 @@ export interface BindMount {
   readonly dest: string;
   /** `null` mounts an empty directory (scratch). */
   readonly source: Output | null;
+  /** A path inside `source` to mount instead of its root. */
   readonly selector?: string;
   readonly readonly: boolean;
 }
 
+/** Cache sharing between concurrent steps using the same cache id. */
+export type CacheSharing = "shared" | "private" | "locked";
+
+/** A persistent cache directory, kept by the engine between builds. */
+export interface CacheMount {
+  readonly kind: "cache";
+  readonly dest: string;
+  readonly id: string;
+  readonly sharing: CacheSharing;
+}
+
+/** An in-memory filesystem. */
+export interface TmpfsMount {
+  readonly kind: "tmpfs";
+  readonly dest: string;
+  /** Size limit in bytes; 0 is the engine's default. */
+  readonly size: number;
+}
+
+/** A secret as a file. */
+export interface SecretMount extends SecretRef {
+  readonly kind: "secret";
+  readonly dest: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mode: number;
+}
+
+/** An ssh agent socket. */
+export interface SshMount extends SshRef {
+  readonly kind: "ssh";
+  readonly dest: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mode: number;
+}
+
 /** Any mount of an exec step. The root mount is always a bind at `/`. */
-export type ExecMount = BindMount;
+export type ExecMount = BindMount | CacheMount | TmpfsMount | SecretMount | SshMount;
+
+/** A secret exposed as an environment variable. */
+export interface SecretEnv extends SecretRef {
+  readonly name: string;
+}
+
+/** Network mode of a `run` step. */
+export type NetworkMode = "sandbox" | "host" | "none";
+
+/** Security mode of a `run` step; `insecure` is privileged. */
+export type SecurityMode = "sandbox" | "insecure";
+
+/** A resource limit (`ulimit`) of a `run` step. */
+export interface Ulimit {
+  readonly name: string;
+  readonly soft: number;
+  readonly hard: number;
+}
+
+/** Proxy settings passed to a step without being part of its cache key. */
+export interface ProxyEnv {
+  readonly httpProxy?: string;
+  readonly httpsProxy?: string;
+  readonly ftpProxy?: string;
+  readonly noProxy?: string;
+  readonly allProxy?: string;
+}
 
 /**
  * Settings a step takes from its base image's config once the engine has
@@ -88,13 +179,51 @@ export interface ExecNode extends NodeBase {
   readonly cwd: string;
   readonly user: string;
   readonly platform: Platform;
+  /** Bind, cache and tmpfs mounts, sorted by dest; then secret and ssh mounts in declaration order. */
   readonly mounts: readonly ExecMount[];
   /** Env, cwd and user to take from the base image config; `env` then overrides by name. */
   readonly inherit?: InheritedConfig;
+  readonly secretEnv: readonly SecretEnv[];
+  readonly network: NetworkMode;
+  readonly security: SecurityMode;
+  readonly hostname: string;
+  readonly extraHosts: readonly { readonly host: string; readonly ip: string }[];
+  readonly ulimits: readonly Ulimit[];
+  readonly cgroupParent: string;
+  readonly proxyEnv?: ProxyEnv;
+}
+
+/**
+ * Which mounts of an exec produce an output, and its index: writable binds, in mount order,
+ * as the engine numbers them.
+ *
+ * @example
+ * ```ts
+ * import { execOutputIndex } from "./graph.ts";
+ * execOutputIndex([{ kind: "bind", dest: "/", source: null, readonly: false }], "/"); // 0
+ * ```
+ */
+export function execOutputIndex(mounts: readonly ExecMount[], dest: string): number {
+  let index = 0;
+  for (const m of mounts) {
+    if (m.kind !== "bind" || m.readonly) continue;
+    if (m.dest === dest) return index;
+    index++;
+  }
+  return -1;
 }
 
 /** Actions of a FileOp; each applies to the result of the previous one. */
-export type FileAction = CopyAction | MkdirAction | MkfileAction;
+export type FileAction = CopyAction | MkdirAction | MkfileAction | RmAction;
+
+/** A user or group: a name resolved in the target's /etc/passwd or /etc/group, or a numeric id. */
+export type Owner = { readonly name: string } | { readonly id: number };
+
+/** File ownership to set. */
+export interface Chown {
+  readonly user: Owner;
+  readonly group?: Owner;
+}
 
 /** Copy from another filesystem. */
 export interface CopyAction {
@@ -104,6 +233,18 @@ export interface CopyAction {
   readonly src: string;
   /** Absolute path inside the target; a trailing `/` means "into this directory". */
   readonly dest: string;
+  readonly followSymlink: boolean;
+  readonly dirCopyContents: boolean;
+  readonly createDestPath: boolean;
+  readonly allowWildcard: boolean;
+  readonly allowEmptyWildcard: boolean;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly chown?: Chown;
+  /** Unix permission bits; -1 keeps the source's. */
+  readonly mode: number;
+  /** Unix nanoseconds; -1 keeps the source's. */
+  readonly timestamp: bigint;
 }
 
 /** Create a directory. */
@@ -112,6 +253,9 @@ export interface MkdirAction {
   readonly path: string;
   readonly mode: number;
   readonly parents: boolean;
+  readonly chown?: Chown;
+  /** Unix nanoseconds; -1 is now. */
+  readonly timestamp: bigint;
 }
 
 /** Create a file with the given contents. */
@@ -120,6 +264,17 @@ export interface MkfileAction {
   readonly path: string;
   readonly mode: number;
   readonly data: Uint8Array;
+  readonly chown?: Chown;
+  /** Unix nanoseconds; -1 is now. */
+  readonly timestamp: bigint;
+}
+
+/** Remove a path. */
+export interface RmAction {
+  readonly kind: "rm";
+  readonly path: string;
+  readonly allowNotFound: boolean;
+  readonly allowWildcard: boolean;
 }
 
 /** File actions applied in order to `base`. */
@@ -127,4 +282,6 @@ export interface FileNode extends NodeBase {
   readonly kind: "file";
   readonly base: Output | null;
   readonly actions: readonly FileAction[];
+  /** Where each action was made in build.ts (same length as `actions`). */
+  readonly actionLocations?: readonly (SourceLocation | undefined)[];
 }

@@ -4,13 +4,21 @@
  *
  * @module
  */
-import type { ExecNode, FileAction, FileNode, OpNode, Output, Platform, SourceNode } from "../dsl/graph.ts";
+import type { FileNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type Digest, digestOf } from "./digest.ts";
-import { type BaseConfigs, runSettings } from "./base_config.ts";
+import { execOp } from "./exec_op.ts";
+import type { BaseConfigs } from "./base_config.ts";
+import { chainFileNodes, countConsumers } from "./file_chain.ts";
+import { fileOp } from "./file_op.ts";
+import { InputList, platformOf } from "./inputs.ts";
+import { SourceMapBuilder } from "./source_map.ts";
+import { type Entitlement, type SecretUse, type SshUse, UseCollector } from "./uses.ts";
+
+export type { Entitlement, SecretUse, SshUse } from "./uses.ts";
 
 /** Options of {@link marshal}. */
 export interface MarshalOptions {
@@ -41,10 +49,16 @@ export interface MarshalResult {
   readonly definition: pb.Definition | undefined;
   /** Every op in `definition.def` order, the terminal op last. */
   readonly ops: readonly MarshalledOp[];
-  /** Where each op was made in build.ts, by digest. */
+  /** Where each op was made in build.ts, by digest (the first call, when several made it). */
   readonly locations: ReadonlyMap<Digest, SourceLocation>;
   /** Local directories the engine may ask for, by `local://` name. */
   readonly localDirs: ReadonlyMap<string, string>;
+  /** Secrets the engine may ask for, by id. */
+  readonly secrets: ReadonlyMap<string, SecretUse>;
+  /** SSH agents the engine may ask for, by id. */
+  readonly sshAgents: ReadonlyMap<string, SshUse>;
+  /** Entitlements the solve must request (`SolveRequest.entitlements`). */
+  readonly entitlements: readonly Entitlement[];
 }
 
 interface Lowered {
@@ -76,28 +90,50 @@ class Marshaller {
   readonly #metadata: Record<string, pb.OpMetadata> = {};
   readonly #locations = new Map<Digest, SourceLocation>();
   readonly #localDirs = new Map<string, string>();
+  readonly #uses = new UseCollector();
+  readonly #sourceMap = new SourceMapBuilder();
+  #consumers = new Map<OpNode, number>();
 
   constructor(readonly options: MarshalOptions) {}
 
   run(output: Output | null): MarshalResult {
-    if (output === null) {
-      return { definition: undefined, ops: [], locations: new Map(), localDirs: new Map() };
-    }
+    const empty = {
+      definition: undefined,
+      ops: [],
+      locations: new Map(),
+      localDirs: new Map(),
+      secrets: new Map(),
+      sshAgents: new Map(),
+      entitlements: [],
+    };
+    if (output === null) return empty;
+    this.#consumers = countConsumers(output);
     const result = this.#lower(output.op);
     const terminal: pb.Op = { inputs: [{ digest: result.digest, index: BigInt(output.index) }] };
     const caps: Record<string, boolean> = { [Cap.constraints]: true, [Cap.platform]: true };
     for (const md of Object.values(this.#metadata)) {
       if (md.description && Object.keys(md.description).length > 0) caps[Cap.metaDescription] = true;
+      if (md.ignoreCache) caps[Cap.metaIgnoreCache] = true;
     }
     const bytes = pb.Op.toBinary(terminal);
     const digest = digestOf(bytes);
     this.#order.push({ digest, bytes, op: terminal, node: undefined });
-    this.#metadata[digest] = { caps };
+    this.#metadata[digest] = { caps: sortedCaps(Object.keys(caps) as CapID[]) };
     const definition: pb.Definition = {
       def: this.#order.map((o) => o.bytes),
       metadata: this.#metadata,
     };
-    return { definition, ops: this.#order, locations: this.#locations, localDirs: this.#localDirs };
+    const source = this.#sourceMap.build();
+    if (source) definition.source = source;
+    return {
+      definition,
+      ops: this.#order,
+      locations: this.#locations,
+      localDirs: this.#localDirs,
+      secrets: this.#uses.secrets(),
+      sshAgents: this.#uses.sshAgents(),
+      entitlements: this.#uses.entitlements(),
+    };
   }
 
   #lower(node: OpNode): Lowered {
@@ -106,35 +142,51 @@ class Marshaller {
     const inputs = new InputList((o) => this.#lower(o.op).digest);
     const caps = new Set<CapID>();
     let op: pb.Op;
+    let lowered: OpNode = node;
+    let locations = node.location ? [node.location] : [];
     switch (node.kind) {
       case "source":
         op = this.#source(node, caps);
         break;
       case "exec":
+        this.#uses.addExec(node);
         op = execOp(node, inputs, caps, this.options.baseConfigs);
         break;
-      case "file":
-        op = fileOp(node, inputs, caps);
+      case "file": {
+        const chained = chainFileNodes(node, this.#consumers);
+        lowered = chained.node;
+        locations = chained.locations;
+        op = fileOp(chained.node as FileNode, inputs, caps);
         break;
+      }
     }
     op = { inputs: inputs.list, ...op, constraints: {} };
+    const metadata: pb.OpMetadata = {};
+    if (lowered.ignoreCache) {
+      metadata.ignoreCache = true;
+      caps.add(Cap.metaIgnoreCache);
+    }
+    if (lowered.name) metadata.description = { "llb.customname": lowered.name };
+    metadata.caps = sortedCaps([...caps]);
+    if (lowered.progressGroup) metadata.progressGroup = { ...lowered.progressGroup };
     const bytes = pb.Op.toBinary(op);
     const digest = digestOf(bytes);
-    const metadata: pb.OpMetadata = { caps: Object.fromEntries([...caps].sort().map((c) => [c, true])) };
-    if (node.name) metadata.description = { "llb.customname": node.name };
-    const lowered = { digest, bytes, op, metadata };
-    this.#done.set(node, lowered);
+    const result = { digest, bytes, op, metadata };
+    this.#done.set(node, result);
+    for (const loc of locations) this.#sourceMap.add(digest, loc);
     // Identical ops collapse into one, as the engine would do anyway.
     if (!this.#seen.has(digest)) {
       this.#seen.add(digest);
-      this.#order.push({ digest, bytes, op, node });
+      this.#order.push({ digest, bytes, op, node: lowered });
       this.#metadata[digest] = metadata;
-      if (node.location) this.#locations.set(digest, node.location);
+      if (locations[0]) this.#locations.set(digest, locations[0]);
     }
-    return lowered;
+    return result;
   }
 
   #source(node: SourceNode, caps: Set<CapID>): pb.Op {
+    for (const s of node.secrets ?? []) this.#uses.addSecret(s, node.location);
+    for (const s of node.sshAgents ?? []) this.#uses.addSsh(s, node.location);
     const attrs: Record<string, string> = { ...node.attrs };
     if (node.identifier.startsWith("docker-image://")) caps.add(Cap.sourceImage);
     if (node.identifier.startsWith("local://")) {
@@ -159,90 +211,6 @@ class Marshaller {
   }
 }
 
-/** The inputs of one op, deduplicated by `{digest, index}` as Go's llb does. */
-class InputList {
-  readonly list: pb.Input[] = [];
-  constructor(readonly digestOf: (o: Output) => Digest) {}
-
-  /** Index of `o` in the op's inputs, or -1 for scratch. */
-  indexOf(o: Output | null): bigint {
-    if (o === null) return -1n;
-    const digest = this.digestOf(o);
-    const index = BigInt(o.index);
-    const at = this.list.findIndex((i) => i.digest === digest && i.index === index);
-    if (at !== -1) return BigInt(at);
-    this.list.push({ digest, index });
-    return BigInt(this.list.length - 1);
-  }
-}
-
-function platformOf(p: Platform): pb.Platform {
-  return { architecture: p.architecture, os: p.os, variant: p.variant };
-}
-
-function execOp(node: ExecNode, inputs: InputList, caps: Set<CapID>, baseConfigs?: BaseConfigs): pb.Op {
-  caps.add(Cap.execMetaBase);
-  // Go sorts mounts by destination; outputs then follow mount order.
-  const sorted = [...node.mounts].sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));
-  let nextOutput = 0n;
-  const mounts: pb.Mount[] = sorted.map((m) => {
-    caps.add(Cap.execMountBind);
-    if (m.selector) caps.add(Cap.execMountSelector);
-    return {
-      input: inputs.indexOf(m.source),
-      selector: m.selector,
-      dest: m.dest,
-      output: m.readonly ? -1n : nextOutput++,
-      readonly: m.readonly,
-      mountType: pb.MountType.BIND,
-    };
-  });
-  return {
-    exec: {
-      meta: { args: [...node.args], ...runSettings(node, baseConfigs) },
-      mounts,
-      network: pb.NetMode.UNSET,
-      security: pb.SecurityMode.SANDBOX,
-    },
-    platform: platformOf(node.platform),
-  };
-}
-
-function fileOp(node: FileNode, inputs: InputList, caps: Set<CapID>): pb.Op {
-  caps.add(Cap.fileBase);
-  // Collect inputs first: earlier-action references are numbered after them.
-  const base = inputs.indexOf(node.base);
-  const secondary = node.actions.map((a) => (a.kind === "copy" ? inputs.indexOf(a.source) : -1n));
-  const n = BigInt(inputs.list.length);
-  const actions: pb.FileAction[] = node.actions.map((a, i) => ({
-    input: i === 0 ? base : n + BigInt(i - 1),
-    secondaryInput: secondary[i],
-    output: i === node.actions.length - 1 ? 0n : -1n,
-    ...fileAction(a),
-  }));
-  return { file: { actions } };
-}
-
-function fileAction(a: FileAction): pb.FileAction {
-  switch (a.kind) {
-    case "copy":
-      // The options a Dockerfile COPY uses, so cache keys match the frontend's.
-      return {
-        copy: {
-          src: a.src,
-          dest: a.dest,
-          mode: -1,
-          followSymlink: true,
-          dirCopyContents: true,
-          createDestPath: true,
-          allowWildcard: true,
-          allowEmptyWildcard: true,
-          timestamp: -1n,
-        },
-      };
-    case "mkdir":
-      return { mkdir: { path: a.path, mode: a.mode, makeParents: a.parents, timestamp: -1n } };
-    case "mkfile":
-      return { mkfile: { path: a.path, mode: a.mode, data: a.data, timestamp: -1n } };
-  }
+function sortedCaps(caps: CapID[]): Record<string, boolean> {
+  return Object.fromEntries([...caps].sort().map((c) => [c, true]));
 }

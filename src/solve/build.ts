@@ -21,10 +21,14 @@ import { defaultPlatform } from "../dsl/sources.ts";
 import { type AttestOptions, attestSchema, sourceDateEpochSchema } from "./attestations.ts";
 import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
 import { type EngineKind, probeEngine } from "./engine_features.ts";
-import type { CredentialLookup, PushResult } from "./engine_push.ts";
+import type { PushResult } from "./engine_push.ts";
 import { buildAndExport } from "./export.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
 import { platformId, type PlatformState } from "./solve.ts";
+import type { SecretSpec } from "./secret_spec.ts";
+import { sessionServiceOptions } from "./session_services.ts";
+import type { SshSpec } from "./ssh_spec.ts";
+import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 
 /** A named thing to build: a state and what to do with the result. */
 export interface Target {
@@ -85,8 +89,12 @@ export interface BuildTargetsOptions {
    * @default the SOURCE_DATE_EPOCH environment variable, if set
    */
   sourceDateEpoch?: number;
-  /** Credentials for pushes through the Docker Engine API. @default anonymous */
-  registryCredentials?: CredentialLookup;
+  /** Secrets that override or add to build.ts's `secret()` sources by id, as `--secret` does. */
+  secrets?: readonly SecretSpec[];
+  /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
+  ssh?: readonly SshSpec[];
+  /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
+  registryAuth?: Readonly<Record<string, RegistryLogin>>;
 }
 
 /** What one target's build produced. */
@@ -266,6 +274,9 @@ export async function buildTargets(
     }
   }
   const selected = all.filter((t) => wanted.includes(t.name));
+  const services = sessionServiceOptions(options, base, options.location);
+  // Pushes through the Docker Engine API use the same credentials the session serves the engine.
+  const pushCredentials = new RegistryCredentialStore({ env: process.env, logins: options.registryAuth });
   const transport = options.transport ??
     await connect(engineCandidates(options.env ?? process.env, options.host), {
       timeoutMs: options.connectTimeoutMs,
@@ -286,9 +297,10 @@ export async function buildTargets(
         sourceDateEpoch,
         features,
         sharedKey,
-        credentials: options.registryCredentials,
+        credentials: (host) => pushCredentials.get(host),
         signal: options.signal,
         onStatus: (s) => options.onStatus?.(t.name, s),
+        services,
       });
       const result: TargetResult = {
         target: t.name,

@@ -45,13 +45,18 @@ describe("frontendAttrs()", () => {
 
 describe("registryAuthHeader()", () => {
   test("base64url of Docker's AuthConfig; {} when anonymous", () => {
-    const header = registryAuthHeader("localhost:5001", { username: "u", password: "p+/?" });
+    const header = registryAuthHeader("localhost:5001", { username: "u", secret: "p+/?" });
     assert.deepEqual(JSON.parse(Buffer.from(header, "base64url").toString()), {
       username: "u",
       password: "p+/?",
       serveraddress: "localhost:5001",
     });
     assert.equal(Buffer.from(registryAuthHeader("x", undefined), "base64url").toString(), "{}");
+    const token = registryAuthHeader("r", { username: "", secret: "tok" });
+    assert.deepEqual(JSON.parse(Buffer.from(token, "base64url").toString()), {
+      identitytoken: "tok",
+      serveraddress: "r",
+    });
   });
 });
 

@@ -10,14 +10,14 @@ import { DrydockError } from "../dsl/errors.ts";
 import { normalizeImageRef } from "../dsl/reference.ts";
 import type { Transport } from "../transport/transport.ts";
 
-/** A user name and password (or token) for one registry. */
-export interface RegistryCredentials {
+/** Credentials for one registry: a user and password, or (empty user) an identity token. */
+export interface PushCredentials {
   readonly username: string;
-  readonly password: string;
+  readonly secret: string;
 }
 
 /** Finds credentials for a registry host (`localhost:5000`, `docker.io`); `undefined` for anonymous. */
-export type CredentialLookup = (host: string) => Promise<RegistryCredentials | undefined>;
+export type CredentialLookup = (host: string) => Promise<PushCredentials | undefined>;
 
 /** What one push did. */
 export interface PushResult {
@@ -45,10 +45,12 @@ export class PushError extends DrydockError {
  * registryAuthHeader("localhost:5000", undefined); // "e30"
  * ```
  */
-export function registryAuthHeader(host: string, credentials: RegistryCredentials | undefined): string {
-  const json = credentials
-    ? JSON.stringify({ username: credentials.username, password: credentials.password, serveraddress: host })
-    : "{}";
+export function registryAuthHeader(host: string, credentials: PushCredentials | undefined): string {
+  const json = !credentials
+    ? "{}"
+    : credentials.username
+    ? JSON.stringify({ username: credentials.username, password: credentials.secret, serveraddress: host })
+    : JSON.stringify({ identitytoken: credentials.secret, serveraddress: host });
   return Buffer.from(json).toString("base64url");
 }
 

@@ -16,6 +16,7 @@ import { ENGINE_NAMES, type EngineFeatures } from "./engine_features.ts";
 import { type CredentialLookup, type PushResult, pushThroughEngine } from "./engine_push.ts";
 import { type BuildOutput, exporterFor, isFileOutput, nameList, UnsupportedOutputError } from "./outputs.ts";
 import { type PlatformState, solve } from "./solve.ts";
+import type { SessionServiceOptions } from "./session_services.ts";
 
 /** Everything one target's build needs. */
 export interface ExportSpec {
@@ -33,6 +34,8 @@ export interface ExportSpec {
   readonly credentials?: CredentialLookup;
   readonly onStatus?: (status: StatusResponse) => void;
   readonly signal?: AbortSignal;
+  /** Secret and ssh overrides, registry logins, for the session's services. */
+  readonly services?: SessionServiceOptions;
 }
 
 /** What one target's build produced. */
@@ -113,6 +116,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       sharedKey: spec.sharedKey,
       onStatus: spec.onStatus,
       signal: spec.signal,
+      services: spec.services,
     });
     ref ||= r.ref;
     Object.assign(exporterResponse, r.exporterResponse);

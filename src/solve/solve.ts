@@ -26,6 +26,8 @@ import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
 import { BuildError, failingVertex } from "./errors.ts";
 import { baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
+import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
+import { withRegistryHint } from "./registry_hint.ts";
 import { imageConfig } from "./image_config.ts";
 
 /** One platform's state in a (possibly multi-platform) build. */
@@ -55,6 +57,8 @@ export interface SolveSpec {
   /** Called with every status update of the build. */
   readonly onStatus?: (status: StatusResponse) => void;
   readonly signal?: AbortSignal;
+  /** Secret and ssh overrides, registry logins, environment for the session's services. */
+  readonly services?: SessionServiceOptions;
 }
 
 /** What a finished build reports. */
@@ -78,16 +82,27 @@ export interface SolveResult {
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
   const platformStates = spec.platformStates ??
     [{ platform: stateData(spec.state).settings.platform, state: spec.state }];
-  // Local directories don't depend on base configs; the definitions are marshalled again once those are known.
+  // Local directories, secrets, agents and entitlements don't depend on base configs; the
+  // definitions are marshalled again once those are known.
   const localDirs = new Map<string, string>();
-  for (const p of platformStates) {
-    for (const [k, v] of marshal(p.state, { localUniqueKey: spec.sharedKey }).localDirs) localDirs.set(k, v);
+  const entitlements = new Set<string>();
+  const firstPass = platformStates.map((p) => marshal(p.state, { localUniqueKey: spec.sharedKey }));
+  for (const m of firstPass) {
+    for (const [k, v] of m.localDirs) localDirs.set(k, v);
+    for (const e of m.entitlements) entitlements.add(e);
   }
+  const locations = new Map<Digest, SourceLocation>(firstPass.flatMap((m) => [...m.locations]));
+  // Missing secrets and agents fail here, before the engine sees anything.
+  const services = await prepareSessionServices({
+    secrets: new Map(firstPass.flatMap((m) => [...m.secrets])),
+    sshAgents: new Map(firstPass.flatMap((m) => [...m.sshAgents])),
+  }, spec.services);
   const { exporters, fileTargets } = spec.exports;
   const session = new Session({
     sharedKey: spec.sharedKey,
     methods: [
       ...healthMethods(),
+      ...services.methods,
       ...fileSyncMethods(localDirs),
       ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex)),
     ],
@@ -95,7 +110,6 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   const ref = newSessionId();
   const bridge = { metadata: { "buildkit-controlapi-buildid": ref }, signal: spec.signal };
   let erroredVertex: Digest | undefined;
-  const locations = new Map<Digest, SourceLocation>();
 
   try {
     // The engine waits 5 s for a named session; attach it before solving.
@@ -103,6 +117,8 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
       session: session.id,
+      // host networking and privileged steps are refused unless the request names them.
+      entitlements: [...entitlements],
       exporters: [...exporters],
       // Engines before v0.13 read only the first exporter, from these fields.
       exporterDeprecated: exporters[0]?.type,
@@ -124,8 +140,9 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
 
     let result: Result;
     try {
-      result = await gatewayResult(transport, platformStates, spec, bridge, locations);
+      result = await gatewayResult(transport, platformStates, spec, bridge, locations, solving);
     } catch (err) {
+      if (err instanceof BuildError) throw err;
       // Tell the engine the build failed, so Control.Solve ends with this error.
       const e = err instanceof RpcError ? err : new RpcError("LLBBridge/Solve", 2, String(err));
       await transport.rpc.unary(
@@ -148,9 +165,21 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     }
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
+  } catch (err) {
+    throw withRegistryHint(err, services.registryCredentials);
   } finally {
     session.close();
+    await services.close();
   }
+}
+
+async function refusalOf(solving: Promise<unknown>, fallback: unknown): Promise<unknown> {
+  const late = Symbol("late");
+  const outcome = await Promise.race([
+    solving.then(() => late, (e) => e),
+    new Promise<symbol>((r) => setTimeout(() => r(late), 2_000).unref?.()),
+  ]);
+  return outcome === late ? fallback : outcome;
 }
 
 /**
@@ -163,8 +192,13 @@ async function gatewayResult(
   spec: SolveSpec,
   bridge: CallOptions,
   locations: Map<Digest, SourceLocation>,
+  solving: Promise<unknown>,
 ): Promise<Result> {
-  const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge);
+  const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge).catch(async (err) => {
+    // The engine refuses some requests (e.g. an entitlement it does not grant) before the job
+    // exists; then Ping finds no job and Solve's own error is the reason to report.
+    throw buildError(await refusalOf(solving, err), locations, undefined);
+  });
   const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
   const bases = await resolveBaseConfigs(
     transport.rpc,
