@@ -75,7 +75,8 @@ export async function pushThroughEngine(
   const ref = normalizeImageRef(name);
   const repository = `${ref.domain}/${ref.path}`;
   const tag = ref.tag ?? "latest";
-  const auth = registryAuthHeader(ref.domain, await credentials(ref.domain));
+  const found = await credentials(ref.domain);
+  const auth = registryAuthHeader(ref.domain, found);
   const res = await transport.dockerApi(
     "POST",
     `/images/${encodeURIComponent(repository)}/push?tag=${encodeURIComponent(tag)}`,
@@ -96,11 +97,20 @@ export async function pushThroughEngine(
       continue;
     }
     if (msg.error || msg.errorDetail) {
-      throw new PushError(`pushing ${name}: ${msg.errorDetail?.message ?? msg.error}`);
+      const reason = msg.errorDetail?.message ?? msg.error ?? "";
+      throw new PushError(`pushing ${name}: ${reason}${authHint(reason, ref.domain, found !== undefined)}`);
     }
     if (msg.aux?.Digest) digest = msg.aux.Digest;
   }
   return { name, digest };
+}
+
+function authHint(reason: string, host: string, hadCredentials: boolean): string {
+  if (!/unauthorized|authentication required|no basic auth credentials|denied/i.test(reason)) return "";
+  return hadCredentials
+    ? `\nregistry ${host} refused the credentials found for it`
+    : `\nno credentials were found for registry ${host}: give them with the registryAuth build option, ` +
+      `DOCKER_AUTH_CONFIG, or \`docker login ${host}\``;
 }
 
 function apiMessage(body: string): string {

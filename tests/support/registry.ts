@@ -16,15 +16,6 @@ const ACCEPT = [
 
 /** The no-auth registry (`localhost:5000`), or undefined when not configured. */
 export const registry = process.env.DRYDOCK_REGISTRY;
-/** The htpasswd registry and its credentials, or undefined. */
-export const authRegistry = process.env.DRYDOCK_AUTH_REGISTRY
-  ? {
-    host: process.env.DRYDOCK_AUTH_REGISTRY,
-    username: process.env.DRYDOCK_AUTH_REGISTRY_USER ?? "",
-    password: process.env.DRYDOCK_AUTH_REGISTRY_PASSWORD ?? "",
-  }
-  : undefined;
-
 /** A manifest or index as the registry serves it, with its digest. */
 export interface FetchedManifest {
   status: number;
