@@ -212,8 +212,12 @@ export function resolveTargets(
       state,
       platformStates,
       outputs: outputs.map((o) => absolute(overrides.push && o.type === "image" ? { ...o, push: true } : o)),
-      cacheFrom: [...[t.cacheFrom ?? []].flat(), ...(overrides.cacheFrom ?? [])],
-      cacheTo: [...[t.cacheTo ?? []].flat(), ...(overrides.cacheTo ?? [])],
+      cacheFrom: [...[t.cacheFrom ?? []].flat(), ...(overrides.cacheFrom ?? [])].map((c) =>
+        c.type === "local" ? { ...c, src: resolve(base, c.src) } : c
+      ),
+      cacheTo: [...[t.cacheTo ?? []].flat(), ...(overrides.cacheTo ?? [])].map((c) =>
+        c.type === "local" ? { ...c, dest: resolve(base, c.dest) } : c
+      ),
       description: t.description,
     };
   });

@@ -33,16 +33,39 @@ export type CacheExport =
     ignoreError?: boolean;
     /** Allow a plain-HTTP or self-signed registry. @default false */
     insecure?: boolean;
+  }
+  | {
+    type: "local";
+    /** Directory on this machine (an OCI layout); created if missing. */
+    dest: string;
+    /** @default "min" */
+    mode?: CacheMode;
+    ociMediatypes?: boolean;
+    imageManifest?: boolean;
+    compression?: "gzip" | "zstd" | "uncompressed" | "estargz";
+    ignoreError?: boolean;
+    /** Tag of the cache in the directory's index.json. @default "latest" */
+    tag?: string;
   };
 
 /** Where to read build cache from. */
-export type CacheImport = {
-  type: "registry";
-  /** A cache ref written by a `registry` export, or an image built with `inline` cache. */
-  ref: string;
-  /** Allow a plain-HTTP or self-signed registry. @default false */
-  insecure?: boolean;
-};
+export type CacheImport =
+  | {
+    type: "registry";
+    /** A cache ref written by a `registry` export, or an image built with `inline` cache. */
+    ref: string;
+    /** Allow a plain-HTTP or self-signed registry. @default false */
+    insecure?: boolean;
+  }
+  | {
+    type: "local";
+    /** Directory a `local` export wrote. A missing directory or tag is skipped, with a notice. */
+    src: string;
+    /** Tag in the directory's index.json. @default "latest" */
+    tag?: string;
+    /** The cache manifest's digest, instead of the tag. */
+    digest?: string;
+  };
 
 /** The zod schema of one {@link CacheExport}. */
 export const cacheExportSchema = z.discriminatedUnion("type", [
@@ -57,19 +80,39 @@ export const cacheExportSchema = z.discriminatedUnion("type", [
     ignoreError: z.boolean().optional(),
     insecure: z.boolean().optional(),
   }),
-], { error: 'must be { type: "inline" } or { type: "registry", ref, mode? }' });
+  z.strictObject({
+    type: z.literal("local"),
+    dest: z.string().min(1, "must not be empty"),
+    mode: z.enum(["min", "max"]).optional(),
+    ociMediatypes: z.boolean().optional(),
+    imageManifest: z.boolean().optional(),
+    compression: z.enum(["gzip", "zstd", "uncompressed", "estargz"]).optional(),
+    ignoreError: z.boolean().optional(),
+    tag: z.string().min(1).optional(),
+  }),
+], {
+  error: 'must be { type: "inline" }, { type: "registry", ref, mode? } or { type: "local", dest, mode? }',
+});
 
 /** The zod schema of one {@link CacheImport}. */
-export const cacheImportSchema = z.strictObject({
-  type: z.literal("registry", { error: 'must be "registry"' }),
-  ref: z.string().min(1, "must not be empty"),
-  insecure: z.boolean().optional(),
-});
+export const cacheImportSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("registry"),
+    ref: z.string().min(1, "must not be empty"),
+    insecure: z.boolean().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("local"),
+    src: z.string().min(1, "must not be empty"),
+    tag: z.string().min(1).optional(),
+    digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, "must be a sha256 digest").optional(),
+  }),
+], { error: 'must be { type: "registry", ref } or { type: "local", src }' });
 
 /** Cache exporters per engine kind (moby's `newGraphDriverController` registers only inline). */
 const EXPORTERS: Readonly<Record<EngineKind, readonly CacheExport["type"][]>> = {
-  "buildkitd": ["inline", "registry"],
-  "docker-containerd": ["inline", "registry"],
+  "buildkitd": ["inline", "registry", "local"],
+  "docker-containerd": ["inline", "registry", "local"],
   "docker-graphdriver": ["inline"],
 };
 
@@ -124,6 +167,12 @@ export function cacheOptions(
  * ```
  */
 export function importEntry(i: CacheImport): CacheOptionsEntry {
+  if (i.type === "local") {
+    // The engine reads the blobs through the session's content store named "local:<src>".
+    const attrs: Record<string, string> = { src: i.src };
+    if (i.digest) attrs.digest = i.digest;
+    return { type: "local", attrs };
+  }
   const attrs: Record<string, string> = { ref: i.ref };
   if (i.insecure) attrs["registry.insecure"] = "true";
   return { type: i.type, attrs };
@@ -131,11 +180,13 @@ export function importEntry(i: CacheImport): CacheOptionsEntry {
 
 function exportEntry(e: CacheExport): CacheOptionsEntry {
   if (e.type === "inline") return { type: "inline", attrs: {} };
-  const attrs: Record<string, string> = { ref: e.ref, mode: e.mode ?? "min" };
+  const attrs: Record<string, string> = e.type === "local"
+    ? { dest: e.dest, mode: e.mode ?? "min" }
+    : { ref: e.ref, mode: e.mode ?? "min" };
   if (e.ociMediatypes !== undefined) attrs["oci-mediatypes"] = String(e.ociMediatypes);
   if (e.imageManifest) attrs["image-manifest"] = "true";
   if (e.compression) attrs.compression = e.compression;
   if (e.ignoreError) attrs["ignore-error"] = "true";
-  if (e.insecure) attrs["registry.insecure"] = "true";
+  if (e.type === "registry" && e.insecure) attrs["registry.insecure"] = "true";
   return { type: e.type, attrs };
 }

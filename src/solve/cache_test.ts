@@ -38,6 +38,20 @@ describe("cacheOptions()", () => {
     );
   });
 
+  test("local directories: dest for export, src and digest for import", () => {
+    const d = "sha256:" + "a".repeat(64);
+    assert.deepEqual(
+      cacheOptions([{ type: "local", src: "/c", digest: d }], [{ type: "local", dest: "/c", mode: "max" }], {
+        kind: "buildkitd",
+        multipleExporters: true,
+      }),
+      {
+        imports: [{ type: "local", attrs: { src: "/c", digest: d } }],
+        exports: [{ type: "local", attrs: { dest: "/c", mode: "max" } }],
+      },
+    );
+  });
+
   test("mode defaults to min", () => {
     const r = cacheOptions([], [{ type: "registry", ref: "r" }], {
       kind: "docker-containerd",

@@ -12,6 +12,7 @@ import type { State } from "../dsl/state.ts";
 import type { Transport } from "../transport/transport.ts";
 import { type AttestOptions, frontendAttrs } from "./attestations.ts";
 import { type CacheExport, type CacheImport, cacheOptions } from "./cache.ts";
+import { planLocalCache } from "./local_cache.ts";
 import { ENGINE_NAMES, type EngineFeatures } from "./engine_features.ts";
 import { type CredentialLookup, type PushResult, pushThroughEngine } from "./engine_push.ts";
 import { type BuildOutput, exporterFor, isFileOutput, nameList, UnsupportedOutputError } from "./outputs.ts";
@@ -75,11 +76,12 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
     }
   }
   // Check everything before building anything.
-  const cache = cacheOptions(spec.cacheFrom ?? [], spec.cacheTo ?? [], features);
+  const localCache = planLocalCache(spec.cacheFrom ?? [], spec.cacheTo ?? []);
+  const sentCache = cacheOptions(localCache.imports, spec.cacheTo ?? [], features);
   for (const o of outputs) exporterFor(o, features, { sourceDateEpoch: spec.sourceDateEpoch });
   const attrs = frontendAttrs(spec.attest, spec.sourceDateEpoch);
 
-  const notices: string[] = [];
+  const notices: string[] = [...localCache.notices];
   // The engine merges all exporters' responses in order; the image's digest and name should win.
   let groups: BuildOutput[][] = [
     [...outputs.filter((o) => o.type !== "image"), ...outputs.filter((o) => o.type === "image")],
@@ -110,7 +112,8 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       exports: {
         exporters,
         fileTargets,
-        cache: i === 0 ? cache : { imports: cache.imports, exports: [] },
+        cache: i === 0 ? sentCache : { imports: sentCache.imports, exports: [] },
+        contentStores: localCache.stores,
         frontendAttrs: attrs,
       },
       sharedKey: spec.sharedKey,
@@ -119,6 +122,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       services: spec.services,
     });
     ref ||= r.ref;
+    if (i === 0) localCache.finish(r.exporterResponse);
     Object.assign(exporterResponse, r.exporterResponse);
   }
 

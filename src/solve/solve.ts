@@ -19,6 +19,8 @@ import {
 } from "../proto/moby_buildkit_v1.gen.ts";
 import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import { healthMethods } from "../session/health.ts";
+import { contentMethods } from "../session/content_service.ts";
+import type { LocalContentStore } from "../session/content_store.ts";
 import { fileSendMethods, type FileSendTarget } from "../session/filesend_service.ts";
 import { fileSyncMethods } from "../session/filesync_service.ts";
 import { newSessionId, Session } from "../session/session.ts";
@@ -44,6 +46,8 @@ export interface SolveExports {
   readonly fileTargets: readonly { readonly target: FileSendTarget; readonly exporterIndex: number }[];
   readonly cache?: CacheOptions;
   readonly frontendAttrs?: Readonly<Record<string, string>>;
+  /** Content stores of `local` cache directories, by store id. */
+  readonly contentStores?: ReadonlyMap<string, LocalContentStore>;
 }
 
 /** What to build and where it goes. */
@@ -105,6 +109,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       ...services.methods,
       ...fileSyncMethods(localDirs),
       ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex)),
+      ...contentMethods(spec.exports.contentStores ?? new Map()),
     ],
   });
   const ref = newSessionId();

@@ -134,7 +134,7 @@ export function parseCacheImportSpec(spec: string): CacheImport {
   const out: Record<string, unknown> = { type: value(pairs, "type") ?? "registry" };
   for (const [key, v] of pairs) {
     if (key === "type") continue;
-    if (key === "ref") out.ref = v;
+    if (key === "ref" || key === "src" || key === "tag" || key === "digest") out[key] = v;
     else if (key === "registry.insecure") out.insecure = bool(v, `${flag}: ${key}`);
     else throw new SpecError(`${flag}: unknown key "${key}" in "${spec}"`);
   }
@@ -163,6 +163,8 @@ const OUTPUT_KEYS: Record<string, Field> = {
 };
 const CACHE_EXPORT_KEYS: Record<string, Field> = {
   ref: text("ref"),
+  dest: text("dest"),
+  tag: text("tag"),
   mode: text("mode"),
   "oci-mediatypes": flagField("ociMediatypes"),
   "image-manifest": flagField("imageManifest"),

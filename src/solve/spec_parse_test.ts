@@ -93,7 +93,16 @@ describe("cache specs", () => {
     });
     assert.deepEqual(parseCacheExportSpec("type=inline"), { type: "inline" });
     assert.throws(() => parseCacheExportSpec("type=registry,ref=r,mode=most"), /--cache-to .*mode/);
-    assert.throws(() => parseCacheExportSpec("type=registry,ref=r,dest=x"), /unknown key "dest"/);
+    assert.deepEqual(parseCacheExportSpec("type=local,dest=cache,mode=max"), {
+      type: "local",
+      dest: "cache",
+      mode: "max",
+    });
+    assert.throws(() => parseCacheExportSpec("type=registry,ref=r,src=x"), /unknown key "src"/);
+    assert.throws(
+      () => parseCacheExportSpec("type=registry,ref=r,dest=x"),
+      /--cache-to "type=registry,ref=r,dest=x"/,
+    );
   });
 
   test("--cache-from", () => {
@@ -101,6 +110,11 @@ describe("cache specs", () => {
     assert.deepEqual(parseCacheImportSpec("type=registry,ref=r/a:cache"), {
       type: "registry",
       ref: "r/a:cache",
+    });
+    assert.deepEqual(parseCacheImportSpec("type=local,src=cache,tag=v1"), {
+      type: "local",
+      src: "cache",
+      tag: "v1",
     });
     assert.throws(() => parseCacheImportSpec("type=gha"), /--cache-from "type=gha"/);
   });

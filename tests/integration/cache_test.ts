@@ -3,6 +3,9 @@
 // reported CACHED). Engines that cannot export a cache type say so.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { buildTargets, image, type State } from "../../mod.ts";
 import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { removeImage } from "../support/docker_api.ts";
@@ -76,6 +79,51 @@ describe("registry cache", () => {
   });
 });
 
+describe("local cache", () => {
+  test("a local cache directory written on Docker 26.1 (containerd) seeds Docker 26.1 (overlay2)", {
+    skip: skipReason(dk26c, dk26),
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "drydock-localcache-"));
+    try {
+      const id = unique("cache-local");
+      const state = freshStep(id);
+      const cacheDir = join(dir, "cache");
+      assert.equal(
+        await stepCached(dk26c!, state, id, { cacheTo: [{ type: "local", dest: cacheDir, mode: "max" }] }),
+        false,
+      );
+      const index = JSON.parse(readFileSync(join(cacheDir, "index.json"), "utf8"));
+      const tagged = index.manifests.find((m: { annotations?: Record<string, string> }) =>
+        m.annotations?.["org.opencontainers.image.ref.name"] === "latest"
+      );
+      assert.ok(tagged, JSON.stringify(index));
+      assert.ok(
+        existsSync(join(cacheDir, "blobs/sha256", tagged.digest.slice(7))),
+        "the cache manifest is a blob",
+      );
+      assert.equal(
+        await stepCached(dk26!, state, id, { cacheFrom: [{ type: "local", src: cacheDir }] }),
+        true,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("importing a local cache that does not exist yet builds without it and says so", {
+    skip: skipWithout(dk20, "dk20"),
+  }, async () => {
+    const r = await buildTargets({ t: image("busybox") }, {
+      host: dk20!.host,
+      cacheFrom: [{ type: "local", src: join(tmpdir(), unique("drydock-nocache")) }],
+    });
+    assert.match(
+      r.t.notices.join("\n"),
+      /no local cache tagged "latest" in .*drydock-nocache.*; building without it/,
+    );
+  });
+});
+
 describe("inline cache", () => {
   test("an image pushed with inline cache from Docker 26.1 (containerd) seeds Docker 26.1 (overlay2)", {
     skip: skipReason(dk26c, dk26),
@@ -103,6 +151,16 @@ describe("inline cache", () => {
 
 describe("cache exports an engine lacks", () => {
   for (const [engine, label] of [[dk26, "Docker 26.1, overlay2"], [dk20, "Docker 20.10"]] as const) {
+    test(`local cache export is refused too (${label})`, { skip: skipWithout(engine, label) }, async () => {
+      await assert.rejects(
+        buildTargets({ t: image("busybox") }, {
+          host: engine!.host,
+          cacheTo: [{ type: "local", dest: "/tmp/x" }],
+        }),
+        /cache export type "local" is not supported by this engine/,
+      );
+    });
+
     test(`registry cache export is refused, naming the engines that can (${label})`, {
       skip: skipWithout(engine, label),
     }, async () => {
