@@ -12,6 +12,16 @@
  * @module
  */
 export { image, local, scratch } from "./src/dsl/sources.ts";
+export { git, http } from "./src/dsl/remote_sources.ts";
+export { diff, merge } from "./src/dsl/composition.ts";
+export { dockerfile } from "./src/dsl/dockerfile.ts";
+export type {
+  DockerfileOptions,
+  GitOptions,
+  HttpOptions,
+  Owner,
+  ResolveMode,
+} from "./src/dsl/source_options.ts";
 export { ExecState, State } from "./src/dsl/state.ts";
 export type { UlimitName } from "./src/dsl/state.ts";
 export type {
@@ -40,6 +50,10 @@ export type { CacheSharing, NetworkMode, Platform, ProxyEnv, SecurityMode } from
 export type { SourceLocation } from "./src/dsl/location.ts";
 export { DrydockError, OptionError } from "./src/dsl/errors.ts";
 export { marshal } from "./src/llb/marshal.ts";
+export { dumpDefinition, formatDump } from "./src/llb/dump.ts";
+export type { DumpedOp } from "./src/llb/dump.ts";
+export { definitionDot } from "./src/llb/dot.ts";
+export { CapabilityError } from "./src/llb/caps_check.ts";
 export type { Entitlement, MarshalOptions, MarshalResult, SecretUse, SshUse } from "./src/llb/marshal.ts";
 export { build } from "./src/cli/run.ts";
 export type { BuildOptions } from "./src/cli/run.ts";

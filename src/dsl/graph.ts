@@ -21,7 +21,7 @@ export interface Output {
 }
 
 /** Any operation in the graph. */
-export type OpNode = SourceNode | ExecNode | FileNode;
+export type OpNode = SourceNode | ExecNode | FileNode | MergeNode | DiffNode | FrontendNode;
 
 /** A progress group: steps shown together under one name. */
 export interface ProgressGroup {
@@ -50,6 +50,11 @@ export interface SourceNode extends NodeBase {
   readonly platform?: Platform;
   /** For `local://` sources: the absolute directory on the client, served by the session. */
   readonly localDir?: string;
+  /**
+   * For `local://` sources: read `.dockerignore` in `localDir` and exclude what it lists.
+   * Reading it is I/O, so the solve layer does it and hands the patterns to the lowering.
+   */
+  readonly dockerignore?: boolean;
   /** Secrets the engine asks the session for while fetching this source (e.g. git auth). */
   readonly secrets?: readonly SecretRef[];
   /** SSH agents the engine uses while fetching this source (e.g. git over ssh). */
@@ -137,13 +142,15 @@ export interface Ulimit {
   readonly hard: number;
 }
 
-/** Proxy settings passed to a step without being part of its cache key. */
+/**
+ * Proxy settings passed to a step without being part of its cache key. (No
+ * `all_proxy`: BuildKit 0.8 would drop it silently and no cap tells them apart.)
+ */
 export interface ProxyEnv {
   readonly httpProxy?: string;
   readonly httpsProxy?: string;
   readonly ftpProxy?: string;
   readonly noProxy?: string;
-  readonly allProxy?: string;
 }
 
 /**
@@ -284,4 +291,33 @@ export interface FileNode extends NodeBase {
   readonly actions: readonly FileAction[];
   /** Where each action was made in build.ts (same length as `actions`). */
   readonly actionLocations?: readonly (SourceLocation | undefined)[];
+}
+
+/** Layers stacked in order: later inputs win, as `COPY --link` of each onto the previous. */
+export interface MergeNode extends NodeBase {
+  readonly kind: "merge";
+  /** `null` entries are the empty filesystem. */
+  readonly inputs: readonly (Output | null)[];
+}
+
+/** The changes that turn `lower` into `upper`, deletions included. */
+export interface DiffNode extends NodeBase {
+  readonly kind: "diff";
+  readonly lower: Output | null;
+  readonly upper: Output | null;
+}
+
+/**
+ * The result of a BuildKit frontend (e.g. `dockerfile.v0`) run on some input states.
+ * The DSL cannot know its ops; the solve layer asks the engine for them and hands the
+ * resulting definition to the lowering, which splices it into the build.
+ */
+export interface FrontendNode extends NodeBase {
+  readonly kind: "frontend";
+  /** The frontend's name, e.g. `dockerfile.v0`. */
+  readonly frontend: string;
+  /** Frontend options, e.g. `filename`, `target`, `build-arg:NAME`. */
+  readonly attrs: Readonly<Record<string, string>>;
+  /** Input states by the name the frontend expects (`context`, `dockerfile`). */
+  readonly inputs: Readonly<Record<string, Output | null>>;
 }

@@ -210,14 +210,7 @@ export interface HealthcheckOptions {
   retries?: number;
 }
 
-/** Options of {@link image}. */
-export interface ImageOptions {
-  /** Platform of the image to use. @default the client's platform, linux */
-  platform?: string;
-}
-
-/** Options of {@link local}. */
-export type LocalOptions = Record<string, never>;
+export type { ImageOptions, LocalOptions } from "./source_options.ts";
 
 export const nonEmptyString = z.string().min(1, "must not be empty");
 
@@ -347,9 +340,7 @@ export const schemas = {
     name: nonEmptyString.optional(),
   }),
   hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/, "must be a valid host name"),
-  hostIp: z.string().refine((s) => isIP(s) !== 0 || s === "host-gateway", {
-    message: 'must be an IPv4 or IPv6 address (or "host-gateway")',
-  }),
+  hostIp: z.string().refine((s) => isIP(s) !== 0, { message: "must be an IPv4 or IPv6 address" }),
   ulimitName: z.enum(ULIMIT_NAMES, { error: `must be one of ${ULIMIT_NAMES.join(", ")}` }),
   ulimitValue: z.number().int("must be an integer").min(-1, "must be at least -1 (unlimited)"),
   proxy: z.strictObject({
@@ -357,7 +348,6 @@ export const schemas = {
     httpsProxy: z.string().optional(),
     ftpProxy: z.string().optional(),
     noProxy: z.string().optional(),
-    allProxy: z.string().optional(),
   }),
   platform: z.string().regex(
     /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
@@ -397,14 +387,6 @@ export const schemas = {
       ], { error: 'each port must be a number or a string like "8080/tcp"' }),
     ).optional(),
   }),
-  image: z.strictObject({
-    platform: z.string().regex(
-      /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
-      'must look like "linux/amd64" or "linux/arm64/v8"',
-    )
-      .optional(),
-  }),
-  local: z.strictObject({}),
 };
 
 function byteLength(d: string | Uint8Array): number {

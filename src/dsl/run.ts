@@ -102,11 +102,14 @@ export function execNode(
   for (const [name, value] of Object.entries(opts.secrets ?? {})) {
     const option = `secrets.${name}`;
     validate("run", option, schemas.envName, name, location);
+    if (!isSecret(value) && (typeof value !== "object" || value === null)) {
+      fail("run", option, "must be a secret(...) or { secret, optional }", location);
+    }
     const s = isSecret(value) ? { secret: value } : validate("run", option, secretEnvSchema, value, location);
     secretEnv.push({ name, secret: s.secret, optional: s.optional ?? false });
   }
 
-  const sshMounts = sshMountsOf(opts.ssh, location);
+  const sshMounts = sshMountsOf(opts.ssh, cwd, location);
   if (sshMounts.length > 0 && !env.some(([k]) => k === "SSH_AUTH_SOCK")) {
     env = [...env, ["SSH_AUTH_SOCK", sshMounts[0].dest]];
   }
@@ -188,15 +191,18 @@ function secretMount(dest: string, o: z.output<typeof secretMountSchema>): Secre
   };
 }
 
-function sshMountsOf(value: unknown, location: SourceLocation | undefined): SshMount[] {
+function sshMountsOf(value: unknown, cwd: string, location: SourceLocation | undefined): SshMount[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   return list.map((v, i) => {
     const option = Array.isArray(value) ? `ssh.${i}` : "ssh";
+    if (!isSshAgent(v) && (typeof v !== "object" || v === null)) {
+      fail("run", option, "must be an ssh(...) or { agent, target, optional, ... }", location);
+    }
     const o = isSshAgent(v) ? { agent: v } : validate("run", option, sshMountSchema, v, location);
     return {
       kind: "ssh",
-      dest: o.target === undefined ? `/run/buildkit/ssh_agent.${i}` : posix.resolve("/", o.target),
+      dest: o.target === undefined ? `/run/buildkit/ssh_agent.${i}` : posix.resolve("/", cwd, o.target),
       agent: o.agent,
       optional: o.optional ?? false,
       uid: o.uid ?? 0,

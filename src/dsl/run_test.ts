@@ -107,6 +107,23 @@ describe("run() options", () => {
     );
   });
 
+  test("a plain string is no secret and no ssh agent", () => {
+    throwsOption(
+      () => {
+        image("busybox").run("x", { secrets: { T: "hunter2" as never } });
+      },
+      "run",
+      /option "secrets\.T" must be a secret\(\.\.\.\) or \{ secret, optional \}/,
+    );
+    throwsOption(
+      () => {
+        image("busybox").run("x", { ssh: "default" as never });
+      },
+      "run",
+      /option "ssh" must be an ssh\(\.\.\.\)/,
+    );
+  });
+
   test("relative mount paths join the step's working directory", () => {
     const s = image("busybox").workdir("/app").run("x", { workdir: "sub", mounts: { "out": scratch() } });
     const node = stateData(s).output!.op;

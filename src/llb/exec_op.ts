@@ -74,7 +74,6 @@ export function execOp(
       httpsProxy: p.httpsProxy,
       ftpProxy: p.ftpProxy,
       noProxy: p.noProxy,
-      allProxy: p.allProxy,
     };
   }
   if (node.network !== "sandbox") caps.add(Cap.execMetaNetwork);

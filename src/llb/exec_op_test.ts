@@ -118,7 +118,6 @@ describe("exec op", () => {
         httpsProxy: undefined,
         ftpProxy: undefined,
         noProxy: "localhost",
-        allProxy: undefined,
       },
     });
     assert.equal(exec.network, pb.NetMode.HOST);
@@ -152,5 +151,31 @@ describe("exec op", () => {
     assert.deepEqual(md.progressGroup, { id: "g", name: "g" });
     const terminal = result.definition!.metadata![result.ops.at(-1)!.digest];
     assert.equal(terminal.caps!["meta.ignorecache"], true);
+  });
+
+  test("identical steps share one vertex, which ignores the cache when any of them asks", () => {
+    const base = image("busybox", P);
+    const r = marshal(
+      scratch().copy(base.run("x"), "/a", "/a").copy(base.run("x", { ignoreCache: true }), "/b", "/b"),
+    );
+    const execs = r.ops.filter((o) => o.op.exec);
+    assert.equal(execs.length, 1);
+    assert.equal(r.definition!.metadata![execs[0].digest].ignoreCache, true);
+    assert.equal(r.definition!.metadata![execs[0].digest].caps!["meta.ignorecache"], true);
+  });
+
+  test("ssh targets: relative to the working directory; SSH_AUTH_SOCK kept when set", () => {
+    const { exec } = execOf(
+      image("busybox", P).workdir("/w").env("SSH_AUTH_SOCK", "/mine").run("x", {
+        ssh: { agent: ssh(), target: "agent.sock", uid: 5, gid: 6, mode: 0o660 },
+      }),
+    );
+    assert.deepEqual(exec.mounts!.at(-1), {
+      input: -1n,
+      dest: "/w/agent.sock",
+      mountType: 2,
+      sshOpt: { id: "default", uid: 5, gid: 6, mode: 0o660, optional: false },
+    });
+    assert.deepEqual(exec.meta!.env, ["SSH_AUTH_SOCK=/mine"]);
   });
 });

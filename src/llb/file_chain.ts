@@ -8,6 +8,7 @@
  */
 import type { FileNode, OpNode, Output } from "../dsl/graph.ts";
 import type { SourceLocation } from "../dsl/location.ts";
+import { nodeInputs } from "./graph_walk.ts";
 
 /**
  * How many references each node of the graph under `root` has (the root counts one).
@@ -39,17 +40,7 @@ export function countConsumers(root: Output): Map<OpNode, number> {
 }
 
 function referencedOutputs(node: OpNode): Output[] {
-  switch (node.kind) {
-    case "source":
-      return [];
-    case "exec":
-      return node.mounts.flatMap((m) => (m.kind === "bind" && m.source ? [m.source] : []));
-    case "file": {
-      const outs: Output[] = node.base ? [node.base] : [];
-      for (const a of node.actions) if (a.kind === "copy" && a.source) outs.push(a.source);
-      return outs;
-    }
-  }
+  return nodeInputs(node).filter((o): o is Output => o !== null);
 }
 
 /**

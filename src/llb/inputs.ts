@@ -5,7 +5,6 @@
  */
 import type { Output, Platform } from "../dsl/graph.ts";
 import type * as pb from "../proto/pb.gen.ts";
-import type { Digest } from "./digest.ts";
 
 /**
  * The inputs of one op, deduplicated by `{digest, index}`.
@@ -13,19 +12,19 @@ import type { Digest } from "./digest.ts";
  * @example
  * ```ts
  * import { InputList } from "./inputs.ts";
- * const inputs = new InputList(() => "sha256:00");
+ * const inputs = new InputList((o) => ({ digest: "sha256:00", index: BigInt(o.index) }));
  * inputs.indexOf(null); // -1n: scratch
  * ```
  */
 export class InputList {
   readonly list: pb.Input[] = [];
-  constructor(readonly digestOf: (o: Output) => Digest) {}
+  /** `refOf` gives the digest and output index an output lowers to. */
+  constructor(readonly refOf: (o: Output) => pb.Input) {}
 
   /** Index of `o` in the op's inputs, or -1 for scratch. */
   indexOf(o: Output | null): bigint {
     if (o === null) return -1n;
-    const digest = this.digestOf(o);
-    const index = BigInt(o.index);
+    const { digest, index } = this.refOf(o);
     const at = this.list.findIndex((i) => i.digest === digest && i.index === index);
     if (at !== -1) return BigInt(at);
     this.list.push({ digest, index });

@@ -4,17 +4,20 @@
  *
  * @module
  */
-import type { FileNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
+import type { FileNode, FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type Digest, digestOf } from "./digest.ts";
+import type { EngineCaps } from "./engine_caps.ts";
+import { diffOp, mergeFallback, mergeOp } from "./merge_op.ts";
+import { sourceOp } from "./source_op.ts";
 import { execOp } from "./exec_op.ts";
 import type { BaseConfigs } from "./base_config.ts";
 import { chainFileNodes, countConsumers } from "./file_chain.ts";
 import { fileOp } from "./file_op.ts";
-import { InputList, platformOf } from "./inputs.ts";
+import { InputList } from "./inputs.ts";
 import { SourceMapBuilder } from "./source_map.ts";
 import { type Entitlement, type SecretUse, type SshUse, UseCollector } from "./uses.ts";
 
@@ -33,6 +36,23 @@ export interface MarshalOptions {
    * start from their env, working directory and user.
    */
   baseConfigs?: BaseConfigs;
+  /**
+   * Extra exclude patterns (from `.dockerignore`) by local directory, for
+   * `local()` sources that apply it. Reading the files is the caller's I/O.
+   */
+  localExcludes?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * What the engine can do. When given, features it lacks use their portable
+   * fallback where one exists (see `MarshalResult.notices`).
+   */
+  caps?: EngineCaps;
+  /** The definitions frontends (e.g. `dockerfile()`) produced, spliced in where the node is used. */
+  frontendResults?: ReadonlyMap<FrontendNode, pb.Definition>;
+  /**
+   * Lower unresolved frontends as placeholders, to learn local directories, secrets and
+   * entitlements before the engine has run them. The definition is then not sendable.
+   */
+  previewFrontends?: boolean;
 }
 
 /** An op as sent: its bytes, digest and the DSL node it came from. */
@@ -59,10 +79,14 @@ export interface MarshalResult {
   readonly sshAgents: ReadonlyMap<string, SshUse>;
   /** Entitlements the solve must request (`SolveRequest.entitlements`). */
   readonly entitlements: readonly Entitlement[];
+  /** Fallbacks used because the engine lacks a feature, one line each, to tell the user once. */
+  readonly notices: readonly string[];
 }
 
 interface Lowered {
   readonly digest: Digest;
+  /** Output index to use for this node's output 0; only frontend results differ. */
+  readonly index?: bigint;
   readonly bytes: Uint8Array;
   readonly op: pb.Op;
   readonly metadata: pb.OpMetadata;
@@ -93,6 +117,7 @@ class Marshaller {
   readonly #uses = new UseCollector();
   readonly #sourceMap = new SourceMapBuilder();
   #consumers = new Map<OpNode, number>();
+  readonly #notices = new Set<string>();
 
   constructor(readonly options: MarshalOptions) {}
 
@@ -105,11 +130,11 @@ class Marshaller {
       secrets: new Map(),
       sshAgents: new Map(),
       entitlements: [],
+      notices: [],
     };
     if (output === null) return empty;
     this.#consumers = countConsumers(output);
-    const result = this.#lower(output.op);
-    const terminal: pb.Op = { inputs: [{ digest: result.digest, index: BigInt(output.index) }] };
+    const terminal: pb.Op = { inputs: [this.#ref(output)] };
     const caps: Record<string, boolean> = { [Cap.constraints]: true, [Cap.platform]: true };
     for (const md of Object.values(this.#metadata)) {
       if (md.description && Object.keys(md.description).length > 0) caps[Cap.metaDescription] = true;
@@ -133,13 +158,29 @@ class Marshaller {
       secrets: this.#uses.secrets(),
       sshAgents: this.#uses.sshAgents(),
       entitlements: this.#uses.entitlements(),
+      notices: [...this.#notices],
     };
+  }
+
+  #ref(o: Output): pb.Input {
+    const lowered = this.#lower(o.op);
+    return { digest: lowered.digest, index: lowered.index ?? BigInt(o.index) };
   }
 
   #lower(node: OpNode): Lowered {
     const cached = this.#done.get(node);
     if (cached) return cached;
-    const inputs = new InputList((o) => this.#lower(o.op).digest);
+    if (node.kind === "frontend") return this.#splice(node);
+    if (node.kind === "merge" && this.options.caps && !this.options.caps.supports(Cap.mergeOp)) {
+      // Same files, as copies instead of layers: what Dockerfile COPY --link does without mergeop.
+      this.#notices.add(
+        "merge(): this engine has no merge op, so layers are stacked with copies (one layer, no independent caching)",
+      );
+      const fallback = this.#lower(mergeFallback(node));
+      this.#done.set(node, fallback);
+      return fallback;
+    }
+    const inputs = new InputList((o) => this.#ref(o));
     const caps = new Set<CapID>();
     let op: pb.Op;
     let lowered: OpNode = node;
@@ -147,6 +188,12 @@ class Marshaller {
     switch (node.kind) {
       case "source":
         op = this.#source(node, caps);
+        break;
+      case "merge":
+        op = mergeOp(node, inputs, caps);
+        break;
+      case "diff":
+        op = diffOp(node, inputs, caps);
         break;
       case "exec":
         this.#uses.addExec(node);
@@ -174,7 +221,12 @@ class Marshaller {
     const result = { digest, bytes, op, metadata };
     this.#done.set(node, result);
     for (const loc of locations) this.#sourceMap.add(digest, loc);
-    // Identical ops collapse into one, as the engine would do anyway.
+    // Identical ops collapse into one, as the engine would do anyway; one asking to
+    // ignore the cache makes the shared vertex do so.
+    if (this.#seen.has(digest) && metadata.ignoreCache && !this.#metadata[digest].ignoreCache) {
+      this.#metadata[digest] = { ...this.#metadata[digest], ignoreCache: true };
+      this.#metadata[digest].caps = { ...this.#metadata[digest].caps, [Cap.metaIgnoreCache]: true };
+    }
     if (!this.#seen.has(digest)) {
       this.#seen.add(digest);
       this.#order.push({ digest, bytes, op, node: lowered });
@@ -187,27 +239,56 @@ class Marshaller {
   #source(node: SourceNode, caps: Set<CapID>): pb.Op {
     for (const s of node.secrets ?? []) this.#uses.addSecret(s, node.location);
     for (const s of node.sshAgents ?? []) this.#uses.addSsh(s, node.location);
-    const attrs: Record<string, string> = { ...node.attrs };
-    if (node.identifier.startsWith("docker-image://")) caps.add(Cap.sourceImage);
     if (node.identifier.startsWith("local://")) {
-      caps.add(Cap.sourceLocal);
       const name = node.identifier.slice("local://".length);
       const known = this.#localDirs.get(name);
       if (known !== undefined && known !== node.localDir) {
         throw new Error(`two local() sources share the name "${name}": ${known} and ${node.localDir}`);
       }
       this.#localDirs.set(name, node.localDir!);
-      if (this.options.localUniqueKey) {
-        attrs["local.unique"] = digestOf(
-          new TextEncoder().encode(`${this.options.localUniqueKey}\n${node.localDir}`),
-        )
-          .slice(7, 39);
-        caps.add(Cap.sourceLocalUnique);
-      }
     }
-    const op: pb.Op = { source: { identifier: node.identifier, attrs } };
-    if (node.platform) op.platform = platformOf(node.platform);
-    return op;
+    return sourceOp(node, this.options, caps);
+  }
+
+  /** Adds a frontend's ops as they are (their digests are the engine's) and points at its result. */
+  #splice(node: FrontendNode): Lowered {
+    const def = this.options.frontendResults?.get(node);
+    if (!def && this.options.previewFrontends) {
+      for (const input of Object.values(node.inputs)) if (input) this.#ref(input);
+      const placeholder: Lowered = {
+        digest: digestOf(new TextEncoder().encode(`frontend ${node.frontend} ${JSON.stringify(node.attrs)}`)),
+        bytes: new Uint8Array(),
+        op: {},
+        metadata: {},
+      };
+      this.#done.set(node, placeholder);
+      return placeholder;
+    }
+    if (!def?.def?.length) {
+      throw new Error(
+        `${node.name ?? node.frontend}: the frontend's result must be resolved before marshalling`,
+      );
+    }
+    const last = def.def.length - 1;
+    for (const bytes of def.def.slice(0, last)) {
+      const digest = digestOf(bytes);
+      if (this.#seen.has(digest)) continue;
+      this.#seen.add(digest);
+      this.#order.push({ digest, bytes, op: pb.Op.fromBinary(bytes), node });
+      this.#metadata[digest] = def.metadata?.[digest] ?? {};
+      if (node.location) this.#locations.set(digest, node.location);
+    }
+    const result = pb.Op.fromBinary(def.def[last]).inputs?.[0];
+    if (!result?.digest) throw new Error(`${node.name ?? node.frontend}: the frontend returned no result`);
+    const lowered: Lowered = {
+      digest: result.digest as Digest,
+      index: result.index ?? 0n,
+      bytes: new Uint8Array(),
+      op: {},
+      metadata: {},
+    };
+    this.#done.set(node, lowered);
+    return lowered;
   }
 }
 

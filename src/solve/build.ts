@@ -65,6 +65,8 @@ export interface BuildTargetsOptions {
   connectTimeoutMs?: number;
   /** Receives every status update, with the target it belongs to. */
   onStatus?: (target: string, status: StatusResponse) => void;
+  /** Told once per fallback used because the engine lacks a feature (e.g. merge() as copies). @default prints to stderr */
+  onNotice?: (target: string, message: string) => void;
   signal?: AbortSignal;
   /** Key under which the engine keeps earlier uploads of local directories. @default derived from host and `base` */
   sharedKey?: string;
@@ -305,6 +307,7 @@ export async function buildTargets(
         signal: options.signal,
         onStatus: (s) => options.onStatus?.(t.name, s),
         services,
+        onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
       });
       const result: TargetResult = {
         target: t.name,

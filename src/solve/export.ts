@@ -34,6 +34,8 @@ export interface ExportSpec {
   /** Credentials for pushes made through the Docker Engine API. @default anonymous */
   readonly credentials?: CredentialLookup;
   readonly onStatus?: (status: StatusResponse) => void;
+  /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
+  readonly onNotice?: (message: string) => void;
   readonly signal?: AbortSignal;
   /** Secret and ssh overrides, registry logins, for the session's services. */
   readonly services?: SessionServiceOptions;
@@ -118,6 +120,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       },
       sharedKey: spec.sharedKey,
       onStatus: spec.onStatus,
+      onNotice: spec.onNotice,
       signal: spec.signal,
       services: spec.services,
     });

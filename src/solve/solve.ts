@@ -5,12 +5,15 @@
  *
  * @module
  */
-import type { Platform } from "../dsl/graph.ts";
+import type { OpNode, Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import { baseConfigKey } from "../llb/base_config.ts";
 import type { Digest } from "../llb/digest.ts";
-import { marshal } from "../llb/marshal.ts";
+import { checkCaps } from "../llb/caps_check.ts";
+import { EngineCaps } from "../llb/engine_caps.ts";
+import { graphNodes } from "../llb/graph_walk.ts";
+import { marshal, type MarshalOptions } from "../llb/marshal.ts";
 import {
   type CacheOptions,
   ControlService,
@@ -23,6 +26,7 @@ import { contentMethods } from "../session/content_service.ts";
 import type { LocalContentStore } from "../session/content_store.ts";
 import { fileSendMethods, type FileSendTarget } from "../session/filesend_service.ts";
 import { fileSyncMethods } from "../session/filesync_service.ts";
+import type { SendTreeStats } from "../session/filesync.ts";
 import { newSessionId, Session } from "../session/session.ts";
 import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
@@ -31,6 +35,8 @@ import { baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
 import { imageConfig } from "./image_config.ts";
+import { readDockerignores } from "./dockerignore.ts";
+import { resolveFrontends } from "./frontends.ts";
 
 /** One platform's state in a (possibly multi-platform) build. */
 export interface PlatformState {
@@ -60,6 +66,10 @@ export interface SolveSpec {
   readonly sharedKey: string;
   /** Called with every status update of the build. */
   readonly onStatus?: (status: StatusResponse) => void;
+  /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
+  readonly onNotice?: (message: string) => void;
+  /** Called after each upload of a local directory, with what the engine requested. */
+  readonly onLocalSent?: (name: string, stats: SendTreeStats) => void;
   readonly signal?: AbortSignal;
   /** Secret and ssh overrides, registry logins, environment for the session's services. */
   readonly services?: SessionServiceOptions;
@@ -86,11 +96,18 @@ export interface SolveResult {
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
   const platformStates = spec.platformStates ??
     [{ platform: stateData(spec.state).settings.platform, state: spec.state }];
-  // Local directories, secrets, agents and entitlements don't depend on base configs; the
-  // definitions are marshalled again once those are known.
+  const nodes = platformStates.map((p) => graphNodes(p.state));
+  const marshalOptions: MarshalOptions = {
+    localUniqueKey: spec.sharedKey,
+    localExcludes: await readDockerignores(nodes.flat()),
+  };
+  // What the session and the request need is known before the engine's caps, the base image
+  // configs and the frontends' results; the definitions are lowered again once those are known.
   const localDirs = new Map<string, string>();
   const entitlements = new Set<string>();
-  const firstPass = platformStates.map((p) => marshal(p.state, { localUniqueKey: spec.sharedKey }));
+  const firstPass = platformStates.map((p) =>
+    marshal(p.state, { ...marshalOptions, previewFrontends: true })
+  );
   for (const m of firstPass) {
     for (const [k, v] of m.localDirs) localDirs.set(k, v);
     for (const e of m.entitlements) entitlements.add(e);
@@ -107,7 +124,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     methods: [
       ...healthMethods(),
       ...services.methods,
-      ...fileSyncMethods(localDirs),
+      ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent }),
       ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex)),
       ...contentMethods(spec.exports.contentStores ?? new Map()),
     ],
@@ -145,11 +162,22 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
 
     let result: Result;
     try {
-      result = await gatewayResult(transport, platformStates, spec, bridge, locations, solving);
+      result = await gatewayResult(
+        transport,
+        platformStates,
+        nodes,
+        marshalOptions,
+        spec,
+        bridge,
+        locations,
+        solving,
+      );
     } catch (err) {
       if (err instanceof BuildError) throw err;
       // Tell the engine the build failed, so Control.Solve ends with this error.
       const e = err instanceof RpcError ? err : new RpcError("LLBBridge/Solve", 2, String(err));
+      // Our own refusals (missing caps ...) are reported as they are.
+      const own = !(err instanceof RpcError);
       await transport.rpc.unary(
         LLBBridgeService.return,
         { error: { code: e.code, message: e.details } },
@@ -158,7 +186,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
         .catch(() => {});
       await solving.catch(() => {});
       await settle(statusDone);
-      throw buildError(e, locations, erroredVertex);
+      throw own ? err : buildError(e, locations, erroredVertex);
     }
     await transport.rpc.unary(LLBBridgeService.return, { result }, bridge);
     let response;
@@ -178,6 +206,14 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   }
 }
 
+function describeEngine(transport: Transport): string {
+  return `the ${transport.engine === "docker" ? "Docker" : "BuildKit"} engine at ${transport.address}`;
+}
+
+function printNotice(message: string): void {
+  console.error(`drydock: ${message}`);
+}
+
 async function refusalOf(solving: Promise<unknown>, fallback: unknown): Promise<unknown> {
   const late = Symbol("late");
   const outcome = await Promise.race([
@@ -194,6 +230,8 @@ async function refusalOf(solving: Promise<unknown>, fallback: unknown): Promise<
 async function gatewayResult(
   transport: Transport,
   platformStates: readonly PlatformState[],
+  nodes: readonly (readonly OpNode[])[],
+  marshalOptions: MarshalOptions,
   spec: SolveSpec,
   bridge: CallOptions,
   locations: Map<Digest, SourceLocation>,
@@ -205,6 +243,7 @@ async function gatewayResult(
     throw buildError(await refusalOf(solving, err), locations, undefined);
   });
   const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
+  const caps = EngineCaps.fromPong(pong, describeEngine(transport));
   const bases = await resolveBaseConfigs(
     transport.rpc,
     baseImagesOf(platformStates.map((p) => p.state)),
@@ -212,8 +251,11 @@ async function gatewayResult(
   );
   const runConfigs = new Map([...bases].map(([k, v]) => [k, v.config ?? {}]));
   const cacheImports = spec.exports.cache?.imports ?? [];
-  const solved = await Promise.all(platformStates.map(async (p) => {
-    const m = marshal(p.state, { localUniqueKey: spec.sharedKey, baseConfigs: runConfigs });
+  const solved = await Promise.all(platformStates.map(async (p, i) => {
+    const frontendResults = await resolveFrontends(transport.rpc, bridge, nodes[i], caps, marshalOptions);
+    const m = marshal(p.state, { ...marshalOptions, caps, frontendResults, baseConfigs: runConfigs });
+    checkCaps(m, caps);
+    if (i === 0) { for (const notice of m.notices) (spec.onNotice ?? printNotice)(notice); }
     for (const [d, l] of m.locations) locations.set(d, l);
     const inherit = stateData(p.state).settings.inherit;
     const base = inherit ? bases.get(baseConfigKey(inherit.image, inherit.platform)) : undefined;

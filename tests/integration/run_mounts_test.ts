@@ -117,6 +117,24 @@ describe("run() mounts and step options", () => {
   requiredSecretOn(dk26c, "Docker 26.1, containerd store");
   requiredSecretOn(dk20, "Docker 20.10");
 
+  test(
+    "secrets as env vars need BuildKit 0.13: Docker 20.10 refuses them by name, never ignores them (Docker 20.10)",
+    {
+      skip: skipWithout(dk20, "Docker 20.10"),
+    },
+    async () => {
+      const s = image("busybox").run("true", { secrets: { T: { secret: secret("t"), optional: true } } });
+      await assert.rejects(buildFiles(dk20!, s), /exec\.secretenv/);
+    },
+  );
+
+  test("a required ssh agent that nobody provides fails the step (Docker 26.1, containerd store)", {
+    skip: skipWithout(dk26c, "Docker 26.1, containerd store"),
+  }, async () => {
+    const id = unique("drydock-agent");
+    await assert.rejects(buildFiles(dk26c!, image("busybox").run("true", { ssh: ssh(id) })), new RegExp(id));
+  });
+
   test("tmpfs size needs BuildKit 0.13: Docker 20.10 refuses it by name (Docker 20.10)", {
     skip: skipWithout(dk20, "Docker 20.10"),
   }, async () => {
