@@ -77,6 +77,20 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       );
     }
   }
+  if (spec.attest?.provenance || spec.attest?.sbom) {
+    // BuildKit before 0.11 ignores attestation requests; Docker's graphdriver store drops them.
+    const reason = !features.multipleExporters
+      ? "this engine's BuildKit is older than 0.11 and ignores them"
+      : features.kind === "docker-graphdriver" && outputs.some((o) => o.type === "image")
+      ? `${ENGINE_NAMES[features.kind]} stores images without them`
+      : undefined;
+    if (reason) {
+      throw new UnsupportedOutputError(
+        `attestations (provenance, SBOM) cannot be made here: ${reason}; use ${ENGINE_NAMES.buildkitd} or ` +
+          `${ENGINE_NAMES["docker-containerd"]}`,
+      );
+    }
+  }
   // Check everything before building anything.
   const localCache = planLocalCache(spec.cacheFrom ?? [], spec.cacheTo ?? []);
   const sentCache = cacheOptions(localCache.imports, spec.cacheTo ?? [], features);

@@ -181,3 +181,45 @@ describe("reproducible images where the engine cannot", () => {
     );
   }
 });
+
+describe("attestations where the engine cannot", () => {
+  for (const [engine, label] of [[dk26, "Docker 26.1, overlay2"], [dk20, "Docker 20.10"]] as const) {
+    test(
+      `provenance with an image output is refused (${label})`,
+      { skip: skipWithout(engine, label) },
+      async () => {
+        await assert.rejects(
+          buildTargets({ app: { state: scratch().mkfile("/a", "a"), image: "prov:x" } }, {
+            host: engine!.host,
+            attest: { provenance: { mode: "max" } },
+          }),
+          /attestations \(provenance, SBOM\) cannot be made here: .*; use a standalone buildkitd or Docker with the containerd image store/,
+        );
+      },
+    );
+  }
+});
+
+describe("multi-platform files", () => {
+  for (const [engine, label] of [[dk26, "Docker 26.1, overlay2"], [dk20, "Docker 20.10"]] as const) {
+    test(`a local output of two platforms has a directory per platform (${label})`, {
+      skip: skipWithout(engine, label),
+    }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "drydock-mp-"));
+      try {
+        const id = unique("mp");
+        await buildTargets({
+          app: {
+            state: perPlatform(id),
+            platforms: ["linux/amd64", "linux/arm64"],
+            output: { type: "local", dest: dir },
+          },
+        }, { host: engine!.host });
+        assert.equal(readFileSync(join(dir, "linux_amd64/platform.txt"), "utf8"), `${id} linux/amd64\n`);
+        assert.equal(readFileSync(join(dir, "linux_arm64/platform.txt"), "utf8"), `${id} linux/arm64\n`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
