@@ -41,15 +41,15 @@ const GRPC_UNIMPLEMENTED = 12;
  * ```
  */
 export async function probeEngine(transport: Transport, signal?: AbortSignal): Promise<EngineFeatures> {
-  const workers = await transport.rpc.unary(ControlService.listWorkers, {}, { signal, timeoutMs: 30_000 });
+  // Both at once: each is a round trip through the engine's API.
+  const [workers, hasInfo] = await Promise.all([
+    transport.rpc.unary(ControlService.listWorkers, {}, { signal, timeoutMs: 30_000 }),
+    transport.rpc.unary(ControlService.info, {}, { signal, timeoutMs: 30_000 }).then(() => true, (err) => {
+      if (err instanceof RpcError && err.code === GRPC_UNIMPLEMENTED) return false;
+      throw err;
+    }),
+  ]);
   const labels = workers.record?.[0]?.labels ?? {};
-  let hasInfo = true;
-  try {
-    await transport.rpc.unary(ControlService.info, {}, { signal, timeoutMs: 30_000 });
-  } catch (err) {
-    if (!(err instanceof RpcError) || err.code !== GRPC_UNIMPLEMENTED) throw err;
-    hasInfo = false;
-  }
   return featuresFrom(transport.engine, labels, hasInfo);
 }
 
