@@ -516,7 +516,8 @@ export class State {
   }
 
   /**
-   * The value of an environment variable as later steps will see it.
+   * The value of an environment variable as set in build.ts. Variables of the
+   * base image are not known here: the engine resolves them at build time.
    *
    * @example
    * ```ts

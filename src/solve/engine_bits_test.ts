@@ -25,7 +25,19 @@ describe("featuresFrom()", () => {
       kind: "docker-graphdriver",
       multipleExporters: false,
     });
-    assert.equal(featuresFrom("buildkitd", {}, true).kind, "buildkitd");
+    assert.equal(
+      featuresFrom("buildkitd", { "org.mobyproject.buildkit.worker.executor": "oci" }, true).kind,
+      "buildkitd",
+    );
+    // Docker reached through BUILDKIT_HOST (a tunnel to its /grpc endpoint) is still Docker.
+    assert.equal(
+      featuresFrom(
+        "buildkitd",
+        { "org.mobyproject.buildkit.worker.moby.host-gateway-ip": "172.17.0.1" },
+        true,
+      ).kind,
+      "docker-graphdriver",
+    );
   });
 });
 

@@ -29,6 +29,8 @@ export const ENGINE_NAMES: Readonly<Record<EngineKind, string>> = {
 
 // buildx tells a containerd-store Docker apart by this worker label.
 const SNAPSHOTTER_LABEL = "org.mobyproject.buildkit.worker.snapshotter";
+// Only Docker's BuildKit workers carry this label (20.10's carry none).
+const MOBY_LABEL = "org.mobyproject.buildkit.worker.moby.host-gateway-ip";
 const GRPC_UNIMPLEMENTED = 12;
 
 /**
@@ -69,7 +71,9 @@ export function featuresFrom(
   labels: Readonly<Record<string, string>>,
   hasInfo: boolean,
 ): EngineFeatures {
-  const kind: EngineKind = engine === "buildkitd"
+  // Docker's worker is recognisable even behind BUILDKIT_HOST (a tunnel to its /grpc endpoint).
+  const docker = engine === "docker" || MOBY_LABEL in labels;
+  const kind: EngineKind = !docker
     ? "buildkitd"
     : SNAPSHOTTER_LABEL in labels
     ? "docker-containerd"
