@@ -233,7 +233,18 @@ export interface Chown {
 }
 
 /** Copy from another filesystem. */
-export interface CopyAction {
+/**
+ * Where a file action's relative paths started: set when they were relative to
+ * a working directory that builds on a base image's, which the engine resolves.
+ */
+export interface PathBases {
+  /** For `dest` (copy) or `path` (mkdir, mkfile, rm). */
+  readonly pathBase?: InheritedConfig;
+  /** For a copy's `src`, in the source state. */
+  readonly srcBase?: InheritedConfig;
+}
+
+export interface CopyAction extends PathBases {
   readonly kind: "copy";
   readonly source: Output | null;
   /** Absolute path inside `source`. */
@@ -255,7 +266,7 @@ export interface CopyAction {
 }
 
 /** Create a directory. */
-export interface MkdirAction {
+export interface MkdirAction extends PathBases {
   readonly kind: "mkdir";
   readonly path: string;
   readonly mode: number;
@@ -266,7 +277,7 @@ export interface MkdirAction {
 }
 
 /** Create a file with the given contents. */
-export interface MkfileAction {
+export interface MkfileAction extends PathBases {
   readonly kind: "mkfile";
   readonly path: string;
   readonly mode: number;
@@ -277,7 +288,7 @@ export interface MkfileAction {
 }
 
 /** Remove a path. */
-export interface RmAction {
+export interface RmAction extends PathBases {
   readonly kind: "rm";
   readonly path: string;
   readonly allowNotFound: boolean;

@@ -242,14 +242,16 @@ export class State {
     const fromData = readState(from);
     const list = typeof srcs === "string" ? [srcs] : srcs;
     const target = resolvePath(this.#data.settings.cwd, destPath, true);
-    const actions: FileAction[] = list.map((s) =>
-      copyAction(
+    const actions: FileAction[] = list.map((s) => ({
+      ...copyAction(
         fromData.output,
         resolvePath(fromData.settings.cwd, s),
         list.length > 1 && !target.endsWith("/") ? target + "/" : target,
         opts,
-      )
-    );
+      ),
+      ...pathBase(this.#data.settings, destPath),
+      ...(isRelativeToBase(fromData.settings, s) ? { srcBase: fromData.settings.inherit } : {}),
+    }));
     return this.#file(actions, location, opts.name ?? `COPY ${list.join(" ")} ${destPath}`);
   }
 
@@ -267,7 +269,11 @@ export class State {
     const p = validate("mkdir", "path", schemas.path, path, location);
     const opts = validate("mkdir", "", schemas.mkdir, options, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
-    return this.#file([mkdirAction(abs, opts as MkdirOptions)], location, opts.name ?? `MKDIR ${abs}`);
+    return this.#file(
+      [{ ...mkdirAction(abs, opts as MkdirOptions), ...pathBase(this.#data.settings, p) }],
+      location,
+      opts.name ?? `MKDIR ${abs}`,
+    );
   }
 
   /**
@@ -287,7 +293,7 @@ export class State {
     const abs = resolvePath(this.#data.settings.cwd, p);
     const bytes = typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d);
     return this.#file(
-      [mkfileAction(abs, bytes, opts as MkfileOptions)],
+      [{ ...mkfileAction(abs, bytes, opts as MkfileOptions), ...pathBase(this.#data.settings, p) }],
       location,
       opts.name ?? `MKFILE ${abs}`,
     );
@@ -307,7 +313,11 @@ export class State {
     const p = validate("rm", "path", schemas.path, path, location);
     const opts = validate("rm", "", schemas.rm, options, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
-    return this.#file([rmAction(abs, opts)], location, opts.name ?? `RM ${abs}`);
+    return this.#file(
+      [{ ...rmAction(abs, opts), ...pathBase(this.#data.settings, p) }],
+      location,
+      opts.name ?? `RM ${abs}`,
+    );
   }
 
   /**
@@ -644,6 +654,15 @@ function setEnv(
   value: string,
 ): readonly (readonly [string, string])[] {
   return [...env.filter(([k]) => k !== name), [name, value]];
+}
+
+/** A relative path in a state whose working directory builds on its base image's. */
+function isRelativeToBase(settings: StateSettings, p: string): boolean {
+  return settings.inherit?.cwd === true && !p.startsWith("/");
+}
+
+function pathBase(settings: StateSettings, p: string): { pathBase?: InheritedConfig } {
+  return isRelativeToBase(settings, p) ? { pathBase: settings.inherit } : {};
 }
 
 /** Joins `p` to `cwd` unless absolute; keeps a trailing slash when asked (copy targets). */

@@ -71,6 +71,29 @@ export function inheritedCwd(
 }
 
 /**
+ * A file action's path once its base image's working directory is known:
+ * paths written relative to it (`pathBase`/`srcBase` set) move under it.
+ *
+ * @example
+ * ```ts
+ * import { basedPath } from "./base_config.ts";
+ * const base = { image: "x", platform: { os: "linux", architecture: "amd64" }, cwd: true, user: true };
+ * basedPath("/src", base, new Map([["x linux/amd64", { WorkingDir: "/app" }]])); // "/app/src"
+ * ```
+ */
+export function basedPath(
+  path: string,
+  base: InheritedConfig | undefined,
+  configs: BaseConfigs | undefined,
+): string {
+  const wd = base && configs?.get(baseConfigKey(base.image, base.platform))?.WorkingDir;
+  if (!wd) return path;
+  const joined = posix.join(wd, path);
+  // A copy destination ending in "/" means "into this directory"; keep it.
+  return path.endsWith("/") && !joined.endsWith("/") ? joined + "/" : joined;
+}
+
+/**
  * The env, cwd and user an exec runs with once its base config is known.
  *
  * @example

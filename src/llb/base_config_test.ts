@@ -48,6 +48,21 @@ describe("marshal() with base configs", () => {
     assert.equal(marshal(s).ops.at(-1)!.digest, marshal(s, { baseConfigs: new Map() }).ops.at(-1)!.digest);
   });
 
+  test("relative file-op paths move under the base working directory; absolute ones stay", () => {
+    const s = image("busybox", { platform: "linux/amd64" }).workdir("src")
+      .mkdir("made")
+      .mkfile("/abs.txt", "a")
+      .copy(image("busybox", { platform: "linux/amd64" }), "from/x", "into/");
+    const file = marshal(s, { baseConfigs: configs }).ops.filter((o) => o.op.file).flatMap((o) =>
+      o.op.file!.actions!
+    );
+    assert.equal(file.find((a) => a.mkdir)!.mkdir!.path, "/app/src/made");
+    assert.equal(file.find((a) => a.mkfile)!.mkfile!.path, "/abs.txt");
+    const copy = file.find((a) => a.copy)!.copy!;
+    assert.equal(copy.dest, "/app/src/into/");
+    assert.equal(copy.src, "/app/from/x");
+  });
+
   test("scratch-based steps have no base", () => {
     const meta = marshal(scratch().run("true"), { baseConfigs: configs }).ops.find((o) => o.op.exec)!.op.exec!
       .meta!;

@@ -203,7 +203,7 @@ class Marshaller {
         const chained = chainFileNodes(node, this.#consumers);
         lowered = chained.node;
         locations = chained.locations;
-        op = fileOp(chained.node as FileNode, inputs, caps);
+        op = fileOp(chained.node as FileNode, inputs, caps, this.options.baseConfigs);
         break;
       }
     }

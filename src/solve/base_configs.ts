@@ -43,7 +43,11 @@ export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
       for (const m of node.mounts) visit((m as { source?: Output | null }).source);
     } else if (node.kind === "file") {
       visit(node.base);
-      for (const a of node.actions) visit((a as { source?: Output | null }).source);
+      for (const a of node.actions) {
+        add(a.pathBase);
+        if (a.kind === "copy") add(a.srcBase);
+        visit((a as { source?: Output | null }).source);
+      }
     }
   };
   for (const s of states) {

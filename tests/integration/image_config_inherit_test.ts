@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildTargets, image } from "../../mod.ts";
+import { buildTargets, image, scratch } from "../../mod.ts";
 import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { imageConfig, removeImage } from "../support/docker_api.ts";
 
@@ -38,12 +38,17 @@ function inheritOn(engine: TestEngine | undefined, label: string) {
         .env("SHARED", "app")
         .workdir("sub")
         .run(["/bin/sh", "-c", 'mkdir -p . && echo "$BASE_VAR $SHARED $(pwd) $(id -u)" > /work/sub/seen.txt'])
+        // Relative file-op paths build on the base's working directory too, as COPY/WORKDIR do.
+        .mkfile("made.txt", "made\n")
+        .copy(scratch().mkfile("/c.txt", "copied\n"), "c.txt", "into/")
         .config({ labels: { layer: "app" }, expose: ["53/udp"] });
       await buildTargets({
         app: { state: app, image: appName, output: { type: "local", dest: out } },
       }, { host: e.host });
 
       assert.equal(readFileSync(join(out, "work/sub/seen.txt"), "utf8"), "from-base app /work/sub 65534\n");
+      assert.equal(readFileSync(join(out, "work/sub/made.txt"), "utf8"), "made\n");
+      assert.equal(readFileSync(join(out, "work/sub/into/c.txt"), "utf8"), "copied\n");
       const c = await imageConfig(e.socket, appName);
       assert.deepEqual(c.Env, [
         "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
