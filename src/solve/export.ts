@@ -7,6 +7,7 @@
  * @module
  */
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
+import type * as pb from "../proto/pb.gen.ts";
 import type { FileSendTarget } from "../session/filesend_service.ts";
 import type { State } from "../dsl/state.ts";
 import type { Transport } from "../transport/transport.ts";
@@ -36,6 +37,8 @@ export interface ExportSpec {
   readonly onStatus?: (status: StatusResponse) => void;
   /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
   readonly onNotice?: (message: string) => void;
+  /** Called with each definition sent (one per platform and solve). */
+  readonly onDefinition?: (definition: pb.Definition) => void;
   readonly signal?: AbortSignal;
   /** Secret and ssh overrides, registry logins, for the session's services. */
   readonly services?: SessionServiceOptions;
@@ -135,6 +138,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       sharedKey: spec.sharedKey,
       onStatus: spec.onStatus,
       onNotice: spec.onNotice,
+      onDefinition: spec.onDefinition,
       signal: spec.signal,
       services: spec.services,
     });

@@ -30,11 +30,15 @@ export function registryHint(message: string, store: RegistryCredentialStore): s
   if (!REFUSED.test(message)) return undefined;
   const hostMatch = HOST_IN_MESSAGE.exec(message);
   if (!hostMatch) return undefined;
-  const host = canonicalRegistryHost(hostMatch[1]);
+  // Docker Hub's token server stands for Docker Hub.
+  const named = canonicalRegistryHost(hostMatch[1]);
+  const host = named === "auth.docker.io" ? "docker.io" : named;
   const origin = store.served().get(host);
   if (origin) return `registry ${host} refused the credentials from ${origin}`;
-  return `registry ${host} refused access and no credentials were found for it: give them with the ` +
-    `registryAuth build option, DOCKER_AUTH_CONFIG, or \`docker login ${host}\``;
+  const problem = store.problems().get(host);
+  return `registry ${host} refused access and no credentials were found for it` +
+    (problem ? ` (${problem})` : "") +
+    `: give them with the registryAuth build option, DOCKER_AUTH_CONFIG, or \`docker login ${host}\``;
 }
 
 /**

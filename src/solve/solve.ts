@@ -14,6 +14,7 @@ import { checkCaps } from "../llb/caps_check.ts";
 import { EngineCaps } from "../llb/engine_caps.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
 import { marshal, type MarshalOptions } from "../llb/marshal.ts";
+import type * as pb from "../proto/pb.gen.ts";
 import {
   type CacheOptions,
   ControlService,
@@ -68,6 +69,8 @@ export interface SolveSpec {
   readonly onStatus?: (status: StatusResponse) => void;
   /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
   readonly onNotice?: (message: string) => void;
+  /** Called with the definition sent for each platform, once the engine's caps and frontends are applied. */
+  readonly onDefinition?: (definition: pb.Definition) => void;
   /** Called after each upload of a local directory, with what the engine requested. */
   readonly onLocalSent?: (name: string, stats: SendTreeStats) => void;
   readonly signal?: AbortSignal;
@@ -261,6 +264,7 @@ async function gatewayResult(
     const base = inherit ? bases.get(baseConfigKey(inherit.image, inherit.platform)) : undefined;
     const config = new TextEncoder().encode(JSON.stringify(imageConfig(p.state, base, p.platform)));
     if (!m.definition) return { platform: p.platform, id: "", config };
+    spec.onDefinition?.(m.definition);
     const res = await transport.rpc.unary(LLBBridgeService.solve, {
       definition: m.definition,
       allowResultReturn: true,

@@ -157,10 +157,28 @@ function missingOn(engine: TestEngine | undefined, label: string) {
   });
 }
 
+function secretEnvRefusedOn(engine: TestEngine | undefined, label: string) {
+  test(`a secret as an env var needs exec.secretenv, which BuildKit 0.8 lacks: a clear error (${label})`, {
+    skip: skipWithout(engine, label),
+  }, async () => {
+    const value = randomSecret("env");
+    const state = image("busybox:latest").run("true", { secrets: { TOKEN: secret("tok", { value }) } });
+    await assert.rejects(buildTargets({ s: state }, { host: engine!.host }), (err: Error) => {
+      assert.match(
+        err.message,
+        /a secret as an environment variable \(at .*secrets_test\.ts:\d+:\d+\) needs the engine capability "exec\.secretenv"/,
+      );
+      assertNoSecrets("the error", err.message, [value]);
+      return true;
+    });
+  });
+}
+
 describe("secrets", () => {
   programOn(dk26c, "Docker 26.1, containerd store");
   libraryOn(dk26c, "Docker 26.1, containerd store", true);
   libraryOn(dk20, "Docker 20.10 (file mounts)", false);
   missingOn(dk26c, "Docker 26.1, containerd store");
   missingOn(dk20, "Docker 20.10");
+  secretEnvRefusedOn(dk20, "Docker 20.10");
 });
