@@ -81,7 +81,8 @@ export function image(ref: string, options: ImageOptions = {}): State {
   };
   return new State({
     output: { op: node, index: 0 },
-    settings: { ...ROOT_SETTINGS, platform },
+    // Later steps and the exported image start from this image's config, once the engine resolves it.
+    settings: { ...ROOT_SETTINGS, platform, inherit: { image: normalized, platform, cwd: true, user: true } },
     image: EMPTY_IMAGE,
   });
 }
