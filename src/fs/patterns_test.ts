@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { PatternError, PatternMatcher } from "./patterns.ts";
+import { globMatchesName, hasWildcards, PatternError, PatternMatcher } from "./patterns.ts";
 import { cleanPath } from "./clean_path.ts";
 
 /** [patterns, path, matched] — from Docker's documented .dockerignore behaviour. */
@@ -159,4 +159,35 @@ describe("cleanPath", () => {
     test(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () =>
       assert.equal(cleanPath(input), expected));
   }
+});
+
+describe("globMatchesName() and hasWildcards()", () => {
+  for (
+    const [glob, name, expected] of [
+      ["lib*.so", "libz.so", true],
+      ["lib*.so", "libz.so.1", false],
+      ["?.txt", "a.txt", true],
+      ["[a-c]x", "bx", true],
+      ["[^a-c]x", "bx", false],
+      ["a\\*", "a*", true],
+      ["a\\*", "ab", false],
+      ["**", "anything", true], // just two stars in one element
+      ["[", "[", false], // malformed: matches nothing
+    ] as const
+  ) {
+    test(`${JSON.stringify(glob)} ${expected ? "matches" : "does not match"} ${JSON.stringify(name)}`, () => {
+      assert.equal(globMatchesName(glob, name), expected);
+    });
+  }
+
+  test("hasWildcards ignores escaped characters", () => {
+    assert.deepEqual(["*.so", "a?", "[x]", "a\\*b", "plain", "a\\[b"].map(hasWildcards), [
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
 });
