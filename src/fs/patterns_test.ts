@@ -75,6 +75,15 @@ const cases: [string[], string, boolean][] = [
   [["dist/*.whl"], "dist/pkg-1.0+local-py3-none-any.whl", true],
   [["*.{js,ts}"], "a.js", false],
   [["*.{js,ts}"], "a.{js,ts}", true],
+  // Escaped letters mean what they mean to Go's regexp, where moby's patterns end up.
+  [["v\\d.txt"], "v7.txt", true],
+  [["v\\d.txt"], "vd.txt", false],
+  [["a\\sb"], "a b", true],
+  [["\\w*"], "_x", true],
+  // `^` is an anchor once the pattern has wildcards (moby leaves it unescaped), literal otherwise.
+  [["^foo*"], "foobar", true],
+  [["^foo*"], "^foobar", false],
+  [["a^b"], "a^b", true],
   // Non-ASCII: `?` is one character, even outside the BMP.
   [["caf?"], "café", true],
   [["?.txt"], "😀.txt", true],
@@ -111,6 +120,7 @@ describe("PatternMatcher", () => {
       ["[a-]", "must be escaped"],
       ["[z-a]", "out of order"],
       ["abc\\", "trailing backslash"],
+      ["a\\e", "unsupported escape \\e"],
     ]
   ) {
     test(`refuses the malformed pattern ${JSON.stringify(bad)}`, () => {
