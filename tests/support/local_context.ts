@@ -61,7 +61,10 @@ export async function listContext(
   try {
     await solve(transport, {
       state: scratch().copy(listed, "/list.txt", "/list.txt"),
-      outputs: [{ type: "local", dest: out }],
+      exports: {
+        exporters: [{ type: "local", attrs: {} }],
+        fileTargets: [{ target: { type: "local", dest: out }, exporterIndex: 0 }],
+      },
       sharedKey,
       onLocalSent: (_name, stats) => {
         sent = stats;
