@@ -7,7 +7,7 @@ import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { local } from "../../mod.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { filteredLocal, listContext } from "../support/local_context.ts";
 
 let ctx: string;
@@ -142,7 +142,8 @@ function linksOn(engine: TestEngine | undefined, label: string) {
   test(`hardlinks arrive as one file sent once, symlinks as links, on ${label}`, {
     skip: skipWithout(engine, label),
   }, async () => {
-    const tree = mkdtempSync(join(tmpdir(), "drydock-links-"));
+    // A non-ASCII directory name: the engine asks for it by name (dir-name), escaped or raw by version.
+    const tree = mkdtempSync(join(tmpdir(), "drydock-links-é-"));
     try {
       mkdirSync(join(tree, "dir"));
       writeFileSync(join(tree, "dir/data"), "shared\n");
@@ -163,6 +164,7 @@ function linksOn(engine: TestEngine | undefined, label: string) {
 }
 
 filterOn(dk26c, "Docker 26.1 (containerd store)");
+filterOn(dk26, "Docker 26.1 (overlay2)");
 filterOn(dk20, "Docker 20.10");
 describe("links in a local context", () => {
   linksOn(dk26c, "Docker 26.1 (containerd store)");
@@ -170,5 +172,6 @@ describe("links in a local context", () => {
 });
 describe("local context reuse", () => {
   reuseOn(dk26c, "Docker 26.1 (containerd store)");
+  reuseOn(dk26, "Docker 26.1 (overlay2)");
   reuseOn(dk20, "Docker 20.10");
 });
