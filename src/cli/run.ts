@@ -122,9 +122,13 @@ function describeResult(r: TargetResult): string {
   for (const o of r.outputs) {
     if (o.type === "image") {
       const digest = r.exporterResponse["containerimage.digest"];
-      lines.push(`${r.target}: image ${[o.name].flat().join(", ")}${digest ? ` (${digest})` : ""}`);
-    } else lines.push(`${r.target}: files in ${o.dest}`);
+      const pushed = o.push ? " pushed" : "";
+      lines.push(`${r.target}: image${pushed} ${[o.name].flat().join(", ")}${digest ? ` (${digest})` : ""}`);
+    } else if (o.type === "local") lines.push(`${r.target}: files in ${o.dest}`);
+    else if (o.dest !== "-") lines.push(`${r.target}: ${o.type} archive ${o.dest}`);
   }
+  for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
+  for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";
 }
