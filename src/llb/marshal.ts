@@ -19,6 +19,12 @@ export interface MarshalOptions {
    * Stable per client and project, so repeated builds keep the same digests.
    */
   localUniqueKey?: string;
+  /**
+   * Marks every exec and file op `ignore_cache`, so the engine runs them again
+   * (`--no-cache`). Image sources are left alone: re-resolving them would need
+   * the registry, and their content is pinned by digest anyway.
+   */
+  ignoreCache?: boolean;
 }
 
 /** An op as sent: its bytes, digest and the DSL node it came from. */
@@ -116,6 +122,7 @@ class Marshaller {
     const digest = digestOf(bytes);
     const metadata: pb.OpMetadata = { caps: Object.fromEntries([...caps].sort().map((c) => [c, true])) };
     if (node.name) metadata.description = { "llb.customname": node.name };
+    if (this.options.ignoreCache && node.kind !== "source") metadata.ignoreCache = true;
     const lowered = { digest, bytes, op, metadata };
     this.#done.set(node, lowered);
     // Identical ops collapse into one, as the engine would do anyway.

@@ -14,7 +14,7 @@ import type { SourceLocation } from "../dsl/location.ts";
 import { validate } from "../dsl/validate.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
-import { engineCandidates, type EngineEnv } from "../transport/discover.ts";
+import { engineCandidates, type EngineEnv, type EngineSelection } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { BuildOutput } from "./outputs.ts";
 import { solve } from "./solve.ts";
@@ -41,6 +41,10 @@ export interface BuildTargetsOptions {
   transport?: Transport;
   /** Engine address (`unix://…`, `tcp://…`; `docker+unix://…` for Docker); overrides the environment. */
   host?: string;
+  /** A docker context to use, and TLS material for a tcp engine; `host` wins over `engine.host`. */
+  engine?: EngineSelection;
+  /** Run every step again instead of using cached results. @default false */
+  noCache?: boolean;
   /** Environment to discover the engine from. @default process.env */
   env?: EngineEnv;
   /** Seconds to wait for an engine to answer. @default 5 */
@@ -146,30 +150,52 @@ export async function buildTargets(
   }
   const selected = all.filter((t) => wanted.includes(t.name));
   const transport = options.transport ??
-    await connect(engineCandidates(options.env ?? process.env, options.host), {
-      timeoutMs: options.connectTimeoutMs,
-      signal: options.signal,
-    });
+    await connect(
+      engineCandidates(options.env ?? process.env, {
+        ...options.engine,
+        host: options.host ?? options.engine?.host,
+      }),
+      {
+        timeoutMs: options.connectTimeoutMs,
+        signal: options.signal,
+      },
+    );
   const sharedKey = options.sharedKey ??
     createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
+  // One failing target cancels the others: their results would not be used.
+  const cancel = new AbortController();
+  const stop = () => cancel.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", stop, { once: true });
+  if (options.signal?.aborted) stop();
   try {
-    const results = await Promise.all(selected.map(async (t) => {
-      const r = await solve(transport, {
-        state: t.state,
-        outputs: t.outputs,
-        sharedKey,
-        signal: options.signal,
-        onStatus: (s) => options.onStatus?.(t.name, s),
-      });
-      return [t.name, {
-        target: t.name,
-        ref: r.ref,
-        exporterResponse: r.exporterResponse,
-        outputs: t.outputs,
-      }] as const;
+    const settled = await Promise.allSettled(selected.map(async (t) => {
+      try {
+        const r = await solve(transport, {
+          state: t.state,
+          outputs: t.outputs,
+          sharedKey,
+          noCache: options.noCache,
+          signal: cancel.signal,
+          onStatus: (s) => options.onStatus?.(t.name, s),
+        });
+        return [t.name, {
+          target: t.name,
+          ref: r.ref,
+          exporterResponse: r.exporterResponse,
+          outputs: t.outputs,
+        }] as const;
+      } catch (err) {
+        if (!cancel.signal.aborted) cancel.abort(err);
+        throw err;
+      }
     }));
+    const failures = settled.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    // The first failure is the cause; the others are mostly "cancelled" because of it.
+    if (failures.length > 0) throw cancel.signal.reason ?? failures[0];
+    const results = settled.map((r) => (r as PromiseFulfilledResult<readonly [string, TargetResult]>).value);
     return Object.fromEntries(results);
   } finally {
+    options.signal?.removeEventListener("abort", stop);
     if (!options.transport) await transport.close();
   }
 }

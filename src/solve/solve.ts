@@ -27,6 +27,8 @@ export interface SolveSpec {
   readonly outputs: readonly BuildOutput[];
   /** Stable per project and machine: lets the engine reuse earlier uploads. */
   readonly sharedKey: string;
+  /** Run every step again instead of using cached results. */
+  readonly noCache?: boolean;
   /** Called with every status update of the build. */
   readonly onStatus?: (status: StatusResponse) => void;
   readonly signal?: AbortSignal;
@@ -51,7 +53,10 @@ export interface SolveResult {
  * ```
  */
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
-  const { definition, localDirs, locations } = marshal(spec.state, { localUniqueKey: spec.sharedKey });
+  const { definition, localDirs, locations } = marshal(spec.state, {
+    localUniqueKey: spec.sharedKey,
+    ignoreCache: spec.noCache,
+  });
   // The engine names an export stream by the exporter's index among all outputs.
   const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
   const session = new Session({

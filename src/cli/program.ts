@@ -1,0 +1,187 @@
+/**
+ * The command-line program a build.ts becomes: arguments in, progress and a
+ * summary out, an exit status back. A thin layer over {@link buildTargets}.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import process from "node:process";
+import { DrydockError } from "../dsl/errors.ts";
+import type { SourceLocation } from "../dsl/location.ts";
+import { PlainRenderer } from "../progress/plain.ts";
+import {
+  buildTargets,
+  type BuildTargetsOptions,
+  resolveTargets,
+  type TargetResult,
+  type Targets,
+} from "../solve/build.ts";
+import type { TlsOptions } from "../transport/address.ts";
+import { type CliArgs, parseCli, UsageError } from "./args.ts";
+import { compileTargets, dryRunText } from "./dry_run.ts";
+import { helpText, listText, type TargetSummary } from "./help.ts";
+import { declaredParams } from "./params.ts";
+import { permissionHint } from "./permission_hint.ts";
+import { EXIT, formatError } from "./report.ts";
+import pkg from "../../package.json" with { type: "json" };
+
+/** What the program needs besides the targets. */
+export interface ProgramOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {
+  /** Targets built when none is named. @default every target */
+  defaults?: readonly string[];
+  argv: readonly string[];
+  location?: SourceLocation;
+}
+
+// Errors that mean "the command line or build.ts is wrong", not "the build failed".
+const USAGE_CODES = new Set(["E_USAGE", "E_OPTION", "E_ADDRESS", "E_DOCKER_CONTEXT", "E_TARGET"]);
+
+/**
+ * Runs a build.ts as a program and returns its exit status.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { runProgram } from "./program.ts";
+ * const status = await runProgram({ app: image("busybox") }, { argv: ["--list"] }); // prints "  app", returns 0
+ * ```
+ */
+export async function runProgram(targets: Targets, options: ProgramOptions): Promise<number> {
+  const stderr = (text: string) => void process.stderr.write(text);
+  const stdout = (text: string) => void process.stdout.write(text);
+  const program = options.location ? basename(options.location.file) : "build.ts";
+  let args: CliArgs;
+  try {
+    args = parseCli(options.argv, { targets: Object.keys(targets), params: declaredParams() });
+    if (args.help) {
+      return stdout(helpText(program, summaries(targets, options.defaults), declaredParams())), EXIT.ok;
+    }
+    if (args.version) return stdout(`drydock ${pkg.version}\n`), EXIT.ok;
+    if (args.list) return stdout(listText(summaries(targets, options.defaults))), EXIT.ok;
+  } catch (err) {
+    return fail(err, stderr);
+  }
+  const wanted = args.targets.length > 0 ? args.targets : options.defaults;
+
+  if (args.dryRun) {
+    try {
+      const all = resolveTargets(targets, options.base, options.location);
+      const selected = wanted ? all.filter((t) => wanted.includes(t.name)) : all;
+      stdout(dryRunText(compileTargets(selected, { noCache: args.noCache })));
+      return EXIT.ok;
+    } catch (err) {
+      return fail(err, stderr);
+    }
+  }
+
+  let tls: TlsOptions | undefined;
+  try {
+    tls = readTls(args.tls);
+  } catch (err) {
+    return fail(err, stderr);
+  }
+
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(EXIT.interrupted);
+    stderr("\nInterrupted: cancelling the build (press Ctrl-C again to exit now)\n");
+    abort.abort(new DrydockError("E_INTERRUPTED", "build interrupted"));
+  };
+  process.on("SIGINT", onSigint);
+
+  const renderer = args.progress === "quiet" ? undefined : new PlainRenderer(stderr);
+  const started = Date.now();
+  try {
+    const results = await buildTargets(targets, {
+      ...options,
+      targets: wanted,
+      host: args.host ?? options.host,
+      engine: {
+        ...options.engine,
+        ...(args.context ? { context: args.context } : {}),
+        ...(tls ? { tls } : {}),
+      },
+      noCache: args.noCache || options.noCache,
+      location: options.location,
+      signal: abort.signal,
+      onStatus: (target, status) => {
+        renderer?.update(status);
+        options.onStatus?.(target, status);
+      },
+    });
+    renderer?.done();
+    for (const r of Object.values(results)) stderr(describeResult(r));
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    stderr(`Built ${Object.keys(results).length} target(s) in ${seconds}s\n`);
+    return EXIT.ok;
+  } catch (err) {
+    renderer?.done();
+    if (abort.signal.aborted) {
+      stderr("Build cancelled.\n");
+      return EXIT.interrupted;
+    }
+    return fail(err, stderr);
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+function fail(err: unknown, stderr: (text: string) => void): number {
+  const hint = permissionHint(err);
+  if (hint) {
+    stderr(`error: ${hint}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof UsageError) {
+    stderr(`error: ${err.message} (see --help)\n`);
+    return EXIT.usage;
+  }
+  stderr(formatError(err));
+  return err instanceof DrydockError && USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failed;
+}
+
+function readTls(files: CliArgs["tls"]): TlsOptions | undefined {
+  if (!files.caCert && !files.cert && !files.key && !files.serverName) return undefined;
+  const read = (flag: string, file: string | undefined) => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      const why = (err as { code?: string }).code === "ENOENT" ? "no such file" : (err as Error).message;
+      throw new UsageError(`${flag} ${file}: cannot read it (${why})`);
+    }
+  };
+  const ca = read("--tlscacert", files.caCert);
+  const cert = read("--tlscert", files.cert);
+  const key = read("--tlskey", files.key);
+  return {
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(files.serverName ? { serverName: files.serverName } : {}),
+  };
+}
+
+function summaries(targets: Targets, defaults: readonly string[] | undefined): TargetSummary[] {
+  return Object.entries(targets).map(([name, t]) => ({
+    name,
+    description: "state" in t && typeof (t as { description?: unknown }).description === "string"
+      ? (t as { description: string }).description
+      : undefined,
+    isDefault: defaults?.includes(name) ?? false,
+  }));
+}
+
+function describeResult(r: TargetResult): string {
+  const lines: string[] = [];
+  for (const o of r.outputs) {
+    if (o.type === "image") {
+      const digest = r.exporterResponse["containerimage.digest"];
+      lines.push(`${r.target}: image ${[o.name].flat().join(", ")}${digest ? ` (${digest})` : ""}`);
+    } else lines.push(`${r.target}: files in ${o.dest}`);
+  }
+  if (lines.length === 0) lines.push(`${r.target}: built`);
+  return lines.join("\n") + "\n";
+}
