@@ -92,6 +92,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   process.on("SIGINT", onSigint);
 
   const renderer = args.progress === "quiet" ? undefined : new PlainRenderer(stderr);
+  const refs: string[] = [];
   const started = Date.now();
   try {
     const results = await buildTargets(targets, {
@@ -106,6 +107,10 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       noCache: args.noCache || options.noCache,
       location: options.location,
       signal: abort.signal,
+      onStart: (target, ref) => {
+        refs.push(ref);
+        options.onStart?.(target, ref);
+      },
       onStatus: (target, status) => {
         renderer?.update(status);
         options.onStatus?.(target, status);
@@ -119,12 +124,14 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   } catch (err) {
     renderer?.done();
     if (abort.signal.aborted) {
-      stderr("Build cancelled.\n");
+      stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
       return EXIT.interrupted;
     }
     return fail(err, stderr);
   } finally {
+    // Until the process exits, Ctrl-C means "exit now".
     process.off("SIGINT", onSigint);
+    process.on("SIGINT", () => process.exit(EXIT.interrupted));
   }
 }
 

@@ -49,6 +49,8 @@ export interface BuildTargetsOptions {
   env?: EngineEnv;
   /** Seconds to wait for an engine to answer. @default 5 */
   connectTimeoutMs?: number;
+  /** Receives each target's build ref (as in `docker buildx history`) when its build starts. */
+  onStart?: (target: string, ref: string) => void;
   /** Receives every status update, with the target it belongs to. */
   onStatus?: (target: string, status: StatusResponse) => void;
   signal?: AbortSignal;
@@ -176,6 +178,7 @@ export async function buildTargets(
           sharedKey,
           noCache: options.noCache,
           signal: cancel.signal,
+          onStart: (ref) => options.onStart?.(t.name, ref),
           onStatus: (s) => options.onStatus?.(t.name, s),
         });
         return [t.name, {

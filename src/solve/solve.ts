@@ -29,6 +29,8 @@ export interface SolveSpec {
   readonly sharedKey: string;
   /** Run every step again instead of using cached results. */
   readonly noCache?: boolean;
+  /** Called with the build's ref (`SolveRequest.Ref`) just before it is sent. */
+  readonly onStart?: (ref: string) => void;
   /** Called with every status update of the build. */
   readonly onStatus?: (status: StatusResponse) => void;
   readonly signal?: AbortSignal;
@@ -78,6 +80,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   try {
     // The engine waits 5 s for a named session; attach it before solving.
     await session.attach(transport, spec.signal);
+    spec.onStart?.(ref);
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
       session: session.id,

@@ -1,0 +1,123 @@
+// A build.ts run as a program on a real engine: exit codes, several targets,
+// Ctrl-C (cancelled at the engine, nothing left behind), --no-cache.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { dk26c, skipWithout, unique } from "../support/engines.ts";
+import { buildHistory, processesWith } from "../support/engine_probe.ts";
+import { startBuildFile, waitFor } from "../support/program.ts";
+import { runBuildFile } from "../support/runtime.ts";
+
+const BUILD = fileURLToPath(new URL("../fixtures/cli/cli_build.ts", import.meta.url));
+const skip = skipWithout(dk26c, "Docker 26.1 (containerd store)");
+
+let work: string;
+before(() => {
+  work = mkdtempSync(join(tmpdir(), "drydock-cli-"));
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** The engine from DOCKER_HOST only, and a private TMPDIR to check for leftovers. */
+function env(tmp?: string): Record<string, string | undefined> {
+  return { DOCKER_HOST: dk26c!.socket && `unix://${dk26c!.socket}`, BUILDKIT_HOST: undefined, TMPDIR: tmp };
+}
+
+function privateTmp(): string {
+  const dir = join(work, unique("tmp"));
+  mkdirSync(dir);
+  return dir;
+}
+
+describe("build.ts as a program (Docker 26.1)", { skip }, () => {
+  test("exit 0: two targets named on the command line are both built", async () => {
+    const out = join(work, unique("out"));
+    const r = await runBuildFile(BUILD, ["--out", out, "-t", "ok", "also", "--progress=quiet"], env());
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(out, "ok/ok.txt"), "utf8"), "ok\n");
+    assert.equal(readFileSync(join(out, "also/also.txt"), "utf8"), "also\n");
+    assert.match(r.stderr, /Built 2 target\(s\)/);
+  });
+
+  test("exit 1: a failing step, reported at its build.ts line", async () => {
+    const r = await runBuildFile(BUILD, ["fails"], env());
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /exit code: 3/);
+    assert.match(r.stderr, /cli_build\.ts:\d+:\d+/);
+  });
+
+  test("exit 2: a usage error, before any engine is contacted", async () => {
+    const r = await runBuildFile(BUILD, ["--no-cahce"], { DOCKER_HOST: "unix:///nonexistent.sock" });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "error: unknown flag --no-cahce; did you mean --no-cache? (see --help)\n");
+  });
+
+  test("one failing target cancels the others", async () => {
+    const marker = unique("sibling");
+    const program = startBuildFile(BUILD, ["fails", "sleeper", "--marker", marker], env());
+    assert.ok(await waitFor(() => processesWith(`echo ${marker}`).length > 0, 60_000), "the sleeper started");
+    const r = await program.done;
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /exit code: 3/);
+    assert.ok(
+      await waitFor(() => processesWith(`echo ${marker}`).length === 0, 10_000),
+      "the sleeper was stopped",
+    );
+  });
+
+  test("exit 130: Ctrl-C cancels the build at the engine and leaves nothing behind", async () => {
+    const marker = unique("ctrlc");
+    const tmp = privateTmp();
+    const program = startBuildFile(BUILD, ["sleeper", "--marker", marker], env(tmp));
+    assert.ok(await waitFor(() => processesWith(`echo ${marker}`).length > 0, 60_000), program.stderr());
+    const running = await buildHistory(dk26c!);
+
+    program.signal("SIGINT");
+    const r = await program.done;
+    assert.equal(r.code, 130, `${r.signal} ${r.stderr}`);
+    assert.match(r.stderr, /Interrupted: cancelling the build/);
+    const ref = /Build cancelled \(engine build ([a-z0-9]+)\)/.exec(r.stderr)?.[1];
+    assert.ok(ref, r.stderr);
+    assert.ok(running.active.has(ref), "the engine listed the build as running before Ctrl-C");
+    assert.ok(
+      await waitFor(() => processesWith(`echo ${marker}`).length === 0, 5_000),
+      "the step was stopped",
+    );
+    let later = await buildHistory(dk26c!);
+    assert.ok(
+      await waitFor(async () => !(later = await buildHistory(dk26c!)).active.has(ref), 5_000),
+      "the engine reports the build is no longer running",
+    );
+    assert.match(later.finished.get(ref)?.error ?? "", /cancel/i, "the engine recorded it as cancelled");
+    assert.deepEqual(readdirSync(tmp), [], "no socket or directory left in TMPDIR");
+  });
+
+  test("a second Ctrl-C exits at once with 130", async () => {
+    const marker = unique("ctrlc2");
+    const program = startBuildFile(BUILD, ["sleeper", "--marker", marker], env(privateTmp()));
+    assert.ok(await waitFor(() => processesWith(`echo ${marker}`).length > 0, 60_000), program.stderr());
+    program.signal("SIGINT");
+    program.signal("SIGINT");
+    const r = await program.done;
+    assert.equal(r.code, 130, `${r.signal} ${r.stderr}`);
+    // The engine still cancels: the connection went away with the process.
+    assert.ok(
+      await waitFor(() => processesWith(`echo ${marker}`).length === 0, 10_000),
+      "the step was stopped",
+    );
+  });
+
+  test("--no-cache runs cached steps again", async () => {
+    const out = join(work, unique("fresh"));
+    const id = async (args: string[]) => {
+      const r = await runBuildFile(BUILD, ["fresh", "--out", out, "--progress=quiet", ...args], env());
+      assert.equal(r.code, 0, r.stderr);
+      return readFileSync(join(out, "fresh/id.txt"), "utf8");
+    };
+    const first = await id([]);
+    assert.equal(await id([]), first, "the second build is cached");
+    assert.notEqual(await id(["--no-cache"]), first, "--no-cache ran the step again");
+  });
+});
