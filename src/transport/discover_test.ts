@@ -1,0 +1,95 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeDockerConfig } from "../../tests/support/docker_config.ts";
+import { AddressError } from "./address.ts";
+import { discoverEngine, engineCandidates } from "./discover.ts";
+import { DockerContextError } from "./docker_context.ts";
+
+const config = makeDockerConfig(
+  { remote: "tcp://10.0.0.5:2376", local: "unix:///var/run/other.sock" },
+  "remote",
+);
+after(() => rmSync(config, { recursive: true, force: true }));
+
+test("precedence: --host, then BUILDKIT_HOST, then DOCKER_HOST, then the docker context", () => {
+  const env = {
+    BUILDKIT_HOST: "tcp://bk:1234",
+    DOCKER_HOST: "unix:///d.sock",
+    DOCKER_CONFIG: config,
+  };
+  assert.equal(discoverEngine(env, { host: "unix:///h.sock" }).origin, "--host");
+  assert.equal(discoverEngine(env).origin, "BUILDKIT_HOST");
+  assert.equal(discoverEngine({ ...env, BUILDKIT_HOST: undefined }).origin, "DOCKER_HOST");
+  const fromConfig = discoverEngine({ DOCKER_CONFIG: config });
+  assert.equal(fromConfig.engine, "docker");
+  assert.equal(fromConfig.text, "tcp://10.0.0.5:2376");
+  assert.match(fromConfig.origin, /^docker context "remote" \(currentContext in .*config\.json\)$/);
+});
+
+test("DOCKER_CONTEXT wins over config.json; `default` means the default socket", () => {
+  assert.equal(
+    discoverEngine({ DOCKER_CONFIG: config, DOCKER_CONTEXT: "local" }).text,
+    "unix:///var/run/other.sock",
+  );
+  assert.deepEqual(
+    engineCandidates({ DOCKER_CONFIG: config, DOCKER_CONTEXT: "default" }).map((a) => a.origin),
+    ["the default Docker socket", "the default buildkitd socket"],
+  );
+});
+
+test("an explicit context (--builder NAME) wins over the environment", () => {
+  const a = discoverEngine({ BUILDKIT_HOST: "tcp://bk:1234", DOCKER_CONFIG: config }, { context: "local" });
+  assert.equal(a.text, "unix:///var/run/other.sock");
+  assert.equal(a.origin, 'docker context "local" (--builder)');
+});
+
+test("a missing context is an error naming it and where it came from", () => {
+  assert.throws(
+    () => discoverEngine({ DOCKER_CONFIG: config }, { context: "nope" }),
+    (err: unknown) =>
+      err instanceof DockerContextError && /"nope" \(--builder\) does not exist/.test(err.message),
+  );
+  assert.throws(
+    () => discoverEngine({ DOCKER_CONFIG: config, DOCKER_CONTEXT: "gone" }),
+    /docker context "gone" \(DOCKER_CONTEXT\) does not exist/,
+  );
+});
+
+test("no config.json: the default sockets", () => {
+  assert.equal(
+    discoverEngine({ DOCKER_CONFIG: join(config, "missing") }).origin,
+    "the default Docker socket",
+  );
+});
+
+test("a context's TLS files come with it", () => {
+  const tlsDir = join(
+    config,
+    "contexts",
+    "tls",
+    createHash("sha256").update("remote").digest("hex"),
+    "docker",
+  );
+  mkdirSync(tlsDir, { recursive: true });
+  writeFileSync(join(tlsDir, "ca.pem"), "CA");
+  writeFileSync(join(tlsDir, "cert.pem"), "CERT");
+  writeFileSync(join(tlsDir, "key.pem"), "KEY");
+  const tls = discoverEngine({ DOCKER_CONFIG: config }).tls!;
+  assert.deepEqual(
+    [tls.ca, tls.cert, tls.key].map((b) => new TextDecoder().decode(b)),
+    ["CA", "CERT", "KEY"],
+  );
+});
+
+test("TLS options apply to tcp engines only", () => {
+  const tls = { ca: new Uint8Array([1]) };
+  assert.deepEqual(discoverEngine({}, { host: "tcp://bk:1234", tls }).tls, tls);
+  assert.throws(() => discoverEngine({}, { host: "unix:///x.sock", tls }), AddressError);
+});
+
+test("a bare host string still works as the selection", () => {
+  assert.equal(engineCandidates({}, "docker+unix:///d.sock")[0].engine, "docker");
+});
