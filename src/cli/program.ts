@@ -9,6 +9,7 @@ import { basename } from "node:path";
 import process from "node:process";
 import { DrydockError } from "../dsl/errors.ts";
 import type { SourceLocation } from "../dsl/location.ts";
+import { State } from "../dsl/state.ts";
 import { PlainRenderer } from "../progress/plain.ts";
 import {
   buildTargets,
@@ -174,9 +175,7 @@ function readTls(files: CliArgs["tls"]): TlsOptions | undefined {
 function summaries(targets: Targets, defaults: readonly string[] | undefined): TargetSummary[] {
   return Object.entries(targets).map(([name, t]) => ({
     name,
-    description: "state" in t && typeof (t as { description?: unknown }).description === "string"
-      ? (t as { description: string }).description
-      : undefined,
+    description: t instanceof State ? undefined : t.description,
     isDefault: defaults?.includes(name) ?? false,
   }));
 }
