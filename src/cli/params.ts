@@ -212,7 +212,9 @@ export function paramValuesFromArgv(
     const v = values[spec.flag];
     if (v === undefined) continue;
     // Without strict parsing a value-less `--name` reads as `true`.
-    if (spec.kind !== "boolean" && [v].flat().includes(true)) throw new UsageError(`--${spec.flag} needs a value`);
+    if (spec.kind !== "boolean" && [v].flat().includes(true)) {
+      throw new UsageError(`--${spec.flag} needs a value`);
+    }
     raw[spec.key] = typeof v === "boolean" ? v : fromText(spec, v as string | string[]);
   }
   return raw;

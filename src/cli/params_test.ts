@@ -60,7 +60,10 @@ test("`paramValuesFromArgv()`: flags win over --build-arg; text becomes numbers 
     debug: true,
   });
   assert.deepEqual(paramValuesFromArgv(specs, ["--port", "eighty"]), { port: "eighty" });
-  assert.throws(() => paramValuesFromArgv(specs, ["--app-version"]), /^UsageError: --app-version needs a value$/);
+  assert.throws(
+    () => paramValuesFromArgv(specs, ["--app-version"]),
+    /^UsageError: --app-version needs a value$/,
+  );
 });
 
 test("`params()` in library mode: defaults, given values, and checked by the schema", () => {

@@ -19,6 +19,7 @@ import {
   type Targets,
 } from "../solve/build.ts";
 import type { TlsOptions } from "../transport/address.ts";
+import { discoverEngine } from "../transport/discover.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
 import { helpText, listText, type TargetSummary } from "./help.ts";
@@ -36,7 +37,7 @@ export interface ProgramOptions extends Omit<BuildTargetsOptions, "targets" | "l
 }
 
 // Errors that mean "the command line or build.ts is wrong", not "the build failed".
-const USAGE_CODES = new Set(["E_USAGE", "E_OPTION", "E_ADDRESS", "E_DOCKER_CONTEXT", "E_TARGET"]);
+const USAGE_CODES = new Set(["E_USAGE", "E_OPTION", "E_TARGET"]);
 
 /**
  * Runs a build.ts as a program and returns its exit status.
@@ -79,6 +80,12 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   let tls: TlsOptions | undefined;
   try {
     tls = readTls(args.tls);
+    // A bad --host or --builder is a usage error (2); a bad BUILDKIT_HOST or DOCKER_CONTEXT fails the build (1).
+    if (args.host || args.context) {
+      checkFlag(() =>
+        discoverEngine(options.env ?? process.env, { host: args.host, context: args.context, tls })
+      );
+    }
   } catch (err) {
     return fail(err, stderr);
   }
@@ -148,6 +155,17 @@ function fail(err: unknown, stderr: (text: string) => void): number {
   }
   stderr(formatError(err));
   return err instanceof DrydockError && USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failed;
+}
+
+function checkFlag(check: () => unknown): void {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof DrydockError && (err.code === "E_ADDRESS" || err.code === "E_DOCKER_CONTEXT")) {
+      throw new UsageError(err.message);
+    }
+    throw err;
+  }
 }
 
 function readTls(files: CliArgs["tls"]): TlsOptions | undefined {

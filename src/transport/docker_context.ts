@@ -29,7 +29,15 @@ export interface DockerContextEndpoint {
   readonly origin: string;
 }
 
-/** A named docker context does not exist or cannot be read. */
+/**
+ * A named docker context does not exist or cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { DockerContextError } from "./docker_context.ts";
+ * new DockerContextError('docker context "x" does not exist').code; // "E_DOCKER_CONTEXT"
+ * ```
+ */
 export class DockerContextError extends DrydockError {
   override name = "DockerContextError";
   constructor(message: string) {

@@ -79,3 +79,9 @@ test("Deno without permissions: a one-line hint naming the flag to add", () => {
     /^error: Deno needs --allow-[a-z]+ \(Requires .*\); add it, or run: deno run -A cli_build\.ts\n$/,
   );
 });
+
+test("a malformed --host is a usage error (exit 2)", async () => {
+  const r = await runBuildFile(BUILD, ["--host", "ssh://example"], NO_ENGINE);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^error: "ssh:\/\/example": unsupported scheme "ssh"/);
+});
