@@ -39,13 +39,19 @@ describe("build.ts as a program (Docker 26.1)", { skip }, () => {
     assert.equal(readFileSync(join(out, "ok/ok.txt"), "utf8"), "ok\n");
     assert.equal(readFileSync(join(out, "also/also.txt"), "utf8"), "also\n");
     assert.match(r.stderr, /Built 2 target\(s\)/);
+    assert.doesNotMatch(r.stderr, /^#\d+ /m, "--progress=quiet shows no steps");
   });
 
   test("exit 1: a failing step, reported at its build.ts line", async () => {
     const r = await runBuildFile(BUILD, ["fails"], env());
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /exit code: 3/);
+    assert.match(r.stderr, /code:? 3/);
     assert.match(r.stderr, /cli_build\.ts:\d+:\d+/);
+    assert.match(
+      r.stderr,
+      /^#\d+ .*failing on purpose/m,
+      "plain progress (the default) shows the step's output",
+    );
   });
 
   test("exit 2: a usage error, before any engine is contacted", async () => {
@@ -60,7 +66,7 @@ describe("build.ts as a program (Docker 26.1)", { skip }, () => {
     assert.ok(await waitFor(() => processesWith(`echo ${marker}`).length > 0, 60_000), "the sleeper started");
     const r = await program.done;
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /exit code: 3/);
+    assert.match(r.stderr, /code:? 3/);
     assert.ok(
       await waitFor(() => processesWith(`echo ${marker}`).length === 0, 10_000),
       "the sleeper was stopped",
