@@ -24,8 +24,8 @@ export interface CliArgs {
   progress: ProgressMode;
   /** `--host`, or `--builder` when it is an address. */
   host?: string;
-  /** `--builder` when it names a docker context. */
-  context?: string;
+  /** `--builder` when it names a buildx builder or docker context. */
+  builder?: string;
   tls: { caCert?: string; cert?: string; key?: string; serverName?: string };
 }
 
@@ -104,7 +104,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     noCache: v["no-cache"] === true,
     progress: progress as ProgressMode,
     ...(host !== undefined || builderIsAddress ? { host: host ?? builder } : {}),
-    ...(builder !== undefined && !builderIsAddress ? { context: builder } : {}),
+    ...(builder !== undefined && !builderIsAddress ? { builder } : {}),
     tls: {
       ...(v.tlscacert ? { caCert: v.tlscacert as string } : {}),
       ...(v.tlscert ? { cert: v.tlscert as string } : {}),

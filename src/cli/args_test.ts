@@ -95,7 +95,7 @@ test("--host and --builder: addresses go to host, names to a docker context", ()
   assert.equal(parseCli(["--builder", "unix:///x.sock"], spec).host, "unix:///x.sock");
   assert.equal(parseCli(["--builder", "/x.sock"], spec).host, "/x.sock");
   const named = parseCli(["--builder", "remote"], spec);
-  assert.equal(named.context, "remote");
+  assert.equal(named.builder, "remote");
   assert.equal(named.host, undefined);
   assert.equal(
     usageMessage(["--host", "tcp://h:1", "--builder", "x"]),

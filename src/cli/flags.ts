@@ -71,7 +71,8 @@ export const FLAGS: readonly FlagSpec[] = [
     type: "string",
     value: "NAME",
     group: "Engine",
-    help: "a docker context name (see `docker context ls`), or an address as for --host",
+    help: "a buildx builder (remote or docker driver) or a docker context, by name;\n" +
+      "or an address as for --host",
   },
   {
     name: "tlscacert",

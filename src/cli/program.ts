@@ -81,9 +81,9 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   try {
     tls = readTls(args.tls);
     // A bad --host or --builder is a usage error (2); a bad BUILDKIT_HOST or DOCKER_CONTEXT fails the build (1).
-    if (args.host || args.context) {
+    if (args.host || args.builder) {
       checkFlag(() =>
-        discoverEngine(options.env ?? process.env, { host: args.host, context: args.context, tls })
+        discoverEngine(options.env ?? process.env, { host: args.host, builder: args.builder, tls })
       );
     }
   } catch (err) {
@@ -109,7 +109,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       host: args.host ?? options.host,
       engine: {
         ...options.engine,
-        ...(args.context ? { context: args.context } : {}),
+        ...(args.builder ? { builder: args.builder } : {}),
         ...(tls ? { tls } : {}),
       },
       noCache: args.noCache || options.noCache,

@@ -6,12 +6,19 @@
  * @module
  */
 import { AddressError, type EngineAddress, parseSocketAddress, type TlsOptions } from "./address.ts";
-import { currentDockerContext, type DockerConfigEnv, readDockerContext } from "./docker_context.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type BuildxEnv, readBuildxBuilder } from "./buildx_builder.ts";
+import { currentDockerContext, dockerConfigDir, readDockerContext } from "./docker_context.ts";
 
 /** The environment variables discovery reads (passed in, never read globally). */
-export interface EngineEnv extends DockerConfigEnv {
+export interface EngineEnv extends BuildxEnv {
   BUILDKIT_HOST?: string;
   DOCKER_HOST?: string;
+  /** With DOCKER_HOST on tcp: use TLS (the docker CLI's rule: any non-empty value). */
+  DOCKER_TLS_VERIFY?: string;
+  /** Directory of ca.pem, cert.pem and key.pem for DOCKER_HOST. @default ~/.docker */
+  DOCKER_CERT_PATH?: string;
 }
 
 /** An explicit engine choice, from the command line or a library caller. */
@@ -21,8 +28,8 @@ export interface EngineSelection {
    * `docker+unix:///…` / `docker+tcp://…`. Overrides the environment.
    */
   host?: string;
-  /** A docker context by name. Overrides the environment. */
-  context?: string;
+  /** A buildx builder (`remote` or `docker` driver) or else a docker context, by name. Overrides the environment. */
+  builder?: string;
   /** TLS for a tcp engine (read from files by the caller). */
   tls?: TlsOptions;
 }
@@ -91,7 +98,7 @@ function pick(env: EngineEnv, chosen: EngineSelection): EngineAddress {
       origin: "--host",
     };
   }
-  if (chosen.context) return fromContext(env, chosen.context, "--builder");
+  if (chosen.builder) return fromBuilder(env, chosen.builder);
   if (env.BUILDKIT_HOST) {
     return {
       engine: "buildkitd",
@@ -101,11 +108,13 @@ function pick(env: EngineEnv, chosen: EngineSelection): EngineAddress {
     };
   }
   if (env.DOCKER_HOST) {
+    const tls = env.DOCKER_TLS_VERIFY || env.DOCKER_CERT_PATH ? dockerCertPathTls(env) : undefined;
     return {
       engine: "docker",
       socket: parseSocketAddress(env.DOCKER_HOST),
       text: env.DOCKER_HOST,
       origin: "DOCKER_HOST",
+      ...(tls ? { tls } : {}),
     };
   }
   const current = currentDockerContext(env);
@@ -116,6 +125,33 @@ function pick(env: EngineEnv, chosen: EngineSelection): EngineAddress {
     text: DEFAULT_DOCKER_SOCKET,
     origin: "the default Docker socket",
   };
+}
+
+function fromBuilder(env: EngineEnv, name: string): EngineAddress {
+  const builder = readBuildxBuilder(name, env);
+  if (!builder) return fromContext(env, name, "--builder");
+  const origin = `buildx builder "${name}" (--builder)`;
+  if (builder.kind === "buildkitd") {
+    return {
+      engine: "buildkitd",
+      socket: parseSocketAddress(builder.address, 1234),
+      text: builder.address,
+      origin,
+      ...(builder.tls ? { tls: builder.tls } : {}),
+    };
+  }
+  // The docker driver's endpoint is a docker context name, or a Docker host.
+  if (!builder.endpoint.includes("://")) return fromContext(env, builder.endpoint, origin);
+  return { engine: "docker", socket: parseSocketAddress(builder.endpoint), text: builder.endpoint, origin };
+}
+
+// The docker CLI's DOCKER_CERT_PATH files; each is optional (ca.pem alone verifies the server only).
+function dockerCertPathTls(env: EngineEnv): TlsOptions | undefined {
+  const dir = env.DOCKER_CERT_PATH ?? dockerConfigDir(env);
+  if (!dir) return undefined;
+  const read = (file: string) => (existsSync(join(dir, file)) ? readFileSync(join(dir, file)) : undefined);
+  const [ca, cert, key] = [read("ca.pem"), read("cert.pem"), read("key.pem")];
+  return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
 }
 
 function fromContext(env: EngineEnv, name: string, origin: string): EngineAddress {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeBuildxConfig } from "../support/buildx_config.ts";
 import { makePki, type TestPki } from "../support/certs.ts";
 import { dk26c, skipWithout, unique } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
@@ -75,6 +76,34 @@ describe("buildkitd over tcp with mutual TLS (Docker 26.1 behind a stand-in)", {
     const r = await runBuildFile(BUILD, ["ok", "--progress=quiet", ...tlsArgs(good, "wrong.name")], env);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /wrong\.name/);
+  });
+
+  test("--builder NAME: a buildx remote builder with TLS driver options", async () => {
+    const buildx = makeBuildxConfig({
+      "drydock-mtls": {
+        driver: "remote",
+        endpoint: front.address,
+        driverOpts: { cacert: good.ca, cert: good.clientCert, key: good.clientKey, servername: SERVER_NAME },
+      },
+    });
+    try {
+      const out = join(work, unique("out"));
+      const r = await runBuildFile(BUILD, [
+        "ok",
+        "--builder",
+        "drydock-mtls",
+        "--out",
+        out,
+        "--progress=quiet",
+      ], {
+        ...env,
+        BUILDX_CONFIG: buildx,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(readFileSync(join(out, "ok/ok.txt"), "utf8"), "ok\n");
+    } finally {
+      rmSync(buildx, { recursive: true, force: true });
+    }
   });
 
   test("an unreadable certificate file is a usage error", async () => {
