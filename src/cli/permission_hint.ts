@@ -7,6 +7,9 @@
  */
 import process from "node:process";
 
+// What a build needs: env (grpc-js settings), read/write (contexts, outputs, pipes), net (engine), sys (hostname).
+const ALL_FLAGS = "--allow-env --allow-read --allow-write --allow-net --allow-sys";
+
 /**
  * The hint for a Deno permission error, or `undefined` for any other error.
  *
@@ -14,7 +17,7 @@ import process from "node:process";
  * ```ts
  * import { permissionHint } from "./permission_hint.ts";
  * const err = Object.assign(new Error('Requires net access to "x:1", run again with the --allow-net flag'), { name: "NotCapable" });
- * permissionHint(err); // 'Deno needs --allow-net (Requires net access to "x:1"); add it, or run: deno run -A …'
+ * permissionHint(err); // 'Deno needs --allow-net (Requires net access to "x:1"); drydock uses --allow-env … or simply: deno run -A …'
  * ```
  */
 export function permissionHint(err: unknown): string | undefined {
@@ -23,7 +26,7 @@ export function permissionHint(err: unknown): string | undefined {
   if (!flag) return undefined;
   const what = err.message.replace(/,? run again with the --allow-[a-z-]+ flag\.?$/, "");
   const file = process.argv[1] ? process.argv[1].split("/").pop() : "build.ts";
-  return `Deno needs ${flag} (${what}); add it, or run: deno run -A ${file}`;
+  return `Deno needs ${flag} (${what}); drydock uses ${ALL_FLAGS}, or simply: deno run -A ${file}`;
 }
 
 function exitWithHint(err: unknown): boolean {

@@ -16,7 +16,7 @@ test("`permissionHint()` names the flag to add, in one line", () => {
   assert.ok(hint);
   assert.match(
     hint,
-    /^Deno needs --allow-env \(Requires env access to "GRPC_NODE_VERBOSITY"\); add it, or run: deno run -A /,
+    /^Deno needs --allow-env \(Requires env access to "GRPC_NODE_VERBOSITY"\); drydock uses --allow-env --allow-read --allow-write --allow-net --allow-sys, or simply: deno run -A /,
   );
   assert.ok(!hint.includes("\n"));
   assert.match(
