@@ -14,20 +14,48 @@
 // First, so Deno permission errors raised while dependencies load get a one-line hint.
 export { permissionHint } from "./src/cli/permission_hint.ts";
 export { image, local, scratch } from "./src/dsl/sources.ts";
-export { State } from "./src/dsl/state.ts";
+export { git, http } from "./src/dsl/remote_sources.ts";
+export { diff, merge } from "./src/dsl/composition.ts";
+export { dockerfile } from "./src/dsl/dockerfile.ts";
 export type {
+  DockerfileOptions,
+  GitOptions,
+  HttpOptions,
+  Owner,
+  ResolveMode,
+} from "./src/dsl/source_options.ts";
+export { ExecState, State } from "./src/dsl/state.ts";
+export type { UlimitName } from "./src/dsl/state.ts";
+export type {
+  BindMountOptions,
+  ChownValue,
+  CopyOptions,
   ImageConfigOptions,
   ImageOptions,
   LocalOptions,
   MkdirOptions,
   MkfileOptions,
+  MountValue,
+  RmOptions,
   RunOptions,
+  SecretEnvOptions,
+  SecretMountOptions,
+  SshMountOptions,
+  TimestampValue,
 } from "./src/dsl/options.ts";
-export type { Platform } from "./src/dsl/graph.ts";
+export { secret, ssh } from "./src/dsl/secrets.ts";
+export type { Secret, SecretSource, SecretValue, SshAgent, SshOptions } from "./src/dsl/secrets.ts";
+export { cache, tmpfs } from "./src/dsl/mounts.ts";
+export type { CacheMountSpec, CacheOptions, TmpfsMountSpec, TmpfsOptions } from "./src/dsl/mounts.ts";
+export type { CacheSharing, NetworkMode, Platform, ProxyEnv, SecurityMode } from "./src/dsl/graph.ts";
 export type { SourceLocation } from "./src/dsl/location.ts";
 export { DrydockError, OptionError } from "./src/dsl/errors.ts";
 export { marshal } from "./src/llb/marshal.ts";
-export type { MarshalOptions, MarshalResult } from "./src/llb/marshal.ts";
+export { dumpDefinition, formatDump } from "./src/llb/dump.ts";
+export type { DumpedOp } from "./src/llb/dump.ts";
+export { definitionDot } from "./src/llb/dot.ts";
+export { CapabilityError } from "./src/llb/caps_check.ts";
+export type { Entitlement, MarshalOptions, MarshalResult, SecretUse, SshUse } from "./src/llb/marshal.ts";
 export { build } from "./src/cli/run.ts";
 export type { BuildOptions } from "./src/cli/run.ts";
 export { params } from "./src/cli/params.ts";

@@ -97,6 +97,6 @@ describe("validation errors name the option and the build.ts line", () => {
 
   test("local() rejects unknown options", () => {
     // deno-lint-ignore no-explicit-any
-    assert.throws(() => local(".", { exclude: ["x"] } as any), /local\(\): .*exclude/);
+    assert.throws(() => local(".", { excludes: ["x"] } as any), /local\(\): .*excludes/);
   });
 });

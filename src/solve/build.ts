@@ -53,6 +53,8 @@ export interface BuildTargetsOptions {
   onStart?: (target: string, ref: string) => void;
   /** Receives every status update, with the target it belongs to. */
   onStatus?: (target: string, status: StatusResponse) => void;
+  /** Told once per fallback used because the engine lacks a feature (e.g. merge() as copies). @default prints to stderr */
+  onNotice?: (target: string, message: string) => void;
   signal?: AbortSignal;
   /** Key under which the engine keeps earlier uploads of local directories. @default derived from host and `base` */
   sharedKey?: string;
@@ -180,6 +182,7 @@ export async function buildTargets(
           signal: cancel.signal,
           onStart: (ref) => options.onStart?.(t.name, ref),
           onStatus: (s) => options.onStatus?.(t.name, s),
+          onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
         });
         return [t.name, {
           target: t.name,

@@ -8,16 +8,22 @@
 import type { State } from "../dsl/state.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import type { Digest } from "../llb/digest.ts";
-import { marshal } from "../llb/marshal.ts";
+import { checkCaps } from "../llb/caps_check.ts";
+import { EngineCaps } from "../llb/engine_caps.ts";
+import { graphNodes } from "../llb/graph_walk.ts";
+import { marshal, type MarshalOptions } from "../llb/marshal.ts";
 import { ControlService, type StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import { healthMethods } from "../session/health.ts";
 import { fileSendMethods } from "../session/filesend_service.ts";
 import { fileSyncMethods } from "../session/filesync_service.ts";
+import type { SendTreeStats } from "../session/filesync.ts";
 import { newSessionId, Session } from "../session/session.ts";
 import { RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
 import { BuildError, failingVertex } from "./errors.ts";
+import { readDockerignores } from "./dockerignore.ts";
+import { resolveFrontends } from "./frontends.ts";
 import { imageConfig } from "./image_config.ts";
 import { type BuildOutput, exporterFor } from "./outputs.ts";
 
@@ -33,6 +39,10 @@ export interface SolveSpec {
   readonly onStart?: (ref: string) => void;
   /** Called with every status update of the build. */
   readonly onStatus?: (status: StatusResponse) => void;
+  /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
+  readonly onNotice?: (message: string) => void;
+  /** Called after each upload of a local directory, with what the engine requested. */
+  readonly onLocalSent?: (name: string, stats: SendTreeStats) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -55,17 +65,23 @@ export interface SolveResult {
  * ```
  */
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
-  const { definition, localDirs, locations } = marshal(spec.state, {
+  const nodes = graphNodes(spec.state);
+  const marshalOptions: MarshalOptions = {
     localUniqueKey: spec.sharedKey,
+    localExcludes: await readDockerignores(nodes),
     ignoreCache: spec.noCache,
-  });
+  };
+  // What the session and the request need is known before the engine's caps and the frontends' results.
+  const preview = marshal(spec.state, { ...marshalOptions, previewFrontends: true });
+  const { localDirs, entitlements } = preview;
+  let locations = preview.locations;
   // The engine names an export stream by the exporter's index among all outputs.
   const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
   const session = new Session({
     sharedKey: spec.sharedKey,
     methods: [
       ...healthMethods(),
-      ...fileSyncMethods(localDirs),
+      ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent }),
       ...fileSendMethods(
         localOutputs.map(([o]) => ({ type: "local", dest: o.dest })),
         localOutputs.map(([, i]) => i),
@@ -84,6 +100,8 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
       session: session.id,
+      // host networking and privileged steps are refused unless the request names them.
+      entitlements: [...entitlements],
       exporters,
       // Engines before v0.13 read only the first exporter, from these fields.
       exporterDeprecated: exporters[0]?.type,
@@ -101,8 +119,32 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     })();
     statusDone.catch(() => {/* the solve's own error is the one to report */});
 
-    const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge);
+    const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge).catch(async (err) => {
+      // The engine refuses some requests (e.g. an entitlement it does not grant) before the job
+      // exists; then Ping finds no job and Solve's own error is the reason to report.
+      throw buildError(await refusalOf(solving, err), locations, undefined);
+    });
     const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
+    const caps = EngineCaps.fromPong(pong, describeEngine(transport));
+
+    let definition;
+    try {
+      const frontendResults = await resolveFrontends(transport.rpc, bridge, nodes, caps, marshalOptions);
+      const lowered = marshal(spec.state, { ...marshalOptions, caps, frontendResults });
+      checkCaps(lowered, caps);
+      for (const notice of lowered.notices) (spec.onNotice ?? printNotice)(notice);
+      definition = lowered.definition;
+      locations = lowered.locations;
+    } catch (err) {
+      // Nothing was solved: end the gateway build with this error, then report it as it is.
+      const message = err instanceof Error ? err.message : String(err);
+      await transport.rpc.unary(LLBBridgeService.return, { error: { code: 2, message } }, bridge).catch(
+        () => {},
+      );
+      await solving.catch(() => {});
+      await settle(statusDone);
+      throw err;
+    }
 
     const result: Result = {
       metadata: {
@@ -146,6 +188,23 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   } finally {
     session.close();
   }
+}
+
+function describeEngine(transport: Transport): string {
+  return `the ${transport.engine === "docker" ? "Docker" : "BuildKit"} engine at ${transport.address}`;
+}
+
+function printNotice(message: string): void {
+  console.error(`drydock: ${message}`);
+}
+
+async function refusalOf(solving: Promise<unknown>, fallback: unknown): Promise<unknown> {
+  const late = Symbol("late");
+  const outcome = await Promise.race([
+    solving.then(() => late, (e) => e),
+    new Promise<symbol>((r) => setTimeout(() => r(late), 2_000).unref?.()),
+  ]);
+  return outcome === late ? fallback : outcome;
 }
 
 // The status stream ends on its own once the job is done; don't wait forever if it doesn't.

@@ -1,0 +1,78 @@
+// Cache interop with the Dockerfile frontend: after `docker buildx build` of a small multi-stage Dockerfile,
+// the same build written as a build.ts runs on the same engine with every COPY and RUN step CACHED.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import process from "node:process";
+import { promisify } from "node:util";
+import { buildTargets, image, local } from "../../mod.ts";
+import { dk26c, skipWithout, unique } from "../support/engines.ts";
+
+const DOCKERFILE = `FROM busybox AS build
+COPY hello.txt /src/hello.txt
+RUN cat /src/hello.txt > /out.txt && echo built >> /out.txt
+
+FROM busybox
+COPY --from=build /out.txt /final/out.txt
+RUN wc -l /final/out.txt > /final/count.txt
+`;
+
+// The image's own PATH: the frontend puts busybox's config env on every RUN.
+const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+let ctx: string;
+
+before(() => {
+  ctx = mkdtempSync(join(tmpdir(), "drydock-interop-"));
+  writeFileSync(join(ctx, "Dockerfile"), DOCKERFILE);
+  // Content no earlier run has seen, so only this run's buildx build can have cached these steps.
+  writeFileSync(join(ctx, "hello.txt"), `${unique("hello")}\n`);
+});
+
+after(() => rmSync(ctx, { recursive: true, force: true }));
+
+const buildx = process.env.DRYDOCK_BUILDX;
+
+test("a build.ts equal to a Dockerfile reuses buildx's cache on dk26c", {
+  skip: skipWithout(dk26c, "dk26c") || (buildx ? false : "DRYDOCK_BUILDX is not set"),
+}, async () => {
+  const { stderr } = await promisify(execFile)(
+    "docker",
+    ["buildx", "build", "--builder", "default", "--progress", "plain", ctx],
+    {
+      env: {
+        ...process.env,
+        DOCKER_HOST: `unix://${dk26c!.socket}`,
+        DOCKER_CONFIG: dirname(dirname(buildx!)),
+      },
+    },
+  );
+  // buildx really ran the steps (nothing cached from elsewhere).
+  assert.match(stderr, /RUN cat \/src\/hello.txt[^\n]*\n(#\d+ [^\n]*\n)*#\d+ DONE/);
+
+  const src = local(ctx);
+  const build = image("busybox").env("PATH", PATH)
+    .copy(src, "hello.txt", "/src/hello.txt")
+    .run("cat /src/hello.txt > /out.txt && echo built >> /out.txt");
+  const final = image("busybox").env("PATH", PATH)
+    .copy(build, "/out.txt", "/final/out.txt")
+    .run("wc -l /final/out.txt > /final/count.txt");
+
+  const steps = new Map<string, boolean>();
+  await buildTargets({ final }, {
+    host: dk26c!.host,
+    onStatus: (_target, status) => {
+      for (const v of status.vertexes ?? []) if (v.completed && v.name) steps.set(v.name, v.cached ?? false);
+    },
+  });
+  const mine = [...steps].filter(([name]) => /^(RUN|COPY) /.test(name));
+  assert.deepEqual(mine.sort(), [
+    ["COPY /out.txt /final/out.txt", true],
+    ["COPY hello.txt /src/hello.txt", true],
+    ["RUN cat /src/hello.txt > /out.txt && echo built >> /out.txt", true],
+    ["RUN wc -l /final/out.txt > /final/count.txt", true],
+  ]);
+});
