@@ -21,6 +21,8 @@ export interface CliArgs {
   version: boolean;
   dryRun: boolean;
   noCache: boolean;
+  /** `--print` or `--dot`: show one target's LLB instead of building. */
+  printLlb?: "json" | "dot";
   progress: ProgressMode;
   /** `--host`, or `--builder` when it is an address. */
   host?: string;
@@ -94,6 +96,9 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
   if ((v.tlscert === undefined) !== (v.tlskey === undefined)) {
     throw new UsageError("--tlscert and --tlskey go together: give both for mutual TLS, or neither");
   }
+  if (v.print === true && v.dot === true) {
+    throw new UsageError("--print and --dot each print the LLB; give only one");
+  }
   const builderIsAddress = builder !== undefined && (builder.includes("://") || builder.startsWith("/"));
   return {
     targets,
@@ -102,6 +107,11 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     version: v.version === true,
     dryRun: v["dry-run"] === true,
     noCache: v["no-cache"] === true,
+    ...(v.print === true
+      ? { printLlb: "json" as const }
+      : v.dot === true
+      ? { printLlb: "dot" as const }
+      : {}),
     progress: progress as ProgressMode,
     ...(host !== undefined || builderIsAddress ? { host: host ?? builder } : {}),
     ...(builder !== undefined && !builderIsAddress ? { builder } : {}),

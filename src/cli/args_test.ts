@@ -33,6 +33,7 @@ test("`parseCli()` defaults: no targets, plain progress, nothing switched on", (
     progress: "plain",
     tls: {},
   });
+  assert.equal(parseCli([], spec).printLlb, undefined);
 });
 
 test("`parseCli()` reads the boolean flags", () => {
@@ -132,4 +133,11 @@ test("--build-arg must name a declared parameter", () => {
     usageMessage(["--build-arg", "x=1"]),
     "--build-arg x: this build.ts declares no parameters (see params())",
   );
+});
+
+test("--print and --dot choose the LLB format, and exclude each other", () => {
+  assert.equal(parseCli(["--print"], spec).printLlb, "json");
+  assert.equal(parseCli(["--dot"], spec).printLlb, "dot");
+  assert.equal(parseCli([], spec).printLlb, undefined);
+  assert.equal(usageMessage(["--print", "--dot"]), "--print and --dot each print the LLB; give only one");
 });

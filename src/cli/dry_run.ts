@@ -32,7 +32,7 @@ export function compileTargets(
   options: { noCache?: boolean },
 ): CompiledTarget[] {
   return targets.map((t) => {
-    const { ops } = marshal(t.state, { ignoreCache: options.noCache });
+    const { ops } = marshal(t.state, { ignoreCache: options.noCache, previewFrontends: true });
     return {
       name: t.name,
       ops: ops.length,

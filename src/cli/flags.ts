@@ -97,6 +97,18 @@ export const FLAGS: readonly FlagSpec[] = [
     help: "name the server certificate must have, when it differs from the host",
   },
   {
+    name: "print",
+    type: "boolean",
+    group: "Reporting",
+    help: "print the target's LLB as JSON lines (as buildctl debug dump-llb); no build",
+  },
+  {
+    name: "dot",
+    type: "boolean",
+    group: "Reporting",
+    help: "print the target's build graph in Graphviz DOT; no build",
+  },
+  {
     name: "progress",
     type: "string",
     value: "MODE",

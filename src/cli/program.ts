@@ -22,6 +22,7 @@ import type { TlsOptions } from "../transport/address.ts";
 import { discoverEngine } from "../transport/discover.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
+import { llbText } from "./print_llb.ts";
 import { helpText, listText, type TargetSummary } from "./help.ts";
 import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
@@ -65,6 +66,25 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     return fail(err, stderr);
   }
   const wanted = args.targets.length > 0 ? args.targets : options.defaults;
+
+  if (args.printLlb) {
+    try {
+      const all = resolveTargets(targets, options.base, options.location);
+      const selected = wanted ? all.filter((t) => wanted.includes(t.name)) : all;
+      const flag = args.printLlb === "json" ? "--print" : "--dot";
+      if (selected.length !== 1) {
+        throw new UsageError(
+          `${flag} shows one target's LLB; choose one with --target (targets: ${
+            all.map((t) => t.name).join(", ")
+          })`,
+        );
+      }
+      stdout(llbText(selected[0], args.printLlb, { noCache: args.noCache }));
+      return EXIT.ok;
+    } catch (err) {
+      return fail(err, stderr);
+    }
+  }
 
   if (args.dryRun) {
     try {
@@ -118,6 +138,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       onStart: (target, ref) => {
         refs.push(ref);
         options.onStart?.(target, ref);
+      },
+      // The engine lacks a feature and a portable fallback is used: worth knowing, not worth failing.
+      onNotice: (target, message) => {
+        if (args.progress !== "quiet") stderr(`notice: ${target}: ${message}\n`);
+        options.onNotice?.(target, message);
       },
       onStatus: (target, status) => {
         renderer?.update(status);

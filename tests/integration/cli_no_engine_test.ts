@@ -27,7 +27,7 @@ test("--list prints the targets with their descriptions", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(
     r.stdout,
-    "  ok       (default)\n  also\n  fresh\n  fails    a step that fails\n" +
+    "  ok       (default)\n  also\n  fresh\n  merged\n  fails    a step that fails\n" +
       "  sleeper  a step that sleeps for 10 minutes\n",
   );
 });
@@ -84,4 +84,25 @@ test("a malformed --host is a usage error (exit 2)", async () => {
   const r = await runBuildFile(BUILD, ["--host", "ssh://example"], NO_ENGINE);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^error: "ssh:\/\/example": unsupported scheme "ssh"/);
+});
+
+test("--print dumps one target's LLB as JSON lines, ending with the --dry-run digest", async () => {
+  const printed = await runBuildFile(PARAMS, ["--print", "--app-version", "3"], NO_ENGINE);
+  const dry = await runBuildFile(PARAMS, ["--dry-run", "--app-version", "3"], NO_ENGINE);
+  assert.equal(printed.code, 0, printed.stderr);
+  const ops = printed.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+  assert.equal(ops.length, 3);
+  assert.equal(ops[0].Op.source.identifier, "docker-image://docker.io/library/busybox:latest");
+  assert.deepEqual(ops[1].Op.exec.meta.env.filter((e: string) => e.startsWith("APP_")), ["APP_VERSION=3"]);
+  assert.ok(dry.stdout.includes(ops.at(-1).Digest), "the same terminal digest as --dry-run");
+});
+
+test("--dot prints the graph; several targets are a usage error", async () => {
+  const r = await runBuildFile(BUILD, ["--dot", "fails"], NO_ENGINE);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^digraph \{\n/);
+  assert.match(r.stdout, /failing on purpose/);
+  const two = await runBuildFile(BUILD, ["--print", "ok", "also"], NO_ENGINE);
+  assert.equal(two.code, 2);
+  assert.match(two.stderr, /^error: --print shows one target's LLB; choose one with --target/);
 });

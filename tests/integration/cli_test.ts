@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dk26c, skipWithout, unique } from "../support/engines.ts";
+import { dk20, dk26c, skipWithout, unique } from "../support/engines.ts";
 import { buildHistory, processesWith } from "../support/engine_probe.ts";
 import { startBuildFile, waitFor } from "../support/program.ts";
 import { runBuildFile } from "../support/runtime.ts";
@@ -125,5 +125,18 @@ describe("build.ts as a program (Docker 26.1)", { skip }, () => {
     const first = await id([]);
     assert.equal(await id([]), first, "the second build is cached");
     assert.notEqual(await id(["--no-cache"]), first, "--no-cache ran the step again");
+  });
+});
+
+describe("build.ts as a program (Docker 20.10)", { skip: skipWithout(dk20, "Docker 20.10") }, () => {
+  test("an engine fallback is reported as a notice, and the build succeeds", async () => {
+    const out = join(work, unique("merged"));
+    const r = await runBuildFile(BUILD, ["merged", "--out", out, "--host", dk20!.host], {
+      BUILDKIT_HOST: undefined,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^notice: merged: .*merge/m);
+    assert.equal(readFileSync(join(out, "merged/ok.txt"), "utf8"), "ok\n");
+    assert.equal(readFileSync(join(out, "merged/also.txt"), "utf8"), "also\n");
   });
 });
