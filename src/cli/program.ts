@@ -38,7 +38,7 @@ export interface ProgramOptions extends Omit<BuildTargetsOptions, "targets" | "l
 }
 
 // Errors that mean "the command line or build.ts is wrong", not "the build failed".
-const USAGE_CODES = new Set(["E_USAGE", "E_OPTION", "E_TARGET", "E_FLAG"]);
+const USAGE_CODES = new Set(["E_USAGE", "E_OPTION", "E_TARGET", "E_FLAG", "E_SPEC"]);
 
 /**
  * Runs a build.ts as a program and returns its exit status.
