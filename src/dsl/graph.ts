@@ -93,6 +93,10 @@ export interface CacheMount {
   readonly dest: string;
   readonly id: string;
   readonly sharing: CacheSharing;
+  /** Seeds a new cache; `null` starts empty. */
+  readonly source: Output | null;
+  readonly selector?: string;
+  readonly readonly: boolean;
 }
 
 /** An in-memory filesystem. */

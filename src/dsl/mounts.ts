@@ -5,9 +5,11 @@
  * @module
  */
 import { z } from "zod";
-import type { CacheSharing } from "./graph.ts";
+import { posix } from "node:path";
+import type { CacheSharing, Output } from "./graph.ts";
 import { callerLocation } from "./location.ts";
-import { nonEmptyString } from "./options.ts";
+import { nonEmptyString, schemas } from "./options.ts";
+import { State, stateData } from "./state.ts";
 import { validate } from "./validate.ts";
 
 /** Options of {@link cache}. */
@@ -18,6 +20,12 @@ export interface CacheOptions {
    * @default "shared"
    */
   sharing?: CacheSharing;
+  /** A state whose files seed a new cache (Dockerfile `--mount=type=cache,from=`). */
+  from?: State;
+  /** The directory of `from` to seed with (relative to its working directory). @default its root */
+  path?: string;
+  /** Mount the cache read-only. @default false */
+  readonly?: boolean;
 }
 
 /** A persistent cache directory to mount, from {@link cache}. */
@@ -25,6 +33,11 @@ export interface CacheMountSpec {
   readonly kind: "cache";
   readonly id: string;
   readonly sharing: CacheSharing;
+  /** The filesystem that seeds a new cache; `null` starts empty. */
+  readonly source: Output | null;
+  /** Absolute path inside `source`. */
+  readonly selector?: string;
+  readonly readonly: boolean;
 }
 
 /** Options of {@link tmpfs}. */
@@ -54,13 +67,41 @@ const sharing = z.enum(["shared", "private", "locked"], {
  * const deps = image("busybox").run("ls /root/.npm", {
  *   mounts: { "/root/.npm": cache("npm", { sharing: "locked" }) },
  * });
+ * const seeded = cache("go-mod", { from: image("busybox").run("mkdir -p /seed"), path: "/seed" });
  * ```
  */
 export function cache(id: string, options: CacheOptions = {}): CacheMountSpec {
   const location = callerLocation();
   const i = validate("cache", "id", nonEmptyString, id, location);
-  const opts = validate("cache", "", z.strictObject({ sharing: sharing.optional() }), options, location);
-  return Object.freeze({ kind: "cache", id: i, sharing: opts.sharing ?? "shared" });
+  const opts = validate(
+    "cache",
+    "",
+    z.strictObject({
+      sharing: sharing.optional(),
+      // Checked when called, not at import: state.ts and this module import each other.
+      from: z.custom<State>(
+        (v) => v instanceof State,
+        "must be a State (from image(), local(), scratch() ...)",
+      )
+        .optional(),
+      path: schemas.path.optional(),
+      readonly: z.boolean().optional(),
+    }),
+    options,
+    location,
+  );
+  const from = opts.from ? stateData(opts.from) : undefined;
+  const selector = from && opts.path !== undefined
+    ? posix.resolve("/", from.settings.cwd, opts.path)
+    : undefined;
+  return Object.freeze({
+    kind: "cache",
+    id: i,
+    sharing: opts.sharing ?? "shared",
+    source: from?.output ?? null,
+    ...(selector !== undefined && selector !== "/" ? { selector } : {}),
+    readonly: opts.readonly ?? false,
+  });
 }
 
 const UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };

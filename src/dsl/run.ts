@@ -148,7 +148,10 @@ function mountOf(
   if (value instanceof State) {
     return { kind: "bind", dest, source: stateData(value).output, readonly: false };
   }
-  if (isCacheMount(value)) return { kind: "cache", dest, id: value.id, sharing: value.sharing };
+  if (isCacheMount(value)) {
+    const { kind, id, sharing, source, selector, readonly } = value;
+    return { kind, dest, id, sharing, source, ...(selector !== undefined ? { selector } : {}), readonly };
+  }
   if (isTmpfsMount(value)) return { kind: "tmpfs", dest, size: value.size };
   if (isSecret(value)) return secretMount(dest, { secret: value });
   if (typeof value === "object" && value !== null && "from" in value) {

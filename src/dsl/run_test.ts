@@ -168,7 +168,13 @@ describe("secret(), ssh(), cache(), tmpfs()", () => {
     const a = ssh();
     assert.equal(a.id, "default");
     assert.deepEqual(ssh("k", { keys: ["./id"] }).keys, ["./id"]);
-    assert.deepEqual(cache("go"), { kind: "cache", id: "go", sharing: "shared" });
+    assert.deepEqual(cache("go"), {
+      kind: "cache",
+      id: "go",
+      sharing: "shared",
+      source: null,
+      readonly: false,
+    });
     assert.equal(tmpfs({ size: "64m" }).size, 64 * 1024 * 1024);
     assert.equal(tmpfs().size, 0);
   });

@@ -1,6 +1,7 @@
 /**
- * Secrets and ssh agents as values. Declaring one does no I/O: the session
- * resolves the source when the engine asks for it during the build.
+ * Secrets and ssh agents as values. Declaring one does no I/O: the solve reads
+ * the sources (and finds the agents) just before it starts, and the session
+ * serves them when the engine asks.
  *
  * @module
  */

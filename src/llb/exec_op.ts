@@ -104,10 +104,13 @@ function mountOf(m: ExecMount, inputs: InputList, caps: Set<CapID>): pb.Mount {
     case "cache":
       caps.add(Cap.execMountCache);
       caps.add(Cap.execMountCacheSharing);
+      if (m.selector) caps.add(Cap.execMountSelector);
       return {
-        input: -1n,
+        input: inputs.indexOf(m.source),
+        selector: m.selector,
         dest: m.dest,
         output: -1n,
+        readonly: m.readonly,
         mountType: pb.MountType.CACHE,
         cacheOpt: { id: m.id, sharing: SHARING[m.sharing] },
       };

@@ -47,7 +47,15 @@ describe("exec op", () => {
     assert.deepEqual(exec.mounts, [
       { input: 0n, selector: undefined, dest: "/", readonly: false, mountType: 0, output: 0n },
       { input: 1n, selector: undefined, dest: "/a-out", readonly: false, mountType: 0, output: 1n },
-      { input: -1n, dest: "/cache", output: -1n, mountType: 3, cacheOpt: { id: "c", sharing: 1 } },
+      {
+        input: -1n,
+        selector: undefined,
+        dest: "/cache",
+        output: -1n,
+        readonly: false,
+        mountType: 3,
+        cacheOpt: { id: "c", sharing: 1 },
+      },
       { input: 1n, selector: "/bin", dest: "/ro", readonly: true, mountType: 0, output: -1n },
       { input: -1n, dest: "/w/t", output: -1n, mountType: 4, tmpfsOpt: { size: 1024n } },
       { input: -1n, selector: undefined, dest: "/z-out", readonly: false, mountType: 0, output: 2n },
@@ -177,5 +185,25 @@ describe("exec op", () => {
       sshOpt: { id: "default", uid: 5, gid: 6, mode: 0o660, optional: false },
     });
     assert.deepEqual(exec.meta!.env, ["SSH_AUTH_SOCK=/mine"]);
+  });
+
+  test("a cache seeded from a state mounts that state's directory as its input", () => {
+    const seed = image("busybox", P).workdir("/opt").run("true");
+    const { exec, op, md } = execOf(
+      image("busybox", P).run("x", {
+        mounts: { "/c": cache("c", { from: seed, path: "mods", readonly: true }) },
+      }),
+    );
+    assert.deepEqual(exec.mounts![1], {
+      input: 1n,
+      selector: "/opt/mods",
+      dest: "/c",
+      output: -1n,
+      readonly: true,
+      mountType: 3,
+      cacheOpt: { id: "c", sharing: 0 },
+    });
+    assert.equal(op.inputs!.length, 2);
+    assert.equal(md.caps!["exec.mount.selector"], true);
   });
 });

@@ -18,6 +18,10 @@ import { engineCandidates, type EngineEnv, type EngineSelection } from "../trans
 import type { Transport } from "../transport/transport.ts";
 import type { BuildOutput } from "./outputs.ts";
 import { solve } from "./solve.ts";
+import type { SecretSpec } from "./secret_spec.ts";
+import { sessionServiceOptions } from "./session_services.ts";
+import type { SshSpec } from "./ssh_spec.ts";
+import type { RegistryLogin } from "../session/registry_credentials.ts";
 
 /** A named thing to build: a state and what to do with the result. */
 export interface Target {
@@ -62,6 +66,12 @@ export interface BuildTargetsOptions {
   base?: string;
   /** Where the build was described, for messages. */
   location?: SourceLocation;
+  /** Secrets that override or add to build.ts's `secret()` sources by id, as `--secret` does. */
+  secrets?: readonly SecretSpec[];
+  /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
+  ssh?: readonly SshSpec[];
+  /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
+  registryAuth?: Readonly<Record<string, RegistryLogin>>;
 }
 
 /** What one target's build produced. */
@@ -153,6 +163,7 @@ export async function buildTargets(
     }
   }
   const selected = all.filter((t) => wanted.includes(t.name));
+  const services = sessionServiceOptions(options, base, options.location);
   const transport = options.transport ??
     await connect(
       engineCandidates(options.env ?? process.env, {
@@ -183,6 +194,7 @@ export async function buildTargets(
           onStart: (ref) => options.onStart?.(t.name, ref),
           onStatus: (s) => options.onStatus?.(t.name, s),
           onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
+          services,
         });
         return [t.name, {
           target: t.name,

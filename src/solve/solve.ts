@@ -26,6 +26,8 @@ import { readDockerignores } from "./dockerignore.ts";
 import { resolveFrontends } from "./frontends.ts";
 import { imageConfig } from "./image_config.ts";
 import { type BuildOutput, exporterFor } from "./outputs.ts";
+import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
+import { withRegistryHint } from "./registry_hint.ts";
 
 /** What to build and where it goes. */
 export interface SolveSpec {
@@ -44,6 +46,8 @@ export interface SolveSpec {
   /** Called after each upload of a local directory, with what the engine requested. */
   readonly onLocalSent?: (name: string, stats: SendTreeStats) => void;
   readonly signal?: AbortSignal;
+  /** Secret and ssh overrides, registry logins, environment for the session's services. */
+  readonly services?: SessionServiceOptions;
 }
 
 /** What a finished build reports. */
@@ -75,12 +79,15 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   const preview = marshal(spec.state, { ...marshalOptions, previewFrontends: true });
   const { localDirs, entitlements } = preview;
   let locations = preview.locations;
+  // Missing secrets and agents fail here, before the engine sees anything.
+  const services = await prepareSessionServices(preview, spec.services);
   // The engine names an export stream by the exporter's index among all outputs.
   const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
   const session = new Session({
     sharedKey: spec.sharedKey,
     methods: [
       ...healthMethods(),
+      ...services.methods,
       ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent }),
       ...fileSendMethods(
         localOutputs.map(([o]) => ({ type: "local", dest: o.dest })),
@@ -185,8 +192,11 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     }
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
+  } catch (err) {
+    throw withRegistryHint(err, services.registryCredentials);
   } finally {
     session.close();
+    await services.close();
   }
 }
 

@@ -17,7 +17,9 @@ import {
   scratch,
   type State,
 } from "../../mod.ts";
-import { dk20, dk26c, skipWithout, type TestEngine } from "../support/engines.ts";
+import { removeImage } from "../support/docker_api.ts";
+import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { pushImage } from "../support/registry_push.ts";
 import { type GitFixture, gitFixture } from "../support/git_fixture.ts";
 
 let repo: GitFixture;
@@ -157,13 +159,25 @@ function sourcesOn(engine: TestEngine | undefined, label: string) {
     });
   });
 
-  test(`image(): resolveMode "pull" fetches from the registry on ${label}`, {
+  test(`image(): resolveMode "pull" takes the registry's copy, "local" the engine's, on ${label}`, {
     skip: skip || (process.env.DRYDOCK_REGISTRY ? false : "DRYDOCK_REGISTRY is not set"),
   }, async () => {
-    const pulled = image(`${process.env.DRYDOCK_REGISTRY}/busybox:latest`, { resolveMode: "pull" })
-      .run("busybox --help | head -1 > /v.txt");
-    const dir = await exported(engine!, "pull", scratch().copy(pulled, "/v.txt", "/v.txt"));
-    assert.match(read(dir, "v.txt"), /^BusyBox v/);
+    // One name, two contents: the registry holds "registry", the engine's store "local".
+    const name = `${process.env.DRYDOCK_REGISTRY}/${unique("drydock-resolve")}`;
+    const marked = (marker: string) => image("busybox").run(`echo ${marker} > /marker`);
+    await buildTargets({ r: { state: marked("registry"), image: `${name}:v` } }, { host: engine!.host });
+    await pushImage(engine!.socket, name, "v");
+    await buildTargets({ l: { state: marked("local"), image: `${name}:v` } }, { host: engine!.host });
+    try {
+      const both = scratch()
+        .copy(image(`${name}:v`, { resolveMode: "pull" }), "/marker", "/pull.txt")
+        .copy(image(`${name}:v`, { resolveMode: "local" }), "/marker", "/local.txt");
+      const dir = await exported(engine!, "resolve", both);
+      assert.equal(readFileSync(join(dir, "pull.txt"), "utf8"), "registry\n");
+      assert.equal(readFileSync(join(dir, "local.txt"), "utf8"), "local\n");
+    } finally {
+      await removeImage(engine!.socket, `${name}:v`);
+    }
   });
 }
 

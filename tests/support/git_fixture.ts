@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { serveDirectory, type StaticServer } from "./static_server.ts";
+import { serveDirectory, type ServeOptions, type StaticServer } from "./static_server.ts";
 
 /** A served repository: `url` clones it; tag `v1` and branch `main` exist. */
 export interface GitFixture {
@@ -21,7 +21,8 @@ export interface GitFixture {
 
 /**
  * Creates a repository with `top.txt` and `docs/readme.md` (tag `v1`), then a
- * second commit on `main` adding `later.txt`, and serves it.
+ * second commit on `main` adding `later.txt`, and serves it (behind an
+ * `Authorization` check when `options.authorization` is set).
  *
  * @example
  * ```ts
@@ -31,7 +32,7 @@ export interface GitFixture {
  * await repo.close();
  * ```
  */
-export async function gitFixture(): Promise<GitFixture> {
+export async function gitFixture(options: ServeOptions = {}): Promise<GitFixture> {
   const root = mkdtempSync(join(tmpdir(), "drydock-srv-"));
   const work = join(root, "work");
   mkdirSync(join(work, "docs"), { recursive: true });
@@ -55,7 +56,7 @@ export async function gitFixture(): Promise<GitFixture> {
   git("clone", "-q", "--bare", work, join(root, "repo.git"));
   // Dumb HTTP: clients read info/refs and loose objects as plain files.
   git("-C", join(root, "repo.git"), "update-server-info");
-  const server = await serveDirectory(root);
+  const server = await serveDirectory(root, options);
   return {
     url: `${server.url}/repo.git`,
     root,

@@ -18,6 +18,12 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link serveDirectory}. */
+export interface ServeOptions {
+  /** Answer 401 unless a request carries exactly this `Authorization` header. */
+  authorization?: string;
+}
+
 /**
  * Serves the files under `root` until closed.
  *
@@ -29,11 +35,16 @@ export interface StaticServer {
  * await server.close();
  * ```
  */
-export async function serveDirectory(root: string): Promise<StaticServer> {
+export async function serveDirectory(root: string, options: ServeOptions = {}): Promise<StaticServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     requests.push(path);
+    if (options.authorization !== undefined && req.headers.authorization !== options.authorization) {
+      res.writeHead(401, { "www-authenticate": 'Basic realm="drydock-test"' });
+      res.end();
+      return;
+    }
     const file = join(root, normalize(path).replace(/^(\.\.(\/|$))+/, ""));
     readFile(file).then(
       (data) => {
