@@ -21,6 +21,10 @@ export interface CliArgs {
   version: boolean;
   dryRun: boolean;
   noCache: boolean;
+  /** `--secret` values, unparsed (the session layer's parser names the bad part). */
+  secrets: string[];
+  /** `--ssh` values, unparsed. */
+  ssh: string[];
   /** `--print` or `--dot`: show one target's LLB instead of building. */
   printLlb?: "json" | "dot";
   progress: ProgressMode;
@@ -107,6 +111,8 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     version: v.version === true,
     dryRun: v["dry-run"] === true,
     noCache: v["no-cache"] === true,
+    secrets: (v.secret as string[] | undefined) ?? [],
+    ssh: (v.ssh as string[] | undefined) ?? [],
     ...(v.print === true
       ? { printLlb: "json" as const }
       : v.dot === true

@@ -30,6 +30,8 @@ test("`parseCli()` defaults: no targets, plain progress, nothing switched on", (
     version: false,
     dryRun: false,
     noCache: false,
+    secrets: [],
+    ssh: [],
     progress: "plain",
     tls: {},
   });
@@ -140,4 +142,10 @@ test("--print and --dot choose the LLB format, and exclude each other", () => {
   assert.equal(parseCli(["--dot"], spec).printLlb, "dot");
   assert.equal(parseCli([], spec).printLlb, undefined);
   assert.equal(usageMessage(["--print", "--dot"]), "--print and --dot each print the LLB; give only one");
+});
+
+test("--secret and --ssh are collected in order", () => {
+  const a = parseCli(["--secret", "id=a,src=a.txt", "--ssh", "default", "--secret=id=b,env=B"], spec);
+  assert.deepEqual(a.secrets, ["id=a,src=a.txt", "id=b,env=B"]);
+  assert.deepEqual(a.ssh, ["default"]);
 });

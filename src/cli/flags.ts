@@ -51,6 +51,22 @@ export const FLAGS: readonly FlagSpec[] = [
     group: "Build",
     help: "set a declared parameter (same as --NAME VALUE)",
   },
+  {
+    name: "secret",
+    type: "string",
+    multiple: true,
+    value: "SPEC",
+    group: "Build",
+    help: "a secret: id=ID[,src=FILE] or id=ID,env=VAR (repeatable; beats build.ts)",
+  },
+  {
+    name: "ssh",
+    type: "string",
+    multiple: true,
+    value: "SPEC",
+    group: "Build",
+    help: "an ssh agent: default, ID=SOCKET or ID=KEY[,KEY...] (repeatable; beats build.ts)",
+  },
   { name: "no-cache", type: "boolean", group: "Build", help: "run every step again, ignoring the cache" },
   {
     name: "dry-run",

@@ -20,6 +20,8 @@ import {
 } from "../solve/build.ts";
 import type { TlsOptions } from "../transport/address.ts";
 import { discoverEngine } from "../transport/discover.ts";
+import { parseSecretSpec, type SecretSpec } from "../solve/secret_spec.ts";
+import { parseSshSpec, type SshSpec } from "../solve/ssh_spec.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
 import { llbText } from "./print_llb.ts";
@@ -98,7 +100,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   }
 
   let tls: TlsOptions | undefined;
+  let secrets: SecretSpec[], ssh: SshSpec[];
   try {
+    // Flags come after build()'s own options: for the same id, the command line wins.
+    secrets = [...(options.secrets ?? []), ...args.secrets.map(parseSecretSpec)];
+    ssh = [...(options.ssh ?? []), ...args.ssh.map(parseSshSpec)];
     tls = readTls(args.tls);
     // A bad --host or --builder is a usage error (2); a bad BUILDKIT_HOST or DOCKER_CONTEXT fails the build (1).
     if (args.host || args.builder) {
@@ -133,6 +139,8 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
         ...(tls ? { tls } : {}),
       },
       noCache: args.noCache || options.noCache,
+      secrets,
+      ssh,
       location: options.location,
       signal: abort.signal,
       onStart: (target, ref) => {

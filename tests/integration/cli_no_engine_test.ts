@@ -27,8 +27,8 @@ test("--list prints the targets with their descriptions", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(
     r.stdout,
-    "  ok       (default)\n  also\n  fresh\n  merged\n  fails    a step that fails\n" +
-      "  sleeper  a step that sleeps for 10 minutes\n",
+    "  ok         (default)\n  also\n  fresh\n  secretive\n  agent\n  merged\n  fails      a step that fails\n" +
+      "  sleeper    a step that sleeps for 10 minutes\n",
   );
 });
 
@@ -105,4 +105,13 @@ test("--dot prints the graph; several targets are a usage error", async () => {
   const two = await runBuildFile(BUILD, ["--print", "ok", "also"], NO_ENGINE);
   assert.equal(two.code, 2);
   assert.match(two.stderr, /^error: --print shows one target's LLB; choose one with --target/);
+});
+
+test("a malformed --secret or --ssh is a usage error naming it", async () => {
+  const secret = await runBuildFile(BUILD, ["--secret", "src=only.txt"], NO_ENGINE);
+  assert.equal(secret.code, 2);
+  assert.match(secret.stderr, /^error: --secret "src=only\.txt": /);
+  const ssh = await runBuildFile(BUILD, ["--ssh", "=x"], NO_ENGINE);
+  assert.equal(ssh.code, 2);
+  assert.match(ssh.stderr, /^error: --ssh "=x": needs an id/);
 });

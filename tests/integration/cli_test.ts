@@ -2,7 +2,8 @@
 // Ctrl-C (cancelled at the engine, nothing left behind), --no-cache.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +11,7 @@ import { dk20, dk26c, skipWithout, unique } from "../support/engines.ts";
 import { buildHistory, processesWith } from "../support/engine_probe.ts";
 import { startBuildFile, waitFor } from "../support/program.ts";
 import { runBuildFile } from "../support/runtime.ts";
+import { makeKey } from "../support/ssh_tools.ts";
 
 const BUILD = fileURLToPath(new URL("../fixtures/cli/cli_build.ts", import.meta.url));
 const skip = skipWithout(dk26c, "Docker 26.1 (containerd store)");
@@ -113,6 +115,46 @@ describe("build.ts as a program (Docker 26.1)", { skip }, () => {
       await waitFor(() => processesWith(`echo ${marker}`).length === 0, 10_000),
       "the step was stopped",
     );
+  });
+
+  test("--secret gives a secret build.ts declares without a source; it never shows", async () => {
+    const dir = join(work, unique("secret"));
+    mkdirSync(dir);
+    const value = `s3cret-${randomBytes(8).toString("hex")}`;
+    writeFileSync(join(dir, "token.txt"), value);
+    const sum = async (spec: string, extra: Record<string, string> = {}) => {
+      const out = join(dir, unique("out"));
+      const r = await runBuildFile(BUILD, ["secretive", "--out", out, "--secret", spec], {
+        ...env(),
+        ...extra,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!(r.stdout + r.stderr).includes(value), "the secret value is not printed");
+      return readFileSync(join(out, "secretive/sum.txt"), "utf8").trim();
+    };
+    const expected = createHash("sha256").update(value).digest("hex");
+    assert.equal(await sum(`id=cli_token,src=${join(dir, "token.txt")}`), expected);
+    assert.equal(
+      await sum("id=cli_token,env=DRYDOCK_CLI_TEST_TOKEN", { DRYDOCK_CLI_TEST_TOKEN: value }),
+      expected,
+    );
+    const missing = await runBuildFile(BUILD, ["secretive", "--out", dir], env());
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /secret "cli_token"/);
+  });
+
+  test("--ssh ID=KEY forwards an agent holding that key", async () => {
+    const dir = join(work, unique("ssh"));
+    mkdirSync(dir);
+    makeKey(join(dir, "key"), "drydock-cli-test");
+    const out = join(dir, "out");
+    const r = await runBuildFile(
+      BUILD,
+      ["agent", "--out", out, "--ssh", `deploy=${join(dir, "key")}`],
+      env(),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(out, "agent/agent.txt"), "utf8"), "agent\n");
   });
 
   test("--no-cache runs cached steps again", async () => {
