@@ -124,10 +124,8 @@ describe("build.ts as a program (Docker 26.1)", { skip }, () => {
     writeFileSync(join(dir, "token.txt"), value);
     const sum = async (spec: string, extra: Record<string, string> = {}) => {
       const out = join(dir, unique("out"));
-      const r = await runBuildFile(BUILD, ["secretive", "--out", out, "--secret", spec], {
-        ...env(),
-        ...extra,
-      });
+      const args = ["secretive", "--out", out, "--secret", spec, "--marker", unique("secret")];
+      const r = await runBuildFile(BUILD, args, { ...env(), ...extra });
       assert.equal(r.code, 0, r.stderr);
       assert.ok(!(r.stdout + r.stderr).includes(value), "the secret value is not printed");
       return readFileSync(join(out, "secretive/sum.txt"), "utf8").trim();
@@ -150,7 +148,7 @@ describe("build.ts as a program (Docker 26.1)", { skip }, () => {
     const out = join(dir, "out");
     const r = await runBuildFile(
       BUILD,
-      ["agent", "--out", out, "--ssh", `deploy=${join(dir, "key")}`],
+      ["agent", "--out", out, "--ssh", `deploy=${join(dir, "key")}`, "--marker", unique("ssh")],
       env(),
     );
     assert.equal(r.code, 0, r.stderr);
