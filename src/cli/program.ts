@@ -69,30 +69,9 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   }
   const wanted = args.targets.length > 0 ? args.targets : options.defaults;
 
-  if (args.printLlb) {
+  if (args.printLlb || args.dryRun) {
     try {
-      const all = resolveTargets(targets, options.base, options.location);
-      const selected = wanted ? all.filter((t) => wanted.includes(t.name)) : all;
-      const flag = args.printLlb === "json" ? "--print" : "--dot";
-      if (selected.length !== 1) {
-        throw new UsageError(
-          `${flag} shows one target's LLB; choose one with --target (targets: ${
-            all.map((t) => t.name).join(", ")
-          })`,
-        );
-      }
-      stdout(llbText(selected[0], args.printLlb, { noCache: args.noCache }));
-      return EXIT.ok;
-    } catch (err) {
-      return fail(err, stderr);
-    }
-  }
-
-  if (args.dryRun) {
-    try {
-      const all = resolveTargets(targets, options.base, options.location);
-      const selected = wanted ? all.filter((t) => wanted.includes(t.name)) : all;
-      stdout(dryRunText(compileTargets(selected, { noCache: args.noCache })));
+      stdout(compiledText(targets, wanted, args, options));
       return EXIT.ok;
     } catch (err) {
       return fail(err, stderr);
@@ -174,6 +153,24 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     process.off("SIGINT", onSigint);
     process.on("SIGINT", () => process.exit(EXIT.interrupted));
   }
+}
+
+// --print, --dot and --dry-run: compile the selected targets, no engine.
+function compiledText(
+  targets: Targets,
+  wanted: readonly string[] | undefined,
+  args: CliArgs,
+  options: ProgramOptions,
+): string {
+  const all = resolveTargets(targets, options.base, options.location);
+  const selected = wanted ? all.filter((t) => wanted.includes(t.name)) : all;
+  if (!args.printLlb) return dryRunText(compileTargets(selected, { noCache: args.noCache }));
+  if (selected.length !== 1) {
+    const flag = args.printLlb === "json" ? "--print" : "--dot";
+    const names = all.map((t) => t.name).join(", ");
+    throw new UsageError(`${flag} shows one target's LLB; choose one with --target (targets: ${names})`);
+  }
+  return llbText(selected[0], args.printLlb, { noCache: args.noCache });
 }
 
 function fail(err: unknown, stderr: (text: string) => void): number {
