@@ -82,8 +82,8 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   let secrets: SecretSpec[], ssh: SshSpec[];
   try {
     // Flags come after build()'s own options: for the same id, the command line wins.
-    secrets = [...(options.secrets ?? []), ...args.secrets.map(parseSecretSpec)];
-    ssh = [...(options.ssh ?? []), ...args.ssh.map(parseSshSpec)];
+    secrets = [...(options.secrets ?? []), ...args.secrets.map((s) => parseSecretSpec(s, process.cwd()))];
+    ssh = [...(options.ssh ?? []), ...args.ssh.map((s) => parseSshSpec(s, process.cwd()))];
     tls = readTls(args.tls);
     // A bad --host or --builder is a usage error (2); a bad BUILDKIT_HOST or DOCKER_CONTEXT fails the build (1).
     if (args.host || args.builder) {

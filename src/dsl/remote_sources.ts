@@ -37,11 +37,8 @@ export function git(url: string, options: GitOptions = {}): State {
     validate("git", "url", z.custom(() => false, `is not a git remote: ${e.message}`), u, location);
     throw e;
   }
-  // A password in the URL would end up in the LLB, the cache and progress.
-  if (
-    remote.scheme.startsWith("http") &&
-    (new URL(remote.remote).username !== "" || new URL(remote.remote).password !== "")
-  ) {
+  // Credentials in the URL would end up in the LLB, the cache and progress.
+  if (remote.scheme.startsWith("http") && hasCredentials(remote.remote)) {
     validate(
       "git",
       "url",
@@ -75,6 +72,11 @@ export function git(url: string, options: GitOptions = {}): State {
     ...(sshAgents.length ? { sshAgents } : {}),
   };
   return stateOf(node);
+}
+
+function hasCredentials(url: string): boolean {
+  const u = new URL(url);
+  return u.username !== "" || u.password !== "";
 }
 
 function idOf(v: string | Secret | SshAgent | undefined): string | undefined {

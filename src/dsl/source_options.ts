@@ -112,7 +112,10 @@ export const sourceSchemas = {
     sharedKeyHint: nonEmpty.optional(),
     dockerignore: z.boolean().optional(),
   }),
-  gitUrl: nonEmpty.refine((s) => !/\s/.test(s), { message: "must not contain spaces" }),
+  gitUrl: nonEmpty.refine((s) => !/\s/.test(s), { message: "must not contain spaces" })
+    .refine((s) => !s.includes("#"), {
+      message: 'must not have a "#fragment"; use the ref and subdir options',
+    }),
   git: z.strictObject({
     ref: nonEmpty.refine((s) => !s.includes(":") && !s.includes("#"), {
       message: 'must not contain ":" or "#"',
@@ -145,7 +148,10 @@ export const sourceSchemas = {
   dockerfile: z.strictObject({
     filename: nonEmpty.optional(),
     target: nonEmpty.optional(),
-    args: z.record(nonEmpty, z.string()).optional(),
+    args: z.record(z.string(), z.string({ error: "values must be strings" }))
+      .refine((r) => Object.keys(r).every((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)), {
+        message: "names must be ARG names (letters, digits and _)",
+      }).optional(),
     platform: platformString.optional(),
   }),
 };

@@ -5,7 +5,8 @@
  * @module
  */
 import type { FileNode, FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
-import type { SourceLocation } from "../dsl/location.ts";
+import { DrydockError } from "../dsl/errors.ts";
+import { formatLocation, type SourceLocation } from "../dsl/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
@@ -267,8 +268,13 @@ class Marshaller {
       return placeholder;
     }
     if (!def?.def?.length) {
-      throw new Error(
-        `${node.name ?? node.frontend}: the frontend's result must be resolved before marshalling`,
+      const where = node.location ? ` (at ${formatLocation(node.location)})` : "";
+      throw new DrydockError(
+        "E_FRONTEND_UNRESOLVED",
+        `${
+          node.name ?? node.frontend
+        }${where}: its steps come from the engine's frontend, so they are known ` +
+          "only during a build (see solve's onDefinition); marshal with previewFrontends for a placeholder",
       );
     }
     const last = def.def.length - 1;

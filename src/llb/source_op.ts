@@ -28,7 +28,8 @@ export interface SourceLoweringContext {
  * import { stateData } from "../dsl/state.ts";
  * import type { SourceNode } from "../dsl/graph.ts";
  * import { sourceOp } from "./source_op.ts";
- * const caps = new Set<string>();
+ * import type { CapID } from "./caps.ts";
+ * const caps = new Set<CapID>();
  * const op = sourceOp(stateData(image("busybox")).output!.op as SourceNode, {}, caps);
  * op.source!.identifier; // "docker-image://docker.io/library/busybox:latest"
  * ```

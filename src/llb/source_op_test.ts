@@ -144,6 +144,10 @@ describe("git()", () => {
       /git\(\): option "url" must not carry credentials/,
     );
     assert.throws(() => git("ftp://example.com/r.git"), /git\(\): option "url" is not a git remote/);
+    assert.throws(
+      () => git("https://example.com/r.git#main"),
+      /git\(\): option "url" must not have a "#fragment"/,
+    );
     assert.throws(() => git("https://example.com/r.git", { ref: "a:b" }), /git\(\): option "ref"/);
   });
 });

@@ -18,7 +18,8 @@ const NOT_FOUND = /credentials not found/i;
 
 /**
  * Asks `docker-credential-<helper>` for `serverAddress`. Resolves `undefined`
- * when the helper has nothing for it; rejects when the helper is missing or fails.
+ * when the helper has nothing for it; rejects when the helper fails, with the
+ * code `E_CREDENTIAL_HELPER_MISSING` when it is not installed.
  *
  * @example
  * ```ts
@@ -38,11 +39,10 @@ export function runCredentialHelper(
     child.stdout.on("data", (c) => (stdout += c));
     child.stderr.on("data", (c) => (stderr += c));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (err) => {
+    child.on("error", (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(
-        new DrydockError("E_REGISTRY_AUTH", `credential helper ${program} could not run: ${err.message}`),
-      );
+      const code = err.code === "ENOENT" ? "E_CREDENTIAL_HELPER_MISSING" : "E_REGISTRY_AUTH";
+      reject(new DrydockError(code, `credential helper ${program} could not run: ${err.message}`));
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);

@@ -15,7 +15,11 @@ import {
 } from "./docker_config.ts";
 import { canonicalRegistryHost, credentialServerAddress } from "./registry_host.ts";
 
-/** Credentials for one registry given in code: a user and password, or an identity token. */
+/**
+ * Credentials for one registry given in code: a user and password (personal
+ * access tokens go here, as the password), or an OAuth identity token (what
+ * `docker login` stores as `identitytoken`).
+ */
 export type RegistryLogin =
   | { readonly username: string; readonly password: string }
   | { readonly token: string };
@@ -53,6 +57,7 @@ export class RegistryCredentialStore {
   readonly #runHelper: typeof runCredentialHelper;
   readonly #cache = new Map<string, Promise<FoundCredentials | undefined>>();
   readonly #served = new Map<string, string>();
+  readonly #problems = new Map<string, string>();
   #configs?: Promise<{ origin: string; config: DockerAuthConfig }[]>;
 
   constructor(options: RegistryCredentialOptions) {
@@ -87,13 +92,26 @@ export class RegistryCredentialStore {
     return this.#served;
   }
 
+  /** Hosts whose lookup hit a problem that did not stop the build (a missing helper), with a description. */
+  problems(): ReadonlyMap<string, string> {
+    return this.#problems;
+  }
+
   async #lookup(host: string): Promise<FoundCredentials | undefined> {
     const login = this.#logins.get(host);
     if (login) return { ...login, origin: "the build's registryAuth option" };
     for (const { origin, config } of await this.#loadConfigs()) {
       const helper = config.credHelpers.get(host) ?? config.credsStore;
       if (helper) {
-        const got = await this.#runHelper(helper, credentialServerAddress(host));
+        let got;
+        try {
+          got = await this.#runHelper(helper, credentialServerAddress(host));
+        } catch (err) {
+          // A config naming a helper this machine lacks (Docker Desktop's "desktop" elsewhere) must not
+          // break public pulls; the refusal hint mentions it if the registry wanted credentials.
+          if ((err as { code?: string }).code !== "E_CREDENTIAL_HELPER_MISSING") throw err;
+          this.#problems.set(host, `${origin} names docker-credential-${helper}, which is not installed`);
+        }
         if (got) {
           // Helpers return identity tokens under the user "<token>".
           const username = got.username === "<token>" ? "" : got.username;

@@ -106,4 +106,33 @@ describe("RegistryCredentialStore", () => {
       s.cleanup();
     }
   });
+
+  test("a credential helper that is not installed is a problem noted for hints, not a failure", async () => {
+    const s = setup({ credsStore: "drydock-not-installed", auths: { "file.io": { auth: b64("f:p") } } });
+    try {
+      const store = new RegistryCredentialStore({ env: { DOCKER_CONFIG: s.dir } });
+      assert.equal(await store.get("public.io"), undefined, "anonymous, as for a public image");
+      assert.equal((await store.get("file.io"))?.username, "f", "the file's own entry still counts");
+      assert.equal(
+        store.problems().get("public.io"),
+        `${join(s.dir, "config.json")} names docker-credential-drydock-not-installed, which is not installed`,
+      );
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test("a helper that fails for another reason fails the lookup", async () => {
+    const s = setup({ credsStore: "broken" });
+    try {
+      const store = new RegistryCredentialStore({
+        env: { DOCKER_CONFIG: s.dir },
+        runHelper: () =>
+          Promise.reject(Object.assign(new Error("keychain locked"), { code: "E_REGISTRY_AUTH" })),
+      });
+      await assert.rejects(store.get("x.io"), /keychain locked/);
+    } finally {
+      s.cleanup();
+    }
+  });
 });

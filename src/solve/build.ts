@@ -12,6 +12,7 @@ import { State } from "../dsl/state.ts";
 import { DrydockError } from "../dsl/errors.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import { validate } from "../dsl/validate.ts";
+import type * as pb from "../proto/pb.gen.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
 import { engineCandidates, type EngineEnv, type EngineSelection } from "../transport/discover.ts";
@@ -59,6 +60,8 @@ export interface BuildTargetsOptions {
   onStatus?: (target: string, status: StatusResponse) => void;
   /** Told once per fallback used because the engine lacks a feature (e.g. merge() as copies). @default prints to stderr */
   onNotice?: (target: string, message: string) => void;
+  /** Receives each target's definition as sent, frontends' ops spliced in. */
+  onDefinition?: (target: string, definition: pb.Definition) => void;
   signal?: AbortSignal;
   /** Key under which the engine keeps earlier uploads of local directories. @default derived from host and `base` */
   sharedKey?: string;
@@ -194,6 +197,7 @@ export async function buildTargets(
           onStart: (ref) => options.onStart?.(t.name, ref),
           onStatus: (s) => options.onStatus?.(t.name, s),
           onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
+          onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
           services,
         });
         return [t.name, {

@@ -7,7 +7,7 @@
  */
 import type { FrontendNode, OpNode } from "../dsl/graph.ts";
 import { GatewayCap } from "../llb/caps.ts";
-import { CapabilityError } from "../llb/caps_check.ts";
+import { CapabilityError, checkCaps } from "../llb/caps_check.ts";
 import type { EngineCaps } from "../llb/engine_caps.ts";
 import { marshal, type MarshalOptions } from "../llb/marshal.ts";
 import { stateOf } from "../dsl/sources.ts";
@@ -53,8 +53,10 @@ export async function resolveFrontends(
     const inputs: Record<string, pb.Definition> = {};
     for (const [name, output] of Object.entries(node.inputs)) {
       if (!output) continue;
-      const { definition } = marshal(stateOf(output), { ...options, frontendResults: results });
-      if (definition) inputs[name] = definition;
+      // Lowered for this engine like the rest of the build: fallbacks used, caps checked.
+      const lowered = marshal(stateOf(output), { ...options, caps, frontendResults: results });
+      checkCaps(lowered, caps);
+      if (lowered.definition) inputs[name] = lowered.definition;
     }
     let res;
     try {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import { Buffer } from "node:buffer";
 import assert from "node:assert/strict";
-import { dockerfile, image, local } from "../../mod.ts";
+import { dockerfile, DrydockError, image, local } from "../../mod.ts";
 import { CapabilityError } from "../llb/caps_check.ts";
 import { EngineCaps } from "../llb/engine_caps.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
@@ -12,10 +12,11 @@ import type { RpcClient } from "../transport/rpc.ts";
 import { resolveFrontends } from "./frontends.ts";
 
 const P = { platform: "linux/amd64" } as const;
-const CAPS = EngineCaps.fromPong(
-  { frontendAPICaps: [{ id: "frontend.inputs", enabled: true }] },
-  "the engine",
-);
+const CAPS = EngineCaps.fromPong({
+  frontendAPICaps: [{ id: "frontend.inputs", enabled: true }],
+  llbCaps: ["source.local", "source.local.unique", "constraints", "platform", "meta.description"]
+    .map((id) => ({ id, enabled: true })),
+}, "the engine");
 
 /** What a frontend would return: a definition ending in `state`. */
 function frontendResult() {
@@ -61,7 +62,15 @@ describe("dockerfile() resolution", () => {
 
   test("marshalling without the frontend's result is refused; a preview uses a placeholder", () => {
     const state = dockerfile(local("/ctx"));
-    assert.throws(() => marshal(state), /must be resolved before marshalling/);
+    assert.throws(() => marshal(state), (err: unknown) => {
+      assert.ok(err instanceof DrydockError);
+      assert.equal(err.code, "E_FRONTEND_UNRESOLVED");
+      assert.match(
+        err.message,
+        /^dockerfile Dockerfile \(at .*frontends_test\.ts:\d+:\d+\): its steps come from/,
+      );
+      return true;
+    });
     const preview = marshal(state, { previewFrontends: true });
     assert.deepEqual([...preview.localDirs], [["/ctx", "/ctx"]]);
   });
@@ -82,6 +91,16 @@ describe("dockerfile() resolution", () => {
         );
         return true;
       },
+    );
+    assert.equal(requests.length, 0);
+  });
+
+  test("inputs are checked against the engine's caps before the frontend runs", async () => {
+    const state = dockerfile(local("/ctx", { include: ["src"] }));
+    const { rpc, requests } = fakeRpc(frontendResult());
+    await assert.rejects(
+      resolveFrontends(rpc, {}, graphNodes(state), CAPS, {}),
+      /local\(\{ include \}\) .*needs the engine capability "source\.local\.includepatterns"/,
     );
     assert.equal(requests.length, 0);
   });

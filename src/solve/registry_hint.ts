@@ -35,8 +35,10 @@ export function registryHint(message: string, store: RegistryCredentialStore): s
   const host = named === "auth.docker.io" ? "docker.io" : named;
   const origin = store.served().get(host);
   if (origin) return `registry ${host} refused the credentials from ${origin}`;
-  return `registry ${host} refused access and no credentials were found for it: give them with the ` +
-    `registryAuth build option, DOCKER_AUTH_CONFIG, or \`docker login ${host}\``;
+  const problem = store.problems().get(host);
+  return `registry ${host} refused access and no credentials were found for it` +
+    (problem ? ` (${problem})` : "") +
+    `: give them with the registryAuth build option, DOCKER_AUTH_CONFIG, or \`docker login ${host}\``;
 }
 
 /**

@@ -1,5 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { RegistryCredentialStore } from "../session/registry_credentials.ts";
 import { BuildError } from "./errors.ts";
 import { registryHint, withRegistryHint } from "./registry_hint.ts";
@@ -48,5 +51,20 @@ describe("registryHint()", () => {
     assert.deepEqual(hinted.location, loc);
     const other = new Error("x 401 Unauthorized http://r.io");
     assert.equal(withRegistryHint(other, store), other);
+  });
+
+  test("mentions a credential helper that is not installed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "drydock-hint-"));
+    try {
+      writeFileSync(join(dir, "config.json"), JSON.stringify({ credsStore: "drydock-not-installed" }));
+      const store = new RegistryCredentialStore({ env: { DOCKER_CONFIG: dir } });
+      await store.get("r.io");
+      assert.match(
+        registryHint("HEAD http://r.io/v2/x/manifests/1: 401 Unauthorized", store)!,
+        /^registry r\.io refused access and no credentials were found for it \(.*config\.json names docker-credential-drydock-not-installed, which is not installed\): /,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

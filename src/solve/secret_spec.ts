@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { resolve } from "node:path";
+import process from "node:process";
 import { DrydockError } from "../dsl/errors.ts";
 
 /** A secret given on the command line, by id. Overrides the build.ts source of that id. */
@@ -15,16 +17,18 @@ export interface SecretSpec {
 }
 
 /**
- * Parses one `--secret` value. Throws a {@link DrydockError} (`E_FLAG`) naming the bad part.
+ * Parses one `--secret` value. A relative `src` is made absolute against
+ * `cwd`, the directory the command was typed in, as buildx reads it. Throws a
+ * {@link DrydockError} (`E_FLAG`) naming the bad part.
  *
  * @example
  * ```ts
  * import { parseSecretSpec } from "./secret_spec.ts";
- * parseSecretSpec("id=npm,src=./npm.txt"); // { id: "npm", source: { file: "./npm.txt" } }
+ * parseSecretSpec("id=npm,src=./npm.txt", "/home/me"); // { id: "npm", source: { file: "/home/me/npm.txt" } }
  * parseSecretSpec("id=npm,env=NPM_TOKEN"); // { id: "npm", source: { env: "NPM_TOKEN" } }
  * ```
  */
-export function parseSecretSpec(spec: string): SecretSpec {
+export function parseSecretSpec(spec: string, cwd: string = process.cwd()): SecretSpec {
   const fail = (why: string): never => {
     throw new DrydockError("E_FLAG", `--secret ${JSON.stringify(spec)}: ${why}`);
   };
@@ -59,7 +63,7 @@ export function parseSecretSpec(spec: string): SecretSpec {
   if (env !== undefined && file !== undefined) fail("give src= or env=, not both");
   if (env === "" || file === "") fail(`${env === "" ? "env" : "src"}= must not be empty`);
   if (type === "env" && env === undefined) env = id;
-  const source = env !== undefined ? { env } : file !== undefined ? { file } : undefined;
+  const source = env !== undefined ? { env } : file !== undefined ? { file: resolve(cwd, file) } : undefined;
   return { id: id!, source };
 }
 

@@ -12,6 +12,7 @@ import { checkCaps } from "../llb/caps_check.ts";
 import { EngineCaps } from "../llb/engine_caps.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
 import { marshal, type MarshalOptions } from "../llb/marshal.ts";
+import type * as pb from "../proto/pb.gen.ts";
 import { ControlService, type StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import { healthMethods } from "../session/health.ts";
@@ -43,6 +44,8 @@ export interface SolveSpec {
   readonly onStatus?: (status: StatusResponse) => void;
   /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
   readonly onNotice?: (message: string) => void;
+  /** Called with the definition as it is sent, frontends' ops spliced in (for `--print` of a real build). */
+  readonly onDefinition?: (definition: pb.Definition) => void;
   /** Called after each upload of a local directory, with what the engine requested. */
   readonly onLocalSent?: (name: string, stats: SendTreeStats) => void;
   readonly signal?: AbortSignal;
@@ -141,6 +144,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       checkCaps(lowered, caps);
       for (const notice of lowered.notices) (spec.onNotice ?? printNotice)(notice);
       definition = lowered.definition;
+      if (definition) spec.onDefinition?.(definition);
       locations = lowered.locations;
     } catch (err) {
       // Nothing was solved: end the gateway build with this error, then report it as it is.

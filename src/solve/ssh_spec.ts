@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { resolve } from "node:path";
+import process from "node:process";
 import { DrydockError } from "../dsl/errors.ts";
 
 /** An ssh agent given on the command line, by id. Overrides the build.ts `ssh()` of that id. */
@@ -14,16 +16,18 @@ export interface SshSpec {
 }
 
 /**
- * Parses one `--ssh` value. Throws a {@link DrydockError} (`E_FLAG`) naming the bad part.
+ * Parses one `--ssh` value. Relative paths are made absolute against `cwd`,
+ * the directory the command was typed in. Throws a {@link DrydockError}
+ * (`E_FLAG`) naming the bad part.
  *
  * @example
  * ```ts
  * import { parseSshSpec } from "./ssh_spec.ts";
  * parseSshSpec("default"); // { id: "default", paths: [] }
- * parseSshSpec("deploy=./id_ed25519,./id_rsa"); // { id: "deploy", paths: ["./id_ed25519", "./id_rsa"] }
+ * parseSshSpec("deploy=./id_ed25519,/keys/id_rsa", "/home/me"); // paths: ["/home/me/id_ed25519", "/keys/id_rsa"]
  * ```
  */
-export function parseSshSpec(spec: string): SshSpec {
+export function parseSshSpec(spec: string, cwd: string = process.cwd()): SshSpec {
   const eq = spec.indexOf("=");
   const id = (eq < 0 ? spec : spec.slice(0, eq)).trim();
   const fail = (why: string): never => {
@@ -34,5 +38,5 @@ export function parseSshSpec(spec: string): SshSpec {
   if (eq < 0) return { id, paths: [] };
   const paths = spec.slice(eq + 1).split(",");
   if (paths.some((p) => p === "")) fail("paths must not be empty");
-  return { id, paths };
+  return { id, paths: paths.map((p) => resolve(cwd, p)) };
 }

@@ -8,7 +8,10 @@ describe("parseSshSpec()", () => {
   test("a named socket", () =>
     assert.deepEqual(parseSshSpec("gh=/run/agent.sock"), { id: "gh", paths: ["/run/agent.sock"] }));
   test("several key files", () =>
-    assert.deepEqual(parseSshSpec("deploy=./a,~/b"), { id: "deploy", paths: ["./a", "~/b"] }));
+    assert.deepEqual(parseSshSpec("deploy=./a,/keys/b", "/work"), {
+      id: "deploy",
+      paths: ["/work/a", "/keys/b"],
+    }));
   test("an empty id, an empty path or a comma in the id is refused", () => {
     assert.throws(() => parseSshSpec("=x"), /--ssh "=x": needs an id/);
     assert.throws(() => parseSshSpec("a=x,,y"), /--ssh "a=x,,y": paths must not be empty/);

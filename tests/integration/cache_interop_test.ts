@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { promisify } from "node:util";
-import { buildTargets, image, local } from "../../mod.ts";
+import { buildTargets, dockerfile, image, local, marshal, type State } from "../../mod.ts";
+import * as pb from "../../src/proto/pb.gen.ts";
 import { dk26c, skipWithout, unique } from "../support/engines.ts";
 
 const DOCKERFILE = `FROM busybox AS build
@@ -36,6 +37,24 @@ after(() => rmSync(ctx, { recursive: true, force: true }));
 
 const buildx = process.env.DRYDOCK_BUILDX;
 
+/** DOCKERFILE written with drydock. */
+function equivalent(): State {
+  const src = local(ctx);
+  const build = image("busybox").env("PATH", PATH)
+    .copy(src, "hello.txt", "/src/hello.txt")
+    .run("cat /src/hello.txt > /out.txt && echo built >> /out.txt");
+  const final = image("busybox").env("PATH", PATH)
+    .copy(build, "/out.txt", "/final/out.txt")
+    .run("wc -l /final/out.txt > /final/count.txt");
+  return final;
+}
+
+/** The exec and file ops of a definition without their inputs: what the cache keys are made of. */
+function stepsOf(definition: pb.Definition): unknown[] {
+  return (definition.def ?? []).map((b) => pb.Op.fromBinary(b)).filter((op) => op.exec || op.file)
+    .map((op) => ({ exec: op.exec, file: op.file, platform: op.platform }));
+}
+
 test("a build.ts equal to a Dockerfile reuses buildx's cache on dk26c", {
   skip: skipWithout(dk26c, "dk26c") || (buildx ? false : "DRYDOCK_BUILDX is not set"),
 }, async () => {
@@ -53,13 +72,7 @@ test("a build.ts equal to a Dockerfile reuses buildx's cache on dk26c", {
   // buildx really ran the steps (nothing cached from elsewhere).
   assert.match(stderr, /RUN cat \/src\/hello.txt[^\n]*\n(#\d+ [^\n]*\n)*#\d+ DONE/);
 
-  const src = local(ctx);
-  const build = image("busybox").env("PATH", PATH)
-    .copy(src, "hello.txt", "/src/hello.txt")
-    .run("cat /src/hello.txt > /out.txt && echo built >> /out.txt");
-  const final = image("busybox").env("PATH", PATH)
-    .copy(build, "/out.txt", "/final/out.txt")
-    .run("wc -l /final/out.txt > /final/count.txt");
+  const final = equivalent();
 
   const steps = new Map<string, boolean>();
   await buildTargets({ final }, {
@@ -75,4 +88,18 @@ test("a build.ts equal to a Dockerfile reuses buildx's cache on dk26c", {
     ["RUN cat /src/hello.txt > /out.txt && echo built >> /out.txt", true],
     ["RUN wc -l /final/out.txt > /final/count.txt", true],
   ]);
+});
+
+test("our exec and file ops equal the Dockerfile frontend's, field for field, on dk26c", {
+  skip: skipWithout(dk26c, "dk26c"),
+}, async () => {
+  let theirs: pb.Definition | undefined;
+  await buildTargets({ dockerfile: dockerfile(local(ctx)) }, {
+    host: dk26c!.host,
+    onDefinition: (_target, definition) => {
+      theirs = definition;
+    },
+  });
+  const ours = marshal(equivalent()).definition!;
+  assert.deepEqual(stepsOf(ours), stepsOf(theirs!));
 });
