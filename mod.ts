@@ -30,6 +30,7 @@ export type {
   BindMountOptions,
   ChownValue,
   CopyOptions,
+  HealthcheckOptions,
   ImageConfigOptions,
   ImageOptions,
   LocalOptions,
@@ -63,7 +64,30 @@ export type { ParamsOptions } from "./src/cli/params.ts";
 export { UsageError } from "./src/cli/usage_error.ts";
 export { buildTargets } from "./src/solve/build.ts";
 export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/solve/build.ts";
-export type { BuildOutput, ImageOutput, LocalOutput } from "./src/solve/outputs.ts";
+export type {
+  BuildOutput,
+  Compression,
+  ImageFormatOptions,
+  ImageOutput,
+  ImageTarballOutput,
+  LocalOutput,
+  TarOutput,
+} from "./src/solve/outputs.ts";
+export { UnsupportedOutputError } from "./src/solve/outputs.ts";
+export type { CacheExport, CacheImport, CacheMode } from "./src/solve/cache.ts";
+export { UnsupportedCacheError } from "./src/solve/cache.ts";
+export type { AttestOptions } from "./src/solve/attestations.ts";
+export { buildMetadata, writeMetadataFile } from "./src/solve/metadata.ts";
+export {
+  parseCacheExportSpec,
+  parseCacheImportSpec,
+  parseOutputSpec,
+  SpecError,
+} from "./src/solve/spec_parse.ts";
+export type { MetadataSource } from "./src/solve/metadata.ts";
+export type { PushResult } from "./src/solve/engine_push.ts";
+export { PushError } from "./src/solve/engine_push.ts";
+export type { EngineKind } from "./src/solve/engine_features.ts";
 export { BuildError } from "./src/solve/errors.ts";
 export { EngineUnavailableError } from "./src/transport/connect.ts";
 export type { EngineSelection } from "./src/transport/discover.ts";
@@ -76,3 +100,5 @@ export type { SshSpec } from "./src/solve/ssh_spec.ts";
 export { SecretUnavailableError } from "./src/solve/secret_resolution.ts";
 export { SshUnavailableError } from "./src/solve/ssh_resolution.ts";
 export type { RegistryLogin } from "./src/session/registry_credentials.ts";
+export { parseDockerignore, readDockerignore } from "./src/fs/dockerignore.ts";
+export { PatternError, PatternMatcher } from "./src/fs/patterns.ts";
