@@ -25,6 +25,14 @@ export interface CliArgs {
   secrets: string[];
   /** `--ssh` values, unparsed. */
   ssh: string[];
+  /** `-o` values, unparsed (the outputs layer's parser names the bad key). */
+  outputs: string[];
+  push: boolean;
+  /** `--platform` values, split at commas. */
+  platforms: string[];
+  cacheFrom: string[];
+  cacheTo: string[];
+  metadataFile?: string;
   /** `--print` or `--dot`: show one target's LLB instead of building. */
   printLlb?: "json" | "dot";
   progress: ProgressMode;
@@ -94,7 +102,9 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
   if (host !== undefined && builder !== undefined) {
     throw new UsageError("--host and --builder both choose the engine; give only one");
   }
-  for (const name of ["host", "builder", "tlscacert", "tlscert", "tlskey", "tls-server-name"]) {
+  for (
+    const name of ["host", "builder", "tlscacert", "tlscert", "tlskey", "tls-server-name", "metadata-file"]
+  ) {
     if (v[name] === "") throw new UsageError(`--${name} needs a value`);
   }
   if ((v.tlscert === undefined) !== (v.tlskey === undefined)) {
@@ -102,6 +112,15 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
   }
   if (v.print === true && v.dot === true) {
     throw new UsageError("--print and --dot each print the LLB; give only one");
+  }
+  const platforms = ((v.platform as string[] | undefined) ?? []).flatMap((p) => p.split(",")).map((p) =>
+    p.trim()
+  );
+  for (const p of platforms) {
+    // The same rule as build()'s platforms option, said in terms of the flag.
+    if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) {
+      throw new UsageError(`--platform "${p}": must look like linux/amd64 or linux/arm64/v8`);
+    }
   }
   const builderIsAddress = builder !== undefined && (builder.includes("://") || builder.startsWith("/"));
   return {
@@ -111,6 +130,12 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     version: v.version === true,
     dryRun: v["dry-run"] === true,
     noCache: v["no-cache"] === true,
+    outputs: (v.output as string[] | undefined) ?? [],
+    push: v.push === true,
+    platforms,
+    cacheFrom: (v["cache-from"] as string[] | undefined) ?? [],
+    cacheTo: (v["cache-to"] as string[] | undefined) ?? [],
+    ...(v["metadata-file"] !== undefined ? { metadataFile: v["metadata-file"] as string } : {}),
     secrets: (v.secret as string[] | undefined) ?? [],
     ssh: (v.ssh as string[] | undefined) ?? [],
     ...(v.print === true

@@ -30,6 +30,11 @@ test("`parseCli()` defaults: no targets, plain progress, nothing switched on", (
     version: false,
     dryRun: false,
     noCache: false,
+    outputs: [],
+    push: false,
+    platforms: [],
+    cacheFrom: [],
+    cacheTo: [],
     secrets: [],
     ssh: [],
     progress: "plain",
@@ -148,4 +153,31 @@ test("--secret and --ssh are collected in order", () => {
   const a = parseCli(["--secret", "id=a,src=a.txt", "--ssh", "default", "--secret=id=b,env=B"], spec);
   assert.deepEqual(a.secrets, ["id=a,src=a.txt", "id=b,env=B"]);
   assert.deepEqual(a.ssh, ["default"]);
+});
+
+test("output flags: -o, --push, --platform (comma lists), --cache-from/--cache-to, --metadata-file", () => {
+  const a = parseCli([
+    "-o",
+    "type=local,dest=out",
+    "--output=-",
+    "--push",
+    "--platform",
+    "linux/amd64,linux/arm64",
+    "--platform=linux/arm/v7",
+    "--cache-from",
+    "r/app:cache",
+    "--cache-to",
+    "type=inline",
+    "--metadata-file",
+    "meta.json",
+  ], spec);
+  assert.deepEqual(a.outputs, ["type=local,dest=out", "-"]);
+  assert.equal(a.push, true);
+  assert.deepEqual(a.platforms, ["linux/amd64", "linux/arm64", "linux/arm/v7"]);
+  assert.deepEqual([a.cacheFrom, a.cacheTo, a.metadataFile], [["r/app:cache"], ["type=inline"], "meta.json"]);
+  assert.equal(
+    usageMessage(["--platform", "amd64"]),
+    '--platform "amd64": must look like linux/amd64 or linux/arm64/v8',
+  );
+  assert.equal(usageMessage(["--metadata-file="]), "--metadata-file needs a value");
 });

@@ -21,7 +21,7 @@ export interface FlagSpec {
 }
 
 /** Sections of `--help`, in display order. */
-export const FLAG_GROUPS = ["Target", "Build", "Engine", "Reporting", "Other"] as const;
+export const FLAG_GROUPS = ["Target", "Build", "Output", "Engine", "Reporting", "Other"] as const;
 export type FlagGroup = typeof FLAG_GROUPS[number];
 
 /** The progress modes `--progress` accepts. */
@@ -75,6 +75,42 @@ export const FLAGS: readonly FlagSpec[] = [
     help: "validate and compile the targets to LLB, without an engine",
   },
   {
+    name: "output",
+    short: "o",
+    type: "string",
+    multiple: true,
+    value: "SPEC",
+    group: "Output",
+    help: "add an output to every target (repeatable): type=local,dest=DIR;\n" +
+      "type=tar,dest=FILE; type=image,name=NAME[,push=true]; type=registry,name=NAME;\n" +
+      "type=oci|docker,dest=FILE; a bare DIR means type=local, - a tar on stdout",
+  },
+  { name: "push", type: "boolean", group: "Output", help: "push every image output to its registry" },
+  {
+    name: "platform",
+    type: "string",
+    multiple: true,
+    value: "LIST",
+    group: "Output",
+    help: "build for these platforms instead, e.g. linux/amd64,linux/arm64 (repeatable)",
+  },
+  {
+    name: "cache-from",
+    type: "string",
+    multiple: true,
+    value: "SPEC",
+    group: "Output",
+    help: "import build cache: type=registry,ref=REF, or just REF (repeatable)",
+  },
+  {
+    name: "cache-to",
+    type: "string",
+    multiple: true,
+    value: "SPEC",
+    group: "Output",
+    help: "export build cache: type=inline, or type=registry,ref=REF[,mode=max] (repeatable)",
+  },
+  {
     name: "host",
     type: "string",
     value: "ADDRESS",
@@ -111,6 +147,13 @@ export const FLAGS: readonly FlagSpec[] = [
     value: "NAME",
     group: "Engine",
     help: "name the server certificate must have, when it differs from the host",
+  },
+  {
+    name: "metadata-file",
+    type: "string",
+    value: "FILE",
+    group: "Reporting",
+    help: "write the build's metadata as JSON (image digest, build ref), as buildx does",
   },
   {
     name: "print",

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, resolve } from "node:path";
 import process from "node:process";
 import { DrydockError } from "../dsl/errors.ts";
 import type { SourceLocation } from "../dsl/location.ts";
@@ -14,16 +13,14 @@ import { PlainRenderer } from "../progress/plain.ts";
 import {
   buildTargets,
   type BuildTargetsOptions,
-  resolveTargets,
+  selectTargets,
   type TargetResult,
   type Targets,
 } from "../solve/build.ts";
-import type { TlsOptions } from "../transport/address.ts";
-import { discoverEngine } from "../transport/discover.ts";
-import { parseSecretSpec, type SecretSpec } from "../solve/secret_spec.ts";
-import { parseSshSpec, type SshSpec } from "../solve/ssh_spec.ts";
+import { writeMetadataFile } from "../solve/metadata.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
+import { type FlagOptions, flagOptions } from "./flag_options.ts";
 import { llbText } from "./print_llb.ts";
 import { helpText, listText, type TargetSummary } from "./help.ts";
 import { declaredParams } from "./params.ts";
@@ -69,27 +66,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   }
   const wanted = args.targets.length > 0 ? args.targets : options.defaults;
 
-  if (args.printLlb || args.dryRun) {
-    try {
-      stdout(compiledText(targets, wanted, args, options));
-      return EXIT.ok;
-    } catch (err) {
-      return fail(err, stderr);
-    }
-  }
-
-  let tls: TlsOptions | undefined;
-  let secrets: SecretSpec[], ssh: SshSpec[];
+  let flags: FlagOptions;
   try {
-    // Flags come after build()'s own options: for the same id, the command line wins.
-    secrets = [...(options.secrets ?? []), ...args.secrets.map((s) => parseSecretSpec(s, process.cwd()))];
-    ssh = [...(options.ssh ?? []), ...args.ssh.map((s) => parseSshSpec(s, process.cwd()))];
-    tls = readTls(args.tls);
-    // A bad --host or --builder is a usage error (2); a bad BUILDKIT_HOST or DOCKER_CONTEXT fails the build (1).
-    if (args.host || args.builder) {
-      checkFlag(() =>
-        discoverEngine(options.env ?? process.env, { host: args.host, builder: args.builder, tls })
-      );
+    flags = flagOptions(args, options, options.env ?? process.env);
+    if (args.printLlb || args.dryRun) {
+      return stdout(compiledText(targets, wanted, args, flags, options)), EXIT.ok;
     }
   } catch (err) {
     return fail(err, stderr);
@@ -110,16 +91,8 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   try {
     const results = await buildTargets(targets, {
       ...options,
+      ...flags,
       targets: wanted,
-      host: args.host ?? options.host,
-      engine: {
-        ...options.engine,
-        ...(args.builder ? { builder: args.builder } : {}),
-        ...(tls ? { tls } : {}),
-      },
-      noCache: args.noCache || options.noCache,
-      secrets,
-      ssh,
       location: options.location,
       signal: abort.signal,
       onStart: (target, ref) => {
@@ -137,6 +110,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       },
     });
     renderer?.done();
+    if (args.metadataFile) writeMetadataFile(resolve(args.metadataFile), results);
     for (const r of Object.values(results)) stderr(describeResult(r));
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     stderr(`Built ${Object.keys(results).length} target(s) in ${seconds}s\n`);
@@ -160,14 +134,14 @@ function compiledText(
   targets: Targets,
   wanted: readonly string[] | undefined,
   args: CliArgs,
+  flags: FlagOptions,
   options: ProgramOptions,
 ): string {
-  const all = resolveTargets(targets, options.base, options.location);
-  const selected = wanted ? all.filter((t) => wanted.includes(t.name)) : all;
+  const selected = selectTargets(targets, wanted, options.base, options.location, flags);
   if (!args.printLlb) return dryRunText(compileTargets(selected, { noCache: args.noCache }));
   if (selected.length !== 1) {
     const flag = args.printLlb === "json" ? "--print" : "--dot";
-    const names = all.map((t) => t.name).join(", ");
+    const names = Object.keys(targets).join(", ");
     throw new UsageError(`${flag} shows one target's LLB; choose one with --target (targets: ${names})`);
   }
   return llbText(selected[0], args.printLlb, { noCache: args.noCache });
@@ -187,39 +161,6 @@ function fail(err: unknown, stderr: (text: string) => void): number {
   return err instanceof DrydockError && USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failed;
 }
 
-function checkFlag(check: () => unknown): void {
-  try {
-    check();
-  } catch (err) {
-    if (err instanceof DrydockError && (err.code === "E_ADDRESS" || err.code === "E_DOCKER_CONTEXT")) {
-      throw new UsageError(err.message);
-    }
-    throw err;
-  }
-}
-
-function readTls(files: CliArgs["tls"]): TlsOptions | undefined {
-  if (!files.caCert && !files.cert && !files.key && !files.serverName) return undefined;
-  const read = (flag: string, file: string | undefined) => {
-    if (file === undefined) return undefined;
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      const why = (err as { code?: string }).code === "ENOENT" ? "no such file" : (err as Error).message;
-      throw new UsageError(`${flag} ${file}: cannot read it (${why})`);
-    }
-  };
-  const ca = read("--tlscacert", files.caCert);
-  const cert = read("--tlscert", files.cert);
-  const key = read("--tlskey", files.key);
-  return {
-    ...(ca ? { ca } : {}),
-    ...(cert ? { cert } : {}),
-    ...(key ? { key } : {}),
-    ...(files.serverName ? { serverName: files.serverName } : {}),
-  };
-}
-
 function summaries(targets: Targets, defaults: readonly string[] | undefined): TargetSummary[] {
   return Object.entries(targets).map(([name, t]) => ({
     name,
@@ -233,9 +174,13 @@ function describeResult(r: TargetResult): string {
   for (const o of r.outputs) {
     if (o.type === "image") {
       const digest = r.exporterResponse["containerimage.digest"];
-      lines.push(`${r.target}: image ${[o.name].flat().join(", ")}${digest ? ` (${digest})` : ""}`);
-    } else lines.push(`${r.target}: files in ${o.dest}`);
+      const pushed = o.push ? " pushed" : "";
+      lines.push(`${r.target}: image${pushed} ${[o.name].flat().join(", ")}${digest ? ` (${digest})` : ""}`);
+    } else if (o.type === "local") lines.push(`${r.target}: files in ${o.dest}`);
+    else if (o.dest !== "-") lines.push(`${r.target}: ${o.type} archive ${o.dest}`);
   }
+  for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
+  for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";
 }

@@ -250,6 +250,39 @@ function parsePlatform(s: string): Platform {
 }
 
 /**
+ * The targets named (all of them when `names` is undefined), resolved with the
+ * command line's overrides. Every target is checked; the overrides (e.g. several
+ * platforms) apply to the named ones only.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { selectTargets } from "./build.ts";
+ * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"]).map((t) => t.name); // ["b"]
+ * ```
+ */
+export function selectTargets(
+  targets: Targets,
+  names: readonly string[] | undefined,
+  base = process.cwd(),
+  location?: SourceLocation,
+  overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
+): ResolvedTarget[] {
+  const all = resolveTargets(targets, base, location);
+  const wanted = names ?? all.map((t) => t.name);
+  for (const name of wanted) {
+    if (!all.some((t) => t.name === name)) {
+      throw new DrydockError(
+        "E_TARGET",
+        `unknown target "${name}"; targets are: ${all.map((t) => t.name).join(", ")}`,
+      );
+    }
+  }
+  const picked = Object.fromEntries(Object.entries(targets).filter(([name]) => wanted.includes(name)));
+  return resolveTargets(picked, base, location, overrides);
+}
+
+/**
  * Builds targets on one engine, all at once, and returns what each produced.
  * Prints nothing; failures throw {@link DrydockError}s.
  *
@@ -267,7 +300,6 @@ export async function buildTargets(
 ): Promise<Record<string, TargetResult>> {
   const base = options.base ?? process.cwd();
   validate("build", "options", optionsSchema, options, options.location);
-  const all = resolveTargets(targets, base, options.location, options);
   const envEpoch = (options.env ?? process.env).SOURCE_DATE_EPOCH;
   const sourceDateEpoch = options.sourceDateEpoch ??
     (envEpoch
@@ -279,16 +311,7 @@ export async function buildTargets(
         undefined,
       )
       : undefined);
-  const wanted = options.targets ?? all.map((t) => t.name);
-  for (const name of wanted) {
-    if (!all.some((t) => t.name === name)) {
-      throw new DrydockError(
-        "E_TARGET",
-        `unknown target "${name}"; targets are: ${all.map((t) => t.name).join(", ")}`,
-      );
-    }
-  }
-  const selected = all.filter((t) => wanted.includes(t.name));
+  const selected = selectTargets(targets, options.targets, base, options.location, options);
   const services = sessionServiceOptions(options, base, options.location);
   // Pushes through the Docker Engine API use the same credentials the session serves the engine.
   const pushCredentials = new RegistryCredentialStore({ env: process.env, logins: options.registryAuth });

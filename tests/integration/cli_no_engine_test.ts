@@ -27,7 +27,8 @@ test("--list prints the targets with their descriptions", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(
     r.stdout,
-    "  ok         (default)\n  also\n  fresh\n  secretive\n  agent\n  merged\n  fails      a step that fails\n" +
+    "  ok         (default)\n  also\n  fresh\n  secretive\n  agent\n  pushable\n  multi\n  merged\n" +
+      "  fails      a step that fails\n" +
       "  sleeper    a step that sleeps for 10 minutes\n",
   );
 });

@@ -2,10 +2,12 @@
 // Ctrl-C (cancelled at the engine, nothing left behind), --no-cache.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { dk20, dk26c, skipWithout, unique } from "../support/engines.ts";
 import { buildHistory, processesWith } from "../support/engine_probe.ts";
@@ -153,6 +155,77 @@ describe("build.ts as a program (Docker 26.1)", { skip }, () => {
     );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(out, "agent/agent.txt"), "utf8"), "agent\n");
+  });
+
+  test("-o adds outputs (a tar file, a directory), --metadata-file writes buildx's keys", async () => {
+    const dir = join(work, unique("outputs"));
+    mkdirSync(dir);
+    const meta = join(dir, "meta.json");
+    const args = ["ok", "--out", join(dir, "own"), "-o", `type=tar,dest=${join(dir, "ok.tar")}`];
+    const r = await runBuildFile(BUILD, [...args, "-o", join(dir, "plain"), "--metadata-file", meta], env());
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      readFileSync(join(dir, "own/ok/ok.txt"), "utf8"),
+      "ok\n",
+      "the target's own output still runs",
+    );
+    assert.equal(readFileSync(join(dir, "plain/ok.txt"), "utf8"), "ok\n", "a bare directory is type=local");
+    assert.match(
+      execFileSync("tar", ["-tf", join(dir, "ok.tar")], { encoding: "utf8" }),
+      /^(\.\/)?ok\.txt$/m,
+    );
+    const metadata = JSON.parse(readFileSync(meta, "utf8"));
+    assert.match(metadata["buildx.build.ref"], /^drydock\/.+\/[a-z0-9]{25}$/);
+  });
+
+  test("--platform builds each platform of a target that is a function of it", async () => {
+    const out = join(work, unique("platforms"));
+    const r = await runBuildFile(BUILD, ["multi", "--platform", "linux/amd64,linux/arm64", "-o", out], env());
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(out, "linux_amd64/platform.txt"), "utf8"), "linux/amd64\n");
+    assert.equal(readFileSync(join(out, "linux_arm64/platform.txt"), "utf8"), "linux/arm64\n");
+  });
+
+  test("--push pushes the image; --cache-to/--cache-from write and read registry cache", async () => {
+    const registry = process.env.DRYDOCK_REGISTRY;
+    assert.ok(registry, "DRYDOCK_REGISTRY is set by tests/engines/up.sh");
+    const name = unique("drydock-cli-push");
+    const cacheRef = `${registry}/${name}:buildcache`;
+    const pushed = await runBuildFile(BUILD, [
+      "pushable",
+      "--image",
+      `${registry}/${name}:v1`,
+      "--push",
+      "--cache-to",
+      `type=registry,ref=${cacheRef},mode=max`,
+      "--metadata-file",
+      join(work, `${name}.json`),
+    ], env());
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const digest = JSON.parse(readFileSync(join(work, `${name}.json`), "utf8"))["containerimage.digest"];
+    assert.match(digest, /^sha256:[0-9a-f]{64}$/);
+    for (const tag of ["v1", "buildcache"]) {
+      const res: Response = await fetch(`http://${registry}/v2/${name}/manifests/${tag}`, {
+        method: "HEAD",
+        headers: {
+          accept:
+            "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json",
+        },
+      });
+      assert.equal(res.status, 200, `${name}:${tag} is in the registry`);
+    }
+    const reused = await runBuildFile(BUILD, [
+      "pushable",
+      "--image",
+      `${name}:local`,
+      "--cache-from",
+      cacheRef,
+    ], env());
+    assert.equal(reused.code, 0, reused.stderr);
+    assert.match(
+      reused.stderr,
+      new RegExp(`importing cache manifest from ${cacheRef.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`),
+    );
   });
 
   test("--no-cache runs cached steps again", async () => {
