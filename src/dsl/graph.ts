@@ -157,6 +157,31 @@ export interface ProxyEnv {
   readonly noProxy?: string;
 }
 
+/**
+ * Settings a step takes from its base image's config once the engine has
+ * resolved it; `cwd`/`user` say whether those still come from the base.
+ */
+export interface InheritedConfig {
+  /** Normalized image reference, e.g. `docker.io/library/busybox:latest`. */
+  readonly image: string;
+  readonly platform: Platform;
+  /** The step's cwd is relative to the base image's working directory. */
+  readonly cwd: boolean;
+  /** The step runs as the base image's user. */
+  readonly user: boolean;
+}
+
+/** A container healthcheck, as Docker stores it (durations in nanoseconds). */
+export interface Healthcheck {
+  /** `["NONE"]`, `["CMD", ...argv]` or `["CMD-SHELL", command]`. */
+  readonly test: readonly string[];
+  readonly intervalNs?: number;
+  readonly timeoutNs?: number;
+  readonly startPeriodNs?: number;
+  readonly startIntervalNs?: number;
+  readonly retries?: number;
+}
+
 /** A process run in a container. */
 export interface ExecNode extends NodeBase {
   readonly kind: "exec";
@@ -167,6 +192,8 @@ export interface ExecNode extends NodeBase {
   readonly platform: Platform;
   /** Bind, cache and tmpfs mounts, sorted by dest; then secret and ssh mounts in declaration order. */
   readonly mounts: readonly ExecMount[];
+  /** Env, cwd and user to take from the base image config; `env` then overrides by name. */
+  readonly inherit?: InheritedConfig;
   readonly secretEnv: readonly SecretEnv[];
   readonly network: NetworkMode;
   readonly security: SecurityMode;
@@ -210,7 +237,18 @@ export interface Chown {
 }
 
 /** Copy from another filesystem. */
-export interface CopyAction {
+/**
+ * Where a file action's relative paths started: set when they were relative to
+ * a working directory that builds on a base image's, which the engine resolves.
+ */
+export interface PathBases {
+  /** For `dest` (copy) or `path` (mkdir, mkfile, rm). */
+  readonly pathBase?: InheritedConfig;
+  /** For a copy's `src`, in the source state. */
+  readonly srcBase?: InheritedConfig;
+}
+
+export interface CopyAction extends PathBases {
   readonly kind: "copy";
   readonly source: Output | null;
   /** Absolute path inside `source`. */
@@ -232,7 +270,7 @@ export interface CopyAction {
 }
 
 /** Create a directory. */
-export interface MkdirAction {
+export interface MkdirAction extends PathBases {
   readonly kind: "mkdir";
   readonly path: string;
   readonly mode: number;
@@ -243,7 +281,7 @@ export interface MkdirAction {
 }
 
 /** Create a file with the given contents. */
-export interface MkfileAction {
+export interface MkfileAction extends PathBases {
   readonly kind: "mkfile";
   readonly path: string;
   readonly mode: number;
@@ -254,7 +292,7 @@ export interface MkfileAction {
 }
 
 /** Remove a path. */
-export interface RmAction {
+export interface RmAction extends PathBases {
   readonly kind: "rm";
   readonly path: string;
   readonly allowNotFound: boolean;

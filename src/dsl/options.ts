@@ -180,6 +180,34 @@ export interface ImageConfigOptions {
   labels?: Record<string, string>;
   /** Ports to expose: `8080`, `"8080/tcp"`, `"53/udp"`. */
   expose?: (number | string)[];
+  /** Environment for the image and later steps, as {@link State.env}. */
+  env?: Record<string, string>;
+  /** Working directory for the image and later steps, as {@link State.workdir}. */
+  workdir?: string;
+  /** User for the image and later steps, as {@link State.user}. */
+  user?: string;
+  /** Mount points for anonymous volumes, e.g. `/data`. */
+  volumes?: string[];
+  /** Signal `docker stop` sends, e.g. `SIGTERM` or `9`. */
+  stopSignal?: string;
+  /** How to check the container is healthy, or `"none"` to disable an inherited check. */
+  healthcheck?: HealthcheckOptions | "none";
+}
+
+/** Options of a container healthcheck. Durations are Go-style strings (`30s`, `1m30s`) or seconds. */
+export interface HealthcheckOptions {
+  /** A shell command (`CMD-SHELL`) or an argv array (`CMD`). */
+  test: string | string[];
+  /** Time between checks. @default "30s" */
+  interval?: string | number;
+  /** Time after which one check fails. @default "30s" */
+  timeout?: string | number;
+  /** Grace period after start in which failures don't count. @default "0s" */
+  startPeriod?: string | number;
+  /** Time between checks during the start period. @default "5s" */
+  startInterval?: string | number;
+  /** Consecutive failures before unhealthy. @default 3 */
+  retries?: number;
 }
 
 export type { ImageOptions, LocalOptions } from "./source_options.ts";
@@ -199,6 +227,14 @@ const mode = z.number().int("must be an integer").min(0, "must be at least 0").m
   "must be at most 0o7777",
 );
 
+// Go's time.ParseDuration format, restricted to positive values; or seconds.
+const duration = z.union([
+  z.string().regex(
+    /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/,
+    'must be a duration like "30s", "1m30s" or "500ms"',
+  ),
+  z.number().min(0, "must be at least 0"),
+]);
 const id = z.number().int("must be an integer").min(0, "must be at least 0").max(
   0xffffffff,
   "must fit in 32 bits",
@@ -323,6 +359,24 @@ export const schemas = {
       message: "is larger than 1 MiB; put big files in a local() directory and copy them instead",
     }),
   config: z.strictObject({
+    env: z.record(envName, z.string()).optional(),
+    workdir: path.optional(),
+    user: nonEmptyString.optional(),
+    volumes: z.array(path.refine((p) => p.startsWith("/"), { message: "must be an absolute path" }))
+      .optional(),
+    stopSignal: z.string().regex(/^(SIG[A-Z0-9+-]+|[0-9]+)$/, 'must look like "SIGTERM" or "15"').optional(),
+    healthcheck: z.union([
+      z.literal("none"),
+      z.strictObject({
+        test: z.union([nonEmptyString, z.array(z.string()).min(1, "must have at least one element")]),
+        interval: duration.optional(),
+        timeout: duration.optional(),
+        startPeriod: duration.optional(),
+        startInterval: duration.optional(),
+        retries: z.number().int().min(0).optional(),
+      }),
+    ], { error: 'must be "none" or { test, interval?, timeout?, startPeriod?, startInterval?, retries? }' })
+      .optional(),
     entrypoint: z.array(z.string()).optional(),
     cmd: z.array(z.string()).optional(),
     labels: z.record(nonEmptyString, z.string()).optional(),

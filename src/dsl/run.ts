@@ -127,6 +127,16 @@ export function execNode(
     cwd,
     user: opts.user ?? settings.user,
     platform: settings.platform,
+    // Resolved by the engine at build time; a step's own absolute workdir or user wins.
+    ...(settings.inherit
+      ? {
+        inherit: {
+          ...settings.inherit,
+          cwd: settings.inherit.cwd && !opts.workdir?.startsWith("/"),
+          user: settings.inherit.user && opts.user === undefined,
+        },
+      }
+      : {}),
     mounts: [...mounts, ...secretMounts, ...sshMounts],
     secretEnv,
     network,

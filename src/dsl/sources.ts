@@ -14,7 +14,15 @@ import { normalizeImageRef, ReferenceError } from "./reference.ts";
 import { State } from "./state.ts";
 import { validate } from "./validate.ts";
 
-/** The platform the client runs on, as Go's `platforms.DefaultSpec()` gives it. */
+/**
+ * The platform the client runs on, as Go's `platforms.DefaultSpec()` gives it.
+ *
+ * @example
+ * ```ts
+ * import { defaultPlatform } from "./sources.ts";
+ * defaultPlatform(); // { os: "linux", architecture: "amd64" } on an x64 machine
+ * ```
+ */
 export function defaultPlatform(): Platform {
   const arch: Record<string, string> = {
     x64: "amd64",
@@ -73,7 +81,8 @@ export function image(ref: string, options: ImageOptions = {}): State {
   };
   return new State({
     output: { op: node, index: 0 },
-    settings: { ...ROOT_SETTINGS, platform },
+    // Later steps and the exported image start from this image's config, once the engine resolves it.
+    settings: { ...ROOT_SETTINGS, platform, inherit: { image: normalized, platform, cwd: true, user: true } },
     image: EMPTY_IMAGE,
   });
 }

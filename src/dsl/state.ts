@@ -9,6 +9,8 @@ import type {
   ExecNode,
   FileAction,
   FileNode,
+  Healthcheck,
+  InheritedConfig,
   NetworkMode,
   Output,
   Platform,
@@ -41,6 +43,8 @@ export interface StateSettings {
   /** User to run as; empty means the image default (root). */
   readonly user: string;
   readonly platform: Platform;
+  /** The base image whose config (env, working directory, user) later steps start from. */
+  readonly inherit?: InheritedConfig;
   /** Host name inside `run` steps; empty is the engine's default. */
   readonly hostname?: string;
   readonly network?: NetworkMode;
@@ -53,12 +57,16 @@ export interface StateSettings {
   readonly proxyEnv?: ProxyEnv;
 }
 
-/** Image config carried by a state for export. */
+/** Image config carried by a state for export; unset fields come from the base image. */
 export interface ImageSettings {
   readonly entrypoint?: readonly string[];
-  readonly cmd?: readonly string[];
+  /** `null`: cleared (a new entrypoint was set without a command), as in a Dockerfile. */
+  readonly cmd?: readonly string[] | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly exposedPorts: readonly string[];
+  readonly volumes?: readonly string[];
+  readonly stopSignal?: string;
+  readonly healthcheck?: Healthcheck;
 }
 
 /** What a State is made of; read by the LLB lowering, not by users. */
@@ -166,7 +174,7 @@ export class State {
    */
   workdir(path: string): State {
     const p = validate("workdir", "path", schemas.path, path, callerLocation());
-    return this.#withSettings({ cwd: resolvePath(this.#data.settings.cwd, p) });
+    return this.#withWorkdir(p);
   }
 
   /**
@@ -179,7 +187,19 @@ export class State {
    * ```
    */
   user(user: string): State {
-    return this.#withSettings({ user: validate("user", "user", schemas.user, user, callerLocation()) });
+    return this.#withUser(validate("user", "user", schemas.user, user, callerLocation()));
+  }
+
+  #withWorkdir(p: string): State {
+    const inherit = this.#data.settings.inherit;
+    // A relative path keeps building on the base image's working directory.
+    const patch = inherit && p.startsWith("/") ? { inherit: { ...inherit, cwd: false } } : {};
+    return this.#withSettings({ cwd: resolvePath(this.#data.settings.cwd, p), ...patch });
+  }
+
+  #withUser(user: string): State {
+    const inherit = this.#data.settings.inherit;
+    return this.#withSettings({ user, ...(inherit ? { inherit: { ...inherit, user: false } } : {}) });
   }
 
   /**
@@ -222,14 +242,16 @@ export class State {
     const fromData = readState(from);
     const list = typeof srcs === "string" ? [srcs] : srcs;
     const target = resolvePath(this.#data.settings.cwd, destPath, true);
-    const actions: FileAction[] = list.map((s) =>
-      copyAction(
+    const actions: FileAction[] = list.map((s) => ({
+      ...copyAction(
         fromData.output,
         resolvePath(fromData.settings.cwd, s),
         list.length > 1 && !target.endsWith("/") ? target + "/" : target,
         opts,
-      )
-    );
+      ),
+      ...pathBase(this.#data.settings, destPath),
+      ...(isRelativeToBase(fromData.settings, s) ? { srcBase: fromData.settings.inherit } : {}),
+    }));
     return this.#file(actions, location, opts.name ?? `COPY ${list.join(" ")} ${destPath}`);
   }
 
@@ -247,7 +269,11 @@ export class State {
     const p = validate("mkdir", "path", schemas.path, path, location);
     const opts = validate("mkdir", "", schemas.mkdir, options, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
-    return this.#file([mkdirAction(abs, opts as MkdirOptions)], location, opts.name ?? `MKDIR ${abs}`);
+    return this.#file(
+      [{ ...mkdirAction(abs, opts as MkdirOptions), ...pathBase(this.#data.settings, p) }],
+      location,
+      opts.name ?? `MKDIR ${abs}`,
+    );
   }
 
   /**
@@ -267,7 +293,7 @@ export class State {
     const abs = resolvePath(this.#data.settings.cwd, p);
     const bytes = typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d);
     return this.#file(
-      [mkfileAction(abs, bytes, opts as MkfileOptions)],
+      [{ ...mkfileAction(abs, bytes, opts as MkfileOptions), ...pathBase(this.#data.settings, p) }],
       location,
       opts.name ?? `MKFILE ${abs}`,
     );
@@ -287,7 +313,11 @@ export class State {
     const p = validate("rm", "path", schemas.path, path, location);
     const opts = validate("rm", "", schemas.rm, options, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
-    return this.#file([rmAction(abs, opts)], location, opts.name ?? `RM ${abs}`);
+    return this.#file(
+      [{ ...rmAction(abs, opts), ...pathBase(this.#data.settings, p) }],
+      location,
+      opts.name ?? `RM ${abs}`,
+    );
   }
 
   /**
@@ -449,24 +479,38 @@ export class State {
   }
 
   /**
-   * Sets image config written when this state is exported as an image:
-   * entrypoint, default command, labels and exposed ports. Env, working
-   * directory and user come from the state itself.
+   * Sets the image config written when this state is exported as an image.
+   * Whatever is not set is inherited from the base image, as a Dockerfile
+   * does. A new `entrypoint` without a `cmd` clears the inherited command.
+   * `env`, `workdir` and `user` here are the same as the State methods of
+   * those names: later steps see them too.
    *
    * @example
    * ```ts
    * import { image } from "../../mod.ts";
-   * const s = image("busybox").config({ entrypoint: ["/bin/sh", "-c"], cmd: ["echo hi"], expose: [8080] });
+   * const s = image("busybox").config({
+   *   entrypoint: ["/bin/sh", "-c"],
+   *   cmd: ["echo hi"],
+   *   expose: [8080],
+   *   volumes: ["/data"],
+   *   stopSignal: "SIGTERM",
+   *   healthcheck: { test: "wget -q -O- localhost:8080/health", interval: "30s", retries: 3 },
+   * });
    * ```
    */
   config(config: ImageConfigOptions): State {
-    const c = validate("config", "", schemas.config, config, callerLocation());
-    const image = this.#data.image;
-    return this.#with({
+    const location = callerLocation();
+    const c = validate("config", "", schemas.config, config, location);
+    let state = this.#with({});
+    if (c.env) state = state.env(c.env);
+    if (c.workdir) state = state.#withWorkdir(c.workdir);
+    if (c.user) state = state.#withUser(c.user);
+    const image = state.#data.image;
+    return state.#with({
       image: {
+        ...image,
         entrypoint: c.entrypoint ?? image.entrypoint,
-        // As in a Dockerfile, a new entrypoint clears an inherited cmd unless one is given.
-        cmd: c.cmd ?? (c.entrypoint ? undefined : image.cmd),
+        cmd: c.cmd ?? (c.entrypoint ? null : image.cmd),
         labels: { ...image.labels, ...c.labels },
         exposedPorts: [
           ...new Set([
@@ -474,12 +518,16 @@ export class State {
             ...(c.expose ?? []).map((p) => typeof p === "number" || !p.includes("/") ? `${p}/tcp` : p),
           ]),
         ],
+        ...(c.volumes ? { volumes: [...new Set([...(image.volumes ?? []), ...c.volumes])] } : {}),
+        ...(c.stopSignal ? { stopSignal: c.stopSignal } : {}),
+        ...(c.healthcheck ? { healthcheck: healthcheckOf(c.healthcheck) } : {}),
       },
     });
   }
 
   /**
-   * The value of an environment variable as later steps will see it.
+   * The value of an environment variable as set in build.ts. Variables of the
+   * base image are not known here: the engine resolves them at build time.
    *
    * @example
    * ```ts
@@ -568,12 +616,53 @@ export function stateData(state: State): StateData {
   return readState(state);
 }
 
+const DURATION_UNITS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  "µs": 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
+
+/** A Go duration (`30s`, `1m30s`, `500ms`) or seconds, in nanoseconds. */
+function durationNs(d: string | number): number {
+  if (typeof d === "number") return Math.round(d * 1e9);
+  let total = 0;
+  for (const [, n, unit] of d.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(n) * DURATION_UNITS[unit];
+  }
+  return Math.round(total);
+}
+
+function healthcheckOf(h: NonNullable<ImageConfigOptions["healthcheck"]>): Healthcheck {
+  if (h === "none") return { test: ["NONE"] };
+  return {
+    test: typeof h.test === "string" ? ["CMD-SHELL", h.test] : ["CMD", ...h.test],
+    ...(h.interval !== undefined ? { intervalNs: durationNs(h.interval) } : {}),
+    ...(h.timeout !== undefined ? { timeoutNs: durationNs(h.timeout) } : {}),
+    ...(h.startPeriod !== undefined ? { startPeriodNs: durationNs(h.startPeriod) } : {}),
+    ...(h.startInterval !== undefined ? { startIntervalNs: durationNs(h.startInterval) } : {}),
+    ...(h.retries !== undefined ? { retries: h.retries } : {}),
+  };
+}
+
 function setEnv(
   env: readonly (readonly [string, string])[],
   name: string,
   value: string,
 ): readonly (readonly [string, string])[] {
   return [...env.filter(([k]) => k !== name), [name, value]];
+}
+
+/** A relative path in a state whose working directory builds on its base image's. */
+function isRelativeToBase(settings: StateSettings, p: string): boolean {
+  return settings.inherit?.cwd === true && !p.startsWith("/");
+}
+
+function pathBase(settings: StateSettings, p: string): { pathBase?: InheritedConfig } {
+  return isRelativeToBase(settings, p) ? { pathBase: settings.inherit } : {};
 }
 
 /** Joins `p` to `cwd` unless absolute; keeps a trailing slash when asked (copy targets). */

@@ -7,6 +7,7 @@ import type { CacheSharing, ExecMount, ExecNode, NetworkMode } from "../dsl/grap
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type InputList, platformOf } from "./inputs.ts";
+import { type BaseConfigs, runSettings } from "./base_config.ts";
 
 const NET: Record<NetworkMode, pb.NetMode> = {
   sandbox: pb.NetMode.UNSET,
@@ -33,7 +34,12 @@ const SHARING: Record<CacheSharing, pb.CacheSharingOpt> = {
  * if (node.kind === "exec") execOp(node, new InputList(() => "sha256:00"), new Set());
  * ```
  */
-export function execOp(node: ExecNode, inputs: InputList, caps: Set<CapID>): pb.Op {
+export function execOp(
+  node: ExecNode,
+  inputs: InputList,
+  caps: Set<CapID>,
+  baseConfigs?: BaseConfigs,
+): pb.Op {
   caps.add(Cap.execMetaBase);
   let nextOutput = 0n;
   const mounts = node.mounts.map((m) => {
@@ -44,9 +50,8 @@ export function execOp(node: ExecNode, inputs: InputList, caps: Set<CapID>): pb.
   });
   const meta: pb.Meta = {
     args: [...node.args],
-    env: [...node.env],
-    cwd: node.cwd,
-    user: node.user,
+    // env, cwd and user, on top of the base image's config once the engine has resolved it.
+    ...runSettings(node, baseConfigs),
     // Go's llb always sets it; the engine keeps it in the cache key, so Dockerfile parity needs it.
     removeMountStubsRecursive: true,
   };

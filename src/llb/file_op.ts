@@ -7,6 +7,7 @@ import type { Chown, FileAction, FileNode, Owner } from "../dsl/graph.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import type { InputList } from "./inputs.ts";
+import { type BaseConfigs, basedPath } from "./base_config.ts";
 
 /**
  * The op of a file node. Each action reads the result of the one before it,
@@ -22,7 +23,12 @@ import type { InputList } from "./inputs.ts";
  * if (node.kind === "file") fileOp(node, new InputList(() => "sha256:00"), new Set());
  * ```
  */
-export function fileOp(node: FileNode, inputs: InputList, caps: Set<CapID>): pb.Op {
+export function fileOp(
+  node: FileNode,
+  inputs: InputList,
+  caps: Set<CapID>,
+  baseConfigs?: BaseConfigs,
+): pb.Op {
   caps.add(Cap.fileBase);
   // Collect inputs first: earlier-action references are numbered after them.
   const base = inputs.indexOf(node.base);
@@ -34,18 +40,18 @@ export function fileOp(node: FileNode, inputs: InputList, caps: Set<CapID>): pb.
       input,
       secondaryInput: secondary[i],
       output: i === node.actions.length - 1 ? 0n : -1n,
-      ...fileAction(a, input, caps),
+      ...fileAction(a, input, caps, baseConfigs),
     };
   });
   return { file: { actions } };
 }
 
-function fileAction(a: FileAction, input: bigint, caps: Set<CapID>): pb.FileAction {
+function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: BaseConfigs): pb.FileAction {
   switch (a.kind) {
     case "copy": {
       const copy: pb.FileActionCopy = {
-        src: a.src,
-        dest: a.dest,
+        src: basedPath(a.src, a.srcBase, configs),
+        dest: basedPath(a.dest, a.pathBase, configs),
         owner: chownOf(a.chown, input),
         mode: a.mode,
         followSymlink: a.followSymlink,
@@ -66,7 +72,7 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>): pb.FileActi
     case "mkdir":
       return {
         mkdir: {
-          path: a.path,
+          path: basedPath(a.path, a.pathBase, configs),
           mode: a.mode,
           makeParents: a.parents,
           owner: chownOf(a.chown, input),
@@ -76,7 +82,7 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>): pb.FileActi
     case "mkfile":
       return {
         mkfile: {
-          path: a.path,
+          path: basedPath(a.path, a.pathBase, configs),
           mode: a.mode,
           data: a.data,
           owner: chownOf(a.chown, input),
@@ -85,7 +91,13 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>): pb.FileActi
       };
     case "rm":
       if (a.allowWildcard) caps.add(Cap.fileRmWildcard);
-      return { rm: { path: a.path, allowNotFound: a.allowNotFound, allowWildcard: a.allowWildcard } };
+      return {
+        rm: {
+          path: basedPath(a.path, a.pathBase, configs),
+          allowNotFound: a.allowNotFound,
+          allowWildcard: a.allowWildcard,
+        },
+      };
   }
 }
 

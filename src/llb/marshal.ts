@@ -15,6 +15,7 @@ import type { EngineCaps } from "./engine_caps.ts";
 import { diffOp, mergeFallback, mergeOp } from "./merge_op.ts";
 import { sourceOp } from "./source_op.ts";
 import { execOp } from "./exec_op.ts";
+import type { BaseConfigs } from "./base_config.ts";
 import { chainFileNodes, countConsumers } from "./file_chain.ts";
 import { fileOp } from "./file_op.ts";
 import { InputList } from "./inputs.ts";
@@ -31,6 +32,17 @@ export interface MarshalOptions {
    * Stable per client and project, so repeated builds keep the same digests.
    */
   localUniqueKey?: string;
+  /**
+   * Marks every exec and file op `ignore_cache`, so the engine runs them again
+   * (`--no-cache`). Image sources are left alone (re-resolving them would need
+   * the registry).
+   */
+  ignoreCache?: boolean;
+  /**
+   * Base image configs resolved by the engine: `run` steps on those images
+   * start from their env, working directory and user.
+   */
+  baseConfigs?: BaseConfigs;
   /**
    * Extra exclude patterns (from `.dockerignore`) by local directory, for
    * `local()` sources that apply it. Reading the files is the caller's I/O.
@@ -192,19 +204,21 @@ class Marshaller {
         break;
       case "exec":
         this.#uses.addExec(node);
-        op = execOp(node, inputs, caps);
+        op = execOp(node, inputs, caps, this.options.baseConfigs);
         break;
       case "file": {
         const chained = chainFileNodes(node, this.#consumers);
         lowered = chained.node;
         locations = chained.locations;
-        op = fileOp(chained.node as FileNode, inputs, caps);
+        op = fileOp(chained.node as FileNode, inputs, caps, this.options.baseConfigs);
         break;
       }
     }
     op = { inputs: inputs.list, ...op, constraints: {} };
     const metadata: pb.OpMetadata = {};
-    if (lowered.ignoreCache) {
+    // --no-cache re-runs every step; image sources stay pinned (re-resolving them needs the registry).
+    const noCache = this.options.ignoreCache && (node.kind === "exec" || node.kind === "file");
+    if (lowered.ignoreCache || noCache) {
       metadata.ignoreCache = true;
       caps.add(Cap.metaIgnoreCache);
     }
