@@ -48,9 +48,9 @@ export function explainFailure(message: string): FailureHint {
   const secret = /secret ([^\s:]+):? not found/i.exec(message);
   if (secret) return { summary: `secret "${secret[1]}" was not provided` };
 
-  const image =
-    /(?:failed to load cache key|failed to resolve source metadata for|resolve)[^:]*: (\S+?): not found/
-      .exec(message) ?? /^(\S+): not found$/.exec(message);
+  // "failed to load cache key: REF: not found" (v0.8 and v0.13 while solving), "failed to resolve source
+  // metadata for REF: REF: not found" (v0.13 resolving an image config), or just "REF: not found".
+  const image = /(?:^|\s)([^\s"]*[/:][^\s"]*): not found$/.exec(message);
   if (image) return { summary: `image ${image[1]} not found` };
   if (/pull access denied|insufficient_scope|401 Unauthorized|authorization failed/i.test(message)) {
     return { summary: "access to the image was denied (is the name right, and are you logged in?)" };

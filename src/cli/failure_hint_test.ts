@@ -69,4 +69,13 @@ describe("failure hints", () => {
   test("`explainFailure()` passes other messages through", () => {
     assert.deepEqual(explainFailure("no space left on device"), { summary: "no space left on device" });
   });
+
+  test("`explainFailure()` reads the image from Docker 26.1's failed image-config resolution", () => {
+    assert.equal(
+      explainFailure(
+        "failed to resolve source metadata for localhost:5000/nope:1: localhost:5000/nope:1: not found",
+      ).summary,
+      "image localhost:5000/nope:1 not found",
+    );
+  });
 });

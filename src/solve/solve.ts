@@ -124,6 +124,12 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     for (const e of m.entitlements) entitlements.add(e);
   }
   const locations = new Map<Digest, SourceLocation>(firstPass.flatMap((m) => [...m.locations]));
+  // An image that cannot be resolved fails in an engine step of its own; its reference leads to the image() call.
+  const imageCalls = new Map<string, SourceLocation>();
+  for (const { op, node } of firstPass.flatMap((m) => m.ops)) {
+    const id = op.source?.identifier;
+    if (id?.startsWith("docker-image://") && node?.location) imageCalls.set(id.slice(15), node.location);
+  }
   // Progress names like `[app 3/5] RUN npm ci`, filled in once the definitions sent are known.
   const names = new Map<Digest, string>();
   // Missing secrets and agents fail here, before the engine sees anything.
@@ -201,7 +207,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
         .catch(() => {});
       await solving.catch(() => {});
       await settle(statusDone);
-      throw own ? err : buildError(e, locations, names, erroredVertex);
+      throw own ? err : buildError(e, locations, names, erroredVertex, imageCalls);
     }
     await transport.rpc.unary(LLBBridgeService.return, { result }, bridge);
     let response;
@@ -209,7 +215,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       response = await solving;
     } catch (err) {
       await settle(statusDone);
-      throw buildError(err, locations, names, erroredVertex);
+      throw buildError(err, locations, names, erroredVertex, imageCalls);
     }
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
@@ -339,6 +345,7 @@ function buildError(
   locations: ReadonlyMap<Digest, SourceLocation>,
   names: ReadonlyMap<Digest, string>,
   erroredVertex: Digest | undefined,
+  imageCalls: ReadonlyMap<string, SourceLocation> = new Map(),
 ): BuildError {
   if (err instanceof BuildError) return err;
   const rpc = err instanceof RpcError ? err : undefined;
@@ -346,7 +353,8 @@ function buildError(
   const vertex = (rpc && failingVertex(rpc)) ?? erroredVertex;
   // The engine's source map entry when it sent one, our own digest → location map otherwise.
   const fromEngine = rpc && engineSource(rpc);
-  const location = fromEngine?.location ?? (vertex ? locations.get(vertex) : undefined);
+  const location = fromEngine?.location ?? (vertex ? locations.get(vertex) : undefined) ??
+    [...imageCalls].find(([ref]) => message.includes(`${ref}: not found`))?.[1];
   return new BuildError(message, vertex, location, {
     cause: err,
     step: vertex && names.get(vertex),

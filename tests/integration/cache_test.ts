@@ -30,7 +30,10 @@ async function stepCached(
     host: engine.host,
     onStatus: (_t, s) => {
       for (const v of s.vertexes ?? []) {
-        if (v.name === `make ${id}` && v.completed) cached = v.cached ?? false;
+        // Progress names carry the build.ts stage: `[t 2/2] make …`.
+        if (v.name?.replace(/^\[\S+ \d+\/\d+\] /, "") === `make ${id}` && v.completed) {
+          cached = v.cached ?? false;
+        }
       }
     },
   });

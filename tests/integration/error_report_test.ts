@@ -48,7 +48,7 @@ const CASES: Case[] = [
   {
     target: "unknownImage",
     headline:
-      /^\[unknownImage 1\/2\] FROM \S+\/drydock-missing-image:1: image \S+\/drydock-missing-image:1 not found$/,
+      /^(\[unknownImage 1\/2\] FROM|\[internal\] load metadata for) \S+\/drydock-missing-image:1: image \S+\/drydock-missing-image:1 not found$/,
     call: "image(`${process.env.DRYDOCK_REGISTRY",
   },
   {

@@ -135,7 +135,11 @@ describe("several outputs of one build", () => {
         }, {
           host: dk26c!.host,
           onStatus: (_t, s) =>
-            vertexNames.push(...(s.vertexes ?? []).filter((v) => v.completed).map((v) => v.name ?? "")),
+            vertexNames.push(
+              ...(s.vertexes ?? []).filter((v) => v.completed).map((v) =>
+                (v.name ?? "").replace(/^\[\S+ \d+\/\d+\] /, "")
+              ),
+            ),
         });
         assert.equal(readFileSync(join(dir, "fs/id.txt"), "utf8"), `${id}\n`);
         assert.equal(tarFile(join(dir, "fs.tar"), "id.txt"), `${id}\n`);

@@ -88,7 +88,9 @@ describe("registry cache with auth", () => {
         registryAuth: login(),
         onStatus: (_t, s) => {
           for (const v of s.vertexes ?? []) {
-            if (v.name === `make ${id}` && v.completed) cached = v.cached ?? false;
+            if (v.name?.replace(/^\[\S+ \d+\/\d+\] /, "") === `make ${id}` && v.completed) {
+              cached = v.cached ?? false;
+            }
           }
         },
       });
