@@ -11,6 +11,8 @@
  *
  * @module
  */
+// First, so Deno permission errors raised while dependencies load get a one-line hint.
+export { permissionHint } from "./src/cli/permission_hint.ts";
 export { image, local, scratch } from "./src/dsl/sources.ts";
 export { git, http } from "./src/dsl/remote_sources.ts";
 export { diff, merge } from "./src/dsl/composition.ts";
@@ -57,6 +59,9 @@ export { CapabilityError } from "./src/llb/caps_check.ts";
 export type { Entitlement, MarshalOptions, MarshalResult, SecretUse, SshUse } from "./src/llb/marshal.ts";
 export { build } from "./src/cli/run.ts";
 export type { BuildOptions } from "./src/cli/run.ts";
+export { params } from "./src/cli/params.ts";
+export type { ParamsOptions } from "./src/cli/params.ts";
+export { UsageError } from "./src/cli/usage_error.ts";
 export { buildTargets } from "./src/solve/build.ts";
 export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/solve/build.ts";
 export type {
@@ -85,6 +90,9 @@ export { PushError } from "./src/solve/engine_push.ts";
 export type { EngineKind } from "./src/solve/engine_features.ts";
 export { BuildError } from "./src/solve/errors.ts";
 export { EngineUnavailableError } from "./src/transport/connect.ts";
+export type { EngineSelection } from "./src/transport/discover.ts";
+export type { TlsOptions } from "./src/transport/address.ts";
+export { DockerContextError } from "./src/transport/docker_context.ts";
 export { parseSecretSpec } from "./src/solve/secret_spec.ts";
 export type { SecretSpec } from "./src/solve/secret_spec.ts";
 export { parseSshSpec } from "./src/solve/ssh_spec.ts";
@@ -92,3 +100,5 @@ export type { SshSpec } from "./src/solve/ssh_spec.ts";
 export { SecretUnavailableError } from "./src/solve/secret_resolution.ts";
 export { SshUnavailableError } from "./src/solve/ssh_resolution.ts";
 export type { RegistryLogin } from "./src/session/registry_credentials.ts";
+export { parseDockerignore, readDockerignore } from "./src/fs/dockerignore.ts";
+export { PatternError, PatternMatcher } from "./src/fs/patterns.ts";

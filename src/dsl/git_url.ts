@@ -23,7 +23,15 @@ const PROTO = /^([a-zA-Z0-9]+):\/\//;
 // `user@host:path`, as scp and git write SSH remotes.
 const SCP = /^(?:([^@/:]+)@)?([^@/:]+):(.*)$/;
 
-/** A remote that is not a git URL. */
+/**
+ * A remote that is not a git URL.
+ *
+ * @example
+ * ```ts
+ * import { GitUrlError, parseGitRemote } from "./git_url.ts";
+ * try { parseGitRemote("ftp://example.com/x") } catch (e) { e instanceof GitUrlError; } // true
+ * ```
+ */
 export class GitUrlError extends Error {
   override name = "GitUrlError";
 }

@@ -14,7 +14,15 @@ import { normalizeImageRef, ReferenceError } from "./reference.ts";
 import { State } from "./state.ts";
 import { validate } from "./validate.ts";
 
-/** The platform the client runs on, as Go's `platforms.DefaultSpec()` gives it. */
+/**
+ * The platform the client runs on, as Go's `platforms.DefaultSpec()` gives it.
+ *
+ * @example
+ * ```ts
+ * import { defaultPlatform } from "./sources.ts";
+ * defaultPlatform(); // { os: "linux", architecture: "amd64" } on an x64 machine
+ * ```
+ */
 export function defaultPlatform(): Platform {
   const arch: Record<string, string> = {
     x64: "amd64",

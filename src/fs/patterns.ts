@@ -10,10 +10,10 @@
  *   pattern that matches a path decides;
  * - patterns are trimmed and cleaned like Go's `filepath.Clean` (`./a/../b/` is `b`).
  *
- * Known differences from moby (which compiles to Go regular expressions without escaping everything):
- * an escaped letter such as `\d` is the literal letter here (Go reads it as a regexp class), a `^`
- * outside a class is literal (Go reads it as an anchor next to a wildcard), and `*` or `?` inside `[...]`
- * are literal class members.
+ * moby compiles patterns to Go regular expressions without escaping everything, and that shows; this
+ * follows it: an escaped letter means what it means to Go's regexp (`\d` a digit, `\e` an error), and
+ * `^` in a pattern with wildcards is an anchor. One known difference: `*` or `?` inside `[...]` are
+ * literal class members here (Go turns them into nested regexp syntax).
  *
  * @module
  */
@@ -135,7 +135,14 @@ export class PatternMatcher {
       }
       const problem = globSyntaxProblem(p);
       if (problem !== undefined) throw new PatternError(`invalid pattern ${JSON.stringify(raw)}: ${problem}`);
-      parsed.push(new Pattern(p, exclusion));
+      try {
+        parsed.push(new Pattern(p, exclusion));
+      } catch (e) {
+        if (e instanceof PatternError) {
+          throw new PatternError(`invalid pattern ${JSON.stringify(raw)}: ${e.message}`);
+        }
+        throw e;
+      }
     }
     return new PatternMatcher(parsed);
   }
@@ -289,6 +296,35 @@ function escapeInClass(c: string): string {
   return CLASS_SYNTAX.has(c) ? `\\${c}` : c;
 }
 
+/** Go (RE2) escapes of a letter or digit, in JS `u`-mode syntax; other characters are literal. */
+const GO_ESCAPES: Record<string, string> = {
+  d: "[0-9]",
+  D: "[^0-9]",
+  s: "[\\t\\n\\f\\r ]",
+  S: "[^\\t\\n\\f\\r ]",
+  w: "[0-9A-Za-z_]",
+  W: "[^0-9A-Za-z_]",
+  b: "\\b",
+  B: "\\B",
+  A: "(?<![^])",
+  z: "(?![^])",
+  a: "\\x07",
+  f: "\\f",
+  t: "\\t",
+  n: "\\n",
+  r: "\\r",
+  v: "\\v",
+};
+
+/** What `\c` in a pattern means to Go's regexp, where moby's escapes end up. */
+function goRegexpEscape(c: string): string {
+  if (!/^[0-9A-Za-z]$/.test(c)) return escapeLiteral(c);
+  const mapped = GO_ESCAPES[c];
+  // Go fails such a pattern when it is first matched; refuse it when it is parsed.
+  if (mapped === undefined) throw new PatternError(`unsupported escape \\${c}`);
+  return mapped;
+}
+
 /**
  * Translates a cleaned, valid pattern the way moby's `Pattern.compile` does, choosing the cheapest match
  * kind: exact (no wildcards), prefix (`dir/**`), suffix (`**\/name`), else a regular expression. Go's `.`
@@ -325,8 +361,10 @@ function compile(pattern: string): MatchKind {
       source += "[^/]";
       kind = "regexp";
     } else if (c === "\\") {
-      source += escapeLiteral(chars[++i]);
+      source += goRegexpEscape(chars[++i]);
       kind = "regexp";
+    } else if (c === "^") {
+      source += "^"; // moby leaves it unescaped: an anchor once the pattern is a regexp
     } else if (c === "[") {
       const parsed = parseClass(chars, i) as ParsedClass; // validated by globSyntaxProblem
       source += parsed.source;

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { PatternError, PatternMatcher } from "./patterns.ts";
+import { globMatchesName, hasWildcards, PatternError, PatternMatcher } from "./patterns.ts";
 import { cleanPath } from "./clean_path.ts";
 
 /** [patterns, path, matched] — from Docker's documented .dockerignore behaviour. */
@@ -75,6 +75,15 @@ const cases: [string[], string, boolean][] = [
   [["dist/*.whl"], "dist/pkg-1.0+local-py3-none-any.whl", true],
   [["*.{js,ts}"], "a.js", false],
   [["*.{js,ts}"], "a.{js,ts}", true],
+  // Escaped letters mean what they mean to Go's regexp, where moby's patterns end up.
+  [["v\\d.txt"], "v7.txt", true],
+  [["v\\d.txt"], "vd.txt", false],
+  [["a\\sb"], "a b", true],
+  [["\\w*"], "_x", true],
+  // `^` is an anchor once the pattern has wildcards (moby leaves it unescaped), literal otherwise.
+  [["^foo*"], "foobar", true],
+  [["^foo*"], "^foobar", false],
+  [["a^b"], "a^b", true],
   // Non-ASCII: `?` is one character, even outside the BMP.
   [["caf?"], "café", true],
   [["?.txt"], "😀.txt", true],
@@ -111,6 +120,7 @@ describe("PatternMatcher", () => {
       ["[a-]", "must be escaped"],
       ["[z-a]", "out of order"],
       ["abc\\", "trailing backslash"],
+      ["a\\e", "unsupported escape \\e"],
     ]
   ) {
     test(`refuses the malformed pattern ${JSON.stringify(bad)}`, () => {
@@ -159,4 +169,35 @@ describe("cleanPath", () => {
     test(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () =>
       assert.equal(cleanPath(input), expected));
   }
+});
+
+describe("globMatchesName() and hasWildcards()", () => {
+  for (
+    const [glob, name, expected] of [
+      ["lib*.so", "libz.so", true],
+      ["lib*.so", "libz.so.1", false],
+      ["?.txt", "a.txt", true],
+      ["[a-c]x", "bx", true],
+      ["[^a-c]x", "bx", false],
+      ["a\\*", "a*", true],
+      ["a\\*", "ab", false],
+      ["**", "anything", true], // just two stars in one element
+      ["[", "[", false], // malformed: matches nothing
+    ] as const
+  ) {
+    test(`${JSON.stringify(glob)} ${expected ? "matches" : "does not match"} ${JSON.stringify(name)}`, () => {
+      assert.equal(globMatchesName(glob, name), expected);
+    });
+  }
+
+  test("hasWildcards ignores escaped characters", () => {
+    assert.deepEqual(["*.so", "a?", "[x]", "a\\*b", "plain", "a\\[b"].map(hasWildcards), [
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
 });

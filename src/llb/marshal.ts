@@ -33,6 +33,12 @@ export interface MarshalOptions {
    */
   localUniqueKey?: string;
   /**
+   * Marks every exec and file op `ignore_cache`, so the engine runs them again
+   * (`--no-cache`). Image sources are left alone (re-resolving them would need
+   * the registry).
+   */
+  ignoreCache?: boolean;
+  /**
    * Base image configs resolved by the engine: `run` steps on those images
    * start from their env, working directory and user.
    */
@@ -210,7 +216,9 @@ class Marshaller {
     }
     op = { inputs: inputs.list, ...op, constraints: {} };
     const metadata: pb.OpMetadata = {};
-    if (lowered.ignoreCache) {
+    // --no-cache re-runs every step; image sources stay pinned (re-resolving them needs the registry).
+    const noCache = this.options.ignoreCache && (node.kind === "exec" || node.kind === "file");
+    if (lowered.ignoreCache || noCache) {
       metadata.ignoreCache = true;
       caps.add(Cap.metaIgnoreCache);
     }

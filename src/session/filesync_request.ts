@@ -21,9 +21,8 @@ export interface MetadataLike {
 /**
  * Reads `dir-name`, `include-patterns`, `exclude-patterns` and `followpaths`. Each value is one pattern or
  * path (the session keeps repeated header fields apart, see `repeated_metadata.ts`). When a
- * `<key>-encoded` header is true, the engine (BuildKit 0.10 and later) URL-query-escaped the values because
- * one had non-ASCII characters; otherwise non-ASCII arrives as raw UTF-8 bytes, which Node's HTTP/2 layer
- * turns into one character per byte, so those are decoded again.
+ * `<key>-encoded` header is true, the values were URL-query-escaped because one had non-ASCII characters:
+ * by the engine (BuildKit 0.10 and later), or by the session for older engines (`repeated_metadata.ts`).
  *
  * @example
  * ```ts
@@ -50,7 +49,7 @@ function values(metadata: MetadataLike, key: string): string[] | undefined {
   if (raw.length === 0) return undefined;
   const encodedFlag = metadata.get(`${key}-encoded`)[0];
   if (encodedFlag !== undefined && goParseBool(String(encodedFlag))) return raw.map(queryUnescape);
-  return raw.map(utf8FromLatin1);
+  return raw;
 }
 
 /** Go's `strconv.ParseBool`, true side. */
@@ -64,18 +63,5 @@ function queryUnescape(s: string): string {
     return decodeURIComponent(s.replaceAll("+", " "));
   } catch {
     return "";
-  }
-}
-
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** Undoes a Latin-1 reading of UTF-8 bytes; anything else (already decoded text) is kept as it is. */
-function utf8FromLatin1(s: string): string {
-  // deno-lint-ignore no-control-regex
-  if (!/[\u0080-\u00ff]/.test(s) || /[^\u0000-\u00ff]/.test(s)) return s;
-  try {
-    return strictUtf8.decode(Buffer.from(s, "latin1"));
-  } catch {
-    return s;
   }
 }

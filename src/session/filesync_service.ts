@@ -5,7 +5,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { FileSyncService } from "../proto/moby_filesync_v1.gen.ts";
-import type { Packet } from "../proto/fsutil_types.gen.ts";
+import { type Packet, Packet_PacketType } from "../proto/fsutil_types.gen.ts";
 import { createContextFilter } from "../fs/context_filter.ts";
 import { sendTree, type SendTreeStats } from "./filesync.ts";
 import { readFileSyncRequest } from "./filesync_request.ts";
@@ -45,12 +45,19 @@ export function fileSyncMethods(
       failCall(call, grpc.status.NOT_FOUND, `no access allowed to dir "${name}"`);
       return;
     }
+    const channel = serverCallChannel(call);
     createContextFilter(dir, request).then(
       async (filter) => {
-        const stats = await sendTree(serverCallChannel(call), dir, { filter });
+        const stats = await sendTree(channel, dir, { filter });
         options.onSent?.(name, stats);
       },
-      (err: Error) => failCall(call, grpc.status.INVALID_ARGUMENT, `local ${name}: ${err.message}`),
+      async (err: Error) => {
+        const message = `local ${name}: ${err.message}`;
+        // In the stream first, as fsutil's sender does, so the engine reports it even if the status is lost.
+        await channel.send({ type: Packet_PacketType.PACKET_ERR, data: new TextEncoder().encode(message) })
+          .catch(() => {});
+        failCall(call, grpc.status.INVALID_ARGUMENT, message);
+      },
     ).catch(
       // On success sendTree has ended the stream itself.
       (err: Error) => failCall(call, grpc.status.UNKNOWN, `sending ${name}: ${err.message}`),

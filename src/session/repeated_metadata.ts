@@ -5,10 +5,15 @@
  * `", "`. The raw field list is still handed to the server's `stream` listeners, so we restore the values
  * from it before grpc-js builds its `Metadata`.
  *
+ * Also, grpc-js drops (with a log line) any text value that is not printable ASCII. Older engines (Docker
+ * 20.10) send non-ASCII patterns as raw UTF-8, so such values are URL-query-escaped here with a
+ * `<key>-encoded: 1` header, the convention newer engines follow themselves.
+ *
  * @module
  */
 import type * as grpc from "@grpc/grpc-js";
 import type { Http2Server, IncomingHttpHeaders } from "node:http2";
+import { Buffer } from "node:buffer";
 
 /**
  * Makes every HTTP/2 server behind `server` (including those made by `createConnectionInjector`, so call
@@ -36,6 +41,7 @@ export function keepRepeatedMetadata(server: grpc.Server): void {
     marked.add(http2Server);
     http2Server.prependListener("stream", (_stream, headers, _flags, rawHeaders) => {
       splitRepeatedHeaders(headers, rawHeaders as unknown as readonly string[] | undefined);
+      escapeNonAsciiHeaders(headers);
     });
   }
 }
@@ -69,5 +75,54 @@ export function splitRepeatedHeaders(
   }
   for (const [name, list] of values) {
     if (list.length > 1) (headers as Record<string, unknown>)[name] = list;
+  }
+}
+
+/**
+ * URL-query-escapes every value of a text header that has a non-ASCII value (undoing the Latin-1 reading
+ * of UTF-8 bytes first) and adds `<key>-encoded: 1`, as BuildKit 0.10+ does before sending. Binary
+ * (`-bin`) headers and already-encoded keys are left alone.
+ *
+ * @example
+ * ```ts
+ * import { escapeNonAsciiHeaders } from "./repeated_metadata.ts";
+ * const headers: Record<string, string | string[]> = { "include-patterns": ["caf\u00c3\u00a9", "a b"] };
+ * escapeNonAsciiHeaders(headers);
+ * headers; // { "include-patterns": ["caf%C3%A9", "a+b"], "include-patterns-encoded": "1" }
+ * ```
+ */
+export function escapeNonAsciiHeaders(
+  headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
+): void {
+  const h = headers as Record<string, string | string[] | undefined>;
+  for (const key of Object.keys(h)) {
+    const value = h[key];
+    if (
+      key.startsWith(":") || key.endsWith("-bin") || value === undefined || h[`${key}-encoded`] !== undefined
+    ) {
+      continue;
+    }
+    const values = Array.isArray(value) ? value : [value];
+    if (!values.some((v) => /[^\x20-\x7e]/.test(v))) continue;
+    h[key] = values.map((v) => queryEscape(utf8FromLatin1(v)));
+    h[`${key}-encoded`] = "1";
+  }
+}
+
+/** Go's `url.QueryEscape`: spaces become `+`, everything but letters, digits and `-_.~` is %-escaped. */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replaceAll("%20", "+");
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Undoes a Latin-1 reading of UTF-8 bytes (how Node passes raw header bytes); other text is kept. */
+function utf8FromLatin1(s: string): string {
+  if (/[\u0100-\uffff]/.test(s)) return s;
+  try {
+    return strictUtf8.decode(Buffer.from(s, "latin1"));
+  } catch {
+    return s;
   }
 }

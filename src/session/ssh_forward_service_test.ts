@@ -58,8 +58,9 @@ describe("sshForwardMethods() with a key agent", () => {
         },
       );
       assert.deepEqual(await listThroughForward(h, "deploy"), ["drydock-test-key"]);
-      // A second connection works the same: one stream per agent connection.
-      assert.deepEqual(await listThroughForward(h, "deploy"), ["drydock-test-key"]);
+      // One stream per agent connection; many at once, as parallel steps make.
+      const many = await Promise.all(Array.from({ length: 16 }, () => listThroughForward(h, "deploy")));
+      for (const comments of many) assert.deepEqual(comments, ["drydock-test-key"]);
     } finally {
       await h.close();
       await agent.close();

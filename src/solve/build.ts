@@ -15,7 +15,7 @@ import { validate } from "../dsl/validate.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
-import { engineCandidates, type EngineEnv } from "../transport/discover.ts";
+import { engineCandidates, type EngineEnv, type EngineSelection } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { Platform } from "../dsl/graph.ts";
 import { defaultPlatform } from "../dsl/sources.ts";
@@ -60,10 +60,16 @@ export interface BuildTargetsOptions {
   transport?: Transport;
   /** Engine address (`unix://…`, `tcp://…`; `docker+unix://…` for Docker); overrides the environment. */
   host?: string;
+  /** A buildx builder or docker context to use, and TLS material for a tcp engine; `host` wins over `engine.host`. */
+  engine?: EngineSelection;
+  /** Run every step again instead of using cached results. @default false */
+  noCache?: boolean;
   /** Environment to discover the engine (and read SOURCE_DATE_EPOCH) from. @default process.env */
   env?: EngineEnv & { SOURCE_DATE_EPOCH?: string };
   /** Seconds to wait for an engine to answer. @default 5 */
   connectTimeoutMs?: number;
+  /** Receives each target's build ref (as in `docker buildx history`) when its build starts. */
+  onStart?: (target: string, ref: string) => void;
   /** Receives every status update, with the target it belongs to. */
   onStatus?: (target: string, status: StatusResponse) => void;
   /** Told once per fallback used because the engine lacks a feature (e.g. merge() as copies). @default prints to stderr */
@@ -244,6 +250,39 @@ function parsePlatform(s: string): Platform {
 }
 
 /**
+ * The targets named (all of them when `names` is undefined), resolved with the
+ * command line's overrides. Every target is checked; the overrides (e.g. several
+ * platforms) apply to the named ones only.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { selectTargets } from "./build.ts";
+ * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"]).map((t) => t.name); // ["b"]
+ * ```
+ */
+export function selectTargets(
+  targets: Targets,
+  names: readonly string[] | undefined,
+  base = process.cwd(),
+  location?: SourceLocation,
+  overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
+): ResolvedTarget[] {
+  const all = resolveTargets(targets, base, location);
+  const wanted = names ?? all.map((t) => t.name);
+  for (const name of wanted) {
+    if (!all.some((t) => t.name === name)) {
+      throw new DrydockError(
+        "E_TARGET",
+        `unknown target "${name}"; targets are: ${all.map((t) => t.name).join(", ")}`,
+      );
+    }
+  }
+  const picked = Object.fromEntries(Object.entries(targets).filter(([name]) => wanted.includes(name)));
+  return resolveTargets(picked, base, location, overrides);
+}
+
+/**
  * Builds targets on one engine, all at once, and returns what each produced.
  * Prints nothing; failures throw {@link DrydockError}s.
  *
@@ -261,7 +300,6 @@ export async function buildTargets(
 ): Promise<Record<string, TargetResult>> {
   const base = options.base ?? process.cwd();
   validate("build", "options", optionsSchema, options, options.location);
-  const all = resolveTargets(targets, base, options.location, options);
   const envEpoch = (options.env ?? process.env).SOURCE_DATE_EPOCH;
   const sourceDateEpoch = options.sourceDateEpoch ??
     (envEpoch
@@ -273,59 +311,73 @@ export async function buildTargets(
         undefined,
       )
       : undefined);
-  const wanted = options.targets ?? all.map((t) => t.name);
-  for (const name of wanted) {
-    if (!all.some((t) => t.name === name)) {
-      throw new DrydockError(
-        "E_TARGET",
-        `unknown target "${name}"; targets are: ${all.map((t) => t.name).join(", ")}`,
-      );
-    }
-  }
-  const selected = all.filter((t) => wanted.includes(t.name));
+  const selected = selectTargets(targets, options.targets, base, options.location, options);
   const services = sessionServiceOptions(options, base, options.location);
   // Pushes through the Docker Engine API use the same credentials the session serves the engine.
   const pushCredentials = new RegistryCredentialStore({ env: process.env, logins: options.registryAuth });
   const transport = options.transport ??
-    await connect(engineCandidates(options.env ?? process.env, options.host), {
-      timeoutMs: options.connectTimeoutMs,
-      signal: options.signal,
-    });
+    await connect(
+      engineCandidates(options.env ?? process.env, {
+        ...options.engine,
+        host: options.host ?? options.engine?.host,
+      }),
+      {
+        timeoutMs: options.connectTimeoutMs,
+        signal: options.signal,
+      },
+    );
   const sharedKey = options.sharedKey ??
     createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
+  // One failing target cancels the others: their results would not be used.
+  const cancel = new AbortController();
+  const stop = () => cancel.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", stop, { once: true });
+  if (options.signal?.aborted) stop();
   try {
     const features = await probeEngine(transport, options.signal);
-    const results = await Promise.all(selected.map(async (t) => {
-      const r = await buildAndExport(transport, {
-        state: t.state,
-        platformStates: t.platformStates,
-        outputs: t.outputs,
-        cacheFrom: t.cacheFrom,
-        cacheTo: t.cacheTo,
-        attest: options.attest,
-        sourceDateEpoch,
-        features,
-        sharedKey,
-        credentials: (host) => pushCredentials.get(host),
-        signal: options.signal,
-        onStatus: (s) => options.onStatus?.(t.name, s),
-        onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
-        onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
-        services,
-      });
-      const result: TargetResult = {
-        target: t.name,
-        ref: r.ref,
-        exporterResponse: r.exporterResponse,
-        outputs: t.outputs,
-        engine: features.kind,
-        pushed: r.pushed,
-        notices: r.notices,
-      };
-      return [t.name, result] as const;
+    const settled = await Promise.allSettled(selected.map(async (t) => {
+      try {
+        const r = await buildAndExport(transport, {
+          state: t.state,
+          platformStates: t.platformStates,
+          outputs: t.outputs,
+          cacheFrom: t.cacheFrom,
+          cacheTo: t.cacheTo,
+          attest: options.attest,
+          sourceDateEpoch,
+          features,
+          sharedKey,
+          credentials: (host) => pushCredentials.get(host),
+          noCache: options.noCache,
+          signal: cancel.signal,
+          onStart: (ref) => options.onStart?.(t.name, ref),
+          onStatus: (s) => options.onStatus?.(t.name, s),
+          onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
+          onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
+          services,
+        });
+        const result: TargetResult = {
+          target: t.name,
+          ref: r.ref,
+          exporterResponse: r.exporterResponse,
+          outputs: t.outputs,
+          engine: features.kind,
+          pushed: r.pushed,
+          notices: r.notices,
+        };
+        return [t.name, result] as const;
+      } catch (err) {
+        if (!cancel.signal.aborted) cancel.abort(err);
+        throw err;
+      }
     }));
+    const failures = settled.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    // The first failure is the cause; the others are mostly "cancelled" because of it.
+    if (failures.length > 0) throw cancel.signal.reason ?? failures[0];
+    const results = settled.map((r) => (r as PromiseFulfilledResult<readonly [string, TargetResult]>).value);
     return Object.fromEntries(results);
   } finally {
+    options.signal?.removeEventListener("abort", stop);
     if (!options.transport) await transport.close();
   }
 }

@@ -34,6 +34,10 @@ export interface ExportSpec {
   readonly sharedKey: string;
   /** Credentials for pushes made through the Docker Engine API. @default anonymous */
   readonly credentials?: CredentialLookup;
+  /** Run every step again instead of using cached results. */
+  readonly noCache?: boolean;
+  /** Called with each build's ref just before it is sent (one per solve). */
+  readonly onStart?: (ref: string) => void;
   readonly onStatus?: (status: StatusResponse) => void;
   /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
   readonly onNotice?: (message: string) => void;
@@ -136,6 +140,8 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
         frontendAttrs: attrs,
       },
       sharedKey: spec.sharedKey,
+      noCache: spec.noCache,
+      onStart: spec.onStart,
       onStatus: spec.onStatus,
       onNotice: spec.onNotice,
       onDefinition: spec.onDefinition,

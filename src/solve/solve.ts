@@ -65,6 +65,10 @@ export interface SolveSpec {
   readonly exports: SolveExports;
   /** Stable per project and machine: lets the engine reuse earlier uploads. */
   readonly sharedKey: string;
+  /** Run every step again instead of using cached results. */
+  readonly noCache?: boolean;
+  /** Called with the build's ref (`SolveRequest.Ref`) just before it is sent. */
+  readonly onStart?: (ref: string) => void;
   /** Called with every status update of the build. */
   readonly onStatus?: (status: StatusResponse) => void;
   /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
@@ -103,6 +107,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   const marshalOptions: MarshalOptions = {
     localUniqueKey: spec.sharedKey,
     localExcludes: await readDockerignores(nodes.flat()),
+    ignoreCache: spec.noCache,
   };
   // What the session and the request need is known before the engine's caps, the base image
   // configs and the frontends' results; the definitions are lowered again once those are known.
@@ -139,6 +144,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   try {
     // The engine waits 5 s for a named session; attach it before solving.
     await session.attach(transport, spec.signal);
+    spec.onStart?.(ref);
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
       session: session.id,

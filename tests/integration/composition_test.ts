@@ -16,7 +16,8 @@ import {
   scratch,
   type State,
 } from "../../mod.ts";
-import { dk20, dk26, dk26c, skipWithout, type TestEngine } from "../support/engines.ts";
+import { dockerApi, removeImage } from "../support/docker_api.ts";
+import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 
 let out: string;
 let ctx: string;
@@ -138,6 +139,39 @@ describe("merge() and diff()", () => {
       });
     });
   }
+});
+
+/** The number of layers of an image `merge()` makes of busybox and two one-file layers. */
+async function mergedLayers(engine: TestEngine): Promise<number> {
+  const name = `${unique("drydock-merge")}:v`;
+  const merged = merge([
+    image("busybox"),
+    scratch().mkfile("/a.txt", "a\n"),
+    scratch().mkfile("/b.txt", "b\n"),
+  ]);
+  await buildTargets({ m: { state: merged, image: name } }, { host: engine.host, onNotice: () => {} });
+  try {
+    const { body } = await dockerApi(engine.socket, `/images/${encodeURIComponent(name)}/json`);
+    return (body as { RootFS: { Layers: string[] } }).RootFS.Layers.length;
+  } finally {
+    await removeImage(engine.socket, name);
+  }
+}
+
+describe("merge() layers in an exported image", () => {
+  test("one layer per input with mergeop (dk26c)", { skip: skipWithout(dk26c, "dk26c") }, async () => {
+    const busybox = (await dockerApi(dk26c!.socket, "/images/busybox:latest/json")).body as {
+      RootFS: { Layers: string[] };
+    };
+    assert.equal(await mergedLayers(dk26c!), busybox.RootFS.Layers.length + 2);
+  });
+
+  test("one layer for all copies in the fallback (dk26)", { skip: skipWithout(dk26, "dk26") }, async () => {
+    const busybox = (await dockerApi(dk26!.socket, "/images/busybox:latest/json")).body as {
+      RootFS: { Layers: string[] };
+    };
+    assert.equal(await mergedLayers(dk26!), busybox.RootFS.Layers.length + 1);
+  });
 });
 
 function dockerfileOn(engine: TestEngine | undefined, label: string) {

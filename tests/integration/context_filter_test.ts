@@ -3,11 +3,11 @@
 // earlier upload (only changed files are requested again).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readDockerignore } from "../../src/fs/dockerignore.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { local } from "../../mod.ts";
+import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { filteredLocal, listContext } from "../support/local_context.ts";
 
 let ctx: string;
@@ -72,22 +72,29 @@ function filterOn(engine: TestEngine | undefined, label: string) {
       assert.equal(sent.requested, 3);
     });
 
-    // BuildKit 0.10+ URL-escapes non-ASCII header values; Docker 20.10's BuildKit sends raw UTF-8, and that
-    // header never reaches the session server (seen with Deno and Bun alike), so the pattern is lost.
-    const rawUtf8Lost = engine?.name === "dk20" && "Docker 20.10 drops non-ASCII DiffCopy headers";
-    test("a non-ASCII pattern", { skip: rawUtf8Lost }, async () => {
+    // BuildKit 0.10+ URL-escapes non-ASCII header values; Docker 20.10's BuildKit sends raw UTF-8, which
+    // grpc-js would drop unless the session escapes it first.
+    test("a non-ASCII pattern", async () => {
       const state = filteredLocal(ctx, { include: ["caf\u00e9*", "README*"] });
       const { paths } = await listContext(engine!, state, unique("filter"));
       assert.deepEqual(paths, ["README.md", "café.txt"]);
     });
 
-    test(".dockerignore patterns read by the client and sent as excludes", async () => {
-      const state = filteredLocal(ctx, { exclude: await readDockerignore(ctx) });
+    test(".dockerignore patterns are read by the client and sent as excludes", async () => {
+      const state = local(ctx); // applies ctx/.dockerignore by default, as Docker does
       const { paths } = await listContext(engine!, state, unique("filter"));
       assert.ok(!paths.some((p) => p.startsWith("node_modules")), "node_modules excluded");
       assert.ok(!paths.includes("src/main_test.go"), "src/**/*_test.go excluded");
       assert.ok(paths.includes("debug.log"), "!debug.log re-included");
       assert.ok(paths.includes("src/vendor/dep.go") && paths.includes("src/main.go"));
+    });
+
+    test("a malformed pattern fails the build, naming the pattern", async () => {
+      const state = filteredLocal(ctx, { exclude: ["ok", "[oops"] });
+      await assert.rejects(
+        listContext(engine!, state, unique("filter")),
+        (e: Error) => /exclude patterns: invalid pattern "\[oops": unclosed character class/.test(e.message),
+      );
     });
 
     test("followpaths follow a symlink to its target, and nothing else is sent", async () => {
@@ -131,9 +138,40 @@ function reuseOn(engine: TestEngine | undefined, label: string) {
   });
 }
 
+function linksOn(engine: TestEngine | undefined, label: string) {
+  test(`hardlinks arrive as one file sent once, symlinks as links, on ${label}`, {
+    skip: skipWithout(engine, label),
+  }, async () => {
+    // A non-ASCII directory name: the engine asks for it by name (dir-name), escaped or raw by version.
+    const tree = mkdtempSync(join(tmpdir(), "drydock-links-é-"));
+    try {
+      mkdirSync(join(tree, "dir"));
+      writeFileSync(join(tree, "dir/data"), "shared\n");
+      linkSync(join(tree, "dir/data"), join(tree, "twin"));
+      symlinkSync("dir", join(tree, "dirlink"));
+      symlinkSync("/etc/passwd", join(tree, "abslink"));
+      const { paths, sent } = await listContext(engine!, filteredLocal(tree, {}), unique("links"), [
+        'test "$(stat -c %i dir/data)" = "$(stat -c %i twin)"',
+        'test "$(stat -c %h twin)" = 2',
+      ]);
+      assert.deepEqual(paths, ["abslink -> /etc/passwd", "dir", "dir/data", "dirlink -> dir", "twin"]);
+      assert.equal(sent.files, 1, "the second path of the inode is a hardlink entry");
+      assert.equal(sent.requested, 1);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+}
+
 filterOn(dk26c, "Docker 26.1 (containerd store)");
+filterOn(dk26, "Docker 26.1 (overlay2)");
 filterOn(dk20, "Docker 20.10");
+describe("links in a local context", () => {
+  linksOn(dk26c, "Docker 26.1 (containerd store)");
+  linksOn(dk20, "Docker 20.10");
+});
 describe("local context reuse", () => {
   reuseOn(dk26c, "Docker 26.1 (containerd store)");
+  reuseOn(dk26, "Docker 26.1 (overlay2)");
   reuseOn(dk20, "Docker 20.10");
 });

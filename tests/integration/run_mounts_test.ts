@@ -34,7 +34,8 @@ function mountsStep(cacheId: string, token: string, tmpfsSize: string | undefine
       "/tmp/t": tmpfs(tmpfsSize ? { size: tmpfsSize } : {}),
       "/run/secrets/opt": { secret: secret(unique("drydock-absent")), optional: true },
     },
-    ssh: { agent: ssh(unique("drydock-agent")), optional: true },
+    // A socket that is not there: the optional agent is left out, whatever SSH_AUTH_SOCK says.
+    ssh: { agent: ssh(unique("drydock-agent"), { socket: "/nonexistent/agent.sock" }), optional: true },
     name: "mounts step",
     group: "drydock-group",
   });
@@ -150,7 +151,8 @@ describe("run() mounts and step options", () => {
     skip: skipWithout(dk26c, "Docker 26.1, containerd store"),
   }, async () => {
     const id = unique("drydock-agent");
-    await assert.rejects(buildFiles(dk26c!, image("busybox").run("true", { ssh: ssh(id) })), new RegExp(id));
+    const agent = ssh(id, { socket: "/nonexistent/agent.sock" });
+    await assert.rejects(buildFiles(dk26c!, image("busybox").run("true", { ssh: agent })), new RegExp(id));
   });
 
   test("tmpfs size needs BuildKit 0.13: Docker 20.10 refuses it by name (Docker 20.10)", {

@@ -17,7 +17,7 @@ import {
   scratch,
   type State,
 } from "../../mod.ts";
-import { removeImage } from "../support/docker_api.ts";
+import { dockerApi, removeImage } from "../support/docker_api.ts";
 import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { pushImage } from "../support/registry_push.ts";
 import { type GitFixture, gitFixture } from "../support/git_fixture.ts";
@@ -167,6 +167,14 @@ function sourcesOn(engine: TestEngine | undefined, label: string) {
     const marked = (marker: string) => image("busybox").run(`echo ${marker} > /marker`);
     await buildTargets({ r: { state: marked("registry"), image: `${name}:v` } }, { host: engine!.host });
     await pushImage(engine!.socket, name, "v");
+    // Keep the pushed image's content referenced locally: replacing its only tag lets the containerd
+    // store collect blobs that the "pull" below may be reusing at that moment.
+    const tagged = await dockerApi(
+      engine!.socket,
+      `/images/${encodeURIComponent(`${name}:v`)}/tag?repo=${encodeURIComponent(name)}&tag=pushed`,
+      "POST",
+    );
+    assert.equal(tagged.status, 201, JSON.stringify(tagged.body));
     await buildTargets({ l: { state: marked("local"), image: `${name}:v` } }, { host: engine!.host });
     try {
       const both = scratch()
@@ -177,6 +185,7 @@ function sourcesOn(engine: TestEngine | undefined, label: string) {
       assert.equal(readFileSync(join(dir, "local.txt"), "utf8"), "local\n");
     } finally {
       await removeImage(engine!.socket, `${name}:v`);
+      await removeImage(engine!.socket, `${name}:pushed`);
     }
   });
 }

@@ -1,7 +1,6 @@
 /**
- * Builds on a real engine that list what arrived of a local context, with the source's include, exclude
- * and followpaths attrs set by hand (as BuildKit's Go `llb.Local` sets them), counting the files the
- * engine requested.
+ * Builds on a real engine that list what arrived of a local context, counting the files the engine
+ * requested.
  *
  * @module
  */
@@ -9,31 +8,23 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { image, local, scratch } from "../../mod.ts";
-import type { SourceNode } from "../../src/dsl/graph.ts";
-import { State, stateData } from "../../src/dsl/state.ts";
+import type { State } from "../../src/dsl/state.ts";
 import type { SendTreeStats } from "../../src/session/filesync.ts";
 import { solve } from "../../src/solve/solve.ts";
 import { connect } from "../../src/transport/connect.ts";
 import { engineCandidates } from "../../src/transport/discover.ts";
 import type { TestEngine } from "./engines.ts";
 
-/** The local source's filter, as `local.includepattern`, `local.excludepatterns`, `local.followpaths`. */
+/** The local source's filter, as `local()` takes it. */
 export interface LocalFilterAttrs {
   include?: string[];
   exclude?: string[];
   followPaths?: string[];
 }
 
-/** `local(dir)` with the filter attrs added to its source op. */
+/** `local(dir)` with these filters and without `.dockerignore`, so each test says exactly what is filtered. */
 export function filteredLocal(dir: string, attrs: LocalFilterAttrs): State {
-  // The attrs are the whole filter here: no .dockerignore on top.
-  const data = stateData(local(dir, { dockerignore: false }));
-  const op = data.output!.op as SourceNode;
-  const extra: Record<string, string> = {};
-  if (attrs.include) extra["local.includepattern"] = JSON.stringify(attrs.include);
-  if (attrs.exclude) extra["local.excludepatterns"] = JSON.stringify(attrs.exclude);
-  if (attrs.followPaths) extra["local.followpaths"] = JSON.stringify(attrs.followPaths);
-  return new State({ ...data, output: { op: { ...op, attrs: { ...op.attrs, ...extra } }, index: 0 } });
+  return local(dir, { ...attrs, dockerignore: false });
 }
 
 /** What one listing build saw. */
@@ -48,13 +39,21 @@ export interface Listing {
  * Copies `context` into busybox and lists it. The engine keeps earlier uploads per `sharedKey`, so two
  * builds with the same key transfer only what changed.
  */
-export async function listContext(engine: TestEngine, context: State, sharedKey: string): Promise<Listing> {
+export async function listContext(
+  engine: TestEngine,
+  context: State,
+  sharedKey: string,
+  /** Shell checks run in the copied context first; a failing one fails the build. */
+  checks: string[] = [],
+): Promise<Listing> {
   const listed = image("busybox")
     .copy(context, ".", "/ctx")
     .run([
       "sh",
       "-ec",
-      `cd /ctx && find . -mindepth 1 | sort | while IFS= read -r p; do if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"; else echo "$p"; fi; done > /list.txt`,
+      `cd /ctx && ${
+        [...checks, ""].join(" && ")
+      }find . -mindepth 1 | sort | while IFS= read -r p; do if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"; else echo "$p"; fi; done > /list.txt`,
     ]);
   const out = await mkdtemp(join(tmpdir(), "drydock-list-"));
   const transport = await connect(engineCandidates({}, engine.host));
