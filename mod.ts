@@ -90,6 +90,23 @@ export { PushError } from "./src/solve/engine_push.ts";
 export type { EngineKind } from "./src/solve/engine_features.ts";
 export { BuildError } from "./src/solve/errors.ts";
 export { EngineUnavailableError } from "./src/transport/connect.ts";
+export {
+  chooseProgressMode,
+  createRenderer,
+  PlainRenderer,
+  ProgressModel,
+  QuietRenderer,
+  RawJsonRenderer,
+  TtyRenderer,
+} from "./src/progress/mod.ts";
+export type {
+  FinalReport,
+  ProgressMode,
+  ProgressRenderer,
+  StatusResponse,
+  TerminalOutput,
+} from "./src/progress/mod.ts";
+export { formatError } from "./src/cli/report.ts";
 export type { EngineSelection } from "./src/transport/discover.ts";
 export type { TlsOptions } from "./src/transport/address.ts";
 export { DockerContextError } from "./src/transport/docker_context.ts";

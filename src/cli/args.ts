@@ -88,7 +88,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     );
   }
   for (const text of (v["build-arg"] as string[] | undefined) ?? []) checkBuildArg(text, params);
-  const progress = (v.progress as string | undefined) ?? "plain";
+  const progress = (v.progress as string | undefined) ?? "auto";
   if (!(PROGRESS_MODES as readonly string[]).includes(progress)) {
     const near = closest(progress, PROGRESS_MODES);
     throw new UsageError(

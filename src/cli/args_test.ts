@@ -22,7 +22,7 @@ test("`parseCli()` collects --target, -t and positional targets in order, withou
   assert.deepEqual(args.targets, ["app", "test", "dist"]);
 });
 
-test("`parseCli()` defaults: no targets, plain progress, nothing switched on", () => {
+test("`parseCli()` defaults: no targets, auto progress, nothing switched on", () => {
   assert.deepEqual(parseCli([], spec), {
     targets: [],
     list: false,
@@ -37,7 +37,7 @@ test("`parseCli()` defaults: no targets, plain progress, nothing switched on", (
     cacheTo: [],
     secrets: [],
     ssh: [],
-    progress: "plain",
+    progress: "auto",
     tls: {},
   });
   assert.equal(parseCli([], spec).printLlb, undefined);
@@ -94,7 +94,7 @@ test("an unknown target names the closest one and lists them all", () => {
 test("--progress accepts only known modes", () => {
   assert.equal(
     usageMessage(["--progress=plian"]),
-    '--progress must be one of plain, quiet, not "plian"; did you mean plain?',
+    '--progress must be one of auto, tty, plain, rawjson, quiet, not "plian"; did you mean plain?',
   );
 });
 

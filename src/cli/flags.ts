@@ -5,6 +5,8 @@
  * @module
  */
 
+import { PROGRESS_MODES, type ProgressMode } from "../progress/renderer.ts";
+
 /** One built-in flag. */
 export interface FlagSpec {
   /** Long name without dashes: `target` for `--target`. */
@@ -24,9 +26,9 @@ export interface FlagSpec {
 export const FLAG_GROUPS = ["Target", "Build", "Output", "Engine", "Reporting", "Other"] as const;
 export type FlagGroup = typeof FLAG_GROUPS[number];
 
-/** The progress modes `--progress` accepts. */
-export const PROGRESS_MODES = ["plain", "quiet"] as const;
-export type ProgressMode = typeof PROGRESS_MODES[number];
+/** The progress modes `--progress` accepts: the progress layer's list. */
+export { PROGRESS_MODES };
+export type { ProgressMode };
 
 /**
  * Every built-in flag. Only flags whose feature works are listed: a flag is
@@ -172,7 +174,9 @@ export const FLAGS: readonly FlagSpec[] = [
     type: "string",
     value: "MODE",
     group: "Reporting",
-    help: `${PROGRESS_MODES.join(" or ")} (default: plain)`,
+    help:
+      `${PROGRESS_MODES.slice(0, -1).join(", ")} or ${PROGRESS_MODES.at(-1)}; auto (the default) is the\n` +
+      "live view on a terminal, plain in CI or a pipe",
   },
   { name: "help", short: "h", type: "boolean", group: "Other", help: "show this help" },
   { name: "version", type: "boolean", group: "Other", help: "show drydock's version" },

@@ -9,7 +9,6 @@ import process from "node:process";
 import { DrydockError } from "../dsl/errors.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import { State } from "../dsl/state.ts";
-import { PlainRenderer } from "../progress/plain.ts";
 import {
   buildTargets,
   type BuildTargetsOptions,
@@ -26,6 +25,7 @@ import { helpText, listText, type TargetSummary } from "./help.ts";
 import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
+import { CliProgress } from "./cli_progress.ts";
 import pkg from "../../package.json" with { type: "json" };
 
 /** What the program needs besides the targets. */
@@ -76,18 +76,21 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     return fail(err, stderr);
   }
 
+  const progress = new CliProgress(args.progress);
   const abort = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
-    if (++interrupts > 1) process.exit(EXIT.interrupted);
-    stderr("\nInterrupted: cancelling the build (press Ctrl-C again to exit now)\n");
+    if (++interrupts > 1) {
+      progress.abandon(); // gives the terminal its cursor back
+      process.exit(EXIT.interrupted);
+    }
+    // Through the progress display, so the live view is not torn by the message.
+    progress.print("Interrupted: cancelling the build (press Ctrl-C again to exit now)\n");
     abort.abort(new DrydockError("E_INTERRUPTED", "build interrupted"));
   };
   process.on("SIGINT", onSigint);
 
-  const renderer = args.progress === "quiet" ? undefined : new PlainRenderer(stderr);
   const refs: string[] = [];
-  const started = Date.now();
   try {
     const results = await buildTargets(targets, {
       ...options,
@@ -101,27 +104,25 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       },
       // The engine lacks a feature and a portable fallback is used: worth knowing, not worth failing.
       onNotice: (target, message) => {
-        if (args.progress !== "quiet") stderr(`notice: ${target}: ${message}\n`);
+        if (args.progress !== "quiet") progress.print(`notice: ${target}: ${message}\n`);
         options.onNotice?.(target, message);
       },
       onStatus: (target, status) => {
-        renderer?.update(status);
+        progress.update(status);
         options.onStatus?.(target, status);
       },
     });
-    renderer?.done();
     if (args.metadataFile) writeMetadataFile(resolve(args.metadataFile), results);
-    for (const r of Object.values(results)) stderr(describeResult(r));
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    stderr(`Built ${Object.keys(results).length} target(s) in ${seconds}s\n`);
+    const outputs = Object.values(results).flatMap((r) => describeResult(r).trimEnd().split("\n"));
+    progress.succeeded(outputs, Object.keys(results).length);
     return EXIT.ok;
   } catch (err) {
-    renderer?.done();
     if (abort.signal.aborted) {
+      progress.failed(undefined);
       stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
       return EXIT.interrupted;
     }
-    return fail(err, stderr);
+    return fail(err, stderr, progress);
   } finally {
     // Until the process exits, Ctrl-C means "exit now".
     process.off("SIGINT", onSigint);
@@ -147,7 +148,8 @@ function compiledText(
   return llbText(selected[0], args.printLlb, { noCache: args.noCache });
 }
 
-function fail(err: unknown, stderr: (text: string) => void): number {
+/** Reports a failure; with the build's progress, a failed step comes with its logs and code frame. */
+function fail(err: unknown, stderr: (text: string) => void, progress?: CliProgress): number {
   const hint = permissionHint(err);
   if (hint) {
     stderr(`error: ${hint}\n`);
@@ -157,7 +159,7 @@ function fail(err: unknown, stderr: (text: string) => void): number {
     stderr(`error: ${err.message} (see --help)\n`);
     return EXIT.usage;
   }
-  stderr(formatError(err));
+  stderr(progress ? progress.failed(err)! : formatError(err));
   return err instanceof DrydockError && USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failed;
 }
 

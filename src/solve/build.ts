@@ -347,6 +347,7 @@ export async function buildTargets(
           sourceDateEpoch,
           features,
           sharedKey,
+          name: t.name,
           credentials: (host) => pushCredentials.get(host),
           noCache: options.noCache,
           signal: cancel.signal,

@@ -46,6 +46,8 @@ export interface ExportSpec {
   readonly signal?: AbortSignal;
   /** Secret and ssh overrides, registry logins, for the session's services. */
   readonly services?: SessionServiceOptions;
+  /** The target's name, for progress names of steps whose build.ts line assigns no variable. */
+  readonly name?: string;
 }
 
 /** What one target's build produced. */
@@ -147,6 +149,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       onDefinition: spec.onDefinition,
       signal: spec.signal,
       services: spec.services,
+      name: spec.name,
     });
     ref ||= r.ref;
     if (i === 0) localCache.finish(r.exporterResponse);

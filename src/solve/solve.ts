@@ -31,7 +31,8 @@ import type { SendTreeStats } from "../session/filesync.ts";
 import { newSessionId, Session } from "../session/session.ts";
 import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
-import { BuildError, failingVertex } from "./errors.ts";
+import { BuildError, engineSource, exitCodeOf, failingVertex } from "./errors.ts";
+import { StageReader, stepNames, withStepNames } from "./step_names.ts";
 import { baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
@@ -80,6 +81,8 @@ export interface SolveSpec {
   readonly signal?: AbortSignal;
   /** Secret and ssh overrides, registry logins, environment for the session's services. */
   readonly services?: SessionServiceOptions;
+  /** The target's name: the stage of steps whose build.ts line assigns no variable. @default "build" */
+  readonly name?: string;
 }
 
 /** What a finished build reports. */
@@ -121,6 +124,8 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     for (const e of m.entitlements) entitlements.add(e);
   }
   const locations = new Map<Digest, SourceLocation>(firstPass.flatMap((m) => [...m.locations]));
+  // Progress names like `[app 3/5] RUN npm ci`, filled in once the definitions sent are known.
+  const names = new Map<Digest, string>();
   // Missing secrets and agents fail here, before the engine sees anything.
   const services = await prepareSessionServices({
     secrets: new Map(firstPass.flatMap((m) => [...m.secrets])),
@@ -179,6 +184,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
         spec,
         bridge,
         locations,
+        names,
         solving,
       );
     } catch (err) {
@@ -195,7 +201,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
         .catch(() => {});
       await solving.catch(() => {});
       await settle(statusDone);
-      throw own ? err : buildError(e, locations, erroredVertex);
+      throw own ? err : buildError(e, locations, names, erroredVertex);
     }
     await transport.rpc.unary(LLBBridgeService.return, { result }, bridge);
     let response;
@@ -203,7 +209,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       response = await solving;
     } catch (err) {
       await settle(statusDone);
-      throw buildError(err, locations, erroredVertex);
+      throw buildError(err, locations, names, erroredVertex);
     }
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
@@ -244,12 +250,13 @@ async function gatewayResult(
   spec: SolveSpec,
   bridge: CallOptions,
   locations: Map<Digest, SourceLocation>,
+  names: Map<Digest, string>,
   solving: Promise<unknown>,
 ): Promise<Result> {
   const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge).catch(async (err) => {
     // The engine refuses some requests (e.g. an entitlement it does not grant) before the job
     // exists; then Ping finds no job and Solve's own error is the reason to report.
-    throw buildError(await refusalOf(solving, err), locations, undefined);
+    throw buildError(await refusalOf(solving, err), locations, names, undefined);
   });
   const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
   const caps = EngineCaps.fromPong(pong, describeEngine(transport));
@@ -260,19 +267,23 @@ async function gatewayResult(
   );
   const runConfigs = new Map([...bases].map(([k, v]) => [k, v.config ?? {}]));
   const cacheImports = spec.exports.cache?.imports ?? [];
+  const stages = new StageReader();
   const solved = await Promise.all(platformStates.map(async (p, i) => {
     const frontendResults = await resolveFrontends(transport.rpc, bridge, nodes[i], caps, marshalOptions);
     const m = marshal(p.state, { ...marshalOptions, caps, frontendResults, baseConfigs: runConfigs });
     checkCaps(m, caps);
     if (i === 0) { for (const notice of m.notices) (spec.onNotice ?? printNotice)(notice); }
     for (const [d, l] of m.locations) locations.set(d, l);
+    const stepped = stepNames(m.ops, (l) => stages.stageAt(l), spec.name ?? "build");
+    for (const [d, n] of stepped) names.set(d, n);
     const inherit = stateData(p.state).settings.inherit;
     const base = inherit ? bases.get(baseConfigKey(inherit.image, inherit.platform)) : undefined;
     const config = new TextEncoder().encode(JSON.stringify(imageConfig(p.state, base, p.platform)));
     if (!m.definition) return { platform: p.platform, id: "", config };
-    spec.onDefinition?.(m.definition);
+    const definition = withStepNames(m.definition, stepped);
+    spec.onDefinition?.(definition);
     const res = await transport.rpc.unary(LLBBridgeService.solve, {
-      definition: m.definition,
+      definition,
       allowResultReturn: true,
       allowResultArrayRef: true,
       cacheImports,
@@ -326,11 +337,20 @@ function settle(p: Promise<void>, ms = 5_000): Promise<void> {
 function buildError(
   err: unknown,
   locations: ReadonlyMap<Digest, SourceLocation>,
+  names: ReadonlyMap<Digest, string>,
   erroredVertex: Digest | undefined,
 ): BuildError {
   if (err instanceof BuildError) return err;
   const rpc = err instanceof RpcError ? err : undefined;
   const message = rpc?.details ?? (err instanceof Error ? err.message : String(err));
   const vertex = (rpc && failingVertex(rpc)) ?? erroredVertex;
-  return new BuildError(message, vertex, vertex ? locations.get(vertex) : undefined, { cause: err });
+  // The engine's source map entry when it sent one, our own digest → location map otherwise.
+  const fromEngine = rpc && engineSource(rpc);
+  const location = fromEngine?.location ?? (vertex ? locations.get(vertex) : undefined);
+  return new BuildError(message, vertex, location, {
+    cause: err,
+    step: vertex && names.get(vertex),
+    sourceText: fromEngine?.text,
+    exitCode: rpc && exitCodeOf(rpc),
+  });
 }

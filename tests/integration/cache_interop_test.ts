@@ -76,8 +76,9 @@ function interopOn(engine: TestEngine | undefined, label: string) {
     await buildTargets({ final }, {
       host: engine!.host,
       onStatus: (_target, status) => {
+        // Names carry the build.ts stage (`[final 2/3] RUN ...`); buildx's cache is keyed by the ops alone.
         for (const v of status.vertexes ?? []) {
-          if (v.completed && v.name) steps.set(v.name, v.cached ?? false);
+          if (v.completed && v.name) steps.set(v.name.replace(/^\[\S+ \d+\/\d+\] /, ""), v.cached ?? false);
         }
       },
     });
