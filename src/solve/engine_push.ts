@@ -14,6 +14,8 @@ import type { Transport } from "../transport/transport.ts";
 export interface PushCredentials {
   readonly username: string;
   readonly secret: string;
+  /** Where they came from (never the values), for messages. */
+  readonly origin?: string;
 }
 
 /** Finds credentials for a registry host (`localhost:5000`, `docker.io`); `undefined` for anonymous. */
@@ -98,17 +100,17 @@ export async function pushThroughEngine(
     }
     if (msg.error || msg.errorDetail) {
       const reason = msg.errorDetail?.message ?? msg.error ?? "";
-      throw new PushError(`pushing ${name}: ${reason}${authHint(reason, ref.domain, found !== undefined)}`);
+      throw new PushError(`pushing ${name}: ${reason}${authHint(reason, ref.domain, found)}`);
     }
     if (msg.aux?.Digest) digest = msg.aux.Digest;
   }
   return { name, digest };
 }
 
-function authHint(reason: string, host: string, hadCredentials: boolean): string {
+function authHint(reason: string, host: string, found: PushCredentials | undefined): string {
   if (!/unauthorized|authentication required|no basic auth credentials|denied/i.test(reason)) return "";
-  return hadCredentials
-    ? `\nregistry ${host} refused the credentials found for it`
+  return found
+    ? `\nregistry ${host} refused the credentials ${found.origin ? `from ${found.origin}` : "found for it"}`
     : `\nno credentials were found for registry ${host}: give them with the registryAuth build option, ` +
       `DOCKER_AUTH_CONFIG, or \`docker login ${host}\``;
 }

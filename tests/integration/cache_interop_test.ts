@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { promisify } from "node:util";
-import { buildTargets, dockerfile, image, local, marshal, type State } from "../../mod.ts";
+import { buildTargets, dockerfile, image, local, type State } from "../../mod.ts";
 import * as pb from "../../src/proto/pb.gen.ts";
 import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 
@@ -20,9 +20,6 @@ FROM busybox
 COPY --from=build /out.txt /final/out.txt
 RUN wc -l /final/out.txt > /final/count.txt
 `;
-
-// The image's own PATH: the frontend puts busybox's config env on every RUN.
-const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 let ctx: string;
 
@@ -37,13 +34,13 @@ after(() => rmSync(ctx, { recursive: true, force: true }));
 
 const buildx = process.env.DRYDOCK_BUILDX;
 
-/** DOCKERFILE written with drydock. */
+/** DOCKERFILE written with drydock; RUN steps get busybox's ENV (PATH) as the frontend's do. */
 function equivalent(): State {
   const src = local(ctx);
-  const build = image("busybox").env("PATH", PATH)
+  const build = image("busybox")
     .copy(src, "hello.txt", "/src/hello.txt")
     .run("cat /src/hello.txt > /out.txt && echo built >> /out.txt");
-  const final = image("busybox").env("PATH", PATH)
+  const final = image("busybox")
     .copy(build, "/out.txt", "/final/out.txt")
     .run("wc -l /final/out.txt > /final/count.txt");
   return final;
@@ -109,6 +106,12 @@ test("our exec and file ops equal the Dockerfile frontend's, field for field, on
       theirs = definition;
     },
   });
-  const ours = marshal(equivalent()).definition!;
-  assert.deepEqual(stepsOf(ours), stepsOf(theirs!));
+  let ours: pb.Definition | undefined;
+  await buildTargets({ ours: equivalent() }, {
+    host: dk26c!.host,
+    onDefinition: (_target, definition) => {
+      ours = definition;
+    },
+  });
+  assert.deepEqual(stepsOf(ours!), stepsOf(theirs!));
 });

@@ -16,7 +16,10 @@ function inheritOn(engine: TestEngine | undefined, label: string) {
   }, async () => {
     const e = engine!;
     const baseName = `${unique("drydock-base")}:v1`;
+    // A fresh name per image: replacing a tag in the containerd store can collect blobs still in use.
     const appName = `${unique("drydock-derived")}:v1`;
+    const entrypointName = `${unique("drydock-entrypoint")}:v1`;
+    const noCheckName = `${unique("drydock-nocheck")}:v1`;
     const out = mkdtempSync(join(tmpdir(), "drydock-inherit-"));
     const base = image("busybox")
       .run("mkdir -p /work && chmod 777 /work")
@@ -71,18 +74,20 @@ function inheritOn(engine: TestEngine | undefined, label: string) {
 
       // Docker's rule: a new entrypoint drops the inherited cmd.
       const withEntrypoint = image(baseName).config({ entrypoint: ["/bin/echo"] });
-      await buildTargets({ e: { state: withEntrypoint, image: appName } }, { host: e.host });
-      const c2 = await imageConfig(e.socket, appName);
+      await buildTargets({ e: { state: withEntrypoint, image: entrypointName } }, { host: e.host });
+      const c2 = await imageConfig(e.socket, entrypointName);
       assert.deepEqual(c2.Entrypoint, ["/bin/echo"]);
       assert.equal(c2.Cmd ?? null, null);
       // ... and healthcheck "none" disables an inherited check.
-      await buildTargets({ h: { state: image(baseName).config({ healthcheck: "none" }), image: appName } }, {
+      await buildTargets({
+        h: { state: image(baseName).config({ healthcheck: "none" }), image: noCheckName },
+      }, {
         host: e.host,
       });
-      assert.deepEqual((await imageConfig(e.socket, appName)).Healthcheck, { Test: ["NONE"] });
+      assert.deepEqual((await imageConfig(e.socket, noCheckName)).Healthcheck, { Test: ["NONE"] });
     } finally {
       rmSync(out, { recursive: true, force: true });
-      await removeImage(e.socket, appName);
+      for (const n of [appName, entrypointName, noCheckName]) await removeImage(e.socket, n);
       await removeImage(e.socket, baseName);
     }
   });

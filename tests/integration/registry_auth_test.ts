@@ -169,10 +169,39 @@ fi
   );
 }
 
+function wrongPushOn(engine: TestEngine | undefined, label: string) {
+  test(`a push with wrong credentials fails naming their origin, never the password (${label})`, {
+    skip: skip(engine, label),
+  }, async () => {
+    const reg = authRegistry!;
+    const wrong = `wrong-${randomBytes(8).toString("hex")}`;
+    const name = `${reg.host}/${unique("drydock-wrongpush")}:v1`;
+    const state = image("busybox:latest").run(`echo ${unique("nonce")} > /id`);
+    await assert.rejects(
+      buildTargets({ app: { state, output: { type: "image", name, push: true } } }, {
+        host: engine!.host,
+        registryAuth: { [reg.host]: { username: reg.username, password: wrong } },
+      }),
+      (err: Error) => {
+        // Docker 20.10 words a 401 on push as "no basic auth credentials".
+        assert.match(err.message, /401 Unauthorized|unauthorized|no basic auth credentials/i);
+        assert.match(
+          err.message,
+          new RegExp(`registry ${reg.host} refused the credentials from the build's registryAuth option`),
+        );
+        assert.equal(err.message.includes(wrong), false, "the password is not in the error");
+        return true;
+      },
+    );
+  });
+}
+
 describe("registry auth", () => {
   inCodeOn(dk26c, "Docker 26.1, containerd store");
   inCodeOn(dk26, "Docker 26.1, overlay2");
   inCodeOn(dk20, "Docker 20.10");
   dockerConfigOn(dk26c, "Docker 26.1, containerd store");
   dockerConfigOn(dk20, "Docker 20.10");
+  wrongPushOn(dk26c, "Docker 26.1, containerd store");
+  wrongPushOn(dk20, "Docker 20.10");
 });
