@@ -7,7 +7,8 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -70,15 +71,25 @@ export async function startKeyAgent(keys: readonly string[], label = "ssh"): Pro
   }
 }
 
+// The socket file appears at bind(), before listen(): wait until a connection is accepted.
 async function waitForSocket(path: string, timeoutMs = 5_000): Promise<undefined> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    try {
-      if ((await stat(path)).isSocket()) return undefined;
-    } catch { /* not yet */ }
-    if (Date.now() > until) throw new DrydockError("E_SSH_AGENT", `ssh-agent did not create ${path}`);
+    if (await accepts(path)) return undefined;
+    if (Date.now() > until) throw new DrydockError("E_SSH_AGENT", `ssh-agent did not listen on ${path}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+function accepts(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(path);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
 }
 
 function addKeys(socket: string, keys: readonly string[], label: string): Promise<void> {

@@ -54,20 +54,27 @@ function programOn(engine: TestEngine | undefined, label: string) {
         DRYDOCK_TEST_TOKEN: token,
         DRYDOCK_TEST_SECRET_FILE: secretFile,
         DRYDOCK_TEST_CLI: cliValue,
-        DRYDOCK_TEST_SECRET_SPEC: "id=from_cli,env=DRYDOCK_TEST_CLI",
         DRYDOCK_TEST_OUT: join(dir, "out"),
       };
       const values = [token, fileValue, cliValue, `${token}-computed`];
 
-      const ok = await runBuildFile(FIXTURE, ["hashes"], env);
+      const ok = await runBuildFile(FIXTURE, ["hashes", "--secret", "id=from_cli,env=DRYDOCK_TEST_CLI"], env);
       assert.equal(ok.code, 0, `exit ${ok.code}\n${ok.stderr}`);
       const read = (f: string) => readFileSync(join(dir, "out", "out", f), "utf8").trim();
       assert.equal(read("token.sha"), sha256(token), "the env secret reached the step as $TOKEN");
       assert.equal(read("file.sha"), sha256(fileValue), "the file secret was mounted");
       assert.equal(read("computed.sha"), sha256(`${token}-computed`), "the async value function was used");
-      assert.equal(read("cli.sha"), sha256(cliValue), "the --secret override supplied from_cli");
+      assert.equal(read("cli.sha"), sha256(cliValue), "--secret on the command line supplied from_cli");
       assert.match(ok.stderr, /hashed/, "the step's own output is shown");
       assertNoSecrets("progress output", ok.stdout + ok.stderr, values);
+
+      // from_cli has no source in build.ts: without --secret the build stops before solving, naming it.
+      const missing = await runBuildFile(FIXTURE, ["hashes"], env);
+      assert.notEqual(missing.code, 0);
+      assert.match(
+        missing.stderr,
+        /secret "from_cli" \(used at .*build\.ts:\d+:\d+\): has no source in build\.ts/,
+      );
 
       const failed = await runBuildFile(FIXTURE, ["failing"], env);
       assert.notEqual(failed.code, 0);

@@ -49,7 +49,7 @@ function programOn(engine: TestEngine | undefined, label: string) {
   }, () =>
     withFixture(async (f) => {
       const out = join(f.dir, "out");
-      const r = await runBuildFile(FIXTURE, [], {
+      const env = {
         DOCKER_HOST: `unix://${engine!.socket}`,
         BUILDKIT_HOST: undefined,
         SSH_AUTH_SOCK: f.socketA,
@@ -58,7 +58,8 @@ function programOn(engine: TestEngine | undefined, label: string) {
         DRYDOCK_TEST_KEY: f.keyB,
         DRYDOCK_TEST_OUT: out,
         DRYDOCK_TEST_NONCE: unique("nonce"),
-      });
+      };
+      const r = await runBuildFile(FIXTURE, [], env);
       assert.equal(r.code, 0, r.stderr);
       const listed = (file: string) => readFileSync(join(out, "out", file), "utf8");
       assert.match(
@@ -71,6 +72,15 @@ function programOn(engine: TestEngine | undefined, label: string) {
         new RegExp(`^256 ${escape(f.fpB)} drydock-key-b \\(ED25519\\)$`, "m"),
       );
       assert.doesNotMatch(listed("deploy.txt"), /drydock-key-a/);
+
+      // --ssh on the command line replaces build.ts's agent for that id.
+      const overridden = await runBuildFile(FIXTURE, ["--ssh", `deploy=${f.socketA}`], {
+        ...env,
+        DRYDOCK_TEST_NONCE: unique("nonce"),
+      });
+      assert.equal(overridden.code, 0, overridden.stderr);
+      assert.match(listed("deploy.txt"), /drydock-key-a/);
+      assert.doesNotMatch(listed("deploy.txt"), /drydock-key-b/);
     }));
 }
 

@@ -6,7 +6,8 @@
  * @module
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
+import { connect } from "node:net";
 import { basename, join } from "node:path";
 import process from "node:process";
 
@@ -25,9 +26,8 @@ export function fingerprint(pubPath: string): string {
 /** A running `ssh-agent` on `socket`, holding `keys`. Stop it with `agent.kill()`. */
 export async function startAgent(socket: string, keys: readonly string[]): Promise<ChildProcess> {
   const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
-  for (let i = 0; i < 250 && !(existsSync(socket) && statSync(socket).isSocket()); i++) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  // The socket file appears at bind(), before listen(): wait until a connection is accepted.
+  for (let i = 0; i < 250 && !(await accepts(socket)); i++) await new Promise((r) => setTimeout(r, 20));
   execFileSync("ssh-add", ["-q", ...keys], {
     env: { ...process.env, SSH_AUTH_SOCK: socket },
     stdio: "ignore",
@@ -51,3 +51,14 @@ export function bundleSshAdd(dir: string): void {
 
 /** The shell command that runs the bundled ssh-add in a step (`/tools` = the bundle). */
 export const SSH_ADD_IN_STEP = "/tools/lib/ld-linux-x86-64.so.2 --library-path /tools/lib /tools/ssh-add";
+
+function accepts(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(path);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
+}
