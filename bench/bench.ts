@@ -120,9 +120,9 @@ try {
         const run = await timed(argv, env);
         const what = i < 0 ? "warm-up" : `run ${i + 1}/${runs}`;
         console.log(
-          `${shape.name} ${client} ${what}: ${run.seconds.toFixed(2)} s, peak RSS ${
-            (run.peakRss / 2 ** 20).toFixed(0)
-          } MiB`,
+          `${shape.name} ${client} ${what}: ${run.seconds.toFixed(2)} s, CPU ${
+            run.cpuSeconds.toFixed(2)
+          } s, peak RSS ${(run.peakRss / 2 ** 20).toFixed(0)} MiB`,
         );
         if (i >= 0) results.get(client)!.push(run);
       }

@@ -14,22 +14,24 @@ export interface Run {
   readonly seconds: number;
   /** Peak resident set of the largest process in the command's tree, bytes. */
   readonly peakRss: number;
+  /** CPU time (user + system) of the command and its children, seconds. */
+  readonly cpuSeconds: number;
 }
 
 /**
- * Reads GNU time's `-f "%e %M"` line: elapsed seconds and max RSS in KiB.
+ * Reads GNU time's `-f "%e %M %U %S"` line: elapsed seconds, max RSS in KiB, user and system seconds.
  *
  * @example
  * ```ts
  * import { parseTimeOutput } from "./measure.ts";
- * parseTimeOutput("Command exited with non-zero status 1\n2.41 60212\n"); // { seconds: 2.41, peakRss: 61657088 }
+ * parseTimeOutput("Command exited with non-zero status 1\n2.41 60212 1.5 0.25\n"); // peakRss 61657088, cpuSeconds 1.75
  * ```
  */
 export function parseTimeOutput(text: string): Run {
   const line = text.trim().split("\n").at(-1) ?? "";
-  const m = /^(\d+(?:\.\d+)?) (\d+)$/.exec(line.trim());
+  const m = /^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(line.trim());
   if (!m) throw new Error(`unexpected /usr/bin/time output: ${JSON.stringify(text)}`);
-  return { seconds: Number(m[1]), peakRss: Number(m[2]) * 1024 };
+  return { seconds: Number(m[1]), peakRss: Number(m[2]) * 1024, cpuSeconds: Number(m[3]) + Number(m[4]) };
 }
 
 /**
@@ -49,7 +51,7 @@ export async function timed(argv: readonly string[], env: Record<string, string>
   const out = join(dir, "time.txt");
   try {
     const started = performance.now();
-    const child = spawn("/usr/bin/time", ["-o", out, "-f", "%e %M", ...argv], {
+    const child = spawn("/usr/bin/time", ["-o", out, "-f", "%e %M %U %S", ...argv], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -62,7 +64,7 @@ export async function timed(argv: readonly string[], env: Record<string, string>
     });
     const seconds = (performance.now() - started) / 1000;
     if (code !== 0) throw new Error(`${argv.join(" ")} exited with ${code}:\n${output.slice(-4000)}`);
-    return { seconds, peakRss: parseTimeOutput(readFileSync(out, "utf8")).peakRss };
+    return { ...parseTimeOutput(readFileSync(out, "utf8")), seconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

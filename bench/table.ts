@@ -22,14 +22,14 @@ export const REFERENCE = "buildx";
  * @example
  * ```ts
  * import { renderTable } from "./table.ts";
- * const runs = [{ seconds: 2, peakRss: 50 * 2 ** 20 }];
+ * const runs = [{ seconds: 2, peakRss: 50 * 2 ** 20, cpuSeconds: 1 }];
  * console.log(renderTable([{ shape: "s", client: "buildx", runs }], new Map([["s", 2 ** 20]])));
  * ```
  */
 export function renderTable(cells: readonly Cell[], bytesByShape: ReadonlyMap<string, number>): string {
   const rows = [
-    "| shape | client | runs | median s | MiB/s | ratio to buildx | median peak RSS MiB | max peak RSS MiB |",
-    "|---|---|---|---|---|---|---|---|",
+    "| shape | client | runs | median s | MiB/s | ratio to buildx | client CPU s | median peak RSS MiB | max peak RSS MiB |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   for (const cell of cells) {
     const seconds = median(cell.runs.map((r) => r.seconds));
@@ -40,9 +40,9 @@ export function renderTable(cells: readonly Cell[], bytesByShape: ReadonlyMap<st
     rows.push(
       `| ${cell.shape} | ${cell.client} | ${cell.runs.length} | ${seconds.toFixed(2)} | ${
         (mib / seconds).toFixed(0)
-      } | ${Number.isNaN(ratio) ? "–" : ratio.toFixed(2)} | ${median(rss).toFixed(0)} | ${
-        Math.max(...rss).toFixed(0)
-      } |`,
+      } | ${Number.isNaN(ratio) ? "–" : ratio.toFixed(2)} | ${
+        median(cell.runs.map((r) => r.cpuSeconds)).toFixed(2)
+      } | ${median(rss).toFixed(0)} | ${Math.max(...rss).toFixed(0)} |`,
     );
   }
   return rows.join("\n");

@@ -7,7 +7,7 @@ import * as grpc from "@grpc/grpc-js";
 import { FileSyncService } from "../proto/moby_filesync_v1.gen.ts";
 import type { Packet } from "../proto/fsutil_types.gen.ts";
 import { sendTree } from "./filesync.ts";
-import { failCall, serverCallChannel } from "./grpc_packet_channel.ts";
+import { failCall, packetSenderChannel } from "./grpc_packet_channel.ts";
 import { methodDefinition } from "./method.ts";
 import type { SessionMethod } from "./session.ts";
 
@@ -30,7 +30,7 @@ export function fileSyncMethods(dirs: ReadonlyMap<string, string>): SessionMetho
       failCall(call, grpc.status.NOT_FOUND, `no access allowed to dir "${name}"`);
       return;
     }
-    const channel = serverCallChannel(call);
+    const channel = packetSenderChannel(call);
     sendTree(channel, dir).catch(
       // On success it has ended the stream itself.
       (err: Error) => failCall(call, grpc.status.UNKNOWN, `sending ${name}: ${err.message}`),
