@@ -61,6 +61,8 @@ export class FrameWriter {
   readonly #highWater: number;
   /** Messages not fully written yet are `#queue[#head...]` (an index, as shift() is O(n) on long arrays). */
   #queue: Uint8Array[] = [];
+  /** `#onWritten[i]` belongs to `#queue[i]`. */
+  #onWritten: ((() => void) | undefined)[] = [];
   #head = 0;
   /** Bytes of `#queue[#head]` already written (when a message is split). */
   #headOffset = 0;
@@ -80,10 +82,14 @@ export class FrameWriter {
     this.#highWater = options.highWaterBytes ?? 4 * 1024 * 1024;
   }
 
-  /** Queues one message; resolves when more may be queued. The message must not be changed afterwards. */
-  write(message: Uint8Array): Promise<void> {
+  /**
+   * Queues one message; resolves when more may be queued. The message must not be changed until
+   * `onWritten` is called: once its bytes were copied or written and called back (never on failure).
+   */
+  write(message: Uint8Array, onWritten?: () => void): Promise<void> {
     if (this.#error) return Promise.reject(this.#error);
     this.#queue.push(message);
+    this.#onWritten.push(onWritten);
     this.#queuedBytes += message.length;
     this.#schedule();
     if (this.#queuedBytes + this.#inFlightBytes < this.#highWater) return resolved;
@@ -102,6 +108,7 @@ export class FrameWriter {
     if (this.#error) return;
     this.#error = error;
     this.#queue = [];
+    this.#onWritten = [];
     this.#head = 0;
     this.#queuedBytes = 0;
     for (const w of [...this.#waiters, ...this.#drainWaiters]) w.reject(error);
@@ -122,24 +129,30 @@ export class FrameWriter {
 
   #pump(): void {
     while (!this.#error && this.#pending() > 0 && this.#inFlightWrites < this.#maxInFlight) {
-      const chunk = this.#nextChunk();
+      const done: (() => void)[] = [];
+      const chunk = this.#nextChunk(done);
       this.#inFlightBytes += chunk.length;
       this.#inFlightWrites++;
-      this.#sink.write(chunk, (error) => this.#written(chunk.length, error));
+      this.#sink.write(chunk, (error) => this.#written(chunk.length, done, error));
     }
   }
 
-  /** Takes the next write off the queue: a piece of a long message, or short messages joined. */
-  #nextChunk(): Uint8Array {
+  /**
+   * Takes the next write off the queue: a piece of a long message, or short messages joined. Adds to
+   * `done` the `onWritten` of messages that are finished once this write is called back.
+   */
+  #nextChunk(done: (() => void)[]): Uint8Array {
     const head = this.#queue[this.#head];
     const rest = head.length - this.#headOffset;
     if (rest >= this.#join || this.#pending() === 1) {
       const length = Math.min(rest, this.#maxWrite);
       const piece = head.subarray(this.#headOffset, this.#headOffset + length);
-      this.#take(length);
+      const finished = this.#take(length);
+      if (finished) done.push(finished);
       return piece;
     }
     const parts: Uint8Array[] = [];
+    const finished: (() => void)[] = [];
     let length = 0;
     while (this.#pending() > 0) {
       const next = this.#queue[this.#head];
@@ -147,27 +160,40 @@ export class FrameWriter {
       if (parts.length > 0 && length + size > this.#join) break;
       parts.push(this.#headOffset === 0 ? next : next.subarray(this.#headOffset));
       length += size;
-      this.#take(size);
+      const onWritten = this.#take(size);
+      if (onWritten) finished.push(onWritten);
     }
-    return parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
+    if (parts.length === 1) {
+      done.push(...finished);
+      return parts[0];
+    }
+    const joined = Buffer.concat(parts, length);
+    for (const onWritten of finished) onWritten(); // copied: the messages' memory is free again
+    return joined;
   }
 
-  /** Marks `length` bytes from the head of the queue as written. */
-  #take(length: number): void {
+  /** Marks `length` bytes from the head of the queue as taken; returns the `onWritten` of a finished message. */
+  #take(length: number): (() => void) | undefined {
     this.#queuedBytes -= length;
     this.#headOffset += length;
+    let onWritten: (() => void) | undefined;
     if (this.#headOffset === this.#queue[this.#head].length) {
-      this.#queue[this.#head] = EMPTY; // written: let it be collected before the queue is compacted
+      onWritten = this.#onWritten[this.#head];
+      this.#queue[this.#head] = EMPTY; // taken: let it be collected before the queue is compacted
+      this.#onWritten[this.#head] = undefined;
       this.#head++;
       this.#headOffset = 0;
       if (this.#head === this.#queue.length) {
         this.#queue = [];
+        this.#onWritten = [];
         this.#head = 0;
       } else if (this.#head >= 4096 && this.#head * 2 >= this.#queue.length) {
         this.#queue = this.#queue.slice(this.#head);
+        this.#onWritten = this.#onWritten.slice(this.#head);
         this.#head = 0;
       }
     }
+    return onWritten;
   }
 
   /** Messages queued and not fully written. */
@@ -175,11 +201,12 @@ export class FrameWriter {
     return this.#queue.length - this.#head;
   }
 
-  #written(length: number, error?: Error | null): void {
+  #written(length: number, done: (() => void)[], error?: Error | null): void {
     this.#inFlightBytes -= length;
     this.#inFlightWrites--;
     if (error) return this.fail(error);
     if (this.#error) return;
+    for (const onWritten of done) onWritten();
     if (this.#queuedBytes + this.#inFlightBytes < this.#highWater && this.#waiters.length > 0) {
       const waiters = this.#waiters;
       this.#waiters = [];

@@ -28,9 +28,38 @@ const withHeadroomByBuffer = new WeakMap<ArrayBufferLike, Uint8Array>();
  * ```
  */
 export function allocDataBuffer(length: number): Uint8Array {
-  const view = Buffer.allocUnsafeSlow(HEADROOM + length).subarray(HEADROOM);
-  withHeadroomByBuffer.set(view.buffer, view);
+  const index = freeBuffers.findIndex((b) => b.byteLength >= HEADROOM + length);
+  const buffer = index >= 0 ? freeBuffers.splice(index, 1)[0] : new ArrayBuffer(HEADROOM + length);
+  const view = new Uint8Array(buffer, HEADROOM, length);
+  withHeadroomByBuffer.set(buffer, view);
   return view;
+}
+
+/** Buffers of {@link allocDataBuffer} views given back; at most a few, so at most a few MiB. */
+const freeBuffers: ArrayBufferLike[] = [];
+const MAX_FREE_BUFFERS = 8;
+
+/**
+ * Gives the memory of a DATA message made in place by {@link grpcFrame} back to {@link allocDataBuffer},
+ * once nothing reads the message any more (its write was called back). Reusing it keeps memory flat:
+ * collectors let hundreds of MiB of dead 1 MiB buffers pile up before freeing them. Other frames are
+ * ignored.
+ *
+ * @example
+ * ```ts
+ * import { allocDataBuffer, grpcFrame, recycleFrame } from "./grpc_frame.ts";
+ * const data = allocDataBuffer(4);
+ * const frame = grpcFrame({ type: 2, id: 1, data });
+ * // ... write `frame`, and when its write is called back:
+ * recycleFrame(frame);
+ * allocDataBuffer(4).buffer === data.buffer; // true: the same memory again
+ * ```
+ */
+export function recycleFrame(frame: Uint8Array): void {
+  const buffer = frame.buffer;
+  if (!withHeadroomByBuffer.has(buffer) || freeBuffers.includes(buffer)) return;
+  if (freeBuffers.length >= MAX_FREE_BUFFERS) freeBuffers.shift(); // keep the most recent
+  freeBuffers.push(buffer);
 }
 
 /**

@@ -7,7 +7,7 @@ import * as grpc from "@grpc/grpc-js";
 import type { Packet } from "../proto/fsutil_types.gen.ts";
 import type { PacketChannel } from "./packet_channel.ts";
 import { type FrameSink, FrameWriter, type FrameWriterOptions } from "./frame_writer.ts";
-import { grpcFrame } from "./grpc_frame.ts";
+import { grpcFrame, recycleFrame } from "./grpc_frame.ts";
 
 /** How one stream's messages map to packets (identity when grpc-js already decodes Packets). */
 export interface PacketCodec<M> {
@@ -105,12 +105,15 @@ export function packetSenderChannel(call: grpc.ServerDuplexStream<Packet, Packet
   call.on("error", (e: Error) => fail(e));
   call.on("close", () => fail(new Error("the transfer stream closed")));
   let ended = false;
-  return {
+  const channel: PacketChannel = {
     dataBytes: DATA_BYTES,
     async *[Symbol.asyncIterator]() {
       for await (const message of call as AsyncIterable<Packet>) yield message;
     },
-    send: (packet) => writer.write(grpcFrame(packet)),
+    send(packet) {
+      const frame = grpcFrame(packet);
+      return writer.write(frame, () => recycleFrame(frame));
+    },
     end() {
       if (ended) return;
       ended = true;
@@ -118,6 +121,24 @@ export function packetSenderChannel(call: grpc.ServerDuplexStream<Packet, Packet
       writer.drained().then(() => call.end(), () => {});
     },
   };
+  directChannels.add(channel);
+  return channel;
+}
+
+const directChannels = new WeakSet<PacketChannel>();
+
+/**
+ * Whether {@link packetSenderChannel} found the HTTP/2 stream and writes it directly (tests pin this, so a
+ * grpc-js upgrade that moves the stream is noticed instead of silently slowing transfers down).
+ *
+ * @example
+ * ```ts
+ * import { writesDirectly } from "./grpc_packet_channel.ts";
+ * // in a DiffCopy handler: writesDirectly(packetSenderChannel(call)); // true with grpc-js 1.14
+ * ```
+ */
+export function writesDirectly(channel: PacketChannel): boolean {
+  return directChannels.has(channel);
 }
 
 /** The call's HTTP/2 stream, where grpc-js 1.14 keeps it when the server has no interceptors. */
