@@ -5,7 +5,6 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
-import { Buffer } from "node:buffer";
 import { type Packet, Packet_PacketType as T } from "../proto/fsutil_types.gen.ts";
 import { isRequestableGoMode } from "../fs/go_mode.ts";
 import { type WalkOptions, walkTree } from "../fs/walk.ts";
@@ -291,7 +290,7 @@ function readSmallFile(file: Requestable): Uint8Array {
     const st = fstatSync(fd, { bigint: true });
     if (!st.isFile() || st.size !== file.size || st.mtimeNs !== file.modTime) throw changed(file);
     const size = Number(file.size);
-    const buffer = Buffer.allocUnsafe(size + 1); // one spare byte to notice growth
+    const buffer = allocDataBuffer(size + 1); // one spare byte to notice growth; reused once sent
     let position = 0;
     for (;;) {
       const length = size + 1 - position;

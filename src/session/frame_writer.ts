@@ -3,8 +3,6 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
-
 /** The part of an HTTP/2 stream the writer uses. */
 export interface FrameSink {
   write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean;
@@ -70,6 +68,8 @@ export class FrameWriter {
   #inFlightBytes = 0;
   #inFlightWrites = 0;
   #scheduled = false;
+  /** Join buffers whose writes were called back, for reuse. */
+  readonly #joinBuffers: Uint8Array[] = [];
   #error: Error | undefined;
   #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   #drainWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
@@ -167,9 +167,17 @@ export class FrameWriter {
       done.push(...finished);
       return parts[0];
     }
-    const joined = Buffer.concat(parts, length);
+    // Joined into a buffer of our own, reused once its write is called back: a transfer of small files
+    // joins hundreds of MiB, and fresh buffers made the collector fall behind (RSS grew with file count).
+    const joinBuffer = this.#joinBuffers.pop() ?? new Uint8Array(this.#join);
+    let at = 0;
+    for (const part of parts) {
+      joinBuffer.set(part, at);
+      at += part.length;
+    }
     for (const onWritten of finished) onWritten(); // copied: the messages' memory is free again
-    return joined;
+    done.push(() => this.#joinBuffers.push(joinBuffer));
+    return joinBuffer.subarray(0, length);
   }
 
   /** Marks `length` bytes from the head of the queue as taken; returns the `onWritten` of a finished message. */
