@@ -82,6 +82,34 @@ const commands: Record<string, (context: string) => { argv: string[]; env: Recor
 };
 for (const c of clients) if (!commands[c]) throw new Error(`unknown client ${c}`);
 
+/**
+ * Deletes the engine's records of this bench's uploads (each cold upload of the 500 MiB shapes leaves
+ * a 0.5 GiB snapshot behind; a full run left 70 GB and filled the disk). Only records whose description
+ * names a context of this bench are deleted: drydock's local names are the context paths under
+ * `root`, buildx names the build context "context" and the Dockerfile's folder "dockerfile".
+ */
+function pruneBenchRecords(root: string): void {
+  const env = { DOCKER_HOST: engine!, DOCKER_CONFIG: dockerConfig };
+  const listing = sh(docker, ["buildx", "du", "--verbose"], env);
+  const ids: string[] = [];
+  let id = "";
+  for (const line of listing.split("\n")) {
+    const [key, ...rest] = line.split(":");
+    const value = rest.join(":").trim();
+    if (key === "ID") id = value.replace(/\*$/, "");
+    if (key === "Description" && isBenchRecord(value, root)) ids.push(id);
+  }
+  // Repeated filters are alternatives, so one call deletes them all.
+  if (ids.length > 0) {
+    sh(docker, ["buildx", "prune", "--force", ...ids.flatMap((i) => ["--filter", `id=${i}`])], env);
+  }
+}
+
+function isBenchRecord(description: string, root: string): boolean {
+  return description.startsWith(`local source for ${root}/`) ||
+    description === "local source for context" || description === "local source for dockerfile";
+}
+
 function sh(cmd: string, args: string[], env: Record<string, string> = {}): string {
   try {
     return execFileSync(cmd, args, { env: { ...process.env, ...env }, encoding: "utf8" }).trim();
@@ -126,6 +154,7 @@ try {
         );
         if (i >= 0) results.get(client)!.push(run);
       }
+      pruneBenchRecords(values.root);
     }
     for (const client of clients) cells.push({ shape: shape.name, client, runs: results.get(client)! });
   }
