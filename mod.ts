@@ -11,25 +11,111 @@
  *
  * @module
  */
+// First, so Deno permission errors raised while dependencies load get a one-line hint.
+export { permissionHint } from "./src/cli/permission_hint.ts";
 export { image, local, scratch } from "./src/dsl/sources.ts";
-export { State } from "./src/dsl/state.ts";
+export { git, http } from "./src/dsl/remote_sources.ts";
+export { diff, merge } from "./src/dsl/composition.ts";
+export { dockerfile } from "./src/dsl/dockerfile.ts";
 export type {
+  DockerfileOptions,
+  GitOptions,
+  HttpOptions,
+  Owner,
+  ResolveMode,
+} from "./src/dsl/source_options.ts";
+export { ExecState, State } from "./src/dsl/state.ts";
+export type { UlimitName } from "./src/dsl/state.ts";
+export type {
+  BindMountOptions,
+  ChownValue,
+  CopyOptions,
+  HealthcheckOptions,
   ImageConfigOptions,
   ImageOptions,
   LocalOptions,
   MkdirOptions,
   MkfileOptions,
+  MountValue,
+  RmOptions,
   RunOptions,
+  SecretEnvOptions,
+  SecretMountOptions,
+  SshMountOptions,
+  TimestampValue,
 } from "./src/dsl/options.ts";
-export type { Platform } from "./src/dsl/graph.ts";
+export { secret, ssh } from "./src/dsl/secrets.ts";
+export type { Secret, SecretSource, SecretValue, SshAgent, SshOptions } from "./src/dsl/secrets.ts";
+export { cache, tmpfs } from "./src/dsl/mounts.ts";
+export type { CacheMountSpec, CacheOptions, TmpfsMountSpec, TmpfsOptions } from "./src/dsl/mounts.ts";
+export type { CacheSharing, NetworkMode, Platform, ProxyEnv, SecurityMode } from "./src/dsl/graph.ts";
 export type { SourceLocation } from "./src/dsl/location.ts";
 export { DrydockError, OptionError } from "./src/dsl/errors.ts";
 export { marshal } from "./src/llb/marshal.ts";
-export type { MarshalOptions, MarshalResult } from "./src/llb/marshal.ts";
+export { dumpDefinition, formatDump } from "./src/llb/dump.ts";
+export type { DumpedOp } from "./src/llb/dump.ts";
+export { definitionDot } from "./src/llb/dot.ts";
+export { CapabilityError } from "./src/llb/caps_check.ts";
+export type { Entitlement, MarshalOptions, MarshalResult, SecretUse, SshUse } from "./src/llb/marshal.ts";
 export { build } from "./src/cli/run.ts";
 export type { BuildOptions } from "./src/cli/run.ts";
+export { params } from "./src/cli/params.ts";
+export type { ParamsOptions } from "./src/cli/params.ts";
+export { UsageError } from "./src/cli/usage_error.ts";
 export { buildTargets } from "./src/solve/build.ts";
 export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/solve/build.ts";
-export type { BuildOutput, ImageOutput, LocalOutput } from "./src/solve/outputs.ts";
+export type {
+  BuildOutput,
+  Compression,
+  ImageFormatOptions,
+  ImageOutput,
+  ImageTarballOutput,
+  LocalOutput,
+  TarOutput,
+} from "./src/solve/outputs.ts";
+export { UnsupportedOutputError } from "./src/solve/outputs.ts";
+export type { CacheExport, CacheImport, CacheMode } from "./src/solve/cache.ts";
+export { UnsupportedCacheError } from "./src/solve/cache.ts";
+export type { AttestOptions } from "./src/solve/attestations.ts";
+export { buildMetadata, writeMetadataFile } from "./src/solve/metadata.ts";
+export {
+  parseCacheExportSpec,
+  parseCacheImportSpec,
+  parseOutputSpec,
+  SpecError,
+} from "./src/solve/spec_parse.ts";
+export type { MetadataSource } from "./src/solve/metadata.ts";
+export type { PushResult } from "./src/solve/engine_push.ts";
+export { PushError } from "./src/solve/engine_push.ts";
+export type { EngineKind } from "./src/solve/engine_features.ts";
 export { BuildError } from "./src/solve/errors.ts";
 export { EngineUnavailableError } from "./src/transport/connect.ts";
+export {
+  chooseProgressMode,
+  createRenderer,
+  PlainRenderer,
+  ProgressModel,
+  QuietRenderer,
+  RawJsonRenderer,
+  TtyRenderer,
+} from "./src/progress/mod.ts";
+export type {
+  FinalReport,
+  ProgressMode,
+  ProgressRenderer,
+  StatusResponse,
+  TerminalOutput,
+} from "./src/progress/mod.ts";
+export { formatError } from "./src/cli/report.ts";
+export type { EngineSelection } from "./src/transport/discover.ts";
+export type { TlsOptions } from "./src/transport/address.ts";
+export { DockerContextError } from "./src/transport/docker_context.ts";
+export { parseSecretSpec } from "./src/solve/secret_spec.ts";
+export type { SecretSpec } from "./src/solve/secret_spec.ts";
+export { parseSshSpec } from "./src/solve/ssh_spec.ts";
+export type { SshSpec } from "./src/solve/ssh_spec.ts";
+export { SecretUnavailableError } from "./src/solve/secret_resolution.ts";
+export { SshUnavailableError } from "./src/solve/ssh_resolution.ts";
+export type { RegistryLogin } from "./src/session/registry_credentials.ts";
+export { parseDockerignore, readDockerignore } from "./src/fs/dockerignore.ts";
+export { PatternError, PatternMatcher } from "./src/fs/patterns.ts";

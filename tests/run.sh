@@ -23,6 +23,15 @@ else
   set +a
 fi
 
+# The live-progress test drives a build inside tmux; a bare CI machine gets Debian's package.
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "test: installing tmux"
+  SUDO=""
+  [ "$(id -u)" = "0" ] || SUDO="sudo"
+  { $SUDO apt-get install -y tmux || { $SUDO apt-get update && $SUDO apt-get install -y tmux; }; } >/dev/null 2>&1 ||
+    echo "test: could not install tmux; the terminal test will be skipped"
+fi
+
 REPORTS=$(mktemp -d)
 trap 'rm -rf "$REPORTS"' EXIT
 status=0

@@ -5,130 +5,186 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { State } from "../dsl/state.ts";
-import type { Targets } from "../solve/build.ts";
+import { FLAGS, parseArgsOptions, PROGRESS_MODES, type ProgressMode } from "./flags.ts";
+import type { ParamSpec } from "./params.ts";
+import { closest } from "./suggest.ts";
+import { UsageError } from "./usage_error.ts";
 
-/** A bad command line; the CLI exits with status 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
-/** The parsed command line. */
+/** The parsed command line (declared parameters are read by `params()` itself). */
 export interface CliArgs {
+  /** Targets named with `--target` or as positionals, in order, without repeats. */
   targets: string[];
-  progress: "plain" | "quiet";
-  host?: string;
+  list: boolean;
   help: boolean;
+  version: boolean;
+  dryRun: boolean;
+  noCache: boolean;
+  /** `--secret` values, unparsed (the session layer's parser names the bad part). */
+  secrets: string[];
+  /** `--ssh` values, unparsed. */
+  ssh: string[];
+  /** `-o` values, unparsed (the outputs layer's parser names the bad key). */
+  outputs: string[];
+  push: boolean;
+  /** `--platform` values, split at commas. */
+  platforms: string[];
+  cacheFrom: string[];
+  cacheTo: string[];
+  metadataFile?: string;
+  /** `--print` or `--dot`: show one target's LLB instead of building. */
+  printLlb?: "json" | "dot";
+  progress: ProgressMode;
+  /** `--host`, or `--builder` when it is an address. */
+  host?: string;
+  /** `--builder` when it names a buildx builder or docker context. */
+  builder?: string;
+  tls: { caCert?: string; cert?: string; key?: string; serverName?: string };
 }
 
-const OPTIONS = {
-  target: { type: "string", short: "t", multiple: true },
-  progress: { type: "string" },
-  host: { type: "string" },
-  builder: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-const PROGRESS = ["plain", "quiet"] as const;
+/** What the command line is checked against. */
+export interface CliSpec {
+  /** The declared target names. */
+  targets: readonly string[];
+  /** The declared parameters. @default none */
+  params?: readonly ParamSpec[];
+}
 
 /**
- * Parses `argv`; throws {@link UsageError} with the closest valid flag or target.
+ * Parses `argv`; throws {@link UsageError} naming the closest valid flag or target.
  *
  * @example
  * ```ts
  * import { parseCli } from "./args.ts";
- * parseCli(["--target", "app", "--progress=plain"], ["app", "test"]).targets; // ["app"]
+ * parseCli(["--target", "app", "--progress=plain"], { targets: ["app", "test"] }).targets; // ["app"]
  * ```
  */
-export function parseCli(argv: readonly string[], targetNames: readonly string[]): CliArgs {
+export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
+  const params = spec.params ?? [];
+  const paramFlags = params.map((p) => ({
+    name: p.flag,
+    type: p.kind === "boolean" ? "boolean" as const : "string" as const,
+    multiple: p.kind === "list",
+  }));
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: parseArgsOptions([...FLAGS, ...paramFlags]),
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
-    const flag = /'(-{1,2}[^'\s]+)'/.exec((err as Error).message)?.[1];
-    if (flag && /Unknown option/.test((err as Error).message)) {
-      const known = Object.keys(OPTIONS).map((o) => `--${o}`);
-      const near = closest(flag.replace(/=.*$/, ""), known);
-      throw new UsageError(`unknown flag ${flag}${near ? `; did you mean ${near}?` : ""}`);
-    }
-    throw new UsageError((err as Error).message);
+    throw usageErrorFrom(err as Error, [...FLAGS.map((f) => f.name), ...params.map((p) => p.flag)]);
   }
-  const v = parsed.values;
-  const targets = [...(v.target ?? []), ...parsed.positionals];
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const targets = [...new Set([...(v.target as string[] | undefined ?? []), ...parsed.positionals])];
   for (const t of targets) {
-    if (!targetNames.includes(t)) {
-      const near = closest(t, targetNames);
-      throw new UsageError(
-        `unknown target "${t}"${near ? `; did you mean "${near}"?` : ""} (targets: ${
-          targetNames.join(", ")
-        })`,
-      );
+    if (spec.targets.includes(t)) continue;
+    const near = closest(t, spec.targets);
+    throw new UsageError(
+      `unknown target "${t}"${near ? `; did you mean "${near}"?` : ""} (targets: ${spec.targets.join(", ")})`,
+    );
+  }
+  for (const text of (v["build-arg"] as string[] | undefined) ?? []) checkBuildArg(text, params);
+  const progress = (v.progress as string | undefined) ?? "auto";
+  if (!(PROGRESS_MODES as readonly string[]).includes(progress)) {
+    const near = closest(progress, PROGRESS_MODES);
+    throw new UsageError(
+      `--progress must be one of ${PROGRESS_MODES.join(", ")}, not "${progress}"${
+        near ? `; did you mean ${near}?` : ""
+      }`,
+    );
+  }
+  const host = v.host as string | undefined;
+  const builder = v.builder as string | undefined;
+  if (host !== undefined && builder !== undefined) {
+    throw new UsageError("--host and --builder both choose the engine; give only one");
+  }
+  for (
+    const name of ["host", "builder", "tlscacert", "tlscert", "tlskey", "tls-server-name", "metadata-file"]
+  ) {
+    if (v[name] === "") throw new UsageError(`--${name} needs a value`);
+  }
+  if ((v.tlscert === undefined) !== (v.tlskey === undefined)) {
+    throw new UsageError("--tlscert and --tlskey go together: give both for mutual TLS, or neither");
+  }
+  if (v.print === true && v.dot === true) {
+    throw new UsageError("--print and --dot each print the LLB; give only one");
+  }
+  const platforms = ((v.platform as string[] | undefined) ?? []).flatMap((p) => p.split(",")).map((p) =>
+    p.trim()
+  );
+  for (const p of platforms) {
+    // The same rule as build()'s platforms option, said in terms of the flag.
+    if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) {
+      throw new UsageError(`--platform "${p}": must look like linux/amd64 or linux/arm64/v8`);
     }
   }
-  const progress = v.progress ?? "plain";
-  if (!(PROGRESS as readonly string[]).includes(progress)) {
-    throw new UsageError(`--progress must be one of ${PROGRESS.join(", ")}, not "${progress}"`);
-  }
+  const builderIsAddress = builder !== undefined && (builder.includes("://") || builder.startsWith("/"));
   return {
     targets,
-    progress: progress as CliArgs["progress"],
-    host: v.host ?? v.builder,
-    help: v.help ?? false,
+    list: v.list === true,
+    help: v.help === true,
+    version: v.version === true,
+    dryRun: v["dry-run"] === true,
+    noCache: v["no-cache"] === true,
+    outputs: (v.output as string[] | undefined) ?? [],
+    push: v.push === true,
+    platforms,
+    cacheFrom: (v["cache-from"] as string[] | undefined) ?? [],
+    cacheTo: (v["cache-to"] as string[] | undefined) ?? [],
+    ...(v["metadata-file"] !== undefined ? { metadataFile: v["metadata-file"] as string } : {}),
+    secrets: (v.secret as string[] | undefined) ?? [],
+    ssh: (v.ssh as string[] | undefined) ?? [],
+    ...(v.print === true
+      ? { printLlb: "json" as const }
+      : v.dot === true
+      ? { printLlb: "dot" as const }
+      : {}),
+    progress: progress as ProgressMode,
+    ...(host !== undefined || builderIsAddress ? { host: host ?? builder } : {}),
+    ...(builder !== undefined && !builderIsAddress ? { builder } : {}),
+    tls: {
+      ...(v.tlscacert ? { caCert: v.tlscacert as string } : {}),
+      ...(v.tlscert ? { cert: v.tlscert as string } : {}),
+      ...(v.tlskey ? { key: v.tlskey as string } : {}),
+      ...(v["tls-server-name"] ? { serverName: v["tls-server-name"] as string } : {}),
+    },
   };
 }
 
-/**
- * The `--help` text, listing the declared targets.
- *
- * @example
- * ```ts
- * import { image } from "../../mod.ts";
- * import { usage } from "./args.ts";
- * usage({ app: image("busybox") }); // "Usage: build.ts [options] [target...]\n..."
- * ```
- */
-export function usage(targets: Targets): string {
-  const rows = Object.entries(targets).map(([name, t]) => {
-    const description = t instanceof State ? "" : t.description ?? "";
-    return `  ${name.padEnd(16)} ${description}`.trimEnd();
-  });
-  return [
-    "Usage: build.ts [options] [target...]",
-    "",
-    "Targets:",
-    ...rows,
-    "",
-    "Options:",
-    "  -t, --target NAME      build this target (repeatable; positional names work too)",
-    "      --progress MODE    plain (default) or quiet",
-    "      --host ADDRESS     engine to use: unix:///path.sock or tcp://host:port for a buildkitd,",
-    "                         docker+unix:///path.sock for Docker (overrides BUILDKIT_HOST and DOCKER_HOST)",
-    "  -h, --help             show this help",
-    "",
-  ].join("\n");
+function checkBuildArg(text: string, params: readonly ParamSpec[]): void {
+  const eq = text.indexOf("=");
+  const name = eq === -1 ? text : text.slice(0, eq);
+  if (params.some((p) => p.key === name || p.flag === name)) return;
+  if (params.length === 0) {
+    throw new UsageError(`--build-arg ${name}: this build.ts declares no parameters (see params())`);
+  }
+  const near = closest(name, params.map((p) => p.key));
+  throw new UsageError(
+    `--build-arg ${name}: no such parameter${near ? `; did you mean ${near}?` : ""} (parameters: ${
+      params.map((p) => p.key).join(", ")
+    })`,
+  );
 }
 
-/** The candidate within edit distance 3 of `word`, if any. */
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const c of candidates) {
-    const d = distance(word, c);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
+// parseArgs' messages are long and mention `strict: false`; say it in one line instead.
+function usageErrorFrom(err: Error, known: readonly string[]): UsageError {
+  const message = err.message;
+  const unknown = /Unknown option '([^']+)'/.exec(message)?.[1]?.replace(/=.*$/, "");
+  if (unknown) {
+    const near = closest(
+      unknown.startsWith("--") ? unknown : `--${unknown.replace(/^-+/, "")}`,
+      known.map((k) => `--${k}`),
+    );
+    return new UsageError(`unknown flag ${unknown}${near ? `; did you mean ${near}?` : ""}`);
   }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
+  const flag = /Option '(?:-\w, )?(--[\w-]+)/.exec(message)?.[1];
+  if (flag && /does not take an argument/.test(message)) {
+    return new UsageError(`${flag} does not take a value`);
   }
-  return row[b.length];
+  if (flag && /argument missing/.test(message)) return new UsageError(`${flag} needs a value`);
+  return new UsageError(message.split("\n")[0]);
 }

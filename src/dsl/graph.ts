@@ -5,6 +5,7 @@
  * @module
  */
 import type { SourceLocation } from "./location.ts";
+import type { Secret, SshAgent } from "./secrets.ts";
 
 /** An OCI platform. */
 export interface Platform {
@@ -20,7 +21,13 @@ export interface Output {
 }
 
 /** Any operation in the graph. */
-export type OpNode = SourceNode | ExecNode | FileNode;
+export type OpNode = SourceNode | ExecNode | FileNode | MergeNode | DiffNode | FrontendNode;
+
+/** A progress group: steps shown together under one name. */
+export interface ProgressGroup {
+  readonly id: string;
+  readonly name: string;
+}
 
 /** Fields every operation carries. */
 interface NodeBase {
@@ -28,6 +35,9 @@ interface NodeBase {
   readonly location: SourceLocation | undefined;
   /** Progress name; the engine derives one when absent. */
   readonly name?: string;
+  /** Run again even when a cached result exists. */
+  readonly ignoreCache?: boolean;
+  readonly progressGroup?: ProgressGroup;
 }
 
 /** A source: an image, a local directory, ... */
@@ -40,6 +50,27 @@ export interface SourceNode extends NodeBase {
   readonly platform?: Platform;
   /** For `local://` sources: the absolute directory on the client, served by the session. */
   readonly localDir?: string;
+  /**
+   * For `local://` sources: read `.dockerignore` in `localDir` and exclude what it lists.
+   * Reading it is I/O, so the solve layer does it and hands the patterns to the lowering.
+   */
+  readonly dockerignore?: boolean;
+  /** Secrets the engine asks the session for while fetching this source (e.g. git auth). */
+  readonly secrets?: readonly SecretRef[];
+  /** SSH agents the engine uses while fetching this source (e.g. git over ssh). */
+  readonly sshAgents?: readonly SshRef[];
+}
+
+/** A use of a secret: the secret and whether the step may run without it. */
+export interface SecretRef {
+  readonly secret: Secret;
+  readonly optional: boolean;
+}
+
+/** A use of an ssh agent. */
+export interface SshRef {
+  readonly agent: SshAgent;
+  readonly optional: boolean;
 }
 
 /** A bind mount of a filesystem into a `run` step. */
@@ -48,12 +79,108 @@ export interface BindMount {
   readonly dest: string;
   /** `null` mounts an empty directory (scratch). */
   readonly source: Output | null;
+  /** A path inside `source` to mount instead of its root. */
   readonly selector?: string;
   readonly readonly: boolean;
 }
 
+/** Cache sharing between concurrent steps using the same cache id. */
+export type CacheSharing = "shared" | "private" | "locked";
+
+/** A persistent cache directory, kept by the engine between builds. */
+export interface CacheMount {
+  readonly kind: "cache";
+  readonly dest: string;
+  readonly id: string;
+  readonly sharing: CacheSharing;
+  /** Seeds a new cache; `null` starts empty. */
+  readonly source: Output | null;
+  readonly selector?: string;
+  readonly readonly: boolean;
+}
+
+/** An in-memory filesystem. */
+export interface TmpfsMount {
+  readonly kind: "tmpfs";
+  readonly dest: string;
+  /** Size limit in bytes; 0 is the engine's default. */
+  readonly size: number;
+}
+
+/** A secret as a file. */
+export interface SecretMount extends SecretRef {
+  readonly kind: "secret";
+  readonly dest: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mode: number;
+}
+
+/** An ssh agent socket. */
+export interface SshMount extends SshRef {
+  readonly kind: "ssh";
+  readonly dest: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mode: number;
+}
+
 /** Any mount of an exec step. The root mount is always a bind at `/`. */
-export type ExecMount = BindMount;
+export type ExecMount = BindMount | CacheMount | TmpfsMount | SecretMount | SshMount;
+
+/** A secret exposed as an environment variable. */
+export interface SecretEnv extends SecretRef {
+  readonly name: string;
+}
+
+/** Network mode of a `run` step. */
+export type NetworkMode = "sandbox" | "host" | "none";
+
+/** Security mode of a `run` step; `insecure` is privileged. */
+export type SecurityMode = "sandbox" | "insecure";
+
+/** A resource limit (`ulimit`) of a `run` step. */
+export interface Ulimit {
+  readonly name: string;
+  readonly soft: number;
+  readonly hard: number;
+}
+
+/**
+ * Proxy settings passed to a step without being part of its cache key. (No
+ * `all_proxy`: BuildKit 0.8 would drop it silently and no cap tells them apart.)
+ */
+export interface ProxyEnv {
+  readonly httpProxy?: string;
+  readonly httpsProxy?: string;
+  readonly ftpProxy?: string;
+  readonly noProxy?: string;
+}
+
+/**
+ * Settings a step takes from its base image's config once the engine has
+ * resolved it; `cwd`/`user` say whether those still come from the base.
+ */
+export interface InheritedConfig {
+  /** Normalized image reference, e.g. `docker.io/library/busybox:latest`. */
+  readonly image: string;
+  readonly platform: Platform;
+  /** The step's cwd is relative to the base image's working directory. */
+  readonly cwd: boolean;
+  /** The step runs as the base image's user. */
+  readonly user: boolean;
+}
+
+/** A container healthcheck, as Docker stores it (durations in nanoseconds). */
+export interface Healthcheck {
+  /** `["NONE"]`, `["CMD", ...argv]` or `["CMD-SHELL", command]`. */
+  readonly test: readonly string[];
+  readonly intervalNs?: number;
+  readonly timeoutNs?: number;
+  readonly startPeriodNs?: number;
+  readonly startIntervalNs?: number;
+  readonly retries?: number;
+}
 
 /** A process run in a container. */
 export interface ExecNode extends NodeBase {
@@ -63,36 +190,113 @@ export interface ExecNode extends NodeBase {
   readonly cwd: string;
   readonly user: string;
   readonly platform: Platform;
+  /** Bind, cache and tmpfs mounts, sorted by dest; then secret and ssh mounts in declaration order. */
   readonly mounts: readonly ExecMount[];
+  /** Env, cwd and user to take from the base image config; `env` then overrides by name. */
+  readonly inherit?: InheritedConfig;
+  readonly secretEnv: readonly SecretEnv[];
+  readonly network: NetworkMode;
+  readonly security: SecurityMode;
+  readonly hostname: string;
+  readonly extraHosts: readonly { readonly host: string; readonly ip: string }[];
+  readonly ulimits: readonly Ulimit[];
+  readonly cgroupParent: string;
+  readonly proxyEnv?: ProxyEnv;
+}
+
+/**
+ * Which mounts of an exec produce an output, and its index: writable binds, in mount order,
+ * as the engine numbers them.
+ *
+ * @example
+ * ```ts
+ * import { execOutputIndex } from "./graph.ts";
+ * execOutputIndex([{ kind: "bind", dest: "/", source: null, readonly: false }], "/"); // 0
+ * ```
+ */
+export function execOutputIndex(mounts: readonly ExecMount[], dest: string): number {
+  let index = 0;
+  for (const m of mounts) {
+    if (m.kind !== "bind" || m.readonly) continue;
+    if (m.dest === dest) return index;
+    index++;
+  }
+  return -1;
 }
 
 /** Actions of a FileOp; each applies to the result of the previous one. */
-export type FileAction = CopyAction | MkdirAction | MkfileAction;
+export type FileAction = CopyAction | MkdirAction | MkfileAction | RmAction;
+
+/** A user or group: a name resolved in the target's /etc/passwd or /etc/group, or a numeric id. */
+export type Owner = { readonly name: string } | { readonly id: number };
+
+/** File ownership to set. */
+export interface Chown {
+  readonly user: Owner;
+  readonly group?: Owner;
+}
 
 /** Copy from another filesystem. */
-export interface CopyAction {
+/**
+ * Where a file action's relative paths started: set when they were relative to
+ * a working directory that builds on a base image's, which the engine resolves.
+ */
+export interface PathBases {
+  /** For `dest` (copy) or `path` (mkdir, mkfile, rm). */
+  readonly pathBase?: InheritedConfig;
+  /** For a copy's `src`, in the source state. */
+  readonly srcBase?: InheritedConfig;
+}
+
+export interface CopyAction extends PathBases {
   readonly kind: "copy";
   readonly source: Output | null;
   /** Absolute path inside `source`. */
   readonly src: string;
   /** Absolute path inside the target; a trailing `/` means "into this directory". */
   readonly dest: string;
+  readonly followSymlink: boolean;
+  readonly dirCopyContents: boolean;
+  readonly createDestPath: boolean;
+  readonly allowWildcard: boolean;
+  readonly allowEmptyWildcard: boolean;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly chown?: Chown;
+  /** Unix permission bits; -1 keeps the source's. */
+  readonly mode: number;
+  /** Unix nanoseconds; -1 keeps the source's. */
+  readonly timestamp: bigint;
 }
 
 /** Create a directory. */
-export interface MkdirAction {
+export interface MkdirAction extends PathBases {
   readonly kind: "mkdir";
   readonly path: string;
   readonly mode: number;
   readonly parents: boolean;
+  readonly chown?: Chown;
+  /** Unix nanoseconds; -1 is now. */
+  readonly timestamp: bigint;
 }
 
 /** Create a file with the given contents. */
-export interface MkfileAction {
+export interface MkfileAction extends PathBases {
   readonly kind: "mkfile";
   readonly path: string;
   readonly mode: number;
   readonly data: Uint8Array;
+  readonly chown?: Chown;
+  /** Unix nanoseconds; -1 is now. */
+  readonly timestamp: bigint;
+}
+
+/** Remove a path. */
+export interface RmAction extends PathBases {
+  readonly kind: "rm";
+  readonly path: string;
+  readonly allowNotFound: boolean;
+  readonly allowWildcard: boolean;
 }
 
 /** File actions applied in order to `base`. */
@@ -100,4 +304,35 @@ export interface FileNode extends NodeBase {
   readonly kind: "file";
   readonly base: Output | null;
   readonly actions: readonly FileAction[];
+  /** Where each action was made in build.ts (same length as `actions`). */
+  readonly actionLocations?: readonly (SourceLocation | undefined)[];
+}
+
+/** Layers stacked in order: later inputs win, as `COPY --link` of each onto the previous. */
+export interface MergeNode extends NodeBase {
+  readonly kind: "merge";
+  /** `null` entries are the empty filesystem. */
+  readonly inputs: readonly (Output | null)[];
+}
+
+/** The changes that turn `lower` into `upper`, deletions included. */
+export interface DiffNode extends NodeBase {
+  readonly kind: "diff";
+  readonly lower: Output | null;
+  readonly upper: Output | null;
+}
+
+/**
+ * The result of a BuildKit frontend (e.g. `dockerfile.v0`) run on some input states.
+ * The DSL cannot know its ops; the solve layer asks the engine for them and hands the
+ * resulting definition to the lowering, which splices it into the build.
+ */
+export interface FrontendNode extends NodeBase {
+  readonly kind: "frontend";
+  /** The frontend's name, e.g. `dockerfile.v0`. */
+  readonly frontend: string;
+  /** Frontend options, e.g. `filename`, `target`, `build-arg:NAME`. */
+  readonly attrs: Readonly<Record<string, string>>;
+  /** Input states by the name the frontend expects (`context`, `dockerfile`). */
+  readonly inputs: Readonly<Record<string, Output | null>>;
 }

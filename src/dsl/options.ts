@@ -5,7 +5,12 @@
  *
  * @module
  */
+import { isIP } from "node:net";
 import { z } from "zod";
+import type { NetworkMode, SecurityMode } from "./graph.ts";
+import type { CacheMountSpec, TmpfsMountSpec } from "./mounts.ts";
+import type { Secret, SshAgent } from "./secrets.ts";
+import type { State } from "./state.ts";
 
 /** Options of {@link State.run}. */
 export interface RunOptions {
@@ -17,7 +22,88 @@ export interface RunOptions {
   workdir?: string;
   /** User for this step only (`name`, `uid`, `uid:gid`). */
   user?: string;
+  /**
+   * Extra filesystems, by mount path (relative paths join the working directory):
+   * a state (writable; its result is `.mount(path)` of the returned state),
+   * `{ from, path, readonly }`, `cache(...)`, `tmpfs(...)`, or a secret as a file.
+   */
+  mounts?: Record<string, MountValue>;
+  /** Secrets as environment variables, by variable name. */
+  secrets?: Record<string, Secret | SecretEnvOptions>;
+  /** SSH agents to forward; the first one's socket is `$SSH_AUTH_SOCK`. */
+  ssh?: SshAgent | SshMountOptions | (SshAgent | SshMountOptions)[];
+  /** Network for this step only. @default the state's, "sandbox" */
+  network?: NetworkMode;
+  /** Security mode for this step only; "insecure" needs the engine's permission. @default the state's, "sandbox" */
+  security?: SecurityMode;
+  /** Run even when a cached result exists. @default false */
+  ignoreCache?: boolean;
+  /** Show this step in a progress group of that name. */
+  group?: string;
 }
+
+/** A bind mount of another state's filesystem. */
+export interface BindMountOptions {
+  /** The state to mount. */
+  from: State;
+  /** A path inside `from` to mount instead of its root (relative to its working directory). */
+  path?: string;
+  /** Mount read-only; then the mount has no result. @default false */
+  readonly?: boolean;
+}
+
+/** A secret mounted as a file. */
+export interface SecretMountOptions {
+  secret: Secret;
+  /** @default 0 */
+  uid?: number;
+  /** @default 0 */
+  gid?: number;
+  /** @default 0o400 */
+  mode?: number;
+  /** Run without the file when the secret is not provided. @default false */
+  optional?: boolean;
+}
+
+/** A secret as an environment variable. */
+export interface SecretEnvOptions {
+  secret: Secret;
+  /** Run without the variable when the secret is not provided. @default false */
+  optional?: boolean;
+}
+
+/** An ssh agent socket in a `run` step. */
+export interface SshMountOptions {
+  agent: SshAgent;
+  /** Socket path in the container. @default /run/buildkit/ssh_agent.N */
+  target?: string;
+  /** @default 0 */
+  uid?: number;
+  /** @default 0 */
+  gid?: number;
+  /** @default 0o600 */
+  mode?: number;
+  /** Run without the socket when the agent is not provided. @default false */
+  optional?: boolean;
+}
+
+/** What `run()` can mount at a path. */
+export type MountValue =
+  | State
+  | BindMountOptions
+  | CacheMountSpec
+  | TmpfsMountSpec
+  | Secret
+  | SecretMountOptions;
+
+/**
+ * An owner for files: `"user"`, `"user:group"` (names are looked up in the
+ * target's /etc/passwd and /etc/group), a numeric uid, or `{ user, group }`.
+ */
+export type ChownValue = string | number | { user: string | number; group?: string | number };
+
+/** A file time: a Date or milliseconds since 1970. */
+export type TimestampValue = Date | number;
 
 /** Options of {@link State.mkdir}. */
 export interface MkdirOptions {
@@ -25,12 +111,63 @@ export interface MkdirOptions {
   mode?: number;
   /** Create missing parents, like `mkdir -p`. @default true */
   parents?: boolean;
+  /** Owner of the new directories. @default root */
+  chown?: ChownValue;
+  /** Modification time. @default now */
+  timestamp?: TimestampValue;
+  /** Name shown in progress. */
+  name?: string;
 }
 
 /** Options of {@link State.mkfile}. */
 export interface MkfileOptions {
   /** Permission bits. @default 0o644 */
   mode?: number;
+  /** Owner of the file. @default root */
+  chown?: ChownValue;
+  /** Modification time. @default now */
+  timestamp?: TimestampValue;
+  /** Name shown in progress. */
+  name?: string;
+}
+
+/** Options of {@link State.rm}. */
+export interface RmOptions {
+  /** Succeed when the path does not exist. @default false */
+  allowNotFound?: boolean;
+  /** Treat the path as a glob pattern (`*.log`). @default false */
+  allowWildcard?: boolean;
+  /** Name shown in progress. */
+  name?: string;
+}
+
+/**
+ * Options of {@link State.copy}. The defaults are those of a Dockerfile `COPY`,
+ * so the same copy shares its cache with a Dockerfile build.
+ */
+export interface CopyOptions {
+  /** Copy only paths matching these patterns (`**\/*.go`). Needs BuildKit 0.13 (Docker 25+). */
+  include?: string[];
+  /** Skip paths matching these patterns. Needs BuildKit 0.13 (Docker 25+). */
+  exclude?: string[];
+  /** Copy what a symlink given as source points at, not the link. @default true */
+  followSymlinks?: boolean;
+  /** For a directory source, copy its contents, not the directory itself. @default true */
+  contentsOnly?: boolean;
+  /** Create missing parent directories of the destination. @default true */
+  createDestPath?: boolean;
+  /** Treat sources as glob patterns. @default true */
+  allowWildcard?: boolean;
+  /** Succeed when a pattern matches nothing. @default true */
+  allowEmptyWildcard?: boolean;
+  /** Owner of the copied files. @default the source files' owners */
+  chown?: ChownValue;
+  /** Permission bits of the copied files. @default the source files' modes */
+  chmod?: number;
+  /** Modification time of the copied files. @default the source files' times */
+  timestamp?: TimestampValue;
+  /** Name shown in progress. */
+  name?: string;
 }
 
 /** Image settings kept with a state and written into an exported image's config. */
@@ -43,16 +180,37 @@ export interface ImageConfigOptions {
   labels?: Record<string, string>;
   /** Ports to expose: `8080`, `"8080/tcp"`, `"53/udp"`. */
   expose?: (number | string)[];
+  /** Environment for the image and later steps, as {@link State.env}. */
+  env?: Record<string, string>;
+  /** Working directory for the image and later steps, as {@link State.workdir}. */
+  workdir?: string;
+  /** User for the image and later steps, as {@link State.user}. */
+  user?: string;
+  /** Mount points for anonymous volumes, e.g. `/data`. */
+  volumes?: string[];
+  /** Signal `docker stop` sends, e.g. `SIGTERM` or `9`. */
+  stopSignal?: string;
+  /** How to check the container is healthy, or `"none"` to disable an inherited check. */
+  healthcheck?: HealthcheckOptions | "none";
 }
 
-/** Options of {@link image}. */
-export interface ImageOptions {
-  /** Platform of the image to use. @default the client's platform, linux */
-  platform?: string;
+/** Options of a container healthcheck. Durations are Go-style strings (`30s`, `1m30s`) or seconds. */
+export interface HealthcheckOptions {
+  /** A shell command (`CMD-SHELL`) or an argv array (`CMD`). */
+  test: string | string[];
+  /** Time between checks. @default "30s" */
+  interval?: string | number;
+  /** Time after which one check fails. @default "30s" */
+  timeout?: string | number;
+  /** Grace period after start in which failures don't count. @default "0s" */
+  startPeriod?: string | number;
+  /** Time between checks during the start period. @default "5s" */
+  startInterval?: string | number;
+  /** Consecutive failures before unhealthy. @default 3 */
+  retries?: number;
 }
 
-/** Options of {@link local}. */
-export type LocalOptions = Record<string, never>;
+export type { ImageOptions, LocalOptions } from "./source_options.ts";
 
 export const nonEmptyString = z.string().min(1, "must not be empty");
 
@@ -69,6 +227,60 @@ const mode = z.number().int("must be an integer").min(0, "must be at least 0").m
   "must be at most 0o7777",
 );
 
+// Go's time.ParseDuration format, restricted to positive values; or seconds.
+const duration = z.union([
+  z.string().regex(
+    /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/,
+    'must be a duration like "30s", "1m30s" or "500ms"',
+  ),
+  z.number().min(0, "must be at least 0"),
+]);
+const id = z.number().int("must be an integer").min(0, "must be at least 0").max(
+  0xffffffff,
+  "must fit in 32 bits",
+);
+
+const owner = z.union([
+  id,
+  nonEmptyString.refine((s) => !s.includes(":"), { message: 'must not contain ":"' }),
+], {
+  error: "must be a user name or a numeric id",
+});
+
+// "user", "user:group", 1000, or { user, group }.
+const chown = z.union([
+  id,
+  nonEmptyString.regex(/^[^:]+(:[^:]+)?$/, 'must be "user" or "user:group"'),
+  z.strictObject({ user: owner, group: owner.optional() }),
+], { error: 'must be "user", "user:group", a numeric id or { user, group }' });
+
+const timestamp = z.union([
+  z.date().refine((d) => !Number.isNaN(d.getTime()), { message: "must be a valid date" }),
+  z.number().int("must be whole milliseconds").min(0, "must not be before 1970"),
+], { error: "must be a Date or milliseconds since 1970" });
+
+const networkMode = z.enum(["sandbox", "host", "none"], { error: 'must be "sandbox", "host" or "none"' });
+const securityMode = z.enum(["sandbox", "insecure"], { error: 'must be "sandbox" or "insecure"' });
+
+/** ulimit names the engine accepts (`RLIMIT_` names in lower case, as Docker's `--ulimit`). */
+export const ULIMIT_NAMES = [
+  "core",
+  "cpu",
+  "data",
+  "fsize",
+  "locks",
+  "memlock",
+  "msgqueue",
+  "nice",
+  "nofile",
+  "nproc",
+  "rss",
+  "rtprio",
+  "rttime",
+  "sigpending",
+  "stack",
+] as const;
+
 export const schemas = {
   envName,
   envValue: z.string(),
@@ -83,15 +295,88 @@ export const schemas = {
     env: z.record(envName, z.string()).optional(),
     workdir: path.optional(),
     user: nonEmptyString.optional(),
+    // Entries are checked one by one in run.ts, so errors name the mount path.
+    mounts: z.record(z.string(), z.unknown()).optional(),
+    secrets: z.record(z.string(), z.unknown()).optional(),
+    ssh: z.unknown().optional(),
+    network: networkMode.optional(),
+    security: securityMode.optional(),
+    ignoreCache: z.boolean().optional(),
+    group: nonEmptyString.optional(),
   }),
-  mkdir: z.strictObject({ mode: mode.optional(), parents: z.boolean().optional() }),
-  mkfile: z.strictObject({ mode: mode.optional() }),
+  mode,
+  id,
+  networkMode,
+  securityMode,
+  mkdir: z.strictObject({
+    mode: mode.optional(),
+    parents: z.boolean().optional(),
+    chown: chown.optional(),
+    timestamp: timestamp.optional(),
+    name: nonEmptyString.optional(),
+  }),
+  mkfile: z.strictObject({
+    mode: mode.optional(),
+    chown: chown.optional(),
+    timestamp: timestamp.optional(),
+    name: nonEmptyString.optional(),
+  }),
+  rm: z.strictObject({
+    allowNotFound: z.boolean().optional(),
+    allowWildcard: z.boolean().optional(),
+    name: nonEmptyString.optional(),
+  }),
+  copy: z.strictObject({
+    include: z.array(nonEmptyString).optional(),
+    exclude: z.array(nonEmptyString).optional(),
+    followSymlinks: z.boolean().optional(),
+    contentsOnly: z.boolean().optional(),
+    createDestPath: z.boolean().optional(),
+    allowWildcard: z.boolean().optional(),
+    allowEmptyWildcard: z.boolean().optional(),
+    chown: chown.optional(),
+    chmod: mode.optional(),
+    timestamp: timestamp.optional(),
+    name: nonEmptyString.optional(),
+  }),
+  hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/, "must be a valid host name"),
+  hostIp: z.string().refine((s) => isIP(s) !== 0, { message: "must be an IPv4 or IPv6 address" }),
+  ulimitName: z.enum(ULIMIT_NAMES, { error: `must be one of ${ULIMIT_NAMES.join(", ")}` }),
+  ulimitValue: z.number().int("must be an integer").min(-1, "must be at least -1 (unlimited)"),
+  proxy: z.strictObject({
+    httpProxy: z.string().optional(),
+    httpsProxy: z.string().optional(),
+    ftpProxy: z.string().optional(),
+    noProxy: z.string().optional(),
+  }),
+  platform: z.string().regex(
+    /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
+    'must look like "linux/amd64" or "linux/arm64/v8"',
+  ),
   // The engine caps requests at 4 MiB; big contents belong in a local() source.
   fileData: z.union([z.string(), z.instanceof(Uint8Array)], { error: "must be a string or a Uint8Array" })
     .refine((d) => byteLength(d) <= 1024 * 1024, {
       message: "is larger than 1 MiB; put big files in a local() directory and copy them instead",
     }),
   config: z.strictObject({
+    env: z.record(envName, z.string()).optional(),
+    workdir: path.optional(),
+    user: nonEmptyString.optional(),
+    volumes: z.array(path.refine((p) => p.startsWith("/"), { message: "must be an absolute path" }))
+      .optional(),
+    stopSignal: z.string().regex(/^(SIG[A-Z0-9+-]+|[0-9]+)$/, 'must look like "SIGTERM" or "15"').optional(),
+    healthcheck: z.union([
+      z.literal("none"),
+      z.strictObject({
+        test: z.union([nonEmptyString, z.array(z.string()).min(1, "must have at least one element")]),
+        interval: duration.optional(),
+        timeout: duration.optional(),
+        startPeriod: duration.optional(),
+        startInterval: duration.optional(),
+        retries: z.number().int().min(0).optional(),
+      }),
+    ], { error: 'must be "none" or { test, interval?, timeout?, startPeriod?, startInterval?, retries? }' })
+      .optional(),
     entrypoint: z.array(z.string()).optional(),
     cmd: z.array(z.string()).optional(),
     labels: z.record(nonEmptyString, z.string()).optional(),
@@ -102,14 +387,6 @@ export const schemas = {
       ], { error: 'each port must be a number or a string like "8080/tcp"' }),
     ).optional(),
   }),
-  image: z.strictObject({
-    platform: z.string().regex(
-      /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
-      'must look like "linux/amd64" or "linux/arm64/v8"',
-    )
-      .optional(),
-  }),
-  local: z.strictObject({}),
 };
 
 function byteLength(d: string | Uint8Array): number {

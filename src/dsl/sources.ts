@@ -6,15 +6,23 @@
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import process from "node:process";
 import { z } from "zod";
-import type { Platform, SourceNode } from "./graph.ts";
+import type { OpNode, Output, Platform, SourceNode } from "./graph.ts";
 import { callerLocation } from "./location.ts";
-import type { ImageOptions, LocalOptions } from "./options.ts";
 import { schemas } from "./options.ts";
+import { goJson, type ImageOptions, type LocalOptions, sourceSchemas } from "./source_options.ts";
 import { normalizeImageRef, ReferenceError } from "./reference.ts";
 import { State } from "./state.ts";
 import { validate } from "./validate.ts";
 
-/** The platform the client runs on, as Go's `platforms.DefaultSpec()` gives it. */
+/**
+ * The platform the client runs on, as Go's `platforms.DefaultSpec()` gives it.
+ *
+ * @example
+ * ```ts
+ * import { defaultPlatform } from "./sources.ts";
+ * defaultPlatform(); // { os: "linux", architecture: "amd64" } on an x64 machine
+ * ```
+ */
 export function defaultPlatform(): Platform {
   const arch: Record<string, string> = {
     x64: "amd64",
@@ -39,13 +47,13 @@ const EMPTY_IMAGE = { labels: {}, exposedPorts: [] } as const;
  * ```ts
  * import { image } from "../../mod.ts";
  * const base = image("busybox:latest");
- * const pinned = image("localhost:5000/team/app:v1", { platform: "linux/arm64" });
+ * const pinned = image("localhost:5000/team/app:v1", { platform: "linux/arm64", resolveMode: "pull" });
  * ```
  */
 export function image(ref: string, options: ImageOptions = {}): State {
   const location = callerLocation();
   const r = validate("image", "ref", z.string({ error: "must be a string" }), ref, location);
-  const opts = validate("image", "", schemas.image, options, location);
+  const opts = validate("image", "", sourceSchemas.image, options, location);
   let normalized: string;
   try {
     normalized = normalizeImageRef(r).normalized;
@@ -65,12 +73,16 @@ export function image(ref: string, options: ImageOptions = {}): State {
     kind: "source",
     location,
     identifier: `docker-image://${normalized}`,
-    attrs: {},
+    // Go's llb writes the mode only when it is not the default.
+    attrs: opts.resolveMode && opts.resolveMode !== "default"
+      ? { "image.resolvemode": opts.resolveMode }
+      : {},
     platform,
   };
   return new State({
     output: { op: node, index: 0 },
-    settings: { ...ROOT_SETTINGS, platform },
+    // Later steps and the exported image start from this image's config, once the engine resolves it.
+    settings: { ...ROOT_SETTINGS, platform, inherit: { image: normalized, platform, cwd: true, user: true } },
     image: EMPTY_IMAGE,
   });
 }
@@ -96,18 +108,19 @@ export function scratch(): State {
  * A directory on the machine running build.ts, sent to the engine when a step
  * needs it. A relative path is relative to the build.ts file that calls
  * `local()`, so a build means the same wherever it is run from.
+ * `.dockerignore` in the directory applies unless `dockerignore: false`.
  *
  * @example
  * ```ts
  * import { image, local } from "../../mod.ts";
- * const src = local(".");
+ * const src = local(".", { exclude: ["node_modules"], sharedKeyHint: "app-src" });
  * const app = image("busybox").copy(src, ".", "/app");
  * ```
  */
 export function local(dir: string, options: LocalOptions = {}): State {
   const location = callerLocation();
   const d = validate("local", "dir", schemas.path, dir, location);
-  validate("local", "", schemas.local, options, location);
+  const opts = validate("local", "", sourceSchemas.local, options, location);
   const base = location ? dirname(location.file) : process.cwd();
   const absolute = resolve(base, d);
   // The name is what the engine asks the session for; keep it machine-independent.
@@ -118,8 +131,9 @@ export function local(dir: string, options: LocalOptions = {}): State {
     location,
     name: `load local ${name}`,
     identifier: `local://${name}`,
-    attrs: {},
+    attrs: localAttrs(opts),
     localDir: absolute,
+    dockerignore: opts.dockerignore ?? true,
   };
   return new State({
     output: { op: node, index: 0 },
@@ -128,7 +142,44 @@ export function local(dir: string, options: LocalOptions = {}): State {
   });
 }
 
-function parsePlatform(s: string): Platform {
+/**
+ * A fresh state (root settings, no image config) whose filesystem is `from`
+ * (a node means its first output); `null` is the empty filesystem.
+ *
+ * @example
+ * ```ts
+ * import { stateOf } from "./sources.ts";
+ * const empty = stateOf(null);
+ * ```
+ */
+export function stateOf(from: OpNode | Output | null, platform: Platform = defaultPlatform()): State {
+  return new State({
+    output: from === null ? null : "kind" in from ? { op: from, index: 0 } : from,
+    settings: { ...ROOT_SETTINGS, platform },
+    image: EMPTY_IMAGE,
+  });
+}
+
+// Patterns go as JSON arrays, as Go's llb writes them; empty lists are left out.
+function localAttrs(opts: LocalOptions): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  if (opts.include?.length) attrs["local.includepattern"] = goJson(opts.include);
+  if (opts.exclude?.length) attrs["local.excludepatterns"] = goJson(opts.exclude);
+  if (opts.followPaths?.length) attrs["local.followpaths"] = goJson(opts.followPaths);
+  if (opts.sharedKeyHint) attrs["local.sharedkeyhint"] = opts.sharedKeyHint;
+  return attrs;
+}
+
+/**
+ * Parses `os/arch[/variant]`.
+ *
+ * @example
+ * ```ts
+ * import { parsePlatform } from "./sources.ts";
+ * parsePlatform("linux/arm64/v8"); // { os: "linux", architecture: "arm64", variant: "v8" }
+ * ```
+ */
+export function parsePlatform(s: string): Platform {
   const [os, architecture, variant] = s.split("/");
   return variant ? { os, architecture, variant } : { os, architecture };
 }

@@ -5,11 +5,33 @@
  * @module
  */
 import { posix } from "node:path";
-import type { ExecNode, FileAction, FileNode, Output, Platform } from "./graph.ts";
+import type {
+  ExecNode,
+  FileAction,
+  FileNode,
+  Healthcheck,
+  InheritedConfig,
+  NetworkMode,
+  Output,
+  Platform,
+  ProxyEnv,
+  SecurityMode,
+  Ulimit,
+} from "./graph.ts";
+import { execOutputIndex } from "./graph.ts";
 import { callerLocation, type SourceLocation } from "./location.ts";
-import type { ImageConfigOptions, MkdirOptions, MkfileOptions, RunOptions } from "./options.ts";
-import { schemas } from "./options.ts";
-import { validate } from "./validate.ts";
+import type {
+  CopyOptions,
+  ImageConfigOptions,
+  MkdirOptions,
+  MkfileOptions,
+  RmOptions,
+  RunOptions,
+} from "./options.ts";
+import { schemas, ULIMIT_NAMES } from "./options.ts";
+import { copyAction, mkdirAction, mkfileAction, rmAction } from "./file_actions.ts";
+import { execNode } from "./run.ts";
+import { fail, validate } from "./validate.ts";
 import { z } from "zod";
 
 /** Settings that later `run` steps inherit and an exported image records. */
@@ -21,14 +43,30 @@ export interface StateSettings {
   /** User to run as; empty means the image default (root). */
   readonly user: string;
   readonly platform: Platform;
+  /** The base image whose config (env, working directory, user) later steps start from. */
+  readonly inherit?: InheritedConfig;
+  /** Host name inside `run` steps; empty is the engine's default. */
+  readonly hostname?: string;
+  readonly network?: NetworkMode;
+  readonly security?: SecurityMode;
+  /** Extra `/etc/hosts` entries of `run` steps. */
+  readonly extraHosts?: readonly { readonly host: string; readonly ip: string }[];
+  readonly ulimits?: readonly Ulimit[];
+  readonly cgroupParent?: string;
+  /** Proxy settings for `run` steps, not part of their cache keys. */
+  readonly proxyEnv?: ProxyEnv;
 }
 
-/** Image config carried by a state for export. */
+/** Image config carried by a state for export; unset fields come from the base image. */
 export interface ImageSettings {
   readonly entrypoint?: readonly string[];
-  readonly cmd?: readonly string[];
+  /** `null`: cleared (a new entrypoint was set without a command), as in a Dockerfile. */
+  readonly cmd?: readonly string[] | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly exposedPorts: readonly string[];
+  readonly volumes?: readonly string[];
+  readonly stopSignal?: string;
+  readonly healthcheck?: Healthcheck;
 }
 
 /** What a State is made of; read by the LLB lowering, not by users. */
@@ -83,27 +121,20 @@ export class State {
    * import { image } from "../../mod.ts";
    * const built = image("busybox").run("echo hi > /hi.txt").run(["cat", "/hi.txt"]);
    * ```
+   *
+   * @example Mounts, secrets and the result of a writable mount
+   * ```ts
+   * import { cache, image, scratch, secret } from "../../mod.ts";
+   * const step = image("busybox").run("make -C /src OUT=/out", {
+   *   mounts: { "/src": image("busybox"), "/out": scratch(), "/root/.cache": cache("make") },
+   *   secrets: { TOKEN: secret("token", { env: "TOKEN" }) },
+   * });
+   * const out = step.mount("/out"); // the files the step wrote to /out
+   * ```
    */
-  run(command: string | string[], options: RunOptions = {}): State {
-    const location = callerLocation();
-    const cmd = validate("run", "command", schemas.command, command, location);
-    const opts = validate("run", "", schemas.run, options, location);
-    const settings = this.#data.settings;
-    let env = settings.env;
-    for (const [k, v] of Object.entries(opts.env ?? {})) env = setEnv(env, k, v);
-    const args = typeof cmd === "string" ? ["/bin/sh", "-c", cmd] : cmd;
-    const node: ExecNode = {
-      kind: "exec",
-      location,
-      name: opts.name ?? `RUN ${typeof cmd === "string" ? cmd : JSON.stringify(cmd)}`,
-      args,
-      env: env.map(([k, v]) => `${k}=${v}`),
-      cwd: opts.workdir ? resolvePath(settings.cwd, opts.workdir) : settings.cwd,
-      user: opts.user ?? settings.user,
-      platform: settings.platform,
-      mounts: [{ kind: "bind", dest: "/", source: this.#data.output, readonly: false }],
-    };
-    return this.#with({ output: { op: node, index: 0 } });
+  run(command: string | string[], options: RunOptions = {}): ExecState {
+    const node = execNode(this.#data, command, options, callerLocation());
+    return new ExecState({ ...this.#data, output: { op: node, index: 0 } }, node);
   }
 
   /**
@@ -143,7 +174,7 @@ export class State {
    */
   workdir(path: string): State {
     const p = validate("workdir", "path", schemas.path, path, callerLocation());
-    return this.#withSettings({ cwd: resolvePath(this.#data.settings.cwd, p) });
+    return this.#withWorkdir(p);
   }
 
   /**
@@ -156,7 +187,19 @@ export class State {
    * ```
    */
   user(user: string): State {
-    return this.#withSettings({ user: validate("user", "user", schemas.user, user, callerLocation()) });
+    return this.#withUser(validate("user", "user", schemas.user, user, callerLocation()));
+  }
+
+  #withWorkdir(p: string): State {
+    const inherit = this.#data.settings.inherit;
+    // A relative path keeps building on the base image's working directory.
+    const patch = inherit && p.startsWith("/") ? { inherit: { ...inherit, cwd: false } } : {};
+    return this.#withSettings({ cwd: resolvePath(this.#data.settings.cwd, p), ...patch });
+  }
+
+  #withUser(user: string): State {
+    const inherit = this.#data.settings.inherit;
+    return this.#withSettings({ user, ...(inherit ? { inherit: { ...inherit, user: false } } : {}) });
   }
 
   /**
@@ -169,9 +212,14 @@ export class State {
    * ```ts
    * import { image, local } from "../../mod.ts";
    * const app = image("busybox").copy(local("."), ["package.json", "src"], "/app/");
+   * const owned = image("busybox").copy(local("."), ".", "/srv", {
+   *   exclude: ["**\/*.test.ts"],
+   *   chown: "nobody:nogroup",
+   *   chmod: 0o640,
+   * });
    * ```
    */
-  copy(from: State, src: string | string[], dest: string): State {
+  copy(from: State, src: string | string[], dest: string, options: CopyOptions = {}): State {
     const location = callerLocation();
     if (!(from instanceof State)) {
       validate(
@@ -190,16 +238,21 @@ export class State {
       location,
     );
     const destPath = validate("copy", "dest", schemas.path, dest, location);
+    const opts = validate("copy", "", schemas.copy, options, location) as CopyOptions;
     const fromData = readState(from);
     const list = typeof srcs === "string" ? [srcs] : srcs;
     const target = resolvePath(this.#data.settings.cwd, destPath, true);
     const actions: FileAction[] = list.map((s) => ({
-      kind: "copy",
-      source: fromData.output,
-      src: resolvePath(fromData.settings.cwd, s),
-      dest: list.length > 1 && !target.endsWith("/") ? target + "/" : target,
+      ...copyAction(
+        fromData.output,
+        resolvePath(fromData.settings.cwd, s),
+        list.length > 1 && !target.endsWith("/") ? target + "/" : target,
+        opts,
+      ),
+      ...pathBase(this.#data.settings, destPath),
+      ...(isRelativeToBase(fromData.settings, s) ? { srcBase: fromData.settings.inherit } : {}),
     }));
-    return this.#file(actions, location, `COPY ${list.join(" ")} ${destPath}`);
+    return this.#file(actions, location, opts.name ?? `COPY ${list.join(" ")} ${destPath}`);
   }
 
   /**
@@ -217,9 +270,9 @@ export class State {
     const opts = validate("mkdir", "", schemas.mkdir, options, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
     return this.#file(
-      [{ kind: "mkdir", path: abs, mode: opts.mode ?? 0o755, parents: opts.parents ?? true }],
+      [{ ...mkdirAction(abs, opts as MkdirOptions), ...pathBase(this.#data.settings, p) }],
       location,
-      `MKDIR ${abs}`,
+      opts.name ?? `MKDIR ${abs}`,
     );
   }
 
@@ -240,31 +293,224 @@ export class State {
     const abs = resolvePath(this.#data.settings.cwd, p);
     const bytes = typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d);
     return this.#file(
-      [{ kind: "mkfile", path: abs, mode: opts.mode ?? 0o644, data: bytes }],
+      [{ ...mkfileAction(abs, bytes, opts as MkfileOptions), ...pathBase(this.#data.settings, p) }],
       location,
-      `MKFILE ${abs}`,
+      opts.name ?? `MKFILE ${abs}`,
     );
   }
 
   /**
-   * Sets image config written when this state is exported as an image:
-   * entrypoint, default command, labels and exposed ports. Env, working
-   * directory and user come from the state itself.
+   * Removes a path (relative to the working directory).
    *
    * @example
    * ```ts
    * import { image } from "../../mod.ts";
-   * const s = image("busybox").config({ entrypoint: ["/bin/sh", "-c"], cmd: ["echo hi"], expose: [8080] });
+   * const s = image("busybox").rm("/tmp/*.log", { allowWildcard: true, allowNotFound: true });
+   * ```
+   */
+  rm(path: string, options: RmOptions = {}): State {
+    const location = callerLocation();
+    const p = validate("rm", "path", schemas.path, path, location);
+    const opts = validate("rm", "", schemas.rm, options, location);
+    const abs = resolvePath(this.#data.settings.cwd, p);
+    return this.#file(
+      [{ ...rmAction(abs, opts), ...pathBase(this.#data.settings, p) }],
+      location,
+      opts.name ?? `RM ${abs}`,
+    );
+  }
+
+  /**
+   * A subtree of this filesystem as a state of its own: its contents become the root.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const dist = image("busybox").run("mkdir -p /app/dist && echo hi > /app/dist/index.html").dir("/app/dist");
+   * ```
+   */
+  dir(path: string): State {
+    const location = callerLocation();
+    const p = validate("dir", "path", schemas.path, path, location);
+    const abs = resolvePath(this.#data.settings.cwd, p);
+    if (abs === "/") return this;
+    const node: FileNode = {
+      kind: "file",
+      location,
+      name: `DIR ${abs}`,
+      base: null,
+      actions: [copyAction(this.#data.output, abs, "/", { allowWildcard: false, allowEmptyWildcard: false })],
+    };
+    return new State({
+      ...this.#data,
+      output: { op: node, index: 0 },
+      settings: { ...this.#data.settings, cwd: "/" },
+    });
+  }
+
+  /**
+   * Sets the host name `run` steps see.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").hostname("builder").run("hostname > /name");
+   * ```
+   */
+  hostname(name: string): State {
+    return this.#withSettings({
+      hostname: validate("hostname", "name", schemas.hostname, name, callerLocation()),
+    });
+  }
+
+  /**
+   * Sets the network of later `run` steps: `"sandbox"` (default, own network),
+   * `"host"` (the engine's network; requests the `network.host` entitlement) or `"none"`.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const offline = image("busybox").network("none").run("make test");
+   * ```
+   */
+  network(mode: NetworkMode): State {
+    return this.#withSettings({
+      network: validate("network", "mode", schemas.networkMode, mode, callerLocation()),
+    });
+  }
+
+  /**
+   * Sets the security mode of later `run` steps. `"insecure"` runs them
+   * privileged and requests the `security.insecure` entitlement, which the
+   * engine must allow.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").security("insecure").run("mount -t tmpfs none /mnt");
+   * ```
+   */
+  security(mode: SecurityMode): State {
+    return this.#withSettings({
+      security: validate("security", "mode", schemas.securityMode, mode, callerLocation()),
+    });
+  }
+
+  /**
+   * Adds an `/etc/hosts` entry for later `run` steps.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").addHost("db.local", "10.0.0.5").run("ping -c1 db.local");
+   * ```
+   */
+  addHost(host: string, ip: string): State {
+    const location = callerLocation();
+    const h = validate("addHost", "host", schemas.hostname, host, location);
+    const i = validate("addHost", "ip", schemas.hostIp, ip, location);
+    return this.#withSettings({
+      extraHosts: [...(this.#data.settings.extraHosts ?? []), { host: h, ip: i }],
+    });
+  }
+
+  /**
+   * Sets a resource limit of later `run` steps; -1 is unlimited. Needs BuildKit 0.13 (Docker 25+).
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").ulimit("nofile", 1024, 2048).run("ulimit -n");
+   * ```
+   */
+  ulimit(name: UlimitName, soft: number, hard: number = soft): State {
+    const location = callerLocation();
+    const n = validate("ulimit", "name", schemas.ulimitName, name, location);
+    const s = validate("ulimit", "soft", schemas.ulimitValue, soft, location);
+    const h = validate("ulimit", "hard", schemas.ulimitValue, hard, location);
+    const ulimits = (this.#data.settings.ulimits ?? []).filter((u) => u.name !== n);
+    return this.#withSettings({ ulimits: [...ulimits, { name: n, soft: s, hard: h }] });
+  }
+
+  /**
+   * Sets the cgroup parent of later `run` steps. Needs BuildKit 0.13 (Docker 25+).
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").cgroupParent("builds.slice").run("true");
+   * ```
+   */
+  cgroupParent(parent: string): State {
+    return this.#withSettings({
+      cgroupParent: validate("cgroupParent", "parent", schemas.path, parent, callerLocation()),
+    });
+  }
+
+  /**
+   * Sets proxy variables (`http_proxy`, ...) for later `run` steps. Unlike
+   * `env()`, they are not part of the steps' cache keys, as in BuildKit.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").proxy({ httpProxy: "http://proxy:3128", noProxy: "localhost" });
+   * ```
+   */
+  proxy(env: ProxyEnv): State {
+    const p = validate("proxy", "", schemas.proxy, env, callerLocation());
+    return this.#withSettings({ proxyEnv: { ...this.#data.settings.proxyEnv, ...p } });
+  }
+
+  /**
+   * Sets the platform later `run` steps run on (`"linux/arm64"`); the engine
+   * needs an emulator for a foreign one.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox", { platform: "linux/arm64" }).platform("linux/arm64").run("uname -m");
+   * ```
+   */
+  platform(platform: string): State {
+    const p = validate("platform", "platform", schemas.platform, platform, callerLocation());
+    const [os, architecture, variant] = p.split("/");
+    return this.#withSettings({ platform: variant ? { os, architecture, variant } : { os, architecture } });
+  }
+
+  /**
+   * Sets the image config written when this state is exported as an image.
+   * Whatever is not set is inherited from the base image, as a Dockerfile
+   * does. A new `entrypoint` without a `cmd` clears the inherited command.
+   * `env`, `workdir` and `user` here are the same as the State methods of
+   * those names: later steps see them too.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").config({
+   *   entrypoint: ["/bin/sh", "-c"],
+   *   cmd: ["echo hi"],
+   *   expose: [8080],
+   *   volumes: ["/data"],
+   *   stopSignal: "SIGTERM",
+   *   healthcheck: { test: "wget -q -O- localhost:8080/health", interval: "30s", retries: 3 },
+   * });
    * ```
    */
   config(config: ImageConfigOptions): State {
-    const c = validate("config", "", schemas.config, config, callerLocation());
-    const image = this.#data.image;
-    return this.#with({
+    const location = callerLocation();
+    const c = validate("config", "", schemas.config, config, location);
+    let state = this.#with({});
+    if (c.env) state = state.env(c.env);
+    if (c.workdir) state = state.#withWorkdir(c.workdir);
+    if (c.user) state = state.#withUser(c.user);
+    const image = state.#data.image;
+    return state.#with({
       image: {
+        ...image,
         entrypoint: c.entrypoint ?? image.entrypoint,
-        // As in a Dockerfile, a new entrypoint clears an inherited cmd unless one is given.
-        cmd: c.cmd ?? (c.entrypoint ? undefined : image.cmd),
+        cmd: c.cmd ?? (c.entrypoint ? null : image.cmd),
         labels: { ...image.labels, ...c.labels },
         exposedPorts: [
           ...new Set([
@@ -272,12 +518,16 @@ export class State {
             ...(c.expose ?? []).map((p) => typeof p === "number" || !p.includes("/") ? `${p}/tcp` : p),
           ]),
         ],
+        ...(c.volumes ? { volumes: [...new Set([...(image.volumes ?? []), ...c.volumes])] } : {}),
+        ...(c.stopSignal ? { stopSignal: c.stopSignal } : {}),
+        ...(c.healthcheck ? { healthcheck: healthcheckOf(c.healthcheck) } : {}),
       },
     });
   }
 
   /**
-   * The value of an environment variable as later steps will see it.
+   * The value of an environment variable as set in build.ts. Variables of the
+   * base image are not known here: the engine resolves them at build time.
    *
    * @example
    * ```ts
@@ -295,6 +545,63 @@ export class State {
   }
 }
 
+/** A resource limit name, as Docker's `--ulimit` spells it. */
+export type UlimitName = typeof ULIMIT_NAMES[number];
+
+/**
+ * The state after a `run` step: its root filesystem, plus the results of its
+ * writable mounts through {@link ExecState.mount}.
+ *
+ * @example
+ * ```ts
+ * import { image, scratch } from "../../mod.ts";
+ * const out = image("busybox").run("echo hi > /out/hi.txt", { mounts: { "/out": scratch() } }).mount("/out");
+ * ```
+ */
+export class ExecState extends State {
+  readonly #node: ExecNode;
+
+  /** @internal Made by {@link State.run}. */
+  constructor(data: StateData, node: ExecNode) {
+    super(data);
+    this.#node = node;
+  }
+
+  /**
+   * The filesystem a writable mount of this step ended with, as a state whose
+   * root is that mount.
+   *
+   * @example
+   * ```ts
+   * import { image, scratch } from "../../mod.ts";
+   * const step = image("busybox").run("echo hi > /out/hi.txt", { mounts: { "/out": scratch() } });
+   * const files = step.mount("/out");
+   * ```
+   */
+  mount(path: string): State {
+    const location = callerLocation();
+    const p = validate("mount", "path", schemas.path, path, location);
+    const dest = resolvePath(this.#node.cwd, p);
+    const index = execOutputIndex(this.#node.mounts, dest);
+    if (index < 0) {
+      const writable = this.#node.mounts.filter((m) => m.kind === "bind" && !m.readonly && m.dest !== "/");
+      fail(
+        "mount",
+        "path",
+        `${dest} is not a writable mount of this run step` +
+          (writable.length ? ` (writable: ${writable.map((m) => m.dest).join(", ")})` : ""),
+        location,
+      );
+    }
+    const data = stateData(this);
+    return new State({
+      output: { op: this.#node, index },
+      settings: { env: [], cwd: "/", user: "", platform: data.settings.platform },
+      image: { labels: {}, exposedPorts: [] },
+    });
+  }
+}
+
 /**
  * The data a state is made of, for lowering to LLB.
  *
@@ -309,12 +616,53 @@ export function stateData(state: State): StateData {
   return readState(state);
 }
 
+const DURATION_UNITS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  "µs": 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
+
+/** A Go duration (`30s`, `1m30s`, `500ms`) or seconds, in nanoseconds. */
+function durationNs(d: string | number): number {
+  if (typeof d === "number") return Math.round(d * 1e9);
+  let total = 0;
+  for (const [, n, unit] of d.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(n) * DURATION_UNITS[unit];
+  }
+  return Math.round(total);
+}
+
+function healthcheckOf(h: NonNullable<ImageConfigOptions["healthcheck"]>): Healthcheck {
+  if (h === "none") return { test: ["NONE"] };
+  return {
+    test: typeof h.test === "string" ? ["CMD-SHELL", h.test] : ["CMD", ...h.test],
+    ...(h.interval !== undefined ? { intervalNs: durationNs(h.interval) } : {}),
+    ...(h.timeout !== undefined ? { timeoutNs: durationNs(h.timeout) } : {}),
+    ...(h.startPeriod !== undefined ? { startPeriodNs: durationNs(h.startPeriod) } : {}),
+    ...(h.startInterval !== undefined ? { startIntervalNs: durationNs(h.startInterval) } : {}),
+    ...(h.retries !== undefined ? { retries: h.retries } : {}),
+  };
+}
+
 function setEnv(
   env: readonly (readonly [string, string])[],
   name: string,
   value: string,
 ): readonly (readonly [string, string])[] {
   return [...env.filter(([k]) => k !== name), [name, value]];
+}
+
+/** A relative path in a state whose working directory builds on its base image's. */
+function isRelativeToBase(settings: StateSettings, p: string): boolean {
+  return settings.inherit?.cwd === true && !p.startsWith("/");
+}
+
+function pathBase(settings: StateSettings, p: string): { pathBase?: InheritedConfig } {
+  return isRelativeToBase(settings, p) ? { pathBase: settings.inherit } : {};
 }
 
 /** Joins `p` to `cwd` unless absolute; keeps a trailing slash when asked (copy targets). */

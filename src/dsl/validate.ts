@@ -40,9 +40,30 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
   if (/^Invalid input: /.test(message)) message = message.replace(/^Invalid input: /, "");
   if (issue.code === "invalid_type") {
     const got = valueAt(root, issue.path);
-    return `must be ${issue.expected === "array" ? "an array" : `a ${issue.expected}`}, got ${typeName(got)}`;
+    return `must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}, got ${typeName(got)}`;
   }
   return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+const EXPECTED: Record<string, string> = { array: "an array", int: "an integer", object: "an object" };
+
+/**
+ * Throws an OptionError with `message` for `option` of `call`: for checks that
+ * need the whole call (duplicates, cross-field rules) rather than a schema.
+ *
+ * @example
+ * ```ts
+ * import { fail } from "./validate.ts";
+ * try { fail("run", "mounts./", "cannot replace the root filesystem", undefined) } catch (e) { console.log(e) }
+ * ```
+ */
+export function fail(
+  call: string,
+  option: string,
+  message: string,
+  location: SourceLocation | undefined,
+): never {
+  throw new OptionError(call, [{ option, message }], location);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

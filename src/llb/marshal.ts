@@ -4,12 +4,25 @@
  *
  * @module
  */
-import type { ExecNode, FileAction, FileNode, OpNode, Output, Platform, SourceNode } from "../dsl/graph.ts";
-import type { SourceLocation } from "../dsl/location.ts";
+import type { FileNode, FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
+import { DrydockError } from "../dsl/errors.ts";
+import { formatLocation, type SourceLocation } from "../dsl/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type Digest, digestOf } from "./digest.ts";
+import type { EngineCaps } from "./engine_caps.ts";
+import { diffOp, mergeFallback, mergeOp } from "./merge_op.ts";
+import { sourceOp } from "./source_op.ts";
+import { execOp } from "./exec_op.ts";
+import type { BaseConfigs } from "./base_config.ts";
+import { chainFileNodes, countConsumers } from "./file_chain.ts";
+import { fileOp } from "./file_op.ts";
+import { InputList } from "./inputs.ts";
+import { SourceMapBuilder } from "./source_map.ts";
+import { type Entitlement, type SecretUse, type SshUse, UseCollector } from "./uses.ts";
+
+export type { Entitlement, SecretUse, SshUse } from "./uses.ts";
 
 /** Options of {@link marshal}. */
 export interface MarshalOptions {
@@ -19,6 +32,34 @@ export interface MarshalOptions {
    * Stable per client and project, so repeated builds keep the same digests.
    */
   localUniqueKey?: string;
+  /**
+   * Marks every exec and file op `ignore_cache`, so the engine runs them again
+   * (`--no-cache`). Image sources are left alone (re-resolving them would need
+   * the registry).
+   */
+  ignoreCache?: boolean;
+  /**
+   * Base image configs resolved by the engine: `run` steps on those images
+   * start from their env, working directory and user.
+   */
+  baseConfigs?: BaseConfigs;
+  /**
+   * Extra exclude patterns (from `.dockerignore`) by local directory, for
+   * `local()` sources that apply it. Reading the files is the caller's I/O.
+   */
+  localExcludes?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * What the engine can do. When given, features it lacks use their portable
+   * fallback where one exists (see `MarshalResult.notices`).
+   */
+  caps?: EngineCaps;
+  /** The definitions frontends (e.g. `dockerfile()`) produced, spliced in where the node is used. */
+  frontendResults?: ReadonlyMap<FrontendNode, pb.Definition>;
+  /**
+   * Lower unresolved frontends as placeholders, to learn local directories, secrets and
+   * entitlements before the engine has run them. The definition is then not sendable.
+   */
+  previewFrontends?: boolean;
 }
 
 /** An op as sent: its bytes, digest and the DSL node it came from. */
@@ -35,14 +76,24 @@ export interface MarshalResult {
   readonly definition: pb.Definition | undefined;
   /** Every op in `definition.def` order, the terminal op last. */
   readonly ops: readonly MarshalledOp[];
-  /** Where each op was made in build.ts, by digest. */
+  /** Where each op was made in build.ts, by digest (the first call, when several made it). */
   readonly locations: ReadonlyMap<Digest, SourceLocation>;
   /** Local directories the engine may ask for, by `local://` name. */
   readonly localDirs: ReadonlyMap<string, string>;
+  /** Secrets the engine may ask for, by id. */
+  readonly secrets: ReadonlyMap<string, SecretUse>;
+  /** SSH agents the engine may ask for, by id. */
+  readonly sshAgents: ReadonlyMap<string, SshUse>;
+  /** Entitlements the solve must request (`SolveRequest.entitlements`). */
+  readonly entitlements: readonly Entitlement[];
+  /** Fallbacks used because the engine lacks a feature, one line each, to tell the user once. */
+  readonly notices: readonly string[];
 }
 
 interface Lowered {
   readonly digest: Digest;
+  /** Output index to use for this node's output 0; only frontend results differ. */
+  readonly index?: bigint;
   readonly bytes: Uint8Array;
   readonly op: pb.Op;
   readonly metadata: pb.OpMetadata;
@@ -70,173 +121,191 @@ class Marshaller {
   readonly #metadata: Record<string, pb.OpMetadata> = {};
   readonly #locations = new Map<Digest, SourceLocation>();
   readonly #localDirs = new Map<string, string>();
+  readonly #uses = new UseCollector();
+  readonly #sourceMap = new SourceMapBuilder();
+  #consumers = new Map<OpNode, number>();
+  readonly #notices = new Set<string>();
 
   constructor(readonly options: MarshalOptions) {}
 
   run(output: Output | null): MarshalResult {
-    if (output === null) {
-      return { definition: undefined, ops: [], locations: new Map(), localDirs: new Map() };
-    }
-    const result = this.#lower(output.op);
-    const terminal: pb.Op = { inputs: [{ digest: result.digest, index: BigInt(output.index) }] };
+    const empty = {
+      definition: undefined,
+      ops: [],
+      locations: new Map(),
+      localDirs: new Map(),
+      secrets: new Map(),
+      sshAgents: new Map(),
+      entitlements: [],
+      notices: [],
+    };
+    if (output === null) return empty;
+    this.#consumers = countConsumers(output);
+    const terminal: pb.Op = { inputs: [this.#ref(output)] };
     const caps: Record<string, boolean> = { [Cap.constraints]: true, [Cap.platform]: true };
     for (const md of Object.values(this.#metadata)) {
       if (md.description && Object.keys(md.description).length > 0) caps[Cap.metaDescription] = true;
+      if (md.ignoreCache) caps[Cap.metaIgnoreCache] = true;
     }
     const bytes = pb.Op.toBinary(terminal);
     const digest = digestOf(bytes);
     this.#order.push({ digest, bytes, op: terminal, node: undefined });
-    this.#metadata[digest] = { caps };
+    this.#metadata[digest] = { caps: sortedCaps(Object.keys(caps) as CapID[]) };
     const definition: pb.Definition = {
       def: this.#order.map((o) => o.bytes),
       metadata: this.#metadata,
     };
-    return { definition, ops: this.#order, locations: this.#locations, localDirs: this.#localDirs };
+    const source = this.#sourceMap.build();
+    if (source) definition.source = source;
+    return {
+      definition,
+      ops: this.#order,
+      locations: this.#locations,
+      localDirs: this.#localDirs,
+      secrets: this.#uses.secrets(),
+      sshAgents: this.#uses.sshAgents(),
+      entitlements: this.#uses.entitlements(),
+      notices: [...this.#notices],
+    };
+  }
+
+  #ref(o: Output): pb.Input {
+    const lowered = this.#lower(o.op);
+    return { digest: lowered.digest, index: lowered.index ?? BigInt(o.index) };
   }
 
   #lower(node: OpNode): Lowered {
     const cached = this.#done.get(node);
     if (cached) return cached;
-    const inputs = new InputList((o) => this.#lower(o.op).digest);
+    if (node.kind === "frontend") return this.#splice(node);
+    if (node.kind === "merge" && this.options.caps && !this.options.caps.supports(Cap.mergeOp)) {
+      // Same files, as copies instead of layers: what Dockerfile COPY --link does without mergeop.
+      this.#notices.add(
+        "merge(): this engine has no merge op, so layers are stacked with copies (one layer, no independent caching)",
+      );
+      const fallback = this.#lower(mergeFallback(node));
+      this.#done.set(node, fallback);
+      return fallback;
+    }
+    const inputs = new InputList((o) => this.#ref(o));
     const caps = new Set<CapID>();
     let op: pb.Op;
+    let lowered: OpNode = node;
+    let locations = node.location ? [node.location] : [];
     switch (node.kind) {
       case "source":
         op = this.#source(node, caps);
         break;
+      case "merge":
+        op = mergeOp(node, inputs, caps);
+        break;
+      case "diff":
+        op = diffOp(node, inputs, caps);
+        break;
       case "exec":
-        op = execOp(node, inputs, caps);
+        this.#uses.addExec(node);
+        op = execOp(node, inputs, caps, this.options.baseConfigs);
         break;
-      case "file":
-        op = fileOp(node, inputs, caps);
+      case "file": {
+        const chained = chainFileNodes(node, this.#consumers);
+        lowered = chained.node;
+        locations = chained.locations;
+        op = fileOp(chained.node as FileNode, inputs, caps, this.options.baseConfigs);
         break;
+      }
     }
     op = { inputs: inputs.list, ...op, constraints: {} };
+    const metadata: pb.OpMetadata = {};
+    // --no-cache re-runs every step; image sources stay pinned (re-resolving them needs the registry).
+    const noCache = this.options.ignoreCache && (node.kind === "exec" || node.kind === "file");
+    if (lowered.ignoreCache || noCache) {
+      metadata.ignoreCache = true;
+      caps.add(Cap.metaIgnoreCache);
+    }
+    if (lowered.name) metadata.description = { "llb.customname": lowered.name };
+    metadata.caps = sortedCaps([...caps]);
+    if (lowered.progressGroup) metadata.progressGroup = { ...lowered.progressGroup };
     const bytes = pb.Op.toBinary(op);
     const digest = digestOf(bytes);
-    const metadata: pb.OpMetadata = { caps: Object.fromEntries([...caps].sort().map((c) => [c, true])) };
-    if (node.name) metadata.description = { "llb.customname": node.name };
-    const lowered = { digest, bytes, op, metadata };
-    this.#done.set(node, lowered);
-    // Identical ops collapse into one, as the engine would do anyway.
+    const result = { digest, bytes, op, metadata };
+    this.#done.set(node, result);
+    for (const loc of locations) this.#sourceMap.add(digest, loc);
+    // Identical ops collapse into one, as the engine would do anyway; one asking to
+    // ignore the cache makes the shared vertex do so.
+    if (this.#seen.has(digest) && metadata.ignoreCache && !this.#metadata[digest].ignoreCache) {
+      this.#metadata[digest] = { ...this.#metadata[digest], ignoreCache: true };
+      this.#metadata[digest].caps = { ...this.#metadata[digest].caps, [Cap.metaIgnoreCache]: true };
+    }
     if (!this.#seen.has(digest)) {
       this.#seen.add(digest);
-      this.#order.push({ digest, bytes, op, node });
+      this.#order.push({ digest, bytes, op, node: lowered });
       this.#metadata[digest] = metadata;
-      if (node.location) this.#locations.set(digest, node.location);
+      if (locations[0]) this.#locations.set(digest, locations[0]);
     }
-    return lowered;
+    return result;
   }
 
   #source(node: SourceNode, caps: Set<CapID>): pb.Op {
-    const attrs: Record<string, string> = { ...node.attrs };
-    if (node.identifier.startsWith("docker-image://")) caps.add(Cap.sourceImage);
+    for (const s of node.secrets ?? []) this.#uses.addSecret(s, node.location);
+    for (const s of node.sshAgents ?? []) this.#uses.addSsh(s, node.location);
     if (node.identifier.startsWith("local://")) {
-      caps.add(Cap.sourceLocal);
       const name = node.identifier.slice("local://".length);
       const known = this.#localDirs.get(name);
       if (known !== undefined && known !== node.localDir) {
         throw new Error(`two local() sources share the name "${name}": ${known} and ${node.localDir}`);
       }
       this.#localDirs.set(name, node.localDir!);
-      if (this.options.localUniqueKey) {
-        attrs["local.unique"] = digestOf(
-          new TextEncoder().encode(`${this.options.localUniqueKey}\n${node.localDir}`),
-        )
-          .slice(7, 39);
-        caps.add(Cap.sourceLocalUnique);
-      }
     }
-    const op: pb.Op = { source: { identifier: node.identifier, attrs } };
-    if (node.platform) op.platform = platformOf(node.platform);
-    return op;
+    return sourceOp(node, this.options, caps);
   }
-}
 
-/** The inputs of one op, deduplicated by `{digest, index}` as Go's llb does. */
-class InputList {
-  readonly list: pb.Input[] = [];
-  constructor(readonly digestOf: (o: Output) => Digest) {}
-
-  /** Index of `o` in the op's inputs, or -1 for scratch. */
-  indexOf(o: Output | null): bigint {
-    if (o === null) return -1n;
-    const digest = this.digestOf(o);
-    const index = BigInt(o.index);
-    const at = this.list.findIndex((i) => i.digest === digest && i.index === index);
-    if (at !== -1) return BigInt(at);
-    this.list.push({ digest, index });
-    return BigInt(this.list.length - 1);
-  }
-}
-
-function platformOf(p: Platform): pb.Platform {
-  return { architecture: p.architecture, os: p.os, variant: p.variant };
-}
-
-function execOp(node: ExecNode, inputs: InputList, caps: Set<CapID>): pb.Op {
-  caps.add(Cap.execMetaBase);
-  // Go sorts mounts by destination; outputs then follow mount order.
-  const sorted = [...node.mounts].sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));
-  let nextOutput = 0n;
-  const mounts: pb.Mount[] = sorted.map((m) => {
-    caps.add(Cap.execMountBind);
-    if (m.selector) caps.add(Cap.execMountSelector);
-    return {
-      input: inputs.indexOf(m.source),
-      selector: m.selector,
-      dest: m.dest,
-      output: m.readonly ? -1n : nextOutput++,
-      readonly: m.readonly,
-      mountType: pb.MountType.BIND,
-    };
-  });
-  return {
-    exec: {
-      meta: { args: [...node.args], env: [...node.env], cwd: node.cwd, user: node.user },
-      mounts,
-      network: pb.NetMode.UNSET,
-      security: pb.SecurityMode.SANDBOX,
-    },
-    platform: platformOf(node.platform),
-  };
-}
-
-function fileOp(node: FileNode, inputs: InputList, caps: Set<CapID>): pb.Op {
-  caps.add(Cap.fileBase);
-  // Collect inputs first: earlier-action references are numbered after them.
-  const base = inputs.indexOf(node.base);
-  const secondary = node.actions.map((a) => (a.kind === "copy" ? inputs.indexOf(a.source) : -1n));
-  const n = BigInt(inputs.list.length);
-  const actions: pb.FileAction[] = node.actions.map((a, i) => ({
-    input: i === 0 ? base : n + BigInt(i - 1),
-    secondaryInput: secondary[i],
-    output: i === node.actions.length - 1 ? 0n : -1n,
-    ...fileAction(a),
-  }));
-  return { file: { actions } };
-}
-
-function fileAction(a: FileAction): pb.FileAction {
-  switch (a.kind) {
-    case "copy":
-      // The options a Dockerfile COPY uses, so cache keys match the frontend's.
-      return {
-        copy: {
-          src: a.src,
-          dest: a.dest,
-          mode: -1,
-          followSymlink: true,
-          dirCopyContents: true,
-          createDestPath: true,
-          allowWildcard: true,
-          allowEmptyWildcard: true,
-          timestamp: -1n,
-        },
+  /** Adds a frontend's ops as they are (their digests are the engine's) and points at its result. */
+  #splice(node: FrontendNode): Lowered {
+    const def = this.options.frontendResults?.get(node);
+    if (!def && this.options.previewFrontends) {
+      for (const input of Object.values(node.inputs)) if (input) this.#ref(input);
+      const placeholder: Lowered = {
+        digest: digestOf(new TextEncoder().encode(`frontend ${node.frontend} ${JSON.stringify(node.attrs)}`)),
+        bytes: new Uint8Array(),
+        op: {},
+        metadata: {},
       };
-    case "mkdir":
-      return { mkdir: { path: a.path, mode: a.mode, makeParents: a.parents, timestamp: -1n } };
-    case "mkfile":
-      return { mkfile: { path: a.path, mode: a.mode, data: a.data, timestamp: -1n } };
+      this.#done.set(node, placeholder);
+      return placeholder;
+    }
+    if (!def?.def?.length) {
+      const where = node.location ? ` (at ${formatLocation(node.location)})` : "";
+      throw new DrydockError(
+        "E_FRONTEND_UNRESOLVED",
+        `${
+          node.name ?? node.frontend
+        }${where}: its steps come from the engine's frontend, so they are known ` +
+          "only during a build (see solve's onDefinition); marshal with previewFrontends for a placeholder",
+      );
+    }
+    const last = def.def.length - 1;
+    for (const bytes of def.def.slice(0, last)) {
+      const digest = digestOf(bytes);
+      if (this.#seen.has(digest)) continue;
+      this.#seen.add(digest);
+      this.#order.push({ digest, bytes, op: pb.Op.fromBinary(bytes), node });
+      this.#metadata[digest] = def.metadata?.[digest] ?? {};
+      if (node.location) this.#locations.set(digest, node.location);
+    }
+    const result = pb.Op.fromBinary(def.def[last]).inputs?.[0];
+    if (!result?.digest) throw new Error(`${node.name ?? node.frontend}: the frontend returned no result`);
+    const lowered: Lowered = {
+      digest: result.digest as Digest,
+      index: result.index ?? 0n,
+      bytes: new Uint8Array(),
+      op: {},
+      metadata: {},
+    };
+    this.#done.set(node, lowered);
+    return lowered;
   }
+}
+
+function sortedCaps(caps: CapID[]): Record<string, boolean> {
+  return Object.fromEntries([...caps].sort().map((c) => [c, true]));
 }

@@ -49,7 +49,17 @@ export interface PlainRendererOptions {
    * @default {new ProgressModel()}
    */
   model?: ProgressModel;
+  /**
+   * Print at most once per this many milliseconds, as buildx does (100): updates arriving closer together are
+   * printed together, by the next update allowed to print or by a refresh 150 ms after the last update. 0 prints
+   * every update at once.
+   * @default {0}
+   */
+  intervalMs?: number;
 }
+
+/** Milliseconds after the last update at which buildx refreshes a rate-limited display. */
+const REFRESH_MS = 150;
 
 /** What the renderer tracks of one step's output. */
 interface StepOutput {
@@ -115,6 +125,9 @@ export class PlainRenderer {
   #nextIndex = 0;
   #printedAny = false;
   #closed = false;
+  readonly #intervalMs: number;
+  #lastPrint = -Infinity;
+  #refresh: ReturnType<typeof setTimeout> | undefined;
   #buffer: string[] = [];
 
   /**
@@ -125,6 +138,7 @@ export class PlainRenderer {
     this.#now = options.now ?? Date.now;
     this.#errorLogs = options.errorLogs ?? true;
     this.model = options.model ?? new ProgressModel();
+    this.#intervalMs = options.intervalMs ?? 0;
   }
 
   /**
@@ -167,7 +181,40 @@ export class PlainRenderer {
       this.#addLog(chunk);
       this.#touch(chunk.step, now);
     }
+    if (this.#intervalMs > 0) {
+      this.#scheduleRefresh();
+      if (now - this.#lastPrint < this.#intervalMs) return;
+      this.#lastPrint = now;
+    }
     this.#flush(now);
+    this.#emit();
+  }
+
+  /** Like buildx's ticker: print what waits once updates pause, and keep refreshing while steps run. */
+  #scheduleRefresh(): void {
+    if (this.#refresh !== undefined) clearTimeout(this.#refresh);
+    this.#refresh = setTimeout(() => {
+      this.#refresh = undefined;
+      if (this.#closed) return;
+      this.#flush(this.#now());
+      this.#emit();
+      if (this.model.summary().running > 0) this.#scheduleRefresh();
+    }, REFRESH_MS);
+    (this.#refresh as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * Prints a message between whole lines of progress.
+   *
+   * @example
+   * ```ts
+   * import { PlainRenderer } from "./plain.ts";
+   * new PlainRenderer((text) => void text).print("Interrupted\n");
+   * ```
+   */
+  print(text: string): void {
+    this.#endLine();
+    this.#write(text);
     this.#emit();
   }
 
@@ -192,6 +239,7 @@ export class PlainRenderer {
   done(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#refresh !== undefined) clearTimeout(this.#refresh);
     this.#flush(this.#now());
     // Output that lost the race for the screen is shown now rather than dropped.
     for (const step of this.model.steps()) {

@@ -575,3 +575,38 @@ describe("PlainRenderer", () => {
     assert.equal(s.out, lines("#1 a", "#1 0.001 héllo"));
   });
 });
+
+describe("PlainRenderer rate limit", () => {
+  test("`PlainRenderer` with `intervalMs` prints updates that arrive together as one, like buildx", async () => {
+    let out = "";
+    let clock = 0;
+    const renderer = new PlainRenderer((t) => out += t, { now: () => clock, intervalMs: 100 });
+    const ctx = "sha256:ctx";
+    renderer.update(vertex(ctx, "[internal] load build context", { started: 0 }));
+    clock = 10;
+    renderer.update(status(ctx, "transferring context:", { current: 0, started: 0, timestamp: 0 }));
+    clock = 20;
+    renderer.update(status(ctx, "transferring context:", { current: 30, started: 0, completed: 5 }));
+    clock = 30;
+    renderer.update(vertex(ctx, "[internal] load build context", { started: 0, completed: 6 }));
+    assert.equal(out, "#1 [internal] load build context\n", "only the first update printed so far");
+    // The refresh after the updates pause prints the rest, with the status in its final state only.
+    for (let i = 0; i < 50 && !out.includes("DONE"); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(
+      out,
+      "#1 [internal] load build context\n#1 transferring context: 30B done\n#1 DONE 0.0s\n",
+    );
+    renderer.done();
+  });
+
+  test("`PlainRenderer` with `intervalMs` prints again once the interval has passed", () => {
+    let out = "";
+    let clock = 0;
+    const renderer = new PlainRenderer((t) => out += t, { now: () => clock, intervalMs: 100 });
+    renderer.update(vertex("sha256:a", "RUN make", { started: 0 }));
+    clock = 150;
+    renderer.update(log("sha256:a", 150, "compiling\n"));
+    assert.equal(out, "#1 RUN make\n#1 0.150 compiling\n");
+    renderer.done();
+  });
+});

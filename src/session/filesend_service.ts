@@ -10,12 +10,16 @@ import { Buffer } from "node:buffer";
 import { FileSendService } from "../proto/moby_filesync_v1.gen.ts";
 import { Packet } from "../proto/fsutil_types.gen.ts";
 import { receiveTree } from "./filesend.ts";
+import { receiveStream } from "./filesend_stream.ts";
 import { failCall, serverCallChannel } from "./grpc_packet_channel.ts";
 import type { SessionMethod } from "./session.ts";
 
-/** Where one exporter's files go. */
+/**
+ * Where one exporter's result goes: a directory tree (`local` exporter) or one
+ * archive stream (`tar`, `oci`, `docker`) written to a file, `-` for stdout.
+ */
 export interface FileSendTarget {
-  readonly type: "local";
+  readonly type: "local" | "stream";
   readonly dest: string;
 }
 
@@ -48,6 +52,14 @@ export function fileSendMethods(
     const target = targets[at];
     if (!target) {
       failCall(call, grpc.status.NOT_FOUND, `no export target for exporter ${String(idHeader)}`);
+      return;
+    }
+    if (target.type === "stream") {
+      receiveStream(call, target.dest).then(
+        () => call.end(),
+        (err: Error) =>
+          failCall(call, grpc.status.UNKNOWN, `writing export to ${target.dest}: ${err.message}`),
+      );
       return;
     }
     const channel = serverCallChannel(call, {

@@ -121,11 +121,26 @@ export function packetSenderChannel(call: grpc.ServerDuplexStream<Packet, Packet
       writer.drained().then(() => call.end(), () => {});
     },
   };
-  directChannels.add(channel);
+  directChannels.set(channel, writer);
   return channel;
 }
 
-const directChannels = new WeakSet<PacketChannel>();
+/** The writers of {@link packetSenderChannel}'s channels. */
+const directChannels = new WeakMap<PacketChannel, FrameWriter>();
+
+/**
+ * Resolves once what was sent on `channel` is written (at once for channels grpc-js writes itself). Wait
+ * for it before ending a call with an error status, or the ERR packet just sent would be dropped.
+ *
+ * @example
+ * ```ts
+ * import { packetsWritten } from "./grpc_packet_channel.ts";
+ * // await channel.send(errPacket); await packetsWritten(channel); failCall(call, 2, "...");
+ * ```
+ */
+export function packetsWritten(channel: PacketChannel): Promise<void> {
+  return directChannels.get(channel)?.drained().catch(() => {}) ?? Promise.resolve();
+}
 
 /**
  * Whether {@link packetSenderChannel} found the HTTP/2 stream and writes it directly (tests pin this, so a

@@ -9,6 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { Transport } from "../transport/transport.ts";
+import { keepRepeatedMetadata } from "./repeated_metadata.ts";
 
 /** One gRPC method a session serves. */
 export interface SessionMethod {
@@ -71,6 +72,8 @@ export class Session {
       this.#server.addService({ [m.path]: m.definition }, { [m.path]: m.handler });
     }
     this.#injector = this.#server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    // Include/exclude patterns arrive as repeated header fields; keep them apart.
+    keepRepeatedMetadata(this.#server);
   }
 
   /** The headers that announce this session and the methods it serves. */

@@ -12,20 +12,39 @@ import { State } from "../dsl/state.ts";
 import { DrydockError } from "../dsl/errors.ts";
 import type { SourceLocation } from "../dsl/location.ts";
 import { validate } from "../dsl/validate.ts";
+import type * as pb from "../proto/pb.gen.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
-import { engineCandidates, type EngineEnv } from "../transport/discover.ts";
+import { engineCandidates, type EngineEnv, type EngineSelection } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
-import type { BuildOutput } from "./outputs.ts";
-import { solve } from "./solve.ts";
+import type { Platform } from "../dsl/graph.ts";
+import { defaultPlatform } from "../dsl/sources.ts";
+import { type AttestOptions, attestSchema, sourceDateEpochSchema } from "./attestations.ts";
+import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
+import { type EngineKind, probeEngine } from "./engine_features.ts";
+import type { PushResult } from "./engine_push.ts";
+import { buildAndExport } from "./export.ts";
+import { type BuildOutput, outputSchema } from "./outputs.ts";
+import { platformId, type PlatformState } from "./solve.ts";
+import type { SecretSpec } from "./secret_spec.ts";
+import { sessionServiceOptions } from "./session_services.ts";
+import type { SshSpec } from "./ssh_spec.ts";
+import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 
 /** A named thing to build: a state and what to do with the result. */
 export interface Target {
-  state: State;
+  /** What to build; a function of the platform for multi-platform targets. */
+  state: State | ((platform: Platform) => State);
   /** Export as an image with this name (or names) into the engine's image store. */
   image?: string | string[];
-  /** Where else the result goes: a local directory, ... */
+  /** Where else the result goes: a local directory, a tarball, a registry ... */
   output?: BuildOutput | BuildOutput[];
+  /** Build for these platforms (`linux/amd64`, `linux/arm64`) into one image index. */
+  platforms?: string[];
+  /** Build cache to import. */
+  cacheFrom?: CacheImport | CacheImport[];
+  /** Build cache to export. */
+  cacheTo?: CacheExport | CacheExport[];
   /** One line for `--help` and `--list`. */
   description?: string;
 }
@@ -41,12 +60,22 @@ export interface BuildTargetsOptions {
   transport?: Transport;
   /** Engine address (`unix://…`, `tcp://…`; `docker+unix://…` for Docker); overrides the environment. */
   host?: string;
-  /** Environment to discover the engine from. @default process.env */
-  env?: EngineEnv;
+  /** A buildx builder or docker context to use, and TLS material for a tcp engine; `host` wins over `engine.host`. */
+  engine?: EngineSelection;
+  /** Run every step again instead of using cached results. @default false */
+  noCache?: boolean;
+  /** Environment to discover the engine (and read SOURCE_DATE_EPOCH) from. @default process.env */
+  env?: EngineEnv & { SOURCE_DATE_EPOCH?: string };
   /** Seconds to wait for an engine to answer. @default 5 */
   connectTimeoutMs?: number;
+  /** Receives each target's build ref (as in `docker buildx history`) when its build starts. */
+  onStart?: (target: string, ref: string) => void;
   /** Receives every status update, with the target it belongs to. */
   onStatus?: (target: string, status: StatusResponse) => void;
+  /** Told once per fallback used because the engine lacks a feature (e.g. merge() as copies). @default prints to stderr */
+  onNotice?: (target: string, message: string) => void;
+  /** Receives each target's definition as sent, frontends' ops spliced in. */
+  onDefinition?: (target: string, definition: pb.Definition) => void;
   signal?: AbortSignal;
   /** Key under which the engine keeps earlier uploads of local directories. @default derived from host and `base` */
   sharedKey?: string;
@@ -54,36 +83,86 @@ export interface BuildTargetsOptions {
   base?: string;
   /** Where the build was described, for messages. */
   location?: SourceLocation;
+  /** Outputs added to every target built (the CLI's `-o`). */
+  outputs?: BuildOutput[];
+  /** Push every image output (the CLI's `--push`). @default false */
+  push?: boolean;
+  /** Platforms for every target built, replacing theirs (the CLI's `--platform`). */
+  platforms?: string[];
+  /** Cache imports added to every target (`--cache-from`). */
+  cacheFrom?: CacheImport[];
+  /** Cache exports added to every target (`--cache-to`). */
+  cacheTo?: CacheExport[];
+  /** Provenance and SBOM attestations (`--provenance`, `--sbom`). */
+  attest?: AttestOptions;
+  /**
+   * Creation time of images and their history, for reproducible digests.
+   * @default the SOURCE_DATE_EPOCH environment variable, if set
+   */
+  sourceDateEpoch?: number;
+  /** Secrets that override or add to build.ts's `secret()` sources by id, as `--secret` does. */
+  secrets?: readonly SecretSpec[];
+  /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
+  ssh?: readonly SshSpec[];
+  /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
+  registryAuth?: Readonly<Record<string, RegistryLogin>>;
 }
 
 /** What one target's build produced. */
 export interface TargetResult {
   readonly target: string;
+  /** The build id (the first one, when outputs needed several solves). */
   readonly ref: string;
+  /** The exporters' response: `containerimage.digest`, `image.name`, `containerimage.descriptor` ... */
   readonly exporterResponse: Readonly<Record<string, string>>;
   readonly outputs: readonly BuildOutput[];
+  /** The kind of engine that built it. */
+  readonly engine: EngineKind;
+  /** Images pushed through the Docker Engine API (graphdriver Docker), with their digests. */
+  readonly pushed: readonly PushResult[];
+  /** What drydock did differently from what was asked, and why. */
+  readonly notices: readonly string[];
 }
 
-const outputSchema = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("image"),
-    name: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  }),
-  z.strictObject({ type: z.literal("local"), dest: z.string().min(1) }),
-], { error: 'must be { type: "local", dest } or { type: "image", name }' });
+const platformSchema = z.string().regex(
+  /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
+  'must look like "linux/amd64" or "linux/arm64/v8"',
+);
+const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
 
 const targetSchema = z.strictObject({
-  state: z.instanceof(State, { error: "must be a State (from image(), local(), scratch() ...)" }),
+  state: z.union([
+    z.instanceof(State),
+    z.custom<(p: Platform) => State>((v) => typeof v === "function"),
+  ], { error: "must be a State (from image(), local(), scratch() ...) or a function of the platform" }),
   image: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  output: z.union([outputSchema, z.array(outputSchema)]).optional(),
+  output: oneOrMany(outputSchema).optional(),
+  platforms: z.array(platformSchema).min(1).optional(),
+  cacheFrom: oneOrMany(cacheImportSchema).optional(),
+  cacheTo: oneOrMany(cacheExportSchema).optional(),
   description: z.string().optional(),
+});
+
+const optionsSchema = z.object({
+  outputs: z.array(outputSchema).optional(),
+  push: z.boolean().optional(),
+  platforms: z.array(platformSchema).min(1).optional(),
+  cacheFrom: z.array(cacheImportSchema).optional(),
+  cacheTo: z.array(cacheExportSchema).optional(),
+  attest: attestSchema.optional(),
+  sourceDateEpoch: sourceDateEpochSchema.optional(),
 });
 
 /** A target after validation: outputs listed, paths absolute. */
 export interface ResolvedTarget {
   readonly name: string;
+  /** The state at the client's platform (or the first platform). */
   readonly state: State;
+  /** One state per platform, when the target has platforms. */
+  readonly platformStates?: readonly PlatformState[];
   readonly outputs: readonly BuildOutput[];
+  readonly cacheFrom: readonly CacheImport[];
+  readonly cacheTo: readonly CacheExport[];
   readonly description?: string;
 }
 
@@ -101,20 +180,106 @@ export function resolveTargets(
   targets: Targets,
   base = process.cwd(),
   location?: SourceLocation,
+  overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
 ): ResolvedTarget[] {
   validate("build", "targets", z.record(z.string(), z.unknown()), targets, location);
+  const absolute = (o: BuildOutput): BuildOutput =>
+    o.type === "image" || o.dest === "-" || isAbsolute(o.dest) ? o : { ...o, dest: resolve(base, o.dest) };
   return Object.entries(targets).map(([name, value]) => {
-    if (value instanceof State) return { name, state: value, outputs: [] };
-    const t = validate("build", `targets.${name}`, targetSchema, value, location) as Target;
+    const t = (value instanceof State ? { state: value } : validate(
+      "build",
+      `targets.${name}`,
+      targetSchema,
+      value,
+      location,
+    )) as Target;
     const outputs: BuildOutput[] = [];
     if (t.image) outputs.push({ type: "image", name: typeof t.image === "string" ? [t.image] : t.image });
-    for (const o of t.output === undefined ? [] : Array.isArray(t.output) ? t.output : [t.output]) {
-      outputs.push(
-        o.type === "local" ? { ...o, dest: isAbsolute(o.dest) ? o.dest : resolve(base, o.dest) } : o,
+    outputs.push(...[t.output ?? []].flat(), ...(overrides.outputs ?? []));
+    const platforms = overrides.platforms ?? t.platforms;
+    let state: State;
+    let platformStates: PlatformState[] | undefined;
+    if (typeof t.state === "function") {
+      const fn = t.state;
+      const list = (platforms ?? [platformId(defaultPlatform())]).map(parsePlatform);
+      platformStates = list.map((platform) => ({ platform, state: stateOf(fn(platform), name, location) }));
+      state = platformStates[0].state;
+      if (!platforms) platformStates = undefined;
+    } else {
+      state = t.state;
+      if (platforms && platforms.length > 1) {
+        validate(
+          "build",
+          `targets.${name}.state`,
+          z.custom(() => false, "must be a function of the platform to build several platforms"),
+          t.state,
+          location,
+        );
+      }
+      if (platforms) platformStates = [{ platform: parsePlatform(platforms[0]), state }];
+    }
+    return {
+      name,
+      state,
+      platformStates,
+      outputs: outputs.map((o) => absolute(overrides.push && o.type === "image" ? { ...o, push: true } : o)),
+      cacheFrom: [...[t.cacheFrom ?? []].flat(), ...(overrides.cacheFrom ?? [])].map((c) =>
+        c.type === "local" ? { ...c, src: resolve(base, c.src) } : c
+      ),
+      cacheTo: [...[t.cacheTo ?? []].flat(), ...(overrides.cacheTo ?? [])].map((c) =>
+        c.type === "local" ? { ...c, dest: resolve(base, c.dest) } : c
+      ),
+      description: t.description,
+    };
+  });
+}
+
+function stateOf(value: unknown, target: string, location: SourceLocation | undefined): State {
+  return validate(
+    "build",
+    `targets.${target}.state`,
+    z.instanceof(State, { error: "must return a State for each platform" }),
+    value,
+    location,
+  );
+}
+
+function parsePlatform(s: string): Platform {
+  const [os, architecture, variant] = s.split("/");
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+/**
+ * The targets named (all of them when `names` is undefined), resolved with the
+ * command line's overrides. Every target is checked; the overrides (e.g. several
+ * platforms) apply to the named ones only.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { selectTargets } from "./build.ts";
+ * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"]).map((t) => t.name); // ["b"]
+ * ```
+ */
+export function selectTargets(
+  targets: Targets,
+  names: readonly string[] | undefined,
+  base = process.cwd(),
+  location?: SourceLocation,
+  overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
+): ResolvedTarget[] {
+  const all = resolveTargets(targets, base, location);
+  const wanted = names ?? all.map((t) => t.name);
+  for (const name of wanted) {
+    if (!all.some((t) => t.name === name)) {
+      throw new DrydockError(
+        "E_TARGET",
+        `unknown target "${name}"; targets are: ${all.map((t) => t.name).join(", ")}`,
       );
     }
-    return { name, state: t.state, outputs, description: t.description };
-  });
+  }
+  const picked = Object.fromEntries(Object.entries(targets).filter(([name]) => wanted.includes(name)));
+  return resolveTargets(picked, base, location, overrides);
 }
 
 /**
@@ -134,42 +299,86 @@ export async function buildTargets(
   options: BuildTargetsOptions = {},
 ): Promise<Record<string, TargetResult>> {
   const base = options.base ?? process.cwd();
-  const all = resolveTargets(targets, base, options.location);
-  const wanted = options.targets ?? all.map((t) => t.name);
-  for (const name of wanted) {
-    if (!all.some((t) => t.name === name)) {
-      throw new DrydockError(
-        "E_TARGET",
-        `unknown target "${name}"; targets are: ${all.map((t) => t.name).join(", ")}`,
-      );
-    }
-  }
-  const selected = all.filter((t) => wanted.includes(t.name));
+  validate("build", "options", optionsSchema, options, options.location);
+  const envEpoch = (options.env ?? process.env).SOURCE_DATE_EPOCH;
+  const sourceDateEpoch = options.sourceDateEpoch ??
+    (envEpoch
+      ? validate(
+        "build",
+        "SOURCE_DATE_EPOCH",
+        z.coerce.number().pipe(sourceDateEpochSchema),
+        envEpoch,
+        undefined,
+      )
+      : undefined);
+  const selected = selectTargets(targets, options.targets, base, options.location, options);
+  const services = sessionServiceOptions(options, base, options.location);
+  // Pushes through the Docker Engine API use the same credentials the session serves the engine.
+  const pushCredentials = new RegistryCredentialStore({ env: process.env, logins: options.registryAuth });
   const transport = options.transport ??
-    await connect(engineCandidates(options.env ?? process.env, options.host), {
-      timeoutMs: options.connectTimeoutMs,
-      signal: options.signal,
-    });
+    await connect(
+      engineCandidates(options.env ?? process.env, {
+        ...options.engine,
+        host: options.host ?? options.engine?.host,
+      }),
+      {
+        timeoutMs: options.connectTimeoutMs,
+        signal: options.signal,
+      },
+    );
   const sharedKey = options.sharedKey ??
     createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
+  // One failing target cancels the others: their results would not be used.
+  const cancel = new AbortController();
+  const stop = () => cancel.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", stop, { once: true });
+  if (options.signal?.aborted) stop();
   try {
-    const results = await Promise.all(selected.map(async (t) => {
-      const r = await solve(transport, {
-        state: t.state,
-        outputs: t.outputs,
-        sharedKey,
-        signal: options.signal,
-        onStatus: (s) => options.onStatus?.(t.name, s),
-      });
-      return [t.name, {
-        target: t.name,
-        ref: r.ref,
-        exporterResponse: r.exporterResponse,
-        outputs: t.outputs,
-      }] as const;
+    const features = await probeEngine(transport, options.signal);
+    const settled = await Promise.allSettled(selected.map(async (t) => {
+      try {
+        const r = await buildAndExport(transport, {
+          state: t.state,
+          platformStates: t.platformStates,
+          outputs: t.outputs,
+          cacheFrom: t.cacheFrom,
+          cacheTo: t.cacheTo,
+          attest: options.attest,
+          sourceDateEpoch,
+          features,
+          sharedKey,
+          name: t.name,
+          credentials: (host) => pushCredentials.get(host),
+          noCache: options.noCache,
+          signal: cancel.signal,
+          onStart: (ref) => options.onStart?.(t.name, ref),
+          onStatus: (s) => options.onStatus?.(t.name, s),
+          onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
+          onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
+          services,
+        });
+        const result: TargetResult = {
+          target: t.name,
+          ref: r.ref,
+          exporterResponse: r.exporterResponse,
+          outputs: t.outputs,
+          engine: features.kind,
+          pushed: r.pushed,
+          notices: r.notices,
+        };
+        return [t.name, result] as const;
+      } catch (err) {
+        if (!cancel.signal.aborted) cancel.abort(err);
+        throw err;
+      }
     }));
+    const failures = settled.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    // The first failure is the cause; the others are mostly "cancelled" because of it.
+    if (failures.length > 0) throw cancel.signal.reason ?? failures[0];
+    const results = settled.map((r) => (r as PromiseFulfilledResult<readonly [string, TargetResult]>).value);
     return Object.fromEntries(results);
   } finally {
+    options.signal?.removeEventListener("abort", stop);
     if (!options.transport) await transport.close();
   }
 }

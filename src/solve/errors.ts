@@ -7,7 +7,18 @@
 import { DrydockError } from "../dsl/errors.ts";
 import { formatLocation, type SourceLocation } from "../dsl/location.ts";
 import type { Digest } from "../llb/digest.ts";
+import * as errdefs from "../proto/errdefs.gen.ts";
 import type { RpcError } from "../transport/rpc.ts";
+
+/** What else is known about a failed step, besides the engine's message. */
+export interface BuildErrorOptions extends ErrorOptions {
+  /** The step's progress name, e.g. `[app 3/5] RUN npm ci`. */
+  step?: string;
+  /** The text of the file `location` points into, when the engine sent it with the error. */
+  sourceText?: string;
+  /** The exit code of the failed process, when the engine reported it. */
+  exitCode?: number;
+}
 
 /**
  * A build failed on the engine.
@@ -21,6 +32,12 @@ import type { RpcError } from "../transport/rpc.ts";
  */
 export class BuildError extends DrydockError {
   override name = "BuildError";
+  /** The step's progress name, when known. */
+  readonly step: string | undefined;
+  /** The text of the file `location` points into, when the engine sent it. */
+  readonly sourceText: string | undefined;
+  /** The exit code of the failed process, when the engine reported it. */
+  readonly exitCode: number | undefined;
   constructor(
     /** The engine's message. */
     readonly engineMessage: string,
@@ -28,11 +45,18 @@ export class BuildError extends DrydockError {
     readonly vertex: Digest | undefined,
     /** Where build.ts made that op. */
     readonly location: SourceLocation | undefined,
-    options?: ErrorOptions,
+    options: BuildErrorOptions = {},
   ) {
     super("E_BUILD", engineMessage + (location ? `\n  at ${formatLocation(location)}` : ""), options);
+    this.step = options.step;
+    this.sourceText = options.sourceText;
+    this.exitCode = options.exitCode;
   }
 }
+
+const VERTEX_TYPE = "errdefs.Vertex";
+const EXIT_TYPE = "gatewayapi.ExitMessage";
+const SOURCE_TYPE = "errdefs.Source";
 
 /**
  * The failing op's digest from a v0.13 engine's error details, if present.
@@ -44,12 +68,118 @@ export class BuildError extends DrydockError {
  * ```
  */
 export function failingVertex(err: RpcError): Digest | undefined {
-  for (const d of err.statusDetails) {
-    if (!d.typeUrl.endsWith("errdefs.Vertex+json") && !d.typeUrl.endsWith("errdefs.Vertex")) continue;
-    try {
-      const v = JSON.parse(new TextDecoder().decode(d.value)) as { digest?: string };
-      if (v.digest?.startsWith("sha256:")) return v.digest as Digest;
-    } catch { /* not JSON */ }
+  for (const d of details(err, VERTEX_TYPE)) {
+    const digest = (parseJson(d) as { digest?: string } | undefined)?.digest ??
+      decodeOr(() => errdefs.Vertex.decode(d).digest);
+    if (digest?.startsWith("sha256:")) return digest as Digest;
   }
   return undefined;
+}
+
+/**
+ * The exit code of a failed process from a v0.13 engine's error details (`gatewayapi.ExitMessage`), if present.
+ *
+ * @example
+ * ```ts
+ * import { exitCodeOf } from "./errors.ts";
+ * // exitCodeOf(rpcError) === 3
+ * ```
+ */
+export function exitCodeOf(err: RpcError): number | undefined {
+  for (const d of details(err, EXIT_TYPE)) {
+    const code = parseJson(d) as { Code?: unknown; code?: unknown } | undefined;
+    const value = code?.Code ?? code?.code;
+    if (typeof value === "number") return value;
+  }
+  return undefined;
+}
+
+/** Where the engine says the failing op was made, from the source map sent with the definition. */
+export interface EngineSource {
+  readonly location: SourceLocation;
+  /** The file's text, when the source map carried it. */
+  readonly text?: string;
+}
+
+/**
+ * The build.ts location the engine attached to an error (`errdefs.Source`), when the definition carried a
+ * source map. Lines are 1-based; characters are 0-based as in the source map, so the column is one more.
+ *
+ * @example
+ * ```ts
+ * import { engineSource } from "./errors.ts";
+ * // engineSource(rpcError)?.location → { file: "/p/build.ts", line: 12, column: 3 }
+ * ```
+ */
+export function engineSource(err: RpcError): EngineSource | undefined {
+  for (const d of details(err, SOURCE_TYPE)) {
+    const source = readSource(d);
+    const start = source?.ranges?.[0]?.start;
+    const file = source?.info?.filename;
+    if (!start || !file || !start.line) continue;
+    const data = source.info?.data;
+    return {
+      location: { file, line: start.line, column: (start.character ?? 0) + 1 },
+      ...(data && data.length > 0 ? { text: new TextDecoder().decode(data) } : {}),
+    };
+  }
+  return undefined;
+}
+
+function details(err: RpcError, type: string): Uint8Array[] {
+  return err.statusDetails
+    .filter((d) => d.typeUrl.endsWith(type) || d.typeUrl.endsWith(type + "+json"))
+    .map((d) => d.value);
+}
+
+/** A `Source` as JSON (Go's encoding/json of the message) or as protobuf bytes. */
+function readSource(bytes: Uint8Array): errdefs.Source | undefined {
+  const json = parseJson(bytes) as
+    | { info?: { filename?: string; data?: string }; ranges?: JsonRange[] }
+    | undefined;
+  if (json) {
+    return {
+      info: {
+        filename: json.info?.filename ?? "",
+        data: json.info?.data
+          ? Uint8Array.from(atob(json.info.data), (c) => c.charCodeAt(0))
+          : new Uint8Array(),
+        language: "",
+      },
+      ranges: (json.ranges ?? []).map((r) => ({
+        start: {
+          line: r.start?.line ?? r.start?.Line ?? 0,
+          character: r.start?.character ?? r.start?.Character ?? 0,
+        },
+      })),
+    };
+  }
+  return decodeOr(() => errdefs.Source.decode(bytes));
+}
+
+interface JsonPosition {
+  line?: number;
+  Line?: number;
+  character?: number;
+  Character?: number;
+}
+interface JsonRange {
+  start?: JsonPosition;
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  if (bytes[0] !== 0x7b) return undefined; // "{"
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeOr<T>(decode: () => T): T | undefined {
+  try {
+    return decode();
+  } catch {
+    return undefined;
+  }
 }

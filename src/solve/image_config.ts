@@ -1,61 +1,109 @@
 /**
  * The OCI image config of a state, returned to the engine as result metadata
  * (`containerimage.config`) so every exporter, including Docker's graphdriver
- * store, writes it into the image.
+ * store, writes it into the image. It starts from the base image's config
+ * (resolved by the engine), as the Dockerfile frontend does.
  *
  * @module
  */
+import type { Healthcheck, Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
+import { inheritedCwd, mergeEnv } from "../llb/base_config.ts";
 
 /** The default PATH Docker gives images that set none, as the Dockerfile frontend does. */
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/** The parts of an OCI image config that drydock writes. */
+/** The `config` object of an OCI image config (Docker's field names and casing). */
+export interface ContainerConfig {
+  Env?: string[];
+  Entrypoint?: string[];
+  Cmd?: string[];
+  WorkingDir?: string;
+  User?: string;
+  Labels?: Record<string, string>;
+  ExposedPorts?: Record<string, Record<string, never>>;
+  Volumes?: Record<string, Record<string, never>>;
+  StopSignal?: string;
+  Healthcheck?: {
+    Test: string[];
+    Interval?: number;
+    Timeout?: number;
+    StartPeriod?: number;
+    StartInterval?: number;
+    Retries?: number;
+  };
+  /** Fields drydock does not set (OnBuild, Shell, ...) pass through from the base. */
+  [other: string]: unknown;
+}
+
+/** An OCI image config, as far as drydock reads and writes it. */
 export interface ImageConfig {
   architecture: string;
   os: string;
   variant?: string;
-  config: {
-    Env: string[];
-    Entrypoint?: string[];
-    Cmd?: string[];
-    WorkingDir?: string;
-    User?: string;
-    Labels?: Record<string, string>;
-    ExposedPorts?: Record<string, Record<string, never>>;
-  };
+  config: ContainerConfig;
   rootfs: { type: "layers"; diff_ids: string[] };
 }
 
 /**
- * The image config for exporting `state` as an image.
+ * The image config for exporting `state`, on top of its base image's config
+ * when one is given (`null`/absent: scratch or not resolved).
  *
  * @example
  * ```ts
  * import { image } from "../../mod.ts";
  * import { imageConfig } from "./image_config.ts";
  * imageConfig(image("busybox").workdir("/app")).config.WorkingDir; // "/app"
+ * imageConfig(image("busybox"), { config: { Cmd: ["sh"] } }).config.Cmd; // ["sh"]
  * ```
  */
-export function imageConfig(state: State): ImageConfig {
+export function imageConfig(
+  state: State,
+  base?: { config?: ContainerConfig } | null,
+  platform?: Platform,
+): ImageConfig {
   const { settings, image } = stateData(state);
-  const env = settings.env.map(([k, v]) => `${k}=${v}`);
-  if (!settings.env.some(([k]) => k === "PATH")) env.unshift(`PATH=${DEFAULT_PATH}`);
-  const config: ImageConfig["config"] = { Env: env };
+  const from = settings.inherit && base?.config ? base.config : {};
+  const config: ContainerConfig = structuredClone(from);
+  const env = mergeEnv(from.Env ?? [], settings.env.map(([k, v]) => `${k}=${v}`));
+  if (!env.some((e) => e.startsWith("PATH="))) env.unshift(`PATH=${DEFAULT_PATH}`);
+  config.Env = env;
+
+  const cwd = inheritedCwd(settings.cwd, settings.inherit, from);
+  if (cwd !== "/" || from.WorkingDir) config.WorkingDir = cwd;
+  const user = settings.inherit?.user ? from.User : settings.user;
+  if (user) config.User = user;
+  else delete config.User;
+
   if (image.entrypoint) config.Entrypoint = [...image.entrypoint];
-  if (image.cmd) config.Cmd = [...image.cmd];
-  if (settings.cwd !== "/") config.WorkingDir = settings.cwd;
-  if (settings.user) config.User = settings.user;
-  if (Object.keys(image.labels).length > 0) config.Labels = { ...image.labels };
-  if (image.exposedPorts.length > 0) {
-    config.ExposedPorts = Object.fromEntries(image.exposedPorts.map((p) => [p, {}]));
-  }
-  const p = settings.platform;
+  if (image.cmd === null) delete config.Cmd;
+  else if (image.cmd) config.Cmd = [...image.cmd];
+  const labels = { ...from.Labels, ...image.labels };
+  if (Object.keys(labels).length > 0) config.Labels = labels;
+  const ports = [...Object.keys(from.ExposedPorts ?? {}), ...image.exposedPorts];
+  if (ports.length > 0) config.ExposedPorts = Object.fromEntries(ports.map((p) => [p, {}]));
+  const volumes = [...Object.keys(from.Volumes ?? {}), ...(image.volumes ?? [])];
+  if (volumes.length > 0) config.Volumes = Object.fromEntries(volumes.map((v) => [v, {}]));
+  if (image.stopSignal) config.StopSignal = image.stopSignal;
+  if (image.healthcheck) config.Healthcheck = dockerHealthcheck(image.healthcheck);
+
+  const p = platform ?? settings.platform;
   return {
     architecture: p.architecture,
     os: p.os,
     ...(p.variant ? { variant: p.variant } : {}),
     config,
     rootfs: { type: "layers", diff_ids: [] },
+  };
+}
+
+function dockerHealthcheck(h: Healthcheck): NonNullable<ContainerConfig["Healthcheck"]> {
+  return {
+    Test: [...h.test],
+    ...(h.intervalNs !== undefined ? { Interval: h.intervalNs } : {}),
+    ...(h.timeoutNs !== undefined ? { Timeout: h.timeoutNs } : {}),
+    ...(h.startPeriodNs !== undefined ? { StartPeriod: h.startPeriodNs } : {}),
+    ...(h.startIntervalNs !== undefined ? { StartInterval: h.startIntervalNs } : {}),
+    ...(h.retries !== undefined ? { Retries: h.retries } : {}),
   };
 }

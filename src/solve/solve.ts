@@ -5,31 +5,84 @@
  *
  * @module
  */
-import type { State } from "../dsl/state.ts";
+import type { OpNode, Platform } from "../dsl/graph.ts";
+import { type State, stateData } from "../dsl/state.ts";
 import type { SourceLocation } from "../dsl/location.ts";
+import { baseConfigKey } from "../llb/base_config.ts";
 import type { Digest } from "../llb/digest.ts";
-import { marshal } from "../llb/marshal.ts";
-import { ControlService, type StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
+import { checkCaps } from "../llb/caps_check.ts";
+import { EngineCaps } from "../llb/engine_caps.ts";
+import { graphNodes } from "../llb/graph_walk.ts";
+import { marshal, type MarshalOptions } from "../llb/marshal.ts";
+import type * as pb from "../proto/pb.gen.ts";
+import {
+  type CacheOptions,
+  ControlService,
+  type Exporter,
+  type StatusResponse,
+} from "../proto/moby_buildkit_v1.gen.ts";
 import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import { healthMethods } from "../session/health.ts";
-import { fileSendMethods } from "../session/filesend_service.ts";
+import { contentMethods } from "../session/content_service.ts";
+import type { LocalContentStore } from "../session/content_store.ts";
+import { fileSendMethods, type FileSendTarget } from "../session/filesend_service.ts";
 import { fileSyncMethods } from "../session/filesync_service.ts";
+import type { SendTreeStats } from "../session/filesync.ts";
 import { newSessionId, Session } from "../session/session.ts";
-import { RpcError } from "../transport/rpc.ts";
+import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
-import { BuildError, failingVertex } from "./errors.ts";
+import { BuildError, engineSource, exitCodeOf, failingVertex } from "./errors.ts";
+import { StageReader, stepNames, withStepNames } from "./step_names.ts";
+import { baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
+import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
+import { withRegistryHint } from "./registry_hint.ts";
 import { imageConfig } from "./image_config.ts";
-import { type BuildOutput, exporterFor } from "./outputs.ts";
+import { readDockerignores } from "./dockerignore.ts";
+import { resolveFrontends } from "./frontends.ts";
+
+/** One platform's state in a (possibly multi-platform) build. */
+export interface PlatformState {
+  readonly platform: Platform;
+  readonly state: State;
+}
+
+/** What the engine is asked to do with the result, besides building it. */
+export interface SolveExports {
+  /** Exporters, in the order the engine numbers them. */
+  readonly exporters: readonly Exporter[];
+  /** Where each exporter that streams files to us writes, with its index in `exporters`. */
+  readonly fileTargets: readonly { readonly target: FileSendTarget; readonly exporterIndex: number }[];
+  readonly cache?: CacheOptions;
+  readonly frontendAttrs?: Readonly<Record<string, string>>;
+  /** Content stores of `local` cache directories, by store id. */
+  readonly contentStores?: ReadonlyMap<string, LocalContentStore>;
+}
 
 /** What to build and where it goes. */
 export interface SolveSpec {
   readonly state: State;
-  readonly outputs: readonly BuildOutput[];
+  /** Several platforms: one result per platform, exported as one image index. */
+  readonly platformStates?: readonly PlatformState[];
+  readonly exports: SolveExports;
   /** Stable per project and machine: lets the engine reuse earlier uploads. */
   readonly sharedKey: string;
+  /** Run every step again instead of using cached results. */
+  readonly noCache?: boolean;
+  /** Called with the build's ref (`SolveRequest.Ref`) just before it is sent. */
+  readonly onStart?: (ref: string) => void;
   /** Called with every status update of the build. */
   readonly onStatus?: (status: StatusResponse) => void;
+  /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
+  readonly onNotice?: (message: string) => void;
+  /** Called with the definition sent for each platform, once the engine's caps and frontends are applied. */
+  readonly onDefinition?: (definition: pb.Definition) => void;
+  /** Called after each upload of a local directory, with what the engine requested. */
+  readonly onLocalSent?: (name: string, stats: SendTreeStats) => void;
   readonly signal?: AbortSignal;
+  /** Secret and ssh overrides, registry logins, environment for the session's services. */
+  readonly services?: SessionServiceOptions;
+  /** The target's name: the stage of steps whose build.ts line assigns no variable. @default "build" */
+  readonly name?: string;
 }
 
 /** What a finished build reports. */
@@ -47,39 +100,67 @@ export interface SolveResult {
  * ```ts
  * import { image } from "../../mod.ts";
  * import { solve } from "./solve.ts";
- * // const result = await solve(transport, { state: image("busybox"), outputs: [], sharedKey: "k" });
+ * // const result = await solve(transport, { state: image("busybox"), exports: { exporters: [], fileTargets: [] }, sharedKey: "k" });
  * ```
  */
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
-  const { definition, localDirs, locations } = marshal(spec.state, { localUniqueKey: spec.sharedKey });
-  // The engine names an export stream by the exporter's index among all outputs.
-  const localOutputs = spec.outputs.flatMap((o, i) => (o.type === "local" ? [[o, i] as const] : []));
+  const platformStates = spec.platformStates ??
+    [{ platform: stateData(spec.state).settings.platform, state: spec.state }];
+  const nodes = platformStates.map((p) => graphNodes(p.state));
+  const marshalOptions: MarshalOptions = {
+    localUniqueKey: spec.sharedKey,
+    localExcludes: await readDockerignores(nodes.flat()),
+    ignoreCache: spec.noCache,
+  };
+  // What the session and the request need is known before the engine's caps, the base image
+  // configs and the frontends' results; the definitions are lowered again once those are known.
+  const localDirs = new Map<string, string>();
+  const entitlements = new Set<string>();
+  const firstPass = platformStates.map((p) =>
+    marshal(p.state, { ...marshalOptions, previewFrontends: true })
+  );
+  for (const m of firstPass) {
+    for (const [k, v] of m.localDirs) localDirs.set(k, v);
+    for (const e of m.entitlements) entitlements.add(e);
+  }
+  const locations = new Map<Digest, SourceLocation>(firstPass.flatMap((m) => [...m.locations]));
+  // Progress names like `[app 3/5] RUN npm ci`, filled in once the definitions sent are known.
+  const names = new Map<Digest, string>();
+  // Missing secrets and agents fail here, before the engine sees anything.
+  const services = await prepareSessionServices({
+    secrets: new Map(firstPass.flatMap((m) => [...m.secrets])),
+    sshAgents: new Map(firstPass.flatMap((m) => [...m.sshAgents])),
+  }, spec.services);
+  const { exporters, fileTargets } = spec.exports;
   const session = new Session({
     sharedKey: spec.sharedKey,
     methods: [
       ...healthMethods(),
-      ...fileSyncMethods(localDirs),
-      ...fileSendMethods(
-        localOutputs.map(([o]) => ({ type: "local", dest: o.dest })),
-        localOutputs.map(([, i]) => i),
-      ),
+      ...services.methods,
+      ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent }),
+      ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex)),
+      ...contentMethods(spec.exports.contentStores ?? new Map()),
     ],
   });
   const ref = newSessionId();
-  const exporters = spec.outputs.map((o) => exporterFor(o, transport.engine));
   const bridge = { metadata: { "buildkit-controlapi-buildid": ref }, signal: spec.signal };
   let erroredVertex: Digest | undefined;
 
   try {
     // The engine waits 5 s for a named session; attach it before solving.
     await session.attach(transport, spec.signal);
+    spec.onStart?.(ref);
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
       session: session.id,
-      exporters,
+      // host networking and privileged steps are refused unless the request names them.
+      entitlements: [...entitlements],
+      exporters: [...exporters],
       // Engines before v0.13 read only the first exporter, from these fields.
       exporterDeprecated: exporters[0]?.type,
       exporterAttrsDeprecated: exporters[0]?.attrs,
+      cache: spec.exports.cache,
+      frontendAttrs: { ...spec.exports.frontendAttrs },
     }, { signal: spec.signal });
     solving.catch(() => {/* awaited below */});
 
@@ -93,37 +174,34 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     })();
     statusDone.catch(() => {/* the solve's own error is the one to report */});
 
-    const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge);
-    const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
-
-    const result: Result = {
-      metadata: {
-        "containerimage.config": new TextEncoder().encode(JSON.stringify(imageConfig(spec.state))),
-      },
-    };
-    if (definition) {
-      try {
-        const res = await transport.rpc.unary(LLBBridgeService.solve, {
-          definition,
-          allowResultReturn: true,
-          allowResultArrayRef: true,
-        }, bridge);
-        const id = res.result?.ref?.id ?? res.result?.refDeprecated ?? res.ref ?? "";
-        if (refArray) result.ref = { id };
-        else result.refDeprecated = id;
-      } catch (err) {
-        // Tell the engine the build failed, so Control.Solve ends with this error.
-        const e = err instanceof RpcError ? err : new RpcError("LLBBridge/Solve", 2, String(err));
-        await transport.rpc.unary(
-          LLBBridgeService.return,
-          { error: { code: e.code, message: e.details } },
-          bridge,
-        )
-          .catch(() => {});
-        await solving.catch(() => {});
-        await settle(statusDone);
-        throw buildError(e, locations, erroredVertex);
-      }
+    let result: Result;
+    try {
+      result = await gatewayResult(
+        transport,
+        platformStates,
+        nodes,
+        marshalOptions,
+        spec,
+        bridge,
+        locations,
+        names,
+        solving,
+      );
+    } catch (err) {
+      if (err instanceof BuildError) throw err;
+      // Tell the engine the build failed, so Control.Solve ends with this error.
+      const e = err instanceof RpcError ? err : new RpcError("LLBBridge/Solve", 2, String(err));
+      // Our own refusals (missing caps ...) are reported as they are.
+      const own = !(err instanceof RpcError);
+      await transport.rpc.unary(
+        LLBBridgeService.return,
+        { error: { code: e.code, message: e.details } },
+        bridge,
+      )
+        .catch(() => {});
+      await solving.catch(() => {});
+      await settle(statusDone);
+      throw own ? err : buildError(e, locations, names, erroredVertex);
     }
     await transport.rpc.unary(LLBBridgeService.return, { result }, bridge);
     let response;
@@ -131,13 +209,124 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       response = await solving;
     } catch (err) {
       await settle(statusDone);
-      throw buildError(err, locations, erroredVertex);
+      throw buildError(err, locations, names, erroredVertex);
     }
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
+  } catch (err) {
+    throw withRegistryHint(err, services.registryCredentials);
   } finally {
     session.close();
+    await services.close();
   }
+}
+
+function describeEngine(transport: Transport): string {
+  return `the ${transport.engine === "docker" ? "Docker" : "BuildKit"} engine at ${transport.address}`;
+}
+
+function printNotice(message: string): void {
+  console.error(`drydock: ${message}`);
+}
+
+async function refusalOf(solving: Promise<unknown>, fallback: unknown): Promise<unknown> {
+  const late = Symbol("late");
+  const outcome = await Promise.race([
+    solving.then(() => late, (e) => e),
+    new Promise<symbol>((r) => setTimeout(() => r(late), 2_000).unref?.()),
+  ]);
+  return outcome === late ? fallback : outcome;
+}
+
+/**
+ * Inside the gateway solve: resolve base configs, solve each platform's
+ * definition, and make the result to return (refs plus image config metadata).
+ */
+async function gatewayResult(
+  transport: Transport,
+  platformStates: readonly PlatformState[],
+  nodes: readonly (readonly OpNode[])[],
+  marshalOptions: MarshalOptions,
+  spec: SolveSpec,
+  bridge: CallOptions,
+  locations: Map<Digest, SourceLocation>,
+  names: Map<Digest, string>,
+  solving: Promise<unknown>,
+): Promise<Result> {
+  const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge).catch(async (err) => {
+    // The engine refuses some requests (e.g. an entitlement it does not grant) before the job
+    // exists; then Ping finds no job and Solve's own error is the reason to report.
+    throw buildError(await refusalOf(solving, err), locations, names, undefined);
+  });
+  const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
+  const caps = EngineCaps.fromPong(pong, describeEngine(transport));
+  const bases = await resolveBaseConfigs(
+    transport.rpc,
+    baseImagesOf(platformStates.map((p) => p.state)),
+    bridge,
+  );
+  const runConfigs = new Map([...bases].map(([k, v]) => [k, v.config ?? {}]));
+  const cacheImports = spec.exports.cache?.imports ?? [];
+  const stages = new StageReader();
+  const solved = await Promise.all(platformStates.map(async (p, i) => {
+    const frontendResults = await resolveFrontends(transport.rpc, bridge, nodes[i], caps, marshalOptions);
+    const m = marshal(p.state, { ...marshalOptions, caps, frontendResults, baseConfigs: runConfigs });
+    checkCaps(m, caps);
+    if (i === 0) { for (const notice of m.notices) (spec.onNotice ?? printNotice)(notice); }
+    for (const [d, l] of m.locations) locations.set(d, l);
+    const stepped = stepNames(m.ops, (l) => stages.stageAt(l), spec.name ?? "build");
+    for (const [d, n] of stepped) names.set(d, n);
+    const inherit = stateData(p.state).settings.inherit;
+    const base = inherit ? bases.get(baseConfigKey(inherit.image, inherit.platform)) : undefined;
+    const config = new TextEncoder().encode(JSON.stringify(imageConfig(p.state, base, p.platform)));
+    if (!m.definition) return { platform: p.platform, id: "", config };
+    const definition = withStepNames(m.definition, stepped);
+    spec.onDefinition?.(definition);
+    const res = await transport.rpc.unary(LLBBridgeService.solve, {
+      definition,
+      allowResultReturn: true,
+      allowResultArrayRef: true,
+      cacheImports,
+    }, bridge);
+    return {
+      platform: p.platform,
+      id: res.result?.ref?.id ?? res.result?.refDeprecated ?? res.ref ?? "",
+      config,
+    };
+  }));
+  if (!spec.platformStates) {
+    const { id, config } = solved[0];
+    const result: Result = { metadata: { "containerimage.config": config } };
+    if (id) {
+      if (refArray) result.ref = { id };
+      else result.refDeprecated = id;
+    }
+    return result;
+  }
+  const metadata: Record<string, Uint8Array> = {};
+  const refs: Record<string, { id: string }> = {};
+  for (const s of solved) {
+    const key = platformId(s.platform);
+    refs[key] = { id: s.id };
+    metadata[`containerimage.config/${key}`] = s.config;
+  }
+  metadata["refs.platforms"] = new TextEncoder().encode(JSON.stringify({
+    Platforms: solved.map((s) => ({ ID: platformId(s.platform), Platform: s.platform })),
+  }));
+  return { refs: { refs }, metadata };
+}
+
+/**
+ * `os/arch[/variant]`, the key of a platform in multi-platform results.
+ *
+ * @example
+ * ```ts
+ * import { platformId } from "./solve.ts";
+ * platformId({ os: "linux", architecture: "arm", variant: "v7" }); // "linux/arm/v7"
+ * ```
+ */
+export function platformId(p: Platform): string {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
 
 // The status stream ends on its own once the job is done; don't wait forever if it doesn't.
@@ -148,11 +337,20 @@ function settle(p: Promise<void>, ms = 5_000): Promise<void> {
 function buildError(
   err: unknown,
   locations: ReadonlyMap<Digest, SourceLocation>,
+  names: ReadonlyMap<Digest, string>,
   erroredVertex: Digest | undefined,
 ): BuildError {
   if (err instanceof BuildError) return err;
   const rpc = err instanceof RpcError ? err : undefined;
   const message = rpc?.details ?? (err instanceof Error ? err.message : String(err));
   const vertex = (rpc && failingVertex(rpc)) ?? erroredVertex;
-  return new BuildError(message, vertex, vertex ? locations.get(vertex) : undefined, { cause: err });
+  // The engine's source map entry when it sent one, our own digest → location map otherwise.
+  const fromEngine = rpc && engineSource(rpc);
+  const location = fromEngine?.location ?? (vertex ? locations.get(vertex) : undefined);
+  return new BuildError(message, vertex, location, {
+    cause: err,
+    step: vertex && names.get(vertex),
+    sourceText: fromEngine?.text,
+    exitCode: rpc && exitCodeOf(rpc),
+  });
 }

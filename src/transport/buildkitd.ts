@@ -6,6 +6,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { Buffer } from "node:buffer";
+import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
 import { ControlService } from "../proto/moby_buildkit_v1.gen.ts";
 import type { BytesMessage } from "../proto/moby_buildkit_v1.gen.ts";
@@ -59,8 +60,14 @@ export class BuildkitdTransport implements Transport {
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
-    // A raw dial first: its error says why (no socket, refused...), gRPC's only "unavailable".
-    (await dial(this.#target.socket, this.#target.tls, signal)).destroy();
+    // A raw dial first: its error says why (no socket, refused, bad certificate...), gRPC's only "unavailable".
+    const socket = await dial(this.#target.socket, this.#target.tls, signal);
+    try {
+      // With TLS 1.3 a server refuses a client certificate only after the handshake: wait until it speaks.
+      if (this.#target.tls) await serverSpeaks(socket, this.#target.tls.cert !== undefined, signal);
+    } finally {
+      socket.destroy();
+    }
     await this.rpc.unary(ControlService.listWorkers, {}, { timeoutMs: 5_000, signal });
   }
 
@@ -77,6 +84,38 @@ export class BuildkitdTransport implements Transport {
     this.rpc.close();
     return Promise.resolve();
   }
+}
+
+// The HTTP/2 client preface and an empty SETTINGS frame: any HTTP/2 server answers with its SETTINGS.
+const H2_PREFACE = Buffer.concat([
+  Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+  Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]),
+]);
+
+function serverSpeaks(socket: Socket, withClientCert: boolean, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      socket.removeAllListeners("data");
+      signal?.removeEventListener("abort", onAbort);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onAbort = () => done(signal?.reason ?? new Error("aborted"));
+    const timer = setTimeout(() => done(new Error("the server did not answer over TLS within 5 s")), 5_000);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    socket.once("data", () => done());
+    socket.once("error", (err) => done(err));
+    socket.once("close", () =>
+      done(
+        new Error(
+          "the server closed the connection after the TLS handshake: " + (withClientCert
+            ? "it did not accept the client certificate (check --tlscert/--tlskey and which CA the server trusts)"
+            : "it probably requires a client certificate (--tlscert/--tlskey)"),
+        ),
+      ));
+    socket.write(H2_PREFACE);
+  });
 }
 
 /** The raw byte stream carried in `Control.Session`'s BytesMessages, as a Duplex. */

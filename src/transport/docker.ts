@@ -16,6 +16,7 @@ import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import { type EngineAddress, formatSocketAddress } from "./address.ts";
 import { dial } from "./dial.ts";
+import { dockerApiRequest, type DockerApiResponse } from "./docker_api.ts";
 import { upgrade } from "./http_upgrade.ts";
 import { RpcClient } from "./rpc.ts";
 import { SocketDuplex } from "./socket_duplex.ts";
@@ -98,6 +99,15 @@ export class DockerTransport implements Transport {
     } finally {
       socket.destroy();
     }
+  }
+
+  dockerApi(
+    method: string,
+    path: string,
+    headers?: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<DockerApiResponse> {
+    return dockerApiRequest(this.#target, method, path, headers, signal);
   }
 
   async openSession(

@@ -5,6 +5,7 @@
  */
 import type { Duplex } from "node:stream";
 import type { RpcClient } from "./rpc.ts";
+import type { DockerApiResponse } from "./docker_api.ts";
 
 /** A connection to one engine: typed RPCs for the Control API and LLBBridge, and a way to attach sessions. */
 export interface Transport {
@@ -21,6 +22,13 @@ export interface Transport {
    * client on it, and we serve the session's gRPC services.
    */
   openSession(headers: Record<string, string | readonly string[]>, signal?: AbortSignal): Promise<Duplex>;
+  /** Docker only: one Engine API request (e.g. pushing an image from Docker's store). */
+  dockerApi?(
+    method: string,
+    path: string,
+    headers?: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<DockerApiResponse>;
   /** Closes every connection and removes anything created locally. */
   close(): Promise<void>;
 }

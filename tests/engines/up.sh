@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (once) and starts (if not running) the real BuildKit engines the tests use:
 # three Docker Engine daemons (dk26c, dk26, dk20), two local registries (ports 5000 and
-# 5001 with htpasswd auth) and a busybox base image in every engine and both registries.
+# 5001 with htpasswd auth) and a busybox base image in every engine and both registries;
+# also installs openssh-client (ssh-agent, ssh-add, ssh-keygen) for the ssh forwarding tests.
 # Then writes $DRYDOCK_ENGINES_DIR/engines.env and prints it.
 #
 # Root only; idempotent; a run with everything already up takes about a second.
@@ -12,7 +13,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 
-BOOKWORM_PKGS=(docker.io docker-registry apache2-utils curl iproute2)
+BOOKWORM_PKGS=(docker.io docker-registry apache2-utils curl iproute2 openssh-client)
 TRIXIE_PKGS=(docker.io containerd docker-buildx)
 TRIXIE=$ENGINES_DIR/trixie           # dpkg -x root of the trixie debs
 BIN26=$ENGINES_DIR/bin26             # first on Docker 26's PATH

@@ -22,8 +22,12 @@ function helloOn(engine: TestEngine | undefined, label: string) {
         BUILDKIT_HOST: undefined,
       });
       assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}`);
-      // Progress in buildx's plain style, on stderr.
-      assert.match(r.stderr, /^#\d+ RUN echo "\$GREETING" > greeting\.txt && chmod \+x hello\.sh$/m);
+      // Progress in buildx's plain style, on stderr, steps named after the build.ts variable they belong to.
+      assert.match(
+        r.stderr,
+        /^#\d+ \[hello 3\/3\] RUN echo "\$GREETING" > greeting\.txt && chmod \+x hello\.sh$/m,
+      );
+      assert.match(r.stderr, /^#\d+ \[src 1\/1\] load local files$/m);
       assert.match(r.stderr, /^#\d+ (DONE \d+\.\d+s|CACHED)$/m);
       assert.match(r.stderr, /hello: image drydock-hello:latest/);
 

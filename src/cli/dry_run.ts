@@ -1,0 +1,62 @@
+/**
+ * `--dry-run`: check the targets and compile them to LLB, with no engine.
+ *
+ * @module
+ */
+import { marshal } from "../llb/marshal.ts";
+import type { ResolvedTarget } from "../solve/build.ts";
+
+/** What compiling one target gave. */
+export interface CompiledTarget {
+  readonly name: string;
+  /** Ops in the definition, the terminal one included. */
+  readonly ops: number;
+  /** Digest of the terminal op: the same graph always gives the same digest. */
+  readonly digest: string | undefined;
+  readonly outputs: readonly string[];
+}
+
+/**
+ * Compiles each target to an LLB definition, without I/O (local sources are not read).
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { resolveTargets } from "../solve/build.ts";
+ * import { compileTargets } from "./dry_run.ts";
+ * compileTargets(resolveTargets({ app: image("busybox").run("true") }), { noCache: false })[0].ops; // 3
+ * ```
+ */
+export function compileTargets(
+  targets: readonly ResolvedTarget[],
+  options: { noCache?: boolean },
+): CompiledTarget[] {
+  return targets.map((t) => {
+    const { ops } = marshal(t.state, { ignoreCache: options.noCache, previewFrontends: true });
+    return {
+      name: t.name,
+      ops: ops.length,
+      digest: ops.at(-1)?.digest,
+      outputs: t.outputs.map((
+        o,
+      ) => (o.type === "image" ? `image ${[o.name].flat().join(", ")}` : `files in ${o.dest}`)),
+    };
+  });
+}
+
+/**
+ * The `--dry-run` report, one line per target.
+ *
+ * @example
+ * ```ts
+ * import { dryRunText } from "./dry_run.ts";
+ * dryRunText([{ name: "app", ops: 3, digest: "sha256:ab", outputs: ["image app:dev"] }]);
+ * // "app: 3 LLB ops, sha256:ab → image app:dev\n"
+ * ```
+ */
+export function dryRunText(compiled: readonly CompiledTarget[]): string {
+  return compiled.map((c) => {
+    const to = c.outputs.length > 0 ? ` → ${c.outputs.join("; ")}` : "";
+    return `${c.name}: ${c.ops} LLB ops, ${c.digest ?? "empty filesystem"}${to}\n`;
+  }).join("");
+}

@@ -1,0 +1,117 @@
+/**
+ * The command line's build flags as library options: parsed with the
+ * parsers of the layers that own them, paths made absolute from where the
+ * command was typed, files read.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import process from "node:process";
+import { DrydockError } from "../dsl/errors.ts";
+import type { BuildTargetsOptions } from "../solve/build.ts";
+import type { BuildOutput } from "../solve/outputs.ts";
+import { parseSecretSpec } from "../solve/secret_spec.ts";
+import { parseCacheExportSpec, parseCacheImportSpec, parseOutputSpec } from "../solve/spec_parse.ts";
+import { parseSshSpec } from "../solve/ssh_spec.ts";
+import type { TlsOptions } from "../transport/address.ts";
+import { discoverEngine, type EngineEnv } from "../transport/discover.ts";
+import type { CliArgs } from "./args.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** What the flags set; build()'s own options fill in the rest. */
+export type FlagOptions = Pick<
+  BuildTargetsOptions,
+  | "outputs"
+  | "push"
+  | "platforms"
+  | "cacheFrom"
+  | "cacheTo"
+  | "secrets"
+  | "ssh"
+  | "noCache"
+  | "host"
+  | "engine"
+>;
+
+/**
+ * Turns parsed flags into build options layered over `base` (build()'s own
+ * options): lists are appended, so for the same id a flag wins. Throws
+ * {@link UsageError} (or the parsers' `E_SPEC`/`E_FLAG` errors) for bad values.
+ *
+ * @example
+ * ```ts
+ * import { parseCli } from "./args.ts";
+ * import { flagOptions } from "./flag_options.ts";
+ * const args = parseCli(["-o", "type=local,dest=out", "--push"], { targets: [] });
+ * flagOptions(args, {}, {}).outputs; // [{ type: "local", dest: "/where/you/are/out" }]
+ * ```
+ */
+export function flagOptions(args: CliArgs, base: FlagOptions, env: EngineEnv): FlagOptions {
+  const cwd = process.cwd();
+  // Paths on the command line are relative to where it was typed, not to build.ts.
+  const outputs = args.outputs.map((o) => fromWorkingDir(parseOutputSpec(o), cwd));
+  const cacheFrom = args.cacheFrom.map(parseCacheImportSpec);
+  const cacheTo = args.cacheTo.map(parseCacheExportSpec);
+  const secrets = args.secrets.map((s) => parseSecretSpec(s, cwd));
+  const ssh = args.ssh.map((s) => parseSshSpec(s, cwd));
+  const tls = readTls(args.tls);
+  const engine = {
+    ...base.engine,
+    ...(args.builder ? { builder: args.builder } : {}),
+    ...(tls ? { tls } : {}),
+  };
+  const host = args.host ?? base.host;
+  // A bad --host or --builder is a usage error (2); a bad BUILDKIT_HOST or DOCKER_CONTEXT fails the build (1).
+  if (args.host || args.builder) asUsageError(() => discoverEngine(env, { ...engine, host }));
+  return {
+    ...base,
+    ...(host ? { host } : {}),
+    engine,
+    noCache: args.noCache || base.noCache,
+    outputs: [...(base.outputs ?? []), ...outputs],
+    ...(args.push ? { push: true } : {}),
+    ...(args.platforms.length > 0 ? { platforms: args.platforms } : {}),
+    cacheFrom: [...(base.cacheFrom ?? []), ...cacheFrom],
+    cacheTo: [...(base.cacheTo ?? []), ...cacheTo],
+    secrets: [...(base.secrets ?? []), ...secrets],
+    ssh: [...(base.ssh ?? []), ...ssh],
+  };
+}
+
+function fromWorkingDir(o: BuildOutput, cwd: string): BuildOutput {
+  return o.type === "image" || o.dest === "-" ? o : { ...o, dest: resolve(cwd, o.dest) };
+}
+
+function asUsageError(check: () => unknown): void {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof DrydockError && (err.code === "E_ADDRESS" || err.code === "E_DOCKER_CONTEXT")) {
+      throw new UsageError(err.message);
+    }
+    throw err;
+  }
+}
+
+function readTls(files: CliArgs["tls"]): TlsOptions | undefined {
+  if (!files.caCert && !files.cert && !files.key && !files.serverName) return undefined;
+  const read = (flag: string, file: string | undefined) => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      const why = (err as { code?: string }).code === "ENOENT" ? "no such file" : (err as Error).message;
+      throw new UsageError(`${flag} ${file}: cannot read it (${why})`);
+    }
+  };
+  const ca = read("--tlscacert", files.caCert);
+  const cert = read("--tlscert", files.cert);
+  const key = read("--tlskey", files.key);
+  return {
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(files.serverName ? { serverName: files.serverName } : {}),
+  };
+}

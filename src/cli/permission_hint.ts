@@ -1,0 +1,46 @@
+/**
+ * Deno's permission errors, turned into a one-line hint naming the flag to
+ * add. Installed when this module is evaluated (mod.ts imports it first), so
+ * that errors raised while dependencies load are caught too.
+ *
+ * @module
+ */
+import process from "node:process";
+
+// What a build needs: env (grpc-js settings), read/write (contexts, outputs, pipes), net (engine), sys (hostname).
+const ALL_FLAGS = "--allow-env --allow-read --allow-write --allow-net --allow-sys";
+
+/**
+ * The hint for a Deno permission error, or `undefined` for any other error.
+ *
+ * @example
+ * ```ts
+ * import { permissionHint } from "./permission_hint.ts";
+ * const err = Object.assign(new Error('Requires net access to "x:1", run again with the --allow-net flag'), { name: "NotCapable" });
+ * permissionHint(err); // 'Deno needs --allow-net (Requires net access to "x:1"); drydock uses --allow-env … or simply: deno run -A …'
+ * ```
+ */
+export function permissionHint(err: unknown): string | undefined {
+  if (!(err instanceof Error) || !/^(NotCapable|PermissionDenied)$/.test(err.name)) return undefined;
+  const flag = /--allow-[a-z-]+/.exec(err.message)?.[0];
+  if (!flag) return undefined;
+  const what = err.message.replace(/,? run again with the --allow-[a-z-]+ flag\.?$/, "");
+  const file = process.argv[1] ? process.argv[1].split("/").pop() : "build.ts";
+  return `Deno needs ${flag} (${what}); drydock uses ${ALL_FLAGS}, or simply: deno run -A ${file}`;
+}
+
+function exitWithHint(err: unknown): boolean {
+  const hint = permissionHint(err);
+  if (!hint) return false;
+  process.stderr.write(`error: ${hint}\n`);
+  process.exit(2);
+}
+
+if (typeof (globalThis as { Deno?: unknown }).Deno !== "undefined") {
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    if (exitWithHint((e as PromiseRejectionEvent).reason)) e.preventDefault();
+  });
+  globalThis.addEventListener("error", (e) => {
+    if (exitWithHint((e as ErrorEvent).error)) e.preventDefault();
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * `--print` and `--dot`: one target's LLB, as JSON lines or a Graphviz graph,
+ * compiled without an engine.
+ *
+ * @module
+ */
+import { definitionDot } from "../llb/dot.ts";
+import { formatDump } from "../llb/dump.ts";
+import { marshal } from "../llb/marshal.ts";
+import type { ResolvedTarget } from "../solve/build.ts";
+
+/** How to show the LLB. */
+export type LlbFormat = "json" | "dot";
+
+/**
+ * The target's LLB: `json` is one JSON object per op, the terminal op last
+ * (as `buildctl debug dump-llb` prints it); `dot` is a DOT digraph. Frontend
+ * calls (`dockerfile()`) show as placeholders: the engine resolves them.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { resolveTargets } from "../solve/build.ts";
+ * import { llbText } from "./print_llb.ts";
+ * const [app] = resolveTargets({ app: image("busybox").run("echo hi") });
+ * llbText(app, "dot", {}).startsWith("digraph {"); // true
+ * ```
+ */
+export function llbText(target: ResolvedTarget, format: LlbFormat, options: { noCache?: boolean }): string {
+  const { definition } = marshal(target.state, { previewFrontends: true, ignoreCache: options.noCache });
+  const def = definition ?? { def: [], metadata: {} };
+  if (format === "dot") return definitionDot(def);
+  return def.def!.length > 0 ? formatDump(def) : "";
+}

@@ -1,0 +1,188 @@
+/**
+ * The command-line program a build.ts becomes: arguments in, progress and a
+ * summary out, an exit status back. A thin layer over {@link buildTargets}.
+ *
+ * @module
+ */
+import { basename, resolve } from "node:path";
+import process from "node:process";
+import { DrydockError } from "../dsl/errors.ts";
+import type { SourceLocation } from "../dsl/location.ts";
+import { State } from "../dsl/state.ts";
+import {
+  buildTargets,
+  type BuildTargetsOptions,
+  selectTargets,
+  type TargetResult,
+  type Targets,
+} from "../solve/build.ts";
+import { writeMetadataFile } from "../solve/metadata.ts";
+import { type CliArgs, parseCli, UsageError } from "./args.ts";
+import { compileTargets, dryRunText } from "./dry_run.ts";
+import { type FlagOptions, flagOptions } from "./flag_options.ts";
+import { llbText } from "./print_llb.ts";
+import { helpText, listText, type TargetSummary } from "./help.ts";
+import { declaredParams } from "./params.ts";
+import { permissionHint } from "./permission_hint.ts";
+import { EXIT, formatError } from "./report.ts";
+import { CliProgress } from "./cli_progress.ts";
+import pkg from "../../package.json" with { type: "json" };
+
+/** What the program needs besides the targets. */
+export interface ProgramOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {
+  /** Targets built when none is named. @default every target */
+  defaults?: readonly string[];
+  argv: readonly string[];
+  location?: SourceLocation;
+}
+
+// Errors that mean "the command line or build.ts is wrong", not "the build failed".
+const USAGE_CODES = new Set(["E_USAGE", "E_OPTION", "E_TARGET", "E_FLAG", "E_SPEC"]);
+
+/**
+ * Runs a build.ts as a program and returns its exit status.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { runProgram } from "./program.ts";
+ * const status = await runProgram({ app: image("busybox") }, { argv: ["--list"] }); // prints "  app", returns 0
+ * ```
+ */
+export async function runProgram(targets: Targets, options: ProgramOptions): Promise<number> {
+  const stderr = (text: string) => void process.stderr.write(text);
+  const stdout = (text: string) => void process.stdout.write(text);
+  const program = options.location ? basename(options.location.file) : "build.ts";
+  let args: CliArgs;
+  try {
+    args = parseCli(options.argv, { targets: Object.keys(targets), params: declaredParams() });
+    if (args.help) {
+      return stdout(helpText(program, summaries(targets, options.defaults), declaredParams())), EXIT.ok;
+    }
+    if (args.version) return stdout(`drydock ${pkg.version}\n`), EXIT.ok;
+    if (args.list) return stdout(listText(summaries(targets, options.defaults))), EXIT.ok;
+  } catch (err) {
+    return fail(err, stderr);
+  }
+  const wanted = args.targets.length > 0 ? args.targets : options.defaults;
+
+  let flags: FlagOptions;
+  try {
+    flags = flagOptions(args, options, options.env ?? process.env);
+    if (args.printLlb || args.dryRun) {
+      return stdout(compiledText(targets, wanted, args, flags, options)), EXIT.ok;
+    }
+  } catch (err) {
+    return fail(err, stderr);
+  }
+
+  const progress = new CliProgress(args.progress);
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) {
+      progress.abandon(); // gives the terminal its cursor back
+      process.exit(EXIT.interrupted);
+    }
+    // Through the progress display, so the live view is not torn by the message.
+    progress.print("Interrupted: cancelling the build (press Ctrl-C again to exit now)\n");
+    abort.abort(new DrydockError("E_INTERRUPTED", "build interrupted"));
+  };
+  process.on("SIGINT", onSigint);
+
+  const refs: string[] = [];
+  try {
+    const results = await buildTargets(targets, {
+      ...options,
+      ...flags,
+      targets: wanted,
+      location: options.location,
+      signal: abort.signal,
+      onStart: (target, ref) => {
+        refs.push(ref);
+        options.onStart?.(target, ref);
+      },
+      // The engine lacks a feature and a portable fallback is used: worth knowing, not worth failing.
+      onNotice: (target, message) => {
+        if (args.progress !== "quiet") progress.print(`notice: ${target}: ${message}\n`);
+        options.onNotice?.(target, message);
+      },
+      onStatus: (target, status) => {
+        progress.update(status);
+        options.onStatus?.(target, status);
+      },
+    });
+    if (args.metadataFile) writeMetadataFile(resolve(args.metadataFile), results);
+    const outputs = Object.values(results).flatMap((r) => describeResult(r).trimEnd().split("\n"));
+    progress.succeeded(outputs, Object.keys(results).length);
+    return EXIT.ok;
+  } catch (err) {
+    if (abort.signal.aborted) {
+      progress.failed(undefined);
+      stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
+      return EXIT.interrupted;
+    }
+    return fail(err, stderr, progress);
+  } finally {
+    // Until the process exits, Ctrl-C means "exit now".
+    process.off("SIGINT", onSigint);
+    process.on("SIGINT", () => process.exit(EXIT.interrupted));
+  }
+}
+
+// --print, --dot and --dry-run: compile the selected targets, no engine.
+function compiledText(
+  targets: Targets,
+  wanted: readonly string[] | undefined,
+  args: CliArgs,
+  flags: FlagOptions,
+  options: ProgramOptions,
+): string {
+  const selected = selectTargets(targets, wanted, options.base, options.location, flags);
+  if (!args.printLlb) return dryRunText(compileTargets(selected, { noCache: args.noCache }));
+  if (selected.length !== 1) {
+    const flag = args.printLlb === "json" ? "--print" : "--dot";
+    const names = Object.keys(targets).join(", ");
+    throw new UsageError(`${flag} shows one target's LLB; choose one with --target (targets: ${names})`);
+  }
+  return llbText(selected[0], args.printLlb, { noCache: args.noCache });
+}
+
+/** Reports a failure; with the build's progress, a failed step comes with its logs and code frame. */
+function fail(err: unknown, stderr: (text: string) => void, progress?: CliProgress): number {
+  const hint = permissionHint(err);
+  if (hint) {
+    stderr(`error: ${hint}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof UsageError) {
+    stderr(`error: ${err.message} (see --help)\n`);
+    return EXIT.usage;
+  }
+  stderr(progress ? progress.failed(err)! : formatError(err));
+  return err instanceof DrydockError && USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failed;
+}
+
+function summaries(targets: Targets, defaults: readonly string[] | undefined): TargetSummary[] {
+  return Object.entries(targets).map(([name, t]) => ({
+    name,
+    description: t instanceof State ? undefined : t.description,
+    isDefault: defaults?.includes(name) ?? false,
+  }));
+}
+
+function describeResult(r: TargetResult): string {
+  const lines: string[] = [];
+  for (const o of r.outputs) {
+    if (o.type === "image") {
+      const digest = r.exporterResponse["containerimage.digest"];
+      const pushed = o.push ? " pushed" : "";
+      lines.push(`${r.target}: image${pushed} ${[o.name].flat().join(", ")}${digest ? ` (${digest})` : ""}`);
+    } else if (o.type === "local") lines.push(`${r.target}: files in ${o.dest}`);
+    else if (o.dest !== "-") lines.push(`${r.target}: ${o.type} archive ${o.dest}`);
+  }
+  for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
+  for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
+  if (lines.length === 0) lines.push(`${r.target}: built`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,216 @@
+/**
+ * Turns `run(command, options)` into an exec node: the command, the state's
+ * settings, and every mount, secret and ssh agent the options name.
+ *
+ * @module
+ */
+import { posix } from "node:path";
+import { z } from "zod";
+import type {
+  ExecMount,
+  ExecNode,
+  NetworkMode,
+  SecretEnv,
+  SecretMount,
+  SecurityMode,
+  SshMount,
+} from "./graph.ts";
+import type { SourceLocation } from "./location.ts";
+import { isCacheMount, isTmpfsMount } from "./mounts.ts";
+import { type RunOptions, schemas } from "./options.ts";
+import { isSecret, isSshAgent, type Secret, type SshAgent } from "./secrets.ts";
+import { State, type StateData, stateData } from "./state.ts";
+import { fail, validate } from "./validate.ts";
+
+const flag = z.boolean().optional();
+
+const secretMountSchema = z.strictObject({
+  secret: z.custom<Secret>(isSecret, "must be a secret(...)"),
+  uid: schemas.id.optional(),
+  gid: schemas.id.optional(),
+  mode: schemas.mode.optional(),
+  optional: flag,
+});
+
+const secretEnvSchema = z.strictObject({
+  secret: z.custom<Secret>(isSecret, "must be a secret(...)"),
+  optional: flag,
+});
+
+const sshMountSchema = z.strictObject({
+  agent: z.custom<SshAgent>(isSshAgent, "must be an ssh(...)"),
+  target: schemas.path.optional(),
+  uid: schemas.id.optional(),
+  gid: schemas.id.optional(),
+  mode: schemas.mode.optional(),
+  optional: flag,
+});
+
+const bindSchema = z.strictObject({
+  from: z.custom<State>((v) => v instanceof State, "must be a State (from image(), local(), scratch() ...)"),
+  path: schemas.path.optional(),
+  readonly: flag,
+});
+
+const MOUNT_KINDS =
+  "must be a State, { from, path, readonly }, cache(...), tmpfs(...), secret(...) or { secret, mode, ... }";
+
+/**
+ * The exec node `run()` makes on a state.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { stateData } from "./state.ts";
+ * import { execNode } from "./run.ts";
+ * const node = execNode(stateData(image("busybox")), "true", {}, undefined);
+ * node.args; // ["/bin/sh", "-c", "true"]
+ * ```
+ */
+export function execNode(
+  data: StateData,
+  command: unknown,
+  options: unknown,
+  location: SourceLocation | undefined,
+): ExecNode {
+  const cmd = validate("run", "command", schemas.command, command, location);
+  const opts = validate("run", "", schemas.run, options, location) as RunOptions;
+  const settings = data.settings;
+  const cwd = opts.workdir ? posix.resolve("/", settings.cwd, opts.workdir) : settings.cwd;
+  let env = [...settings.env];
+  for (const [k, v] of Object.entries(opts.env ?? {})) env = [...env.filter(([n]) => n !== k), [k, v]];
+
+  const mounts: ExecMount[] = [{ kind: "bind", dest: "/", source: data.output, readonly: false }];
+  const secretMounts: SecretMount[] = [];
+  for (const [rawDest, value] of Object.entries(opts.mounts ?? {})) {
+    const option = `mounts.${rawDest}`;
+    const dest = validate("run", option, schemas.path, rawDest, location);
+    const abs = posix.resolve("/", cwd, dest);
+    if (abs === "/") {
+      fail("run", option, "cannot replace the root filesystem; run on that state instead", location);
+    }
+    if ([...mounts, ...secretMounts].some((m) => m.dest === abs)) {
+      fail("run", option, `mounts ${abs} twice`, location);
+    }
+    const m = mountOf(abs, value, option, location);
+    if (m.kind === "secret") secretMounts.push(m);
+    else mounts.push(m);
+  }
+  mounts.sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));
+
+  const secretEnv: SecretEnv[] = [];
+  for (const [name, value] of Object.entries(opts.secrets ?? {})) {
+    const option = `secrets.${name}`;
+    validate("run", option, schemas.envName, name, location);
+    if (!isSecret(value) && (typeof value !== "object" || value === null)) {
+      fail("run", option, "must be a secret(...) or { secret, optional }", location);
+    }
+    const s = isSecret(value) ? { secret: value } : validate("run", option, secretEnvSchema, value, location);
+    secretEnv.push({ name, secret: s.secret, optional: s.optional ?? false });
+  }
+
+  const sshMounts = sshMountsOf(opts.ssh, cwd, location);
+  if (sshMounts.length > 0 && !env.some(([k]) => k === "SSH_AUTH_SOCK")) {
+    env = [...env, ["SSH_AUTH_SOCK", sshMounts[0].dest]];
+  }
+
+  const network: NetworkMode = opts.network ?? settings.network ?? "sandbox";
+  const security: SecurityMode = opts.security ?? settings.security ?? "sandbox";
+  return {
+    kind: "exec",
+    location,
+    name: opts.name ?? `RUN ${typeof cmd === "string" ? cmd : JSON.stringify(cmd)}`,
+    ...(opts.ignoreCache ? { ignoreCache: true } : {}),
+    ...(opts.group ? { progressGroup: { id: opts.group, name: opts.group } } : {}),
+    args: typeof cmd === "string" ? ["/bin/sh", "-c", cmd] : [...cmd],
+    env: env.map(([k, v]) => `${k}=${v}`),
+    cwd,
+    user: opts.user ?? settings.user,
+    platform: settings.platform,
+    // Resolved by the engine at build time; a step's own absolute workdir or user wins.
+    ...(settings.inherit
+      ? {
+        inherit: {
+          ...settings.inherit,
+          cwd: settings.inherit.cwd && !opts.workdir?.startsWith("/"),
+          user: settings.inherit.user && opts.user === undefined,
+        },
+      }
+      : {}),
+    mounts: [...mounts, ...secretMounts, ...sshMounts],
+    secretEnv,
+    network,
+    security,
+    hostname: settings.hostname ?? "",
+    extraHosts: settings.extraHosts ?? [],
+    ulimits: settings.ulimits ?? [],
+    cgroupParent: settings.cgroupParent ?? "",
+    ...(settings.proxyEnv ? { proxyEnv: settings.proxyEnv } : {}),
+  };
+}
+
+function mountOf(
+  dest: string,
+  value: unknown,
+  option: string,
+  location: SourceLocation | undefined,
+): ExecMount {
+  if (value instanceof State) {
+    return { kind: "bind", dest, source: stateData(value).output, readonly: false };
+  }
+  if (isCacheMount(value)) {
+    const { kind, id, sharing, source, selector, readonly } = value;
+    return { kind, dest, id, sharing, source, ...(selector !== undefined ? { selector } : {}), readonly };
+  }
+  if (isTmpfsMount(value)) return { kind: "tmpfs", dest, size: value.size };
+  if (isSecret(value)) return secretMount(dest, { secret: value });
+  if (typeof value === "object" && value !== null && "from" in value) {
+    const b = validate("run", option, bindSchema, value, location);
+    const from = stateData(b.from);
+    const selector = b.path === undefined ? undefined : posix.resolve("/", from.settings.cwd, b.path);
+    return {
+      kind: "bind",
+      dest,
+      source: from.output,
+      ...(selector !== undefined && selector !== "/" ? { selector } : {}),
+      readonly: b.readonly ?? false,
+    };
+  }
+  if (typeof value === "object" && value !== null && "secret" in value) {
+    return secretMount(dest, validate("run", option, secretMountSchema, value, location));
+  }
+  return fail("run", option, MOUNT_KINDS, location);
+}
+
+function secretMount(dest: string, o: z.output<typeof secretMountSchema>): SecretMount {
+  return {
+    kind: "secret",
+    dest,
+    secret: o.secret,
+    optional: o.optional ?? false,
+    uid: o.uid ?? 0,
+    gid: o.gid ?? 0,
+    mode: o.mode ?? 0o400,
+  };
+}
+
+function sshMountsOf(value: unknown, cwd: string, location: SourceLocation | undefined): SshMount[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v, i) => {
+    const option = Array.isArray(value) ? `ssh.${i}` : "ssh";
+    if (!isSshAgent(v) && (typeof v !== "object" || v === null)) {
+      fail("run", option, "must be an ssh(...) or { agent, target, optional, ... }", location);
+    }
+    const o = isSshAgent(v) ? { agent: v } : validate("run", option, sshMountSchema, v, location);
+    return {
+      kind: "ssh",
+      dest: o.target === undefined ? `/run/buildkit/ssh_agent.${i}` : posix.resolve("/", cwd, o.target),
+      agent: o.agent,
+      optional: o.optional ?? false,
+      uid: o.uid ?? 0,
+      gid: o.gid ?? 0,
+      mode: o.mode ?? 0o600,
+    };
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * How a `run` step's env, working directory and user combine with its base
+ * image's config, as the Dockerfile frontend does: base env first (a step's
+ * own variables replace same-named ones in place), the base working directory
+ * under relative `workdir`s, the base user unless one was set.
+ *
+ * @module
+ */
+import { posix } from "node:path";
+import type { ExecNode, InheritedConfig, Platform } from "../dsl/graph.ts";
+
+/** The part of a base image's config that `run` steps inherit. */
+export interface BaseRunConfig {
+  readonly Env?: readonly string[];
+  readonly WorkingDir?: string;
+  readonly User?: string;
+}
+
+/** Resolved base configs, by {@link baseConfigKey}. */
+export type BaseConfigs = ReadonlyMap<string, BaseRunConfig>;
+
+/**
+ * The key of a base image at a platform in {@link BaseConfigs}.
+ *
+ * @example
+ * ```ts
+ * import { baseConfigKey } from "./base_config.ts";
+ * baseConfigKey("docker.io/library/busybox:latest", { os: "linux", architecture: "amd64" });
+ * // "docker.io/library/busybox:latest linux/amd64"
+ * ```
+ */
+export function baseConfigKey(image: string, platform: Platform): string {
+  return `${image} ${[platform.os, platform.architecture, platform.variant].filter(Boolean).join("/")}`;
+}
+
+/**
+ * `env` merged onto `base`: same names replaced in place, new ones appended.
+ *
+ * @example
+ * ```ts
+ * import { mergeEnv } from "./base_config.ts";
+ * mergeEnv(["PATH=/bin", "A=1"], ["A=2", "B=3"]); // ["PATH=/bin", "A=2", "B=3"]
+ * ```
+ */
+export function mergeEnv(base: readonly string[], env: readonly string[]): string[] {
+  const out = [...base];
+  for (const kv of env) {
+    const name = kv.slice(0, kv.indexOf("=") === -1 ? kv.length : kv.indexOf("="));
+    const at = out.findIndex((e) => e === name || e.startsWith(`${name}=`));
+    if (at === -1) out.push(kv);
+    else out[at] = kv;
+  }
+  return out;
+}
+
+/**
+ * The working directory and user a state or step ends up with.
+ *
+ * @example
+ * ```ts
+ * import { inheritedCwd } from "./base_config.ts";
+ * inheritedCwd("/src", { image: "x", platform: { os: "linux", architecture: "amd64" }, cwd: true, user: true }, { WorkingDir: "/app" }); // "/app/src"
+ * ```
+ */
+export function inheritedCwd(
+  cwd: string,
+  inherit: InheritedConfig | undefined,
+  base: BaseRunConfig | undefined,
+) {
+  return inherit?.cwd && base?.WorkingDir ? posix.join(base.WorkingDir, cwd) : cwd;
+}
+
+/**
+ * A file action's path once its base image's working directory is known:
+ * paths written relative to it (`pathBase`/`srcBase` set) move under it.
+ *
+ * @example
+ * ```ts
+ * import { basedPath } from "./base_config.ts";
+ * const base = { image: "x", platform: { os: "linux", architecture: "amd64" }, cwd: true, user: true };
+ * basedPath("/src", base, new Map([["x linux/amd64", { WorkingDir: "/app" }]])); // "/app/src"
+ * ```
+ */
+export function basedPath(
+  path: string,
+  base: InheritedConfig | undefined,
+  configs: BaseConfigs | undefined,
+): string {
+  const wd = base && configs?.get(baseConfigKey(base.image, base.platform))?.WorkingDir;
+  if (!wd) return path;
+  const joined = posix.join(wd, path);
+  // A copy destination ending in "/" means "into this directory"; keep it.
+  return path.endsWith("/") && !joined.endsWith("/") ? joined + "/" : joined;
+}
+
+/**
+ * The env, cwd and user an exec runs with once its base config is known.
+ *
+ * @example
+ * ```ts
+ * import { runSettings } from "./base_config.ts";
+ * // runSettings(execNode, new Map([[key, { Env: ["PATH=/bin"], WorkingDir: "/app" }]]));
+ * ```
+ */
+export function runSettings(
+  node: ExecNode,
+  configs: BaseConfigs | undefined,
+): { env: string[]; cwd: string; user: string } {
+  const base = node.inherit && configs?.get(baseConfigKey(node.inherit.image, node.inherit.platform));
+  if (!node.inherit || !base) return { env: [...node.env], cwd: node.cwd, user: node.user };
+  return {
+    env: mergeEnv(base.Env ?? [], node.env),
+    cwd: inheritedCwd(node.cwd, node.inherit, base),
+    user: node.inherit.user ? base.User ?? "" : node.user,
+  };
+}

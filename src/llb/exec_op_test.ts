@@ -1,0 +1,209 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { cache, image, marshal, scratch, secret, ssh, tmpfs } from "../../mod.ts";
+import * as pb from "../proto/pb.gen.ts";
+import { richGraph } from "../../tests/support/rich_graph.ts";
+
+const P = { platform: "linux/amd64" } as const;
+
+/** The last exec op of the graph (the one nearest the result). */
+function execOf(s: Parameters<typeof marshal>[0]) {
+  const r = marshal(s);
+  const i = r.ops.findLastIndex((o) => o.op.exec);
+  const op = r.ops[i];
+  return { op: op.op, exec: op.op.exec!, md: r.definition!.metadata![op.digest], result: r };
+}
+
+describe("exec op", () => {
+  test("golden digests: every exec and file feature", () => {
+    assert.deepEqual(marshal(richGraph()).ops.map((o) => o.digest), [
+      "sha256:4d4c545105110254f8f16a62a90fed440e801feb44170cd8fb42065d02ce9a16",
+      "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e",
+      "sha256:907149311992affc1ed507a0125e6a7b74c35b3eab264880f063ee5a1d52f5fd",
+      "sha256:17a6ec436ee75317af5062ca8a55d70db047e3e1c99dd1a56433510be8179413",
+      "sha256:b41c7f9a2fd0418a6e9af8593e14bbd55ecfa04de7b7fe21b2f528c38cc60fe4",
+      "sha256:1a1a69526bc4c78c6c15122a0f1e1451ed5b9bd95287fb10d6f47a3917087042",
+      "sha256:ad31c83a6724615810745c4dc368e464ab8edd76177d1ab544c43674dec18b9a",
+      "sha256:6745855989d8c3ec8cb4d51940f1b1dbb166f6ab6b605f015be4d141a23baffe",
+    ]);
+  });
+
+  test("mounts: binds, caches and tmpfs by path, then secrets, then ssh; outputs count writable binds", () => {
+    const tools = image("busybox", P).run("true");
+    const { exec, op } = execOf(
+      image("busybox", P).workdir("/w").run("true", {
+        mounts: {
+          "/z-out": scratch(),
+          "/ro": { from: tools, path: "/bin", readonly: true },
+          "/run/s": secret("s"),
+          "/cache": cache("c", { sharing: "private" }),
+          "/a-out": tools,
+          "t": tmpfs({ size: 1024 }),
+        },
+        ssh: ssh(),
+      }),
+    );
+    assert.equal(op.inputs!.length, 2, "busybox and tools, each listed once");
+    assert.deepEqual(exec.mounts, [
+      { input: 0n, selector: undefined, dest: "/", readonly: false, mountType: 0, output: 0n },
+      { input: 1n, selector: undefined, dest: "/a-out", readonly: false, mountType: 0, output: 1n },
+      {
+        input: -1n,
+        selector: undefined,
+        dest: "/cache",
+        output: -1n,
+        readonly: false,
+        mountType: 3,
+        cacheOpt: { id: "c", sharing: 1 },
+      },
+      { input: 1n, selector: "/bin", dest: "/ro", readonly: true, mountType: 0, output: -1n },
+      { input: -1n, dest: "/w/t", output: -1n, mountType: 4, tmpfsOpt: { size: 1024n } },
+      { input: -1n, selector: undefined, dest: "/z-out", readonly: false, mountType: 0, output: 2n },
+      {
+        input: -1n,
+        dest: "/run/s",
+        mountType: 1,
+        secretOpt: { id: "s", uid: 0, gid: 0, mode: 0o400, optional: false },
+      },
+      {
+        input: -1n,
+        dest: "/run/buildkit/ssh_agent.0",
+        mountType: 2,
+        sshOpt: { id: "default", uid: 0, gid: 0, mode: 0o600, optional: false },
+      },
+    ]);
+    assert.ok(exec.meta!.env!.includes("SSH_AUTH_SOCK=/run/buildkit/ssh_agent.0"));
+  });
+
+  test("a mount's result is an output of the exec op", () => {
+    const step = image("busybox", P).run("true", { mounts: { "/b": scratch(), "/a": scratch() } });
+    const r = marshal(scratch().copy(step.mount("/b"), "/", "/"));
+    const exec = r.ops.find((o) => o.op.exec)!;
+    assert.deepEqual(r.ops.at(-2)!.op.inputs, [{ digest: exec.digest, index: 2n }], "/, /a, /b");
+  });
+
+  test("each field brings its cap; a plain run only the base ones", () => {
+    assert.deepEqual(execOf(image("busybox", P).run("true")).md.caps, {
+      "exec.meta.base": true,
+      "exec.mount.bind": true,
+    });
+    assert.deepEqual(execOf(scratch().run(["/true"])).md.caps, { "exec.meta.base": true });
+    const { md } = execOf(richGraph());
+    assert.deepEqual(Object.keys(md.caps!), [
+      "exec.meta.base",
+      "exec.meta.cgroup.parent",
+      "exec.meta.network",
+      "exec.meta.proxyenv",
+      "exec.meta.security",
+      "exec.meta.ulimit",
+      "exec.mount.bind",
+      "exec.mount.cache",
+      "exec.mount.cache.sharing",
+      "exec.mount.secret",
+      "exec.mount.selector",
+      "exec.mount.ssh",
+      "exec.mount.tmpfs",
+      "exec.mount.tmpfs.size",
+      "exec.secretenv",
+      "meta.ignorecache",
+    ]);
+  });
+
+  test("meta carries hostname, hosts, ulimits, cgroup parent and proxy env", () => {
+    const { exec } = execOf(richGraph());
+    assert.deepEqual(exec.meta, {
+      args: ["make", "all"],
+      env: ["A=1", "SSH_AUTH_SOCK=/run/buildkit/ssh_agent.0"],
+      cwd: "/app",
+      user: "1000:1000",
+      removeMountStubsRecursive: true,
+      hostname: "builder",
+      extraHosts: [{ host: "db", ip: "10.0.0.5" }],
+      ulimit: [{ name: "nofile", soft: 1024n, hard: 2048n }],
+      cgroupParent: "builds",
+      proxyEnv: {
+        httpProxy: "http://proxy:3128",
+        httpsProxy: undefined,
+        ftpProxy: undefined,
+        noProxy: "localhost",
+      },
+    });
+    assert.equal(exec.network, pb.NetMode.HOST);
+    assert.equal(exec.security, pb.SecurityMode.INSECURE);
+    assert.deepEqual(exec.secretenv, [
+      { id: "token", name: "TOKEN", optional: false },
+      { id: "opt", name: "OPT", optional: true },
+    ]);
+  });
+
+  test("secret values never enter the definition", () => {
+    const s = image("busybox", P).run("true", {
+      secrets: { T: secret("tok", { value: "hunter2-secret-value" }) },
+      mounts: { "/s": secret("file", { value: new TextEncoder().encode("bytes-secret-value") }) },
+    });
+    const bytes = new TextDecoder().decode(pb.Definition.toBinary(marshal(s).definition!));
+    assert.ok(!bytes.includes("hunter2-secret-value"));
+    assert.ok(!bytes.includes("bytes-secret-value"));
+  });
+
+  test("network none, step overrides and the entitlements a graph needs", () => {
+    const none = execOf(image("busybox", P).network("host").run("true", { network: "none" }));
+    assert.equal(none.exec.network, pb.NetMode.NONE);
+    assert.deepEqual(none.result.entitlements, []);
+    assert.deepEqual(marshal(richGraph()).entitlements, ["network.host", "security.insecure"]);
+  });
+
+  test("ignoreCache and a progress group go in the metadata; the terminal op lists meta.ignorecache", () => {
+    const { md, result } = execOf(image("busybox", P).run("true", { ignoreCache: true, group: "g" }));
+    assert.equal(md.ignoreCache, true);
+    assert.deepEqual(md.progressGroup, { id: "g", name: "g" });
+    const terminal = result.definition!.metadata![result.ops.at(-1)!.digest];
+    assert.equal(terminal.caps!["meta.ignorecache"], true);
+  });
+
+  test("identical steps share one vertex, which ignores the cache when any of them asks", () => {
+    const base = image("busybox", P);
+    const r = marshal(
+      scratch().copy(base.run("x"), "/a", "/a").copy(base.run("x", { ignoreCache: true }), "/b", "/b"),
+    );
+    const execs = r.ops.filter((o) => o.op.exec);
+    assert.equal(execs.length, 1);
+    assert.equal(r.definition!.metadata![execs[0].digest].ignoreCache, true);
+    assert.equal(r.definition!.metadata![execs[0].digest].caps!["meta.ignorecache"], true);
+  });
+
+  test("ssh targets: relative to the working directory; SSH_AUTH_SOCK kept when set", () => {
+    const { exec } = execOf(
+      image("busybox", P).workdir("/w").env("SSH_AUTH_SOCK", "/mine").run("x", {
+        ssh: { agent: ssh(), target: "agent.sock", uid: 5, gid: 6, mode: 0o660 },
+      }),
+    );
+    assert.deepEqual(exec.mounts!.at(-1), {
+      input: -1n,
+      dest: "/w/agent.sock",
+      mountType: 2,
+      sshOpt: { id: "default", uid: 5, gid: 6, mode: 0o660, optional: false },
+    });
+    assert.deepEqual(exec.meta!.env, ["SSH_AUTH_SOCK=/mine"]);
+  });
+
+  test("a cache seeded from a state mounts that state's directory as its input", () => {
+    const seed = image("busybox", P).workdir("/opt").run("true");
+    const { exec, op, md } = execOf(
+      image("busybox", P).run("x", {
+        mounts: { "/c": cache("c", { from: seed, path: "mods", readonly: true }) },
+      }),
+    );
+    assert.deepEqual(exec.mounts![1], {
+      input: 1n,
+      selector: "/opt/mods",
+      dest: "/c",
+      output: -1n,
+      readonly: true,
+      mountType: 3,
+      cacheOpt: { id: "c", sharing: 0 },
+    });
+    assert.equal(op.inputs!.length, 2);
+    assert.equal(md.caps!["exec.mount.selector"], true);
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { diff, dockerfile, image, local, merge, scratch } from "../../mod.ts";
+import { graphNodes } from "./graph_walk.ts";
+
+describe("graphNodes()", () => {
+  test("every node once, dependencies first, through merge, diff, frontends and mounts", () => {
+    const base = image("busybox");
+    const ctx = local("/ctx");
+    const state = merge([
+      base.run("make", { mounts: { "/src": ctx } }),
+      diff(base, base.run("touch /x")),
+      dockerfile(ctx),
+    ]);
+    const nodes = graphNodes(state);
+    assert.equal(new Set(nodes).size, nodes.length);
+    const kinds = nodes.map((n) => n.kind);
+    assert.deepEqual(kinds.filter((k) => k === "source").length, 2);
+    assert.equal(kinds.at(-1), "merge");
+    for (const [i, n] of nodes.entries()) {
+      const deps = n.kind === "merge" ? n.inputs : n.kind === "diff" ? [n.lower, n.upper] : [];
+      for (const d of deps) if (d) assert.ok(nodes.indexOf(d.op) < i);
+    }
+    assert.ok(nodes.some((n) => n.kind === "frontend"));
+  });
+
+  test("the empty filesystem has no nodes", () => {
+    assert.deepEqual(graphNodes(scratch()), []);
+  });
+});

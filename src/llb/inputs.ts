@@ -1,0 +1,46 @@
+/**
+ * The input list of one op, as Go's llb builds it.
+ *
+ * @module
+ */
+import type { Output, Platform } from "../dsl/graph.ts";
+import type * as pb from "../proto/pb.gen.ts";
+
+/**
+ * The inputs of one op, deduplicated by `{digest, index}`.
+ *
+ * @example
+ * ```ts
+ * import { InputList } from "./inputs.ts";
+ * const inputs = new InputList((o) => ({ digest: "sha256:00", index: BigInt(o.index) }));
+ * inputs.indexOf(null); // -1n: scratch
+ * ```
+ */
+export class InputList {
+  readonly list: pb.Input[] = [];
+  /** `refOf` gives the digest and output index an output lowers to. */
+  constructor(readonly refOf: (o: Output) => pb.Input) {}
+
+  /** Index of `o` in the op's inputs, or -1 for scratch. */
+  indexOf(o: Output | null): bigint {
+    if (o === null) return -1n;
+    const { digest, index } = this.refOf(o);
+    const at = this.list.findIndex((i) => i.digest === digest && i.index === index);
+    if (at !== -1) return BigInt(at);
+    this.list.push({ digest, index });
+    return BigInt(this.list.length - 1);
+  }
+}
+
+/**
+ * The protobuf form of a platform.
+ *
+ * @example
+ * ```ts
+ * import { platformOf } from "./inputs.ts";
+ * platformOf({ os: "linux", architecture: "amd64" }); // { architecture: "amd64", os: "linux", variant: undefined }
+ * ```
+ */
+export function platformOf(p: Platform): pb.Platform {
+  return { architecture: p.architecture, os: p.os, variant: p.variant };
+}

@@ -1,0 +1,98 @@
+/**
+ * Lowering of source nodes: the SourceOp, the caps it needs (as Go's llb lists
+ * them) and the local-directory bookkeeping.
+ *
+ * @module
+ */
+import type { SourceNode } from "../dsl/graph.ts";
+import { goJson } from "../dsl/source_options.ts";
+import type * as pb from "../proto/pb.gen.ts";
+import { Cap, type CapID } from "./caps.ts";
+import { digestOf } from "./digest.ts";
+import { platformOf } from "./inputs.ts";
+
+/** What the source lowering needs from the marshal run. */
+export interface SourceLoweringContext {
+  /** See `MarshalOptions.localUniqueKey`. */
+  readonly localUniqueKey?: string;
+  /** `.dockerignore` patterns by local directory, read by the solve layer. */
+  readonly localExcludes?: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * The SourceOp for `node`, adding the caps it needs to `caps`.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { stateData } from "../dsl/state.ts";
+ * import type { SourceNode } from "../dsl/graph.ts";
+ * import { sourceOp } from "./source_op.ts";
+ * import type { CapID } from "./caps.ts";
+ * const caps = new Set<CapID>();
+ * const op = sourceOp(stateData(image("busybox")).output!.op as SourceNode, {}, caps);
+ * op.source!.identifier; // "docker-image://docker.io/library/busybox:latest"
+ * ```
+ */
+export function sourceOp(node: SourceNode, ctx: SourceLoweringContext, caps: Set<CapID>): pb.Op {
+  const attrs: Record<string, string> = { ...node.attrs };
+  const scheme = node.identifier.slice(0, node.identifier.indexOf("://"));
+  switch (scheme) {
+    case "docker-image":
+      caps.add(Cap.sourceImage);
+      // Go requires the cap only for the security-relevant "pull".
+      if (attrs["image.resolvemode"] === "pull") caps.add(Cap.sourceImageResolveMode);
+      break;
+    case "local":
+      localAttrs(node, attrs, ctx, caps);
+      break;
+    case "git":
+      caps.add(Cap.sourceGit);
+      if (attrs["git.keepgitdir"]) caps.add(Cap.sourceGitKeepDir);
+      if (attrs["git.fullurl"]) caps.add(Cap.sourceGitFullUrl);
+      if (
+        (attrs["git.authtokensecret"] ?? "GIT_AUTH_TOKEN") !== "GIT_AUTH_TOKEN" ||
+        (attrs["git.authheadersecret"] ?? "GIT_AUTH_HEADER") !== "GIT_AUTH_HEADER"
+      ) caps.add(Cap.sourceGitHttpAuth);
+      if (attrs["git.mountsshsock"]) {
+        caps.add(Cap.sourceGitKnownSshHosts);
+        caps.add(Cap.sourceGitMountSshSock);
+      }
+      if (/#[^#]*:/.test(node.identifier)) caps.add(Cap.sourceGitSubdir);
+      break;
+    case "http":
+    case "https":
+      caps.add(Cap.sourceHttp);
+      if (attrs["http.checksum"]) caps.add(Cap.sourceHttpChecksum);
+      if (attrs["http.perm"]) caps.add(Cap.sourceHttpPerm);
+      if (attrs["http.uid"] || attrs["http.gid"]) caps.add(Cap.sourceHttpUidGid);
+      break;
+  }
+  const op: pb.Op = { source: { identifier: node.identifier, attrs } };
+  // Only image sources are platform-specific; Go clears the platform of the others.
+  if (node.platform && scheme === "docker-image") op.platform = platformOf(node.platform);
+  return op;
+}
+
+function localAttrs(
+  node: SourceNode,
+  attrs: Record<string, string>,
+  ctx: SourceLoweringContext,
+  caps: Set<CapID>,
+): void {
+  caps.add(Cap.sourceLocal);
+  const ignored = node.dockerignore && node.localDir ? ctx.localExcludes?.get(node.localDir) : undefined;
+  if (ignored?.length) {
+    const own: string[] = attrs["local.excludepatterns"] ? JSON.parse(attrs["local.excludepatterns"]) : [];
+    attrs["local.excludepatterns"] = goJson([...ignored, ...own]);
+  }
+  if (attrs["local.includepattern"]) caps.add(Cap.sourceLocalIncludePatterns);
+  if (attrs["local.excludepatterns"]) caps.add(Cap.sourceLocalExcludePatterns);
+  if (attrs["local.followpaths"]) caps.add(Cap.sourceLocalFollowPaths);
+  if (attrs["local.sharedkeyhint"]) caps.add(Cap.sourceLocalSharedKeyHint);
+  if (ctx.localUniqueKey) {
+    attrs["local.unique"] = digestOf(new TextEncoder().encode(`${ctx.localUniqueKey}\n${node.localDir}`))
+      .slice(7, 39);
+    caps.add(Cap.sourceLocalUnique);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The receiver of tarball exports (`tar`, `oci`, `docker`): the engine sends
+ * `BytesMessage{data}` chunks of one archive over `FileSend/DiffCopy`, then
+ * half-closes; we write them to a file (or standard output) and end the call.
+ *
+ * @module
+ */
+import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import process from "node:process";
+import type { Readable, Writable } from "node:stream";
+import { BytesMessage } from "../proto/moby_filesync_v1.gen.ts";
+
+/** What {@link receiveStream} wrote. */
+export interface ReceiveStreamStats {
+  /** Bytes of archive written. */
+  bytes: number;
+}
+
+/**
+ * Writes every chunk of `messages` (raw `BytesMessage` bytes) to `dest`, or to
+ * standard output when `dest` is `-`. A file is written beside its final name
+ * and renamed at the end, so a failed export leaves no half-written archive.
+ * `messages` is the read side of the gRPC call; it is read with events, not
+ * `for await`, which would destroy the call (and its status) when it ends.
+ *
+ * @example
+ * ```ts
+ * import { receiveStream } from "./filesend_stream.ts";
+ * // In the FileSend/DiffCopy handler: const { bytes } = await receiveStream(call, "out/image.tar");
+ * ```
+ */
+export async function receiveStream(messages: Readable, dest: string): Promise<ReceiveStreamStats> {
+  const toStdout = dest === "-";
+  const partial = `${dest}.partial-${process.pid}`;
+  let sink: Writable;
+  if (toStdout) sink = process.stdout;
+  else {
+    mkdirSync(dirname(dest), { recursive: true });
+    sink = createWriteStream(partial);
+  }
+  let bytes = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      messages.on("data", (raw: Uint8Array) => {
+        const data = BytesMessage.fromBinary(raw).data;
+        if (!data || data.byteLength === 0) return;
+        bytes += data.byteLength;
+        if (!sink.write(data)) {
+          messages.pause();
+          sink.once("drain", () => messages.resume());
+        }
+      });
+      messages.once("end", resolve);
+      // After "end" this is a no-op; before it, the engine gave up on the export.
+      messages.once("close", () => reject(new Error("the engine closed the export stream before its end")));
+      messages.once("error", reject);
+      sink.once("error", reject);
+    });
+    if (!toStdout) {
+      await new Promise<void>((resolve, reject) => {
+        sink.end(() => resolve());
+        sink.once("error", reject);
+      });
+      renameSync(partial, dest);
+    }
+    return { bytes };
+  } catch (err) {
+    if (!toStdout) {
+      sink.destroy();
+      rmSync(partial, { force: true });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,51 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { BytesMessage } from "../proto/moby_filesync_v1.gen.ts";
+import { receiveStream } from "./filesend_stream.ts";
+
+const message = (text: string) => BytesMessage.toBinary({ data: new TextEncoder().encode(text) });
+
+function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), "drydock-stream-"));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+describe("receiveStream()", () => {
+  test(
+    "writes every chunk in order into the file, creating its directory",
+    withDir(async (dir) => {
+      const call = new PassThrough({ objectMode: true });
+      const done = receiveStream(call, join(dir, "a/b/out.tar"));
+      call.write(message("hello "));
+      call.write(BytesMessage.toBinary({}));
+      call.write(message("tar"));
+      call.end();
+      assert.deepEqual(await done, { bytes: 9 });
+      assert.equal(readFileSync(join(dir, "a/b/out.tar"), "utf8"), "hello tar");
+      assert.deepEqual(readdirSync(join(dir, "a/b")), ["out.tar"], "no partial file is left");
+    }),
+  );
+
+  test(
+    "a stream closed before its end leaves no file and rejects",
+    withDir(async (dir) => {
+      const call = new PassThrough({ objectMode: true });
+      const done = receiveStream(call, join(dir, "out.tar"));
+      call.write(message("partial"));
+      call.destroy();
+      await assert.rejects(done, /closed the export stream before its end/);
+      assert.ok(!existsSync(join(dir, "out.tar")));
+      assert.deepEqual(readdirSync(dir), []);
+    }),
+  );
+});

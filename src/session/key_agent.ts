@@ -1,0 +1,111 @@
+/**
+ * An ssh-agent of our own holding given key files, for `ssh()` mounts that
+ * name keys instead of an agent socket. We run OpenSSH's `ssh-agent` and
+ * `ssh-add` rather than reimplementing key formats and signing: they read
+ * every key type and passphrase prompt the user's ssh reads.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { DrydockError } from "../dsl/errors.ts";
+
+/** A running agent. */
+export interface KeyAgent {
+  /** Its unix socket (what `SSH_AUTH_SOCK` would be). */
+  readonly socket: string;
+  /** Stops the agent and removes its socket. */
+  close(): Promise<void>;
+}
+
+const INSTALL_HINT = "install OpenSSH's client tools (Debian/Ubuntu: apt-get install openssh-client)";
+
+/**
+ * Starts `ssh-agent` on a private socket and adds `keys` to it. Fails with a
+ * {@link DrydockError} naming the key when `ssh-add` refuses it.
+ *
+ * @example
+ * ```ts
+ * import { startKeyAgent } from "./key_agent.ts";
+ * const agent = await startKeyAgent(["/home/me/.ssh/id_ed25519"]);
+ * // forward agent.socket ...
+ * await agent.close();
+ * ```
+ */
+export async function startKeyAgent(keys: readonly string[], label = "ssh"): Promise<KeyAgent> {
+  const dir = await mkdtemp(join(tmpdir(), "drydock-ssh-"));
+  const socket = join(dir, "agent.sock");
+  // -D keeps it in the foreground, so it is our child and ends when we kill it.
+  const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: ["ignore", "ignore", "pipe"] });
+  let agentError = "";
+  agent.stderr.on("data", (c) => (agentError += c));
+  const exited = new Promise<string>((resolve) => {
+    agent.on("error", (err) => resolve(err.message));
+    agent.on("exit", (code, signal) => resolve(`exited with ${signal ?? code}`));
+  });
+  const close = async () => {
+    if (agent.exitCode === null && agent.signalCode === null) {
+      agent.kill("SIGTERM");
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const failure = await Promise.race([waitForSocket(socket), exited]);
+    if (typeof failure === "string") {
+      throw new DrydockError(
+        "E_SSH_AGENT",
+        `${label}: could not start ssh-agent (${failure}${agentError ? `: ${agentError.trim()}` : ""}); ` +
+          INSTALL_HINT,
+      );
+    }
+    await addKeys(socket, keys, label);
+    return { socket, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+async function waitForSocket(path: string, timeoutMs = 5_000): Promise<undefined> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await stat(path)).isSocket()) return undefined;
+    } catch { /* not yet */ }
+    if (Date.now() > until) throw new DrydockError("E_SSH_AGENT", `ssh-agent did not create ${path}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function addKeys(socket: string, keys: readonly string[], label: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string | undefined> = { ...process.env, SSH_AUTH_SOCK: socket };
+    delete env.SSH_AGENT_PID;
+    const child = spawn("ssh-add", ["-q", ...keys], { env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on(
+      "error",
+      (err) =>
+        reject(
+          new DrydockError(
+            "E_SSH_AGENT",
+            `${label}: could not run ssh-add (${err.message}); ${INSTALL_HINT}`,
+          ),
+        ),
+    );
+    child.on("exit", (code) => {
+      if (code === 0) return resolve();
+      reject(
+        new DrydockError(
+          "E_SSH_KEY",
+          `${label}: ssh-add could not load ${keys.join(", ")}: ${stderr.trim() || `exit ${code}`}`,
+        ),
+      );
+    });
+  });
+}

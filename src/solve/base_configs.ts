@@ -1,0 +1,87 @@
+/**
+ * Resolving the configs of base images through the engine
+ * (`LLBBridge.ResolveImageConfig`, inside the gateway solve), so that `run`
+ * steps and the exported image start from them, as a Dockerfile's do.
+ *
+ * @module
+ */
+import type { InheritedConfig, OpNode, Output } from "../dsl/graph.ts";
+import { type State, stateData } from "../dsl/state.ts";
+import { baseConfigKey } from "../llb/base_config.ts";
+import { LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";
+import type { CallOptions, RpcClient } from "../transport/rpc.ts";
+import type { ContainerConfig } from "./image_config.ts";
+
+/** A base image's config as the engine returned it (only the parts we read are typed). */
+export interface BaseImage {
+  readonly config?: ContainerConfig;
+}
+
+/**
+ * Every base image (at its platform) whose config the states' `run` steps or
+ * exported images inherit.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { baseImagesOf } from "./base_configs.ts";
+ * baseImagesOf([image("busybox").run("true")]).map((b) => b.image); // ["docker.io/library/busybox:latest"]
+ * ```
+ */
+export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
+  const found = new Map<string, InheritedConfig>();
+  const add = (i: InheritedConfig | undefined) => {
+    if (i) found.set(baseConfigKey(i.image, i.platform), i);
+  };
+  const seen = new Set<OpNode>();
+  const visit = (o: Output | null | undefined) => {
+    if (!o || seen.has(o.op)) return;
+    seen.add(o.op);
+    const node = o.op;
+    if (node.kind === "exec") {
+      add(node.inherit);
+      for (const m of node.mounts) visit((m as { source?: Output | null }).source);
+    } else if (node.kind === "file") {
+      visit(node.base);
+      for (const a of node.actions) {
+        add(a.pathBase);
+        if (a.kind === "copy") add(a.srcBase);
+        visit((a as { source?: Output | null }).source);
+      }
+    }
+  };
+  for (const s of states) {
+    const data = stateData(s);
+    add(data.settings.inherit);
+    visit(data.output);
+  }
+  return [...found.values()];
+}
+
+/**
+ * Asks the engine for each base image's config; keyed by `baseConfigKey`.
+ * The engine shows each lookup as an `[internal] load metadata` step.
+ *
+ * @example
+ * ```ts
+ * import { resolveBaseConfigs } from "./base_configs.ts";
+ * // const configs = await resolveBaseConfigs(transport.rpc, bases, { metadata: { "buildkit-controlapi-buildid": ref } });
+ * ```
+ */
+export async function resolveBaseConfigs(
+  rpc: RpcClient,
+  bases: readonly InheritedConfig[],
+  bridge: CallOptions,
+): Promise<Map<string, BaseImage>> {
+  const entries = await Promise.all(bases.map(async (b) => {
+    const res = await rpc.unary(LLBBridgeService.resolveImageConfig, {
+      ref: b.image,
+      platform: { os: b.platform.os, architecture: b.platform.architecture, variant: b.platform.variant },
+      logName: `[internal] load metadata for ${b.image}`,
+    }, bridge);
+    const bytes = res.config ?? new Uint8Array();
+    const config = bytes.byteLength > 0 ? JSON.parse(new TextDecoder().decode(bytes)) as BaseImage : {};
+    return [baseConfigKey(b.image, b.platform), config] as const;
+  }));
+  return new Map(entries);
+}

@@ -1,0 +1,115 @@
+/**
+ * The session services of one build besides files: secrets, ssh agents and
+ * registry credentials, prepared (and checked) before the solve starts.
+ *
+ * @module
+ */
+import process from "node:process";
+import { z } from "zod";
+import type { SourceLocation } from "../dsl/location.ts";
+import { nonEmptyString } from "../dsl/options.ts";
+import { validate } from "../dsl/validate.ts";
+import type { SecretUse, SshUse } from "../llb/uses.ts";
+import { authMethods } from "../session/auth_service.ts";
+import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
+import { secretsMethods } from "../session/secrets_service.ts";
+import type { SessionMethod } from "../session/session.ts";
+import { sshForwardMethods } from "../session/ssh_forward_service.ts";
+import { resolveSecrets } from "./secret_resolution.ts";
+import type { SecretSpec } from "./secret_spec.ts";
+import { resolveSshAgents } from "./ssh_resolution.ts";
+import type { SshSpec } from "./ssh_spec.ts";
+
+/** What the caller (CLI or library user) adds to the build's own declarations. */
+export interface SessionServiceOptions {
+  /** `--secret` values: override build.ts secret sources by id, or add ids. */
+  readonly secrets?: readonly SecretSpec[];
+  /** `--ssh` values: override build.ts `ssh()` agents by id, or add ids. */
+  readonly ssh?: readonly SshSpec[];
+  /** Registry logins by host; they win over `DOCKER_AUTH_CONFIG` and the Docker config file. */
+  readonly registryAuth?: Readonly<Record<string, RegistryLogin>>;
+  /** Environment for env secrets, `SSH_AUTH_SOCK` and Docker config. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Base of relative paths given on the command line. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/** Ready-to-serve session methods and what to clean up after the build. */
+export interface PreparedServices {
+  readonly methods: readonly SessionMethod[];
+  /** Registry credentials handed out, for error hints. */
+  readonly registryCredentials: RegistryCredentialStore;
+  /** Stops ssh agents started for key files. */
+  close(): Promise<void>;
+}
+
+/**
+ * Reads every secret, finds or starts every ssh agent and sets up registry
+ * credentials. Throws before anything reaches the engine when a required
+ * secret or agent is missing.
+ *
+ * @example
+ * ```ts
+ * import { image, marshal, secret } from "../../mod.ts";
+ * import { prepareSessionServices } from "./session_services.ts";
+ * const { secrets, sshAgents } = marshal(image("busybox").run("true", { secrets: { T: secret("t", { value: "x" }) } }));
+ * const services = await prepareSessionServices({ secrets, sshAgents });
+ * // new Session({ methods: [...services.methods, ...] }) ... finally: await services.close();
+ * ```
+ */
+export async function prepareSessionServices(
+  uses: { readonly secrets: ReadonlyMap<string, SecretUse>; readonly sshAgents: ReadonlyMap<string, SshUse> },
+  options: SessionServiceOptions = {},
+): Promise<PreparedServices> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const secrets = await resolveSecrets(uses.secrets, { overrides: options.secrets, env, cwd });
+  const agents = await resolveSshAgents(uses.sshAgents, { overrides: options.ssh, env, cwd });
+  const registryCredentials = new RegistryCredentialStore({ env, logins: options.registryAuth });
+  return {
+    methods: [
+      ...secretsMethods(secrets),
+      ...sshForwardMethods(agents.sockets),
+      ...authMethods(registryCredentials),
+    ],
+    registryCredentials,
+    close: () => agents.close(),
+  };
+}
+
+const loginSchema = z.union([
+  z.strictObject({ username: nonEmptyString, password: z.string() }),
+  z.strictObject({ token: nonEmptyString }),
+], { error: "must be { username, password } or { token }" });
+
+const optionsSchema = z.object({
+  secrets: z.array(z.strictObject({
+    id: nonEmptyString,
+    source: z.union([
+      z.strictObject({ env: nonEmptyString }),
+      z.strictObject({ file: nonEmptyString }),
+    ], { error: "must be { env: NAME } or { file: PATH }" }).optional(),
+  })).optional(),
+  ssh: z.array(z.strictObject({ id: nonEmptyString, paths: z.array(nonEmptyString) })).optional(),
+  registryAuth: z.record(nonEmptyString, loginSchema).optional(),
+});
+
+/**
+ * Checks the session options of a build call (`secrets`, `ssh`,
+ * `registryAuth`) and gives what {@link prepareSessionServices} takes.
+ *
+ * @example
+ * ```ts
+ * import { sessionServiceOptions } from "./session_services.ts";
+ * sessionServiceOptions({ registryAuth: { "ghcr.io": { token: "…" } } }, "/src/app", undefined);
+ * ```
+ */
+export function sessionServiceOptions(
+  options: Pick<SessionServiceOptions, "secrets" | "ssh" | "registryAuth">,
+  cwd: string,
+  location: SourceLocation | undefined,
+): SessionServiceOptions {
+  const picked = { secrets: options.secrets, ssh: options.ssh, registryAuth: options.registryAuth };
+  validate("build", "", optionsSchema, picked, location);
+  return { ...picked, cwd };
+}

@@ -1,0 +1,69 @@
+/**
+ * A small git repository served over dumb HTTP, for `git()` source tests.
+ *
+ * @module
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { serveDirectory, type ServeOptions, type StaticServer } from "./static_server.ts";
+
+/** A served repository: `url` clones it; tag `v1` and branch `main` exist. */
+export interface GitFixture {
+  readonly url: string;
+  /** The directory served, for adding plain files next to the repository. */
+  readonly root: string;
+  readonly server: StaticServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a repository with `top.txt` and `docs/readme.md` (tag `v1`), then a
+ * second commit on `main` adding `later.txt`, and serves it (behind an
+ * `Authorization` check when `options.authorization` is set).
+ *
+ * @example
+ * ```ts
+ * import { gitFixture } from "./git_fixture.ts";
+ * const repo = await gitFixture();
+ * // git(repo.url, { ref: "v1" }) ...
+ * await repo.close();
+ * ```
+ */
+export async function gitFixture(options: ServeOptions = {}): Promise<GitFixture> {
+  const root = mkdtempSync(join(tmpdir(), "drydock-srv-"));
+  const work = join(root, "work");
+  mkdirSync(join(work, "docs"), { recursive: true });
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "t",
+    GIT_AUTHOR_EMAIL: "t@example.com",
+    GIT_COMMITTER_NAME: "t",
+    GIT_COMMITTER_EMAIL: "t@example.com",
+  };
+  const git = (...args: string[]) => execFileSync("git", args, { stdio: "pipe", env });
+  git("-C", work, "init", "-q", "-b", "main");
+  writeFileSync(join(work, "top.txt"), "top\n");
+  writeFileSync(join(work, "docs/readme.md"), "docs\n");
+  git("-C", work, "add", ".");
+  git("-C", work, "commit", "-qm", "one");
+  git("-C", work, "tag", "v1");
+  writeFileSync(join(work, "later.txt"), "later\n");
+  git("-C", work, "add", ".");
+  git("-C", work, "commit", "-qm", "two");
+  git("clone", "-q", "--bare", work, join(root, "repo.git"));
+  // Dumb HTTP: clients read info/refs and loose objects as plain files.
+  git("-C", join(root, "repo.git"), "update-server-info");
+  const server = await serveDirectory(root, options);
+  return {
+    url: `${server.url}/repo.git`,
+    root,
+    server,
+    close: async () => {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,13 @@
+// Prints the SHA-256 of the rich graph's Definition bytes and its op digests,
+// so a test can compare what Deno and Bun produce.
+import { createHash } from "node:crypto";
+import { marshal } from "../../mod.ts";
+import * as pb from "../../src/proto/pb.gen.ts";
+import { richGraph } from "./rich_graph.ts";
+
+const result = marshal(richGraph());
+const bytes = pb.Definition.toBinary(result.definition!);
+console.log(JSON.stringify({
+  definition: createHash("sha256").update(bytes).digest("hex"),
+  ops: result.ops.map((o) => o.digest),
+}));
