@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { BigIntStats } from "node:fs";
-import { lstat, readdir, readlink, realpath, stat as statFollow } from "node:fs/promises";
+import { type BigIntStats, lstatSync } from "node:fs";
+import { readdir, readlink, realpath, stat as statFollow } from "node:fs/promises";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
 import type { Stat } from "../proto/fsutil_types.gen.ts";
@@ -42,16 +42,11 @@ export interface WalkOptions {
   filter?: (path: string, isDir: boolean) => WalkFilterResult;
 }
 
-/** How many `lstat`s of a directory's upcoming entries run at once (async fs calls are slow one by one). */
-const LSTAT_AHEAD = 16;
-
 interface Level {
   readonly absolutePath: string;
   readonly path: string;
   readonly names: string[];
   index: number;
-  /** `lstat`s already started for `names[index...]`, in order. */
-  readonly ahead: Promise<BigIntStats | undefined>[];
   /** This directory's own entry, held back until something inside it is emitted. */
   pending?: WalkEntry;
 }
@@ -88,7 +83,7 @@ export async function* walkTree(root: string, options: WalkOptions = {}): AsyncG
       stack.pop();
       continue;
     }
-    const st = await nextStat(level);
+    const st = nextStat(level);
     const name = level.names[level.index++];
     const path = level.path === "" ? name : `${level.path}/${name}`;
     const absolutePath = join(level.absolutePath, name);
@@ -115,18 +110,23 @@ export async function* walkTree(root: string, options: WalkOptions = {}): AsyncG
 }
 
 function newLevel(absolutePath: string, path: string, names: string[], pending?: WalkEntry): Level {
-  return { absolutePath, path, names, index: 0, ahead: [], pending };
+  return { absolutePath, path, names, index: 0, pending };
 }
 
-/** The `lstat` of `names[index]`, keeping the next few in flight. */
-function nextStat(level: Level): Promise<BigIntStats | undefined> {
-  const { names, index, ahead } = level;
-  for (let i = index + ahead.length; i < names.length && ahead.length < LSTAT_AHEAD; i++) {
-    const p = ifExists(lstat(join(level.absolutePath, names[i]), { bigint: true }));
-    p.catch(() => {}); // awaited in order later; do not report it as unhandled meanwhile
-    ahead.push(p);
+/**
+ * The `lstat` of `names[index]`, or `undefined` if it vanished. Synchronous on purpose: an `lstat` is one
+ * short syscall, and the async form costs 3x the CPU on Deno and 2x on Bun (thread-pool hand-off and a
+ * promise per entry), CPU that the engine needs while it receives the files (measured: 10,000 entries,
+ * 90 vs 280 ms on Deno, 30 vs 65 ms on Bun). Event-loop turns still come from the consumer awaiting its sends.
+ */
+function nextStat(level: Level): BigIntStats | undefined {
+  try {
+    return lstatSync(join(level.absolutePath, level.names[level.index]), { bigint: true });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw e;
   }
-  return ahead.shift()!;
 }
 
 /** Builds the wire stat the way fsutil's `mkstat` does, with uid/gid reset to 0 like Go's client. */

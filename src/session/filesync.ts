@@ -5,20 +5,18 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
-import { Buffer } from "node:buffer";
 import { type Packet, Packet_PacketType as T } from "../proto/fsutil_types.gen.ts";
 import { isRequestableGoMode } from "../fs/go_mode.ts";
 import { type WalkOptions, walkTree } from "../fs/walk.ts";
 import { TransferFailure } from "./transfer_failure.ts";
+import { allocDataBuffer } from "./grpc_frame.ts";
 import { createSerialSender, DiffCopyPeerError, type PacketChannel } from "./packet_channel.ts";
 
 /**
- * Bytes per DATA packet. Go sends 32 KiB; with protobuf encoding 1 MiB moved a
- * large file about 3x faster. Bun's HTTP/2 server (1.4.5) intermittently stalls
- * for good when a write is larger than the peer's flow-control window (seen
- * from 128 KiB up, never at 32 KiB), so on Bun we send Go's size.
+ * Bytes per DATA packet when the channel has no preference (`PacketChannel.dataBytes`). Go sends 32 KiB;
+ * with protobuf encoding 1 MiB moved a large file about 3x faster.
  */
-export const DEFAULT_CHUNK_SIZE = "Bun" in globalThis ? 32 * 1024 : 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
 /**
  * Files up to this size are read with one synchronous call: an async fs call
  * costs 20-60 µs of thread-pool round trip, which dominates small files.
@@ -31,7 +29,7 @@ const MAX_CHUNK_SIZE = 16 * 1024 * 1024 - 1024;
 export interface SendTreeOptions extends WalkOptions {
   /**
    * Bytes of file content per DATA packet.
-   * @default {DEFAULT_CHUNK_SIZE}
+   * @default the channel's `dataBytes`, else {DEFAULT_CHUNK_SIZE}
    */
   chunkSize?: number;
   /**
@@ -78,7 +76,7 @@ export function sendTree(
   root: string,
   options: SendTreeOptions = {},
 ): Promise<SendTreeStats> {
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const chunkSize = options.chunkSize ?? channel.dataBytes ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
     throw new RangeError(`sendTree: chunkSize must be an integer from 1 to ${MAX_CHUNK_SIZE}`);
   }
@@ -261,7 +259,8 @@ class TreeSender {
         if (this.#failure.error) return;
         // Asking for one byte more than is left tells in the same read whether the file grew.
         const length = Math.min(this.#chunkSize, size - position + 1);
-        const buffer = Buffer.allocUnsafe(length); // fresh: the channel may keep it after send()
+        // Fresh (the channel may keep it after send()), with room for a gRPC header in front of it.
+        const buffer = allocDataBuffer(length);
         const { bytesRead } = await handle.read(buffer, 0, length, position);
         position += bytesRead;
         if (position > size) throw changed(file);
@@ -291,7 +290,7 @@ function readSmallFile(file: Requestable): Uint8Array {
     const st = fstatSync(fd, { bigint: true });
     if (!st.isFile() || st.size !== file.size || st.mtimeNs !== file.modTime) throw changed(file);
     const size = Number(file.size);
-    const buffer = Buffer.allocUnsafe(size + 1); // one spare byte to notice growth
+    const buffer = allocDataBuffer(size + 1); // one spare byte to notice growth; reused once sent
     let position = 0;
     for (;;) {
       const length = size + 1 - position;

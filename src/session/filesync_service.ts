@@ -9,7 +9,7 @@ import { type Packet, Packet_PacketType } from "../proto/fsutil_types.gen.ts";
 import { createContextFilter } from "../fs/context_filter.ts";
 import { sendTree, type SendTreeStats } from "./filesync.ts";
 import { readFileSyncRequest } from "./filesync_request.ts";
-import { failCall, serverCallChannel } from "./grpc_packet_channel.ts";
+import { failCall, packetSenderChannel, packetsWritten, serverCallChannel } from "./grpc_packet_channel.ts";
 import { methodDefinition } from "./method.ts";
 import type { SessionMethod } from "./session.ts";
 
@@ -45,14 +45,19 @@ export function fileSyncMethods(
       failCall(call, grpc.status.NOT_FOUND, `no access allowed to dir "${name}"`);
       return;
     }
-    const channel = serverCallChannel(call);
     createContextFilter(dir, request).then(
       async (filter) => {
-        const stats = await sendTree(channel, dir, { filter });
+        // The fast sender (direct HTTP/2 writes) for the transfer itself.
+        const channel = packetSenderChannel(call);
+        const stats = await sendTree(channel, dir, { filter }).catch(async (err) => {
+          await packetsWritten(channel); // the ERR packet sendTree sent, before the error status
+          throw err;
+        });
         options.onSent?.(name, stats);
       },
       async (err: Error) => {
         const message = `local ${name}: ${err.message}`;
+        const channel = serverCallChannel(call);
         // In the stream first, as fsutil's sender does, so the engine reports it even if the status is lost.
         await channel.send({ type: Packet_PacketType.PACKET_ERR, data: new TextEncoder().encode(message) })
           .catch(() => {});

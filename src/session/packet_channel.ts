@@ -19,6 +19,8 @@ export interface PacketChannel {
   send(packet: Packet): Promise<void>;
   /** Half-closes our side. */
   end(): void;
+  /** The DATA payload size this channel carries best; senders use it unless told otherwise. */
+  readonly dataBytes?: number;
 }
 
 /**

@@ -1,0 +1,13 @@
+// The drydock side of the bench: the equivalent of bench's Dockerfile
+//   FROM busybox / COPY . /ctx / RUN test -d /ctx
+// The context folder comes from DRYDOCK_BENCH_CONTEXT (it is renamed for every run).
+//   DRYDOCK_BENCH_CONTEXT=/path deno run -A bench/build.ts --progress=quiet
+import process from "node:process";
+import { build, image, local } from "../mod.ts";
+
+const context = process.env.DRYDOCK_BENCH_CONTEXT;
+if (!context) throw new Error("set DRYDOCK_BENCH_CONTEXT to the context folder");
+
+const copied = image("busybox").copy(local(context), ".", "/ctx").run(["test", "-d", "/ctx"]);
+
+await build({ upload: copied });

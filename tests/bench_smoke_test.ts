@@ -1,0 +1,107 @@
+// The bench's building blocks at tiny sizes (the bench itself is not a test: it measures, on real engines,
+// for minutes). Timings are never asserted.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ContextDir, fileSizes, generateContext, scaleShape, SHAPES } from "../bench/shapes.ts";
+import { median, parseTimeOutput, timed } from "../bench/measure.ts";
+import { renderTable } from "../bench/table.ts";
+
+function filesUnder(dir: string): { count: number; bytes: number } {
+  let count = 0, bytes = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    count++;
+    bytes += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return { count, bytes };
+}
+
+function withTemp(fn: (dir: string) => void | Promise<void>) {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), "drydock-bench-smoke-"));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+describe("bench shapes", () => {
+  test("the three shapes are the issue's: 50,000 × 1 KiB, 5,000 files of 500 MiB, one 512 MiB file", () => {
+    assert.deepEqual(
+      SHAPES.map((s) => [s.name, s.files, s.bytes]),
+      [["small", 50_000, 50_000 * 1024], ["medium", 5_000, 500 * 2 ** 20], ["large", 1, 512 * 2 ** 20]],
+    );
+  });
+
+  test("fileSizes() sums to the shape's bytes exactly", () => {
+    for (const shape of SHAPES) assert.equal(fileSizes(shape).reduce((a, b) => a + b, 0), shape.bytes);
+  });
+
+  test(
+    "generateContext() writes the scaled shape: file count and bytes",
+    withTemp((dir) => {
+      const small = scaleShape(SHAPES[0], 0.001);
+      generateContext(join(dir, "small"), small);
+      assert.deepEqual(filesUnder(join(dir, "small")), { count: 50, bytes: 50 * 1024 });
+      const medium = scaleShape(SHAPES[1], 0.002);
+      generateContext(join(dir, "medium"), medium);
+      assert.deepEqual(filesUnder(join(dir, "medium")), { count: 10, bytes: medium.bytes });
+    }),
+  );
+
+  test(
+    "ContextDir generates once, and rotate() gives the context a never-used name",
+    withTemp((root) => {
+      const shape = scaleShape(SHAPES[0], 0.0004);
+      const first = new ContextDir(root, shape);
+      const before = first.path;
+      const after = first.rotate("1-deno");
+      assert.notEqual(after, before);
+      assert.ok(!existsSync(before) && existsSync(after));
+      assert.equal(filesUnder(after).count, shape.files);
+      // A later run finds the same context instead of generating it again.
+      assert.equal(new ContextDir(root, shape).path, after);
+    }),
+  );
+});
+
+describe("bench measuring", () => {
+  test("parseTimeOutput() reads GNU time's line, after a failing command's notice too", () => {
+    assert.deepEqual(parseTimeOutput("Command exited with non-zero status 1\n2.41 60212 1.50 0.25\n"), {
+      seconds: 2.41,
+      peakRss: 60212 * 1024,
+      cpuSeconds: 1.75,
+    });
+    assert.throws(() => parseTimeOutput("garbage"), /unexpected \/usr\/bin\/time output/);
+  });
+
+  test("median()", () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.throws(() => median([]));
+  });
+
+  test("renderTable() gives each client its ratio to buildx's median time", () => {
+    const run = (seconds: number) => ({ seconds, peakRss: 100 * 2 ** 20, cpuSeconds: 1 });
+    const table = renderTable([
+      { shape: "large", client: "buildx", runs: [run(4), run(2), run(3)] },
+      { shape: "large", client: "deno", runs: [run(1.5), run(1.5)] },
+    ], new Map([["large", 300 * 2 ** 20]]));
+    const rows = table.split("\n");
+    assert.match(rows[2], /^\| large \| buildx \| 3 \| 3\.00 \| 100 \| 1\.00 \|/);
+    assert.match(rows[3], /^\| large \| deno \| 2 \| 1\.50 \| 200 \| 2\.00 \|/);
+  });
+
+  test("timed() runs a command under /usr/bin/time and reports its peak RSS", {
+    skip: existsSync("/usr/bin/time") ? false : "/usr/bin/time (GNU time) is not installed",
+  }, async () => {
+    const run = await timed(["true"], {});
+    assert.ok(run.peakRss > 0);
+    await assert.rejects(timed(["false"], {}), /exited with 1/);
+  });
+});
