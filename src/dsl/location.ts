@@ -17,7 +17,8 @@ export interface SourceLocation {
 // Frames inside drydock itself are skipped: the first frame outside is the user's call.
 const OWN_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-const V8_FRAME = /\(?((?:file:\/\/|\/)[^()]*?):(\d+):(\d+)\)?\s*$/;
+// The path must start the frame or follow "(": "ext:core/01_core.js:1:2" is no "/01_core.js".
+const V8_FRAME = /(?:^at (?:async )?|\()((?:file:\/\/|\/)[^()]*?):(\d+):(\d+)\)?\s*$/;
 
 /**
  * Captures the location of the first stack frame outside drydock's own sources.
@@ -32,13 +33,28 @@ const V8_FRAME = /\(?((?:file:\/\/|\/)[^()]*?):(\d+):(\d+)\)?\s*$/;
 export function callerLocation(): SourceLocation | undefined {
   const stack = new Error().stack ?? "";
   for (const raw of stack.split("\n").slice(1)) {
-    const m = V8_FRAME.exec(raw.trim());
-    if (!m) continue;
-    const file = m[1].startsWith("file://") ? fileURLToPath(m[1]) : m[1];
-    if (file.startsWith(OWN_ROOT) && !isOwnExampleOrTest(file)) continue;
-    return { file, line: Number(m[2]), column: Number(m[3]) };
+    const frame = parseStackFrame(raw);
+    if (!frame || (frame.file.startsWith(OWN_ROOT) && !isOwnExampleOrTest(frame.file))) continue;
+    return frame;
   }
   return undefined;
+}
+
+/**
+ * Reads the file position of one V8/JSC stack line; runtime-internal frames give `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { parseStackFrame } from "./location.ts";
+ * parseStackFrame("    at main (file:///src/build.ts:3:14)"); // { file: "/src/build.ts", line: 3, column: 14 }
+ * parseStackFrame("    at op (ext:core/01_core.js:12:3)"); // undefined
+ * ```
+ */
+export function parseStackFrame(line: string): SourceLocation | undefined {
+  const m = V8_FRAME.exec(line.trim());
+  if (!m) return undefined;
+  const file = m[1].startsWith("file://") ? fileURLToPath(m[1]) : m[1];
+  return { file, line: Number(m[2]), column: Number(m[3]) };
 }
 
 // Examples and tests in this repository are user code, not drydock internals.

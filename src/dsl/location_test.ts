@@ -1,0 +1,18 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseStackFrame } from "./location.ts";
+
+test("parseStackFrame() reads user frames and skips runtime-internal ones", () => {
+  const cases: [string, ReturnType<typeof parseStackFrame>][] = [
+    ["    at main (file:///src/build.ts:3:14)", { file: "/src/build.ts", line: 3, column: 14 }],
+    ["    at file:///src/build.ts:3:14", { file: "/src/build.ts", line: 3, column: 14 }],
+    ["    at async file:///src/build.ts:5:1", { file: "/src/build.ts", line: 5, column: 1 }],
+    ["    at <anonymous> (/src/my build.ts:1:2)", { file: "/src/my build.ts", line: 1, column: 2 }],
+    ["    at /src/build.ts:7:8", { file: "/src/build.ts", line: 7, column: 8 }],
+    // Deno's internal modules: a "/" inside them is no absolute path.
+    ["    at op (ext:core/01_core.js:12:3)", undefined],
+    ["    at ext:deno_node/testing.ts:1:21231", undefined],
+    ["    at processTicksAndRejections (native:7:39)", undefined],
+  ];
+  for (const [line, want] of cases) assert.deepEqual(parseStackFrame(line), want, line);
+});
