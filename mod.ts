@@ -12,6 +12,7 @@
  * @module
  */
 // First, so Deno permission errors raised while dependencies load get a one-line hint.
+import "./src/cli/top_level_errors.ts";
 export { permissionHint } from "./src/cli/permission_hint.ts";
 export { image, local, scratch } from "./src/dsl/sources.ts";
 export { git, http } from "./src/dsl/remote_sources.ts";

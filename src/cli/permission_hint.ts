@@ -1,7 +1,6 @@
 /**
  * Deno's permission errors, turned into a one-line hint naming the flag to
- * add. Installed when this module is evaluated (mod.ts imports it first), so
- * that errors raised while dependencies load are caught too.
+ * add. `top_level_errors.ts` applies it to errors nobody caught.
  *
  * @module
  */
@@ -27,20 +26,4 @@ export function permissionHint(err: unknown): string | undefined {
   const what = err.message.replace(/,? run again with the --allow-[a-z-]+ flag\.?$/, "");
   const file = process.argv[1] ? process.argv[1].split("/").pop() : "build.ts";
   return `Deno needs ${flag} (${what}); drydock uses ${ALL_FLAGS}, or simply: deno run -A ${file}`;
-}
-
-function exitWithHint(err: unknown): boolean {
-  const hint = permissionHint(err);
-  if (!hint) return false;
-  process.stderr.write(`error: ${hint}\n`);
-  process.exit(2);
-}
-
-if (typeof (globalThis as { Deno?: unknown }).Deno !== "undefined") {
-  globalThis.addEventListener("unhandledrejection", (e) => {
-    if (exitWithHint((e as PromiseRejectionEvent).reason)) e.preventDefault();
-  });
-  globalThis.addEventListener("error", (e) => {
-    if (exitWithHint((e as ErrorEvent).error)) e.preventDefault();
-  });
 }

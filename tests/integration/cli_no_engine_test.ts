@@ -116,3 +116,19 @@ test("a malformed --secret or --ssh is a usage error naming it", async () => {
   assert.equal(ssh.code, 2);
   assert.match(ssh.stderr, /^error: --ssh "=x": needs an id/);
 });
+
+test("a bad DSL option at the top of build.ts: a code frame at its line, exit 2, no stack trace", async () => {
+  const file = fileURLToPath(new URL("../fixtures/cli/bad_option_build.ts", import.meta.url));
+  const r = await runBuildFile(file, [], { ...NO_ENGINE, NO_COLOR: "1" });
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.split("\n");
+  assert.match(
+    lines[0],
+    /^error: run\(\): option "env\.A" must be a string, got number 1 \(at .*bad_option_build\.ts:5:4\)$/,
+  );
+  assert.match(
+    r.stderr,
+    /\n 5 \| {3}\.run\("echo hi", \{ env: \{ A: 1 as unknown as string \} \}\);\n +\| +\^+\n/,
+  );
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+});
