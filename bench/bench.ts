@@ -99,10 +99,8 @@ function pruneBenchRecords(root: string): void {
     if (key === "ID") id = value.replace(/\*$/, "");
     if (key === "Description" && isBenchRecord(value, root)) ids.push(id);
   }
-  // Repeated filters are alternatives, so one call deletes them all.
-  if (ids.length > 0) {
-    sh(docker, ["buildx", "prune", "--force", ...ids.flatMap((i) => ["--filter", `id=${i}`])], env);
-  }
+  // This buildx refuses a repeated id filter ("filters expect only one value"): one call per record.
+  for (const i of ids) sh(docker, ["buildx", "prune", "--force", "--filter", `id=${i}`], env);
 }
 
 function isBenchRecord(description: string, root: string): boolean {
