@@ -9,6 +9,7 @@ import { lstat, readdir, readlink } from "node:fs/promises";
 import { Buffer } from "node:buffer";
 import { cleanPath } from "./clean_path.ts";
 import { globMatchesName, hasWildcards } from "./patterns.ts";
+import { ifExists } from "./walk.ts";
 
 /**
  * Resolves `paths` in the directory `root` into include paths: every path itself, and, where a symlink is
@@ -120,14 +121,4 @@ function joinPath(a: string, b: string): string {
 
 function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-
-async function ifExists<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw e;
-  }
 }

@@ -194,8 +194,17 @@ function decodeName(bytes: Uint8Array, where: string): string {
   }
 }
 
-/** Resolves to `undefined` when the entry vanished (or was replaced by a non-directory) mid-walk. */
-async function ifExists<T>(p: Promise<T>): Promise<T | undefined> {
+/**
+ * Resolves to `undefined` when the entry vanished (or was replaced by a non-directory) mid-walk.
+ *
+ * @example
+ * ```ts
+ * import { readlink } from "node:fs/promises";
+ * import { ifExists } from "./walk.ts";
+ * await ifExists(readlink("/no/such/link")); // undefined
+ * ```
+ */
+export async function ifExists<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (e) {

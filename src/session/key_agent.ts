@@ -81,7 +81,17 @@ async function waitForSocket(path: string, timeoutMs = 5_000): Promise<undefined
   }
 }
 
-function accepts(path: string): Promise<boolean> {
+/**
+ * Whether something accepts connections on the unix socket `path` (a socket file can exist before its
+ * owner listens on it).
+ *
+ * @example
+ * ```ts
+ * import { accepts } from "./key_agent.ts";
+ * await accepts("/no/such.sock"); // false
+ * ```
+ */
+export function accepts(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = connect(path);
     probe.once("connect", () => {

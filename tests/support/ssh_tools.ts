@@ -7,9 +7,9 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
-import { connect } from "node:net";
 import { basename, join } from "node:path";
 import process from "node:process";
+import { accepts } from "../../src/session/key_agent.ts";
 
 /** Makes an unencrypted ed25519 key at `path` (and `path.pub`); returns its SHA256 fingerprint. */
 export function makeKey(path: string, comment: string): string {
@@ -51,14 +51,3 @@ export function bundleSshAdd(dir: string): void {
 
 /** The shell command that runs the bundled ssh-add in a step (`/tools` = the bundle). */
 export const SSH_ADD_IN_STEP = "/tools/lib/ld-linux-x86-64.so.2 --library-path /tools/lib /tools/ssh-add";
-
-function accepts(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = connect(path);
-    probe.once("connect", () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once("error", () => resolve(false));
-  });
-}
