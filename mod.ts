@@ -50,8 +50,8 @@ export type { Secret, SecretSource, SecretValue, SshAgent, SshOptions } from "./
 export { cache, tmpfs } from "./src/dsl/mounts.ts";
 export type { CacheMountSpec, CacheOptions, TmpfsMountSpec, TmpfsOptions } from "./src/dsl/mounts.ts";
 export type { CacheSharing, NetworkMode, Platform, ProxyEnv, SecurityMode } from "./src/dsl/graph.ts";
-export type { SourceLocation } from "./src/dsl/location.ts";
-export { DrydockError, OptionError } from "./src/dsl/errors.ts";
+export type { SourceLocation } from "./src/core/location.ts";
+export { DrydockError, OptionError } from "./src/core/errors.ts";
 export { marshal } from "./src/llb/marshal.ts";
 export { dumpDefinition, formatDump } from "./src/llb/dump.ts";
 export type { DumpedOp } from "./src/llb/dump.ts";

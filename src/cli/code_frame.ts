@@ -5,7 +5,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { formatLocation, type SourceLocation } from "../dsl/location.ts";
+import { formatLocation, type SourceLocation } from "../core/location.ts";
 
 /** Options for {@linkcode codeFrame} and {@linkcode formatCodeFrame}. */
 export interface CodeFrameOptions {

@@ -7,7 +7,7 @@
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
-import type { SourceLocation } from "../dsl/location.ts";
+import type { SourceLocation } from "../core/location.ts";
 
 /**
  * True when `location` is in the file the runtime was started with.

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 import type { BuildTargetsOptions } from "../solve/build.ts";
 import type { BuildOutput } from "../solve/outputs.ts";
 import { parseSecretSpec } from "../solve/secret_spec.ts";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import process from "node:process";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 import { parseCli } from "./args.ts";
 import { flagOptions } from "./flag_options.ts";
 import { UsageError } from "./usage_error.ts";

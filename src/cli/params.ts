@@ -8,9 +8,9 @@
 import { parseArgs } from "node:util";
 import process from "node:process";
 import { z } from "zod";
-import { OptionError } from "../dsl/errors.ts";
-import { callerLocation, type SourceLocation } from "../dsl/location.ts";
-import { validate } from "../dsl/validate.ts";
+import { OptionError } from "../core/errors.ts";
+import { callerLocation, type SourceLocation } from "../core/location.ts";
+import { validate } from "../core/validate.ts";
 import { isEntryPoint } from "./entry_point.ts";
 import { FLAGS, parseArgsOptions } from "./flags.ts";
 import { UsageError } from "./usage_error.ts";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { OptionError } from "../dsl/errors.ts";
+import { OptionError } from "../core/errors.ts";
 import { describeParam, params, paramValuesFromArgv } from "./params.ts";
 
 test("`describeParam()` derives the flag, kind, description, default and choices", () => {

@@ -6,8 +6,8 @@
  */
 import { basename, resolve } from "node:path";
 import process from "node:process";
-import { DrydockError } from "../dsl/errors.ts";
-import type { SourceLocation } from "../dsl/location.ts";
+import { DrydockError } from "../core/errors.ts";
+import type { SourceLocation } from "../core/location.ts";
 import { State } from "../dsl/state.ts";
 import {
   buildTargets,

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { DrydockError } from "../dsl/errors.ts";
-import type { SourceLocation } from "../dsl/location.ts";
+import { DrydockError } from "../core/errors.ts";
+import type { SourceLocation } from "../core/location.ts";
 import { printable } from "../progress/text.ts";
 import type { ProgressModel } from "../progress/model.ts";
 import { BuildError } from "../solve/errors.ts";
@@ -41,7 +41,7 @@ export interface FormatErrorOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { formatError } from "./report.ts";
- * import { DrydockError } from "../dsl/errors.ts";
+ * import { DrydockError } from "../core/errors.ts";
  *
  * assert.equal(formatError(new DrydockError("E_X", "it broke")), "error: it broke\n");
  * ```

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OptionError } from "../dsl/errors.ts";
+import { OptionError } from "../core/errors.ts";
 import { ProgressModel } from "../progress/model.ts";
 import { BuildError } from "../solve/errors.ts";
 import { SecretUnavailableError } from "../solve/secret_resolution.ts";

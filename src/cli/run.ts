@@ -9,7 +9,7 @@
  */
 import { dirname } from "node:path";
 import process from "node:process";
-import { callerLocation } from "../dsl/location.ts";
+import { callerLocation } from "../core/location.ts";
 import { buildTargets, type BuildTargetsOptions, type TargetResult, type Targets } from "../solve/build.ts";
 import { isEntryPoint } from "./entry_point.ts";
 import { runProgram } from "./program.ts";

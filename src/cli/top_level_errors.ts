@@ -9,7 +9,7 @@
  * @module
  */
 import process from "node:process";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
 
@@ -22,7 +22,7 @@ const USAGE_CODES = new Set(["E_OPTION", "E_USAGE", "E_FLAG", "E_SPEC", "E_TARGE
  *
  * @example
  * ```ts
- * import { OptionError } from "../dsl/errors.ts";
+ * import { OptionError } from "../core/errors.ts";
  * import { topLevelReport } from "./top_level_errors.ts";
  * topLevelReport(new Error("a bug")); // undefined
  * ```

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 import { topLevelReport } from "./top_level_errors.ts";
 
 test("topLevelReport() claims drydock's errors and permission errors, and leaves the rest to the runtime", () => {

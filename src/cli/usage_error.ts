@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 
 /**
  * A bad command line; the CLI prints its one-line message and exits with status 2.

@@ -5,10 +5,10 @@
  */
 import { z } from "zod";
 import type { DiffNode, MergeNode, Output } from "./graph.ts";
-import { callerLocation } from "./location.ts";
+import { callerLocation } from "../core/location.ts";
 import { stateOf } from "./sources.ts";
 import { State, stateData } from "./state.ts";
-import { validate } from "./validate.ts";
+import { validate } from "../core/validate.ts";
 
 const stateSchema = z.instanceof(State, { error: "must be a State (from image(), local(), scratch() ...)" });
 

@@ -6,11 +6,11 @@
  */
 import { z } from "zod";
 import type { FrontendNode } from "./graph.ts";
-import { callerLocation } from "./location.ts";
+import { callerLocation } from "../core/location.ts";
 import { type DockerfileOptions, sourceSchemas } from "./source_options.ts";
 import { parsePlatform, stateOf } from "./sources.ts";
 import { State, stateData } from "./state.ts";
-import { validate } from "./validate.ts";
+import { validate } from "../core/validate.ts";
 
 /**
  * The filesystem a Dockerfile builds from `context` (usually a `local()`

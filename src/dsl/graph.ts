@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SourceLocation } from "./location.ts";
+import type { SourceLocation } from "../core/location.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
 
 /** An OCI platform. */

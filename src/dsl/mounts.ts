@@ -7,10 +7,10 @@
 import { z } from "zod";
 import { posix } from "node:path";
 import type { CacheSharing, Output } from "./graph.ts";
-import { callerLocation } from "./location.ts";
+import { callerLocation } from "../core/location.ts";
 import { nonEmptyString, schemas } from "./options.ts";
 import { State, stateData } from "./state.ts";
-import { validate } from "./validate.ts";
+import { validate } from "../core/validate.ts";
 
 /** Options of {@link cache}. */
 export interface CacheOptions {

@@ -6,12 +6,12 @@
 import { z } from "zod";
 import type { SecretRef, SourceNode, SshRef } from "./graph.ts";
 import { gitIdentifier, GitUrlError, parseGitRemote } from "./git_url.ts";
-import { callerLocation } from "./location.ts";
+import { callerLocation } from "../core/location.ts";
 import { type GitOptions, type HttpOptions, sourceSchemas } from "./source_options.ts";
 import { stateOf } from "./sources.ts";
 import type { State } from "./state.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
-import { validate } from "./validate.ts";
+import { validate } from "../core/validate.ts";
 
 /**
  * A git repository at a ref, checked out by the engine. Credentials come from

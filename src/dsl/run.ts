@@ -15,12 +15,12 @@ import type {
   SecurityMode,
   SshMount,
 } from "./graph.ts";
-import type { SourceLocation } from "./location.ts";
+import type { SourceLocation } from "../core/location.ts";
 import { isCacheMount, isTmpfsMount } from "./mounts.ts";
 import { type RunOptions, schemas } from "./options.ts";
 import { isSecret, isSshAgent, type Secret, type SshAgent } from "./secrets.ts";
 import { State, type StateData, stateData } from "./state.ts";
-import { fail, validate } from "./validate.ts";
+import { fail, validate } from "../core/validate.ts";
 
 const flag = z.boolean().optional();
 

@@ -6,9 +6,9 @@
  * @module
  */
 import { z } from "zod";
-import { callerLocation, type SourceLocation } from "./location.ts";
+import { callerLocation, type SourceLocation } from "../core/location.ts";
 import { nonEmptyString } from "./options.ts";
-import { validate } from "./validate.ts";
+import { validate } from "../core/validate.ts";
 
 /** Secret contents, or a function that produces them when the engine asks. */
 export type SecretValue =

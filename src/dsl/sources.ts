@@ -7,12 +7,12 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import process from "node:process";
 import { z } from "zod";
 import type { OpNode, Output, Platform, SourceNode } from "./graph.ts";
-import { callerLocation } from "./location.ts";
+import { callerLocation } from "../core/location.ts";
 import { schemas } from "./options.ts";
 import { goJson, type ImageOptions, type LocalOptions, sourceSchemas } from "./source_options.ts";
 import { normalizeImageRef, ReferenceError } from "./reference.ts";
 import { State } from "./state.ts";
-import { validate } from "./validate.ts";
+import { validate } from "../core/validate.ts";
 
 /**
  * The platform the client runs on, as Go's `platforms.DefaultSpec()` gives it.

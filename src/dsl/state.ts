@@ -19,7 +19,7 @@ import type {
   Ulimit,
 } from "./graph.ts";
 import { execOutputIndex } from "./graph.ts";
-import { callerLocation, type SourceLocation } from "./location.ts";
+import { callerLocation, type SourceLocation } from "../core/location.ts";
 import type {
   CopyOptions,
   ImageConfigOptions,
@@ -31,7 +31,7 @@ import type {
 import { schemas, ULIMIT_NAMES } from "./options.ts";
 import { copyAction, mkdirAction, mkfileAction, rmAction } from "./file_actions.ts";
 import { execNode } from "./run.ts";
-import { fail, validate } from "./validate.ts";
+import { fail, validate } from "../core/validate.ts";
 import { z } from "zod";
 
 /** Settings that later `run` steps inherit and an exported image records. */

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { DrydockError } from "../dsl/errors.ts";
-import { formatLocation, type SourceLocation } from "../dsl/location.ts";
+import { DrydockError } from "../core/errors.ts";
+import { formatLocation, type SourceLocation } from "../core/location.ts";
 import { CAP_FEATURES } from "./caps.ts";
 import type { CapProblem, EngineCaps } from "./engine_caps.ts";
 import type { MarshalResult } from "./marshal.ts";

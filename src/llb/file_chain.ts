@@ -7,7 +7,7 @@
  * @module
  */
 import type { FileNode, OpNode, Output } from "../dsl/graph.ts";
-import type { SourceLocation } from "../dsl/location.ts";
+import type { SourceLocation } from "../core/location.ts";
 import { nodeInputs } from "./graph_walk.ts";
 
 /**

@@ -5,8 +5,8 @@
  * @module
  */
 import type { FileNode, FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
-import { DrydockError } from "../dsl/errors.ts";
-import { formatLocation, type SourceLocation } from "../dsl/location.ts";
+import { DrydockError } from "../core/errors.ts";
+import { formatLocation, type SourceLocation } from "../core/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";

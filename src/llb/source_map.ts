@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SourceLocation } from "../dsl/location.ts";
+import type { SourceLocation } from "../core/location.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { Digest } from "./digest.ts";
 

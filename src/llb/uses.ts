@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { OptionError } from "../dsl/errors.ts";
+import { OptionError } from "../core/errors.ts";
 import type { ExecNode, SecretRef, SshRef } from "../dsl/graph.ts";
-import { formatLocation, type SourceLocation } from "../dsl/location.ts";
+import { formatLocation, type SourceLocation } from "../core/location.ts";
 import type { Secret, SecretSource, SshAgent } from "../dsl/secrets.ts";
 
 /** How a build uses one secret id. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 
 /** What a helper returned. An identity token comes back with the user `<token>`. */
 export interface HelperCredentials {

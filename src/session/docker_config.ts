@@ -10,7 +10,7 @@ import { Buffer } from "node:buffer";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 import { canonicalRegistryHost } from "./registry_host.ts";
 
 /** Credentials for one registry, as the engine's Auth/Credentials returns them. */

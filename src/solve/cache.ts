@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 import type { CacheOptions, CacheOptionsEntry } from "../proto/moby_buildkit_v1.gen.ts";
 import { ENGINE_NAMES, type EngineFeatures, type EngineKind } from "./engine_features.ts";
 

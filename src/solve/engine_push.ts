@@ -6,7 +6,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 import { normalizeImageRef } from "../dsl/reference.ts";
 import type { Transport } from "../transport/transport.ts";
 

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { DrydockError } from "../dsl/errors.ts";
-import { formatLocation, type SourceLocation } from "../dsl/location.ts";
+import { DrydockError } from "../core/errors.ts";
+import { formatLocation, type SourceLocation } from "../core/location.ts";
 import type { Digest } from "../llb/digest.ts";
 import * as errdefs from "../proto/errdefs.gen.ts";
 import type { RpcError } from "../transport/rpc.ts";

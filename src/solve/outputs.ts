@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 import type { Exporter } from "../proto/moby_buildkit_v1.gen.ts";
 import { ENGINE_NAMES, type EngineFeatures } from "./engine_features.ts";
 

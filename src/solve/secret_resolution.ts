@@ -7,8 +7,8 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { DrydockError } from "../dsl/errors.ts";
-import { formatLocation, type SourceLocation } from "../dsl/location.ts";
+import { DrydockError } from "../core/errors.ts";
+import { formatLocation, type SourceLocation } from "../core/location.ts";
 import type { SecretSource } from "../dsl/secrets.ts";
 import type { SecretUse } from "../llb/uses.ts";
 import type { SecretSpec } from "./secret_spec.ts";

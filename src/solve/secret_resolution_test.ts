@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SourceLocation } from "../dsl/location.ts";
+import type { SourceLocation } from "../core/location.ts";
 import type { Secret, SecretSource } from "../dsl/secrets.ts";
 import type { SecretUse } from "../llb/uses.ts";
 import { MAX_SECRET_BYTES, resolveSecrets, SecretUnavailableError } from "./secret_resolution.ts";

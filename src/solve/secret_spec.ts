@@ -7,7 +7,7 @@
  */
 import { resolve } from "node:path";
 import process from "node:process";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 
 /** A secret given on the command line, by id. Overrides the build.ts source of that id. */
 export interface SecretSpec {

@@ -6,9 +6,9 @@
  */
 import process from "node:process";
 import { z } from "zod";
-import type { SourceLocation } from "../dsl/location.ts";
+import type { SourceLocation } from "../core/location.ts";
 import { nonEmptyString } from "../dsl/options.ts";
-import { validate } from "../dsl/validate.ts";
+import { validate } from "../core/validate.ts";
 import type { SecretUse, SshUse } from "../llb/uses.ts";
 import { authMethods } from "../session/auth_service.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";

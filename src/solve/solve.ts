@@ -7,7 +7,7 @@
  */
 import type { OpNode, Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
-import type { SourceLocation } from "../dsl/location.ts";
+import type { SourceLocation } from "../core/location.ts";
 import { baseConfigKey } from "../llb/base_config.ts";
 import type { Digest } from "../llb/digest.ts";
 import { checkCaps } from "../llb/caps_check.ts";

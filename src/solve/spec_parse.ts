@@ -7,7 +7,7 @@
  * @module
  */
 import type { z } from "zod";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
 

@@ -7,8 +7,8 @@
  */
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { DrydockError } from "../dsl/errors.ts";
-import { formatLocation, type SourceLocation } from "../dsl/location.ts";
+import { DrydockError } from "../core/errors.ts";
+import { formatLocation, type SourceLocation } from "../core/location.ts";
 import type { SshUse } from "../llb/uses.ts";
 import { type KeyAgent, startKeyAgent } from "../session/key_agent.ts";
 import type { SshSpec } from "./ssh_spec.ts";

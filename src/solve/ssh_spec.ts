@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import process from "node:process";
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 
 /** An ssh agent given on the command line, by id. Overrides the build.ts `ssh()` of that id. */
 export interface SshSpec {

@@ -6,7 +6,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import type { SourceLocation } from "../dsl/location.ts";
+import type { SourceLocation } from "../core/location.ts";
 import { Cap } from "../llb/caps.ts";
 import { type Digest, digestOf } from "../llb/digest.ts";
 import type { MarshalledOp } from "../llb/marshal.ts";

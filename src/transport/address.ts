@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 
 /** How to reach a socket: a unix path or a TCP host and port. */
 export type SocketAddress =

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DrydockError } from "../dsl/errors.ts";
+import { DrydockError } from "../core/errors.ts";
 import type { EngineAddress } from "./address.ts";
 import { BuildkitdTransport } from "./buildkitd.ts";
 import { describeDialError } from "./dial.ts";
