@@ -13,7 +13,7 @@ import { scratch } from "../dsl/sources.ts";
 import { type BuildContext, type DynamicState, isDynamicState } from "./build_context.ts";
 import { DrydockError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
-import { validate } from "../core/validate.ts";
+import { fail, validate } from "../core/validate.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
@@ -253,14 +253,19 @@ export function resolveTargets(
 }
 
 function stateOf(value: unknown, target: string, location: SourceLocation | undefined): State {
+  if (value instanceof Promise) {
+    value.catch(() => {}); // never awaited: the target is refused
+    fail(
+      "build",
+      `targets.${target}.state`,
+      "returned a Promise: declare a dynamic target's state as `async (ctx) => ...`",
+      location,
+    );
+  }
   return validate(
     "build",
     `targets.${target}.state`,
-    z.instanceof(State, {
-      error: value instanceof Promise
-        ? "returned a Promise: declare a dynamic target's state as `async (ctx) => ...`"
-        : "must return a State for each platform",
-    }),
+    z.instanceof(State, { error: "must return a State for each platform" }),
     value,
     location,
   );

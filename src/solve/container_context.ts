@@ -211,7 +211,7 @@ export class Containers {
       closeStdin: () => proc.closeStdin(),
       resize: (size) => proc.resize(size),
       signal: (sig) => {
-        requireCap(caps, "gateway.exec.signals", "process.signal()", at);
+        requireCap(caps, "gateway.exec.signals", "process.signal()", callerLocation());
         proc.signal(sig);
       },
       wait,

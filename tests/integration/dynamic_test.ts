@@ -100,6 +100,23 @@ for (const engine of [dk26c, dk20]) {
       assert.match(r.stderr, /> checking the widget/);
     });
 
+    test("signal() stops a process, or names the missing cap and the line where the engine lacks it", async () => {
+      const r = await run(engine!, ["signalled", "--progress", "plain"]);
+      if (engine!.name === "dk20") {
+        assert.equal(r.code, 1, r.stderr);
+        const line = lineOf('proc.signal("KILL")');
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `process\\.signal\\(\\) \\(at \\S*build\\.ts:${line}:\\d+\\) needs the engine capability "gateway\\.exec\\.signals"`,
+          ),
+        );
+      } else {
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, /RUN echo sleep ended with (137|128|255|9)\b/);
+      }
+    });
+
     test("reading a file that does not exist points at the read", async () => {
       const r = await run(engine!, ["readMissing", "--progress", "plain"]);
       assert.equal(r.code, 1, r.stderr);
