@@ -13,6 +13,8 @@ import { callerLocation } from "../core/location.ts";
 import { buildTargets, type BuildTargetsOptions, type TargetResult, type Targets } from "../solve/build.ts";
 import { isEntryPoint } from "./entry_point.ts";
 import { runProgram } from "./program.ts";
+// Registers (without installing anything) the watch for DSL calls from a build.ts run as a program.
+import "./top_level_errors.ts";
 
 /** Options of {@link build}. */
 export interface BuildOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {

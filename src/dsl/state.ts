@@ -28,7 +28,7 @@ import type {
   RmOptions,
   RunOptions,
 } from "./options.ts";
-import { schemas, ULIMIT_NAMES } from "./options.ts";
+import { schemas, type ULIMIT_NAMES } from "./options.ts";
 import { copyAction, mkdirAction, mkfileAction, rmAction } from "./file_actions.ts";
 import { execNode } from "./run.ts";
 import { fail, validate } from "../core/validate.ts";
