@@ -59,13 +59,23 @@ export { DrydockError, OptionError } from "./src/core/errors.ts";
 export { build } from "./src/cli/run.ts";
 export type { BuildOptions } from "./src/cli/run.ts";
 export { params } from "./src/cli/params.ts";
-/** zod, the schema library `params()` takes, so a build.ts needs no second install. */
-export { z } from "zod";
+export { z } from "./src/cli/zod.ts";
 export type { ParamsOptions } from "./src/cli/params.ts";
 export { UsageError } from "./src/cli/usage_error.ts";
 export { permissionHint } from "./src/cli/permission_hint.ts";
-export { buildTargets } from "./src/solve/build.ts";
+export { buildTargets } from "./src/cli/build_targets.ts";
 export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/solve/build.ts";
+export type {
+  BuildContext,
+  DynamicState,
+  EngineInfo,
+  ReadDirOptions,
+  ReadFileOptions,
+  ResolvedImageConfig,
+} from "./src/solve/build_context.ts";
+export type { Container, ContainerOptions, ExecOptions, Process } from "./src/solve/container_context.ts";
+export type { WarnOptions } from "./src/solve/warnings.ts";
+export type { FileInfo } from "./src/gateway/file_info.ts";
 export type {
   BuildOutput,
   Compression,

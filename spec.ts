@@ -18,10 +18,10 @@ export {
   parseOutputSpec,
   SpecError,
 } from "./src/solve/spec_parse.ts";
-export { parseSecretSpec } from "./src/solve/secret_spec.ts";
-export type { SecretSpec } from "./src/solve/secret_spec.ts";
-export { parseSshSpec } from "./src/solve/ssh_spec.ts";
-export type { SshSpec } from "./src/solve/ssh_spec.ts";
+export { parseSecretSpec } from "./src/solve/secret_flag.ts";
+export type { SecretSpec } from "./src/solve/secret_flag.ts";
+export { parseSshSpec } from "./src/solve/ssh_flag.ts";
+export type { SshSpec } from "./src/solve/ssh_flag.ts";
 export { buildMetadata, writeMetadataFile } from "./src/solve/metadata.ts";
 export type { MetadataSource } from "./src/solve/metadata.ts";
 export { parseDockerignore, readDockerignore } from "./src/fs/dockerignore.ts";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildTargets, image, local, ssh, SshUnavailableError } from "../../mod.ts";
-import { parseSshSpec } from "../../src/solve/ssh_spec.ts";
+import { parseSshSpec } from "../../src/solve/ssh_flag.ts";
 import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
 import { bundleSshAdd, makeKey, SSH_ADD_IN_STEP, startAgent } from "../support/ssh_tools.ts";
