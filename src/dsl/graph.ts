@@ -6,6 +6,7 @@
  */
 import type { SourceLocation } from "../core/location.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
+import type { EnvTemplate } from "./env_template.ts";
 
 /** An OCI platform. */
 export interface Platform {
@@ -194,6 +195,10 @@ export interface ExecNode extends NodeBase {
   readonly mounts: readonly ExecMount[];
   /** Env, cwd and user to take from the base image config; `env` then overrides by name. */
   readonly inherit?: InheritedConfig;
+  /** Mount targets written relative to a working directory that builds on the base image's. */
+  readonly baseRelativeMounts?: readonly string[];
+  /** Values of `env` that use the base image's env, filled in once it is resolved. */
+  readonly baseEnv?: Readonly<Record<string, EnvTemplate>>;
   readonly secretEnv: readonly SecretEnv[];
   readonly network: NetworkMode;
   readonly security: SecurityMode;

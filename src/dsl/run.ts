@@ -81,6 +81,9 @@ export function execNode(
   for (const [k, v] of Object.entries(opts.env ?? {})) env = [...env.filter(([n]) => n !== k), [k, v]];
 
   const mounts: ExecMount[] = [{ kind: "bind", dest: "/", source: data.output, readonly: false }];
+  // Relative targets under a working directory the base image gives: the lowering moves them under it.
+  const cwdFromBase = settings.inherit?.cwd === true && !opts.workdir?.startsWith("/");
+  const baseRelativeMounts: string[] = [];
   const secretMounts: SecretMount[] = [];
   for (const [rawDest, value] of Object.entries(opts.mounts ?? {})) {
     const option = `mounts.${rawDest}`;
@@ -92,6 +95,7 @@ export function execNode(
     if ([...mounts, ...secretMounts].some((m) => m.dest === abs)) {
       fail("run", option, `mounts ${abs} twice`, location);
     }
+    if (cwdFromBase && !dest.startsWith("/")) baseRelativeMounts.push(abs);
     const m = mountOf(abs, value, option, location);
     if (m.kind === "secret") secretMounts.push(m);
     else mounts.push(m);
@@ -128,6 +132,8 @@ export function execNode(
     user: opts.user ?? settings.user,
     platform: settings.platform,
     // Resolved by the engine at build time; a step's own absolute workdir or user wins.
+    ...(baseEnvOf(settings.baseEnv, opts.env)),
+    ...(baseRelativeMounts.length > 0 ? { baseRelativeMounts } : {}),
     ...(settings.inherit
       ? {
         inherit: {
@@ -147,6 +153,16 @@ export function execNode(
     cgroupParent: settings.cgroupParent ?? "",
     ...(settings.proxyEnv ? { proxyEnv: settings.proxyEnv } : {}),
   };
+}
+
+/** The base-env templates a step keeps: those its own `env` option does not replace. */
+function baseEnvOf(
+  templates: StateData["settings"]["baseEnv"],
+  own: Record<string, string> | undefined,
+): { baseEnv?: NonNullable<StateData["settings"]["baseEnv"]> } {
+  if (!templates) return {};
+  const kept = Object.fromEntries(Object.entries(templates).filter(([k]) => !(own && k in own)));
+  return Object.keys(kept).length > 0 ? { baseEnv: kept } : {};
 }
 
 function mountOf(

@@ -31,6 +31,7 @@ import type {
 import { schemas, ULIMIT_NAMES } from "./options.ts";
 import { copyAction, mkdirAction, mkfileAction, rmAction } from "./file_actions.ts";
 import { execNode } from "./run.ts";
+import { type EnvTemplate, expandEnv, templateText } from "./env_template.ts";
 import { fail, validate } from "../core/validate.ts";
 import { z } from "zod";
 
@@ -38,6 +39,11 @@ import { z } from "zod";
 export interface StateSettings {
   /** Environment in definition order; a later set of the same name replaces it and moves it last. */
   readonly env: readonly (readonly [string, string])[];
+  /**
+   * Values of `env` that use the base image's env (`$PATH`), by name: the
+   * lowering fills them in once the engine has resolved that config.
+   */
+  readonly baseEnv?: Readonly<Record<string, EnvTemplate>>;
   /** Absolute working directory. */
   readonly cwd: string;
   /** User to run as; empty means the image default (root). */
@@ -138,12 +144,16 @@ export class State {
   }
 
   /**
-   * Sets environment variables for later steps and the exported image.
+   * Sets environment variables for later steps and the exported image. As in
+   * a Dockerfile `ENV`, values expand `$NAME`, `${NAME}`, `${NAME:-default}`
+   * and `${NAME:+alternative}` from the env in effect, the base image's
+   * included (all values of one call see the env before it); `\$` is a `$`.
    *
    * @example
    * ```ts
    * import { image } from "../../mod.ts";
-   * const s = image("busybox").env("A", "1").env({ B: "2", C: "3" });
+   * const s = image("busybox").env("A", "1").env({ B: "2", C: "${A}3" }); // C is "13"
+   * const p = image("busybox").env("PATH", "/app/bin:$PATH"); // busybox's PATH, after /app/bin
    * ```
    */
   env(name: string, value: string): State;
@@ -158,23 +168,56 @@ export class State {
       : Object.entries(
         validate("env", "vars", z.record(schemas.envName, schemas.envValue), nameOrVars, location),
       );
-    let env = this.#data.settings.env;
-    for (const [k, v] of vars) env = setEnv(env, k, v);
-    return this.#withSettings({ env });
+    const before = this.#data.settings;
+    let env = before.env;
+    const baseEnv: Record<string, EnvTemplate> = { ...before.baseEnv };
+    for (const [k, v] of vars) {
+      let t: EnvTemplate;
+      try {
+        t = expandEnv(v, (name) => envLookup(before, name));
+      } catch (e) {
+        return fail(
+          "env",
+          typeof nameOrVars === "string" ? "value" : `vars.${k}`,
+          (e as Error).message,
+          location,
+        );
+      }
+      const literal = t.length === 1 && typeof t[0] === "string";
+      env = setEnv(env, k, literal ? t[0] as string : templateText(t));
+      if (literal) delete baseEnv[k];
+      else baseEnv[k] = t;
+    }
+    return this.#withSettings({
+      env,
+      ...(Object.keys(baseEnv).length > 0 ? { baseEnv } : { baseEnv: undefined }),
+    });
   }
 
   /**
-   * Sets the working directory; a relative path joins the current one.
+   * Sets the working directory and creates it (with parents, mode 0755, owned
+   * by the state's user), as a Dockerfile `WORKDIR` does; a relative path
+   * joins the current one.
    *
    * @example
    * ```ts
    * import { image } from "../../mod.ts";
-   * const s = image("busybox").workdir("/app").workdir("src"); // cwd is /app/src
+   * const s = image("busybox").workdir("/app").workdir("src"); // cwd is /app/src, which exists
    * ```
    */
   workdir(path: string): State {
-    const p = validate("workdir", "path", schemas.path, path, callerLocation());
-    return this.#withWorkdir(p);
+    const location = callerLocation();
+    const p = validate("workdir", "path", schemas.path, path, location);
+    return this.#withWorkdir(p).#mkdirWorkdir(location);
+  }
+
+  /** The mkdir a Dockerfile `WORKDIR` makes (none for `/`, which exists). */
+  #mkdirWorkdir(location: SourceLocation | undefined): State {
+    const { cwd, user, inherit } = this.#data.settings;
+    const based = inherit?.cwd === true;
+    if (cwd === "/" && !based) return this;
+    const action = mkdirAction(cwd, { mode: 0o755, parents: true, ...(user ? { chown: user } : {}) });
+    return this.#file([{ ...action, ...(based ? { pathBase: inherit } : {}) }], location, `WORKDIR ${cwd}`);
   }
 
   /**
@@ -241,7 +284,8 @@ export class State {
     const opts = validate("copy", "", schemas.copy, options, location) as CopyOptions;
     const fromData = readState(from);
     const list = typeof srcs === "string" ? [srcs] : srcs;
-    const target = resolvePath(this.#data.settings.cwd, destPath, true);
+    // "." (the working directory) is a directory to copy into, as in a Dockerfile.
+    const target = resolvePath(this.#data.settings.cwd, destPath === "." ? "./" : destPath, true);
     const actions: FileAction[] = list.map((s) => ({
       ...copyAction(
         fromData.output,
@@ -503,7 +547,7 @@ export class State {
     const c = validate("config", "", schemas.config, config, location);
     let state = this.#with({});
     if (c.env) state = state.env(c.env);
-    if (c.workdir) state = state.#withWorkdir(c.workdir);
+    if (c.workdir) state = state.#withWorkdir(c.workdir).#mkdirWorkdir(location);
     if (c.user) state = state.#withUser(c.user);
     const image = state.#data.image;
     return state.#with({
@@ -526,8 +570,9 @@ export class State {
   }
 
   /**
-   * The value of an environment variable as set in build.ts. Variables of the
-   * base image are not known here: the engine resolves them at build time.
+   * The value of an environment variable as set in build.ts. The base image's
+   * config is resolved by the engine at build time, so its variables are not
+   * known here: a value made from them reads as written (`/app/bin:${PATH}`).
    *
    * @example
    * ```ts
@@ -646,6 +691,15 @@ function healthcheckOf(h: NonNullable<ImageConfigOptions["healthcheck"]>): Healt
     ...(h.startInterval !== undefined ? { startIntervalNs: durationNs(h.startInterval) } : {}),
     ...(h.retries !== undefined ? { retries: h.retries } : {}),
   };
+}
+
+/** What `$name` means in an `env()` value of a state with these settings. */
+function envLookup(settings: StateSettings, name: string): string | undefined | "base" | EnvTemplate {
+  const template = settings.baseEnv?.[name];
+  if (template) return template;
+  const set = settings.env.find(([k]) => k === name);
+  if (set) return set[1];
+  return settings.inherit ? "base" : undefined;
 }
 
 function setEnv(

@@ -7,7 +7,7 @@ import type { CacheSharing, ExecMount, ExecNode, NetworkMode } from "../dsl/grap
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type InputList, platformOf } from "./inputs.ts";
-import { type BaseConfigs, runSettings } from "./base_config.ts";
+import { type BaseConfigs, inheritedMountDest, runSettings } from "./base_config.ts";
 
 const NET: Record<NetworkMode, pb.NetMode> = {
   sandbox: pb.NetMode.UNSET,
@@ -44,6 +44,7 @@ export function execOp(
   let nextOutput = 0n;
   const mounts = node.mounts.map((m) => {
     const pm = mountOf(m, inputs, caps);
+    if (node.baseRelativeMounts?.includes(m.dest)) pm.dest = inheritedMountDest(node, m.dest, baseConfigs);
     // Outputs count up over writable binds only, in mount order (the engine's numbering).
     if (m.kind === "bind") pm.output = m.readonly ? -1n : nextOutput++;
     return pm;

@@ -51,7 +51,7 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
     case "copy": {
       const copy: pb.FileActionCopy = {
         src: basedPath(a.src, a.srcBase, configs),
-        dest: basedPath(a.dest, a.pathBase, configs),
+        dest: basedPath(a.dest, a.pathBase, configs, true),
         owner: chownOf(a.chown, input),
         mode: a.mode,
         followSymlink: a.followSymlink,

@@ -8,7 +8,7 @@
  */
 import type { Healthcheck, Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
-import { inheritedCwd, mergeEnv } from "../llb/base_config.ts";
+import { inheritedCwd, mergeEnv, resolveBaseEnv } from "../llb/base_config.ts";
 
 /** The default PATH Docker gives images that set none, as the Dockerfile frontend does. */
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -65,7 +65,11 @@ export function imageConfig(
   const { settings, image } = stateData(state);
   const from = settings.inherit && base?.config ? base.config : {};
   const config: ContainerConfig = structuredClone(from);
-  const env = mergeEnv(from.Env ?? [], settings.env.map(([k, v]) => `${k}=${v}`));
+  const own = settings.env.map(([k, v]) => `${k}=${v}`);
+  const resolved = settings.inherit && base?.config
+    ? resolveBaseEnv(own, settings.baseEnv, from.Env ?? [])
+    : own;
+  const env = mergeEnv(from.Env ?? [], resolved);
   if (!env.some((e) => e.startsWith("PATH="))) env.unshift(`PATH=${DEFAULT_PATH}`);
   config.Env = env;
 
