@@ -192,6 +192,10 @@ export interface ImageConfigOptions {
   stopSignal?: string;
   /** How to check the container is healthy, or `"none"` to disable an inherited check. */
   healthcheck?: HealthcheckOptions | "none";
+  /** The shell for string commands of later steps and the image, as {@link State.shell}. */
+  shell?: string[];
+  /** Dockerfile instructions an image built `FROM` this one runs first (Dockerfile `ONBUILD`); added. */
+  onbuild?: string[];
 }
 
 /** Options of a container healthcheck. Durations are Go-style strings (`30s`, `1m30s`) or seconds. */
@@ -379,6 +383,8 @@ export const schemas = {
       .optional(),
     entrypoint: z.array(z.string()).optional(),
     cmd: z.array(z.string()).optional(),
+    shell: z.array(nonEmptyString).min(1, "must have at least one element").optional(),
+    onbuild: z.array(nonEmptyString).optional(),
     labels: z.record(nonEmptyString, z.string()).optional(),
     expose: z.array(
       z.union([

@@ -126,7 +126,7 @@ export function execNode(
     name: opts.name ?? `RUN ${typeof cmd === "string" ? cmd : JSON.stringify(cmd)}`,
     ...(opts.ignoreCache ? { ignoreCache: true } : {}),
     ...(opts.group ? { progressGroup: { id: opts.group, name: opts.group } } : {}),
-    args: typeof cmd === "string" ? ["/bin/sh", "-c", cmd] : [...cmd],
+    args: typeof cmd === "string" ? [...(settings.shell ?? ["/bin/sh", "-c"]), cmd] : [...cmd],
     env: env.map(([k, v]) => `${k}=${v}`),
     cwd,
     user: opts.user ?? settings.user,

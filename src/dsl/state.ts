@@ -44,6 +44,10 @@ export interface StateSettings {
    * lowering fills them in once the engine has resolved that config.
    */
   readonly baseEnv?: Readonly<Record<string, EnvTemplate>>;
+  /** Names in `env` set by `arg()`: later steps see them, the exported image does not. */
+  readonly argNames?: readonly string[];
+  /** The shell string commands run with; unset is `/bin/sh -c`. */
+  readonly shell?: readonly string[];
   /** Absolute working directory. */
   readonly cwd: string;
   /** User to run as; empty means the image default (root). */
@@ -73,6 +77,7 @@ export interface ImageSettings {
   readonly volumes?: readonly string[];
   readonly stopSignal?: string;
   readonly healthcheck?: Healthcheck;
+  readonly onbuild?: readonly string[];
 }
 
 /** What a State is made of; read by the LLB lowering, not by users. */
@@ -168,29 +173,74 @@ export class State {
       : Object.entries(
         validate("env", "vars", z.record(schemas.envName, schemas.envValue), nameOrVars, location),
       );
+    return this.#setVars("env", typeof nameOrVars === "string" ? "value" : "vars.", vars, false, location);
+  }
+
+  /**
+   * Sets a build-time variable, as a Dockerfile `ARG` with a value: later
+   * steps see it in their env (and `$NAME` in `env()` values expands it), the
+   * exported image's config does not record it.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").arg("VERSION", "1.2").run("echo $VERSION > /version");
+   * ```
+   */
+  arg(name: string, value: string): State {
+    const location = callerLocation();
+    const vars: [string, string][] = [[
+      validate("arg", "name", schemas.envName, name, location),
+      validate("arg", "value", schemas.envValue, value, location),
+    ]];
+    return this.#setVars("arg", "value", vars, true, location);
+  }
+
+  /**
+   * Sets the shell string commands of later `run` steps go through, and the
+   * image's `Shell`, as a Dockerfile `SHELL`.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").shell(["/bin/sh", "-ec"]).run("false; echo never");
+   * ```
+   */
+  shell(argv: string[]): State {
+    const location = callerLocation();
+    const shell = validate("shell", "argv", z.array(schemas.envValue.min(1)).min(1), argv, location);
+    return this.#withSettings({ shell });
+  }
+
+  #setVars(
+    call: string,
+    option: string,
+    vars: readonly [string, string][],
+    buildOnly: boolean,
+    location: SourceLocation | undefined,
+  ): State {
     const before = this.#data.settings;
     let env = before.env;
     const baseEnv: Record<string, EnvTemplate> = { ...before.baseEnv };
+    const argNames = new Set(before.argNames);
     for (const [k, v] of vars) {
       let t: EnvTemplate;
       try {
         t = expandEnv(v, (name) => envLookup(before, name));
       } catch (e) {
-        return fail(
-          "env",
-          typeof nameOrVars === "string" ? "value" : `vars.${k}`,
-          (e as Error).message,
-          location,
-        );
+        return fail(call, option.endsWith(".") ? option + k : option, (e as Error).message, location);
       }
       const literal = t.length === 1 && typeof t[0] === "string";
       env = setEnv(env, k, literal ? t[0] as string : templateText(t));
       if (literal) delete baseEnv[k];
       else baseEnv[k] = t;
+      if (buildOnly) argNames.add(k);
+      else argNames.delete(k);
     }
     return this.#withSettings({
       env,
-      ...(Object.keys(baseEnv).length > 0 ? { baseEnv } : { baseEnv: undefined }),
+      baseEnv: Object.keys(baseEnv).length > 0 ? baseEnv : undefined,
+      argNames: argNames.size > 0 ? [...argNames] : undefined,
     });
   }
 
@@ -549,12 +599,14 @@ export class State {
     if (c.env) state = state.env(c.env);
     if (c.workdir) state = state.#withWorkdir(c.workdir).#mkdirWorkdir(location);
     if (c.user) state = state.#withUser(c.user);
+    if (c.shell) state = state.#withSettings({ shell: c.shell });
     const image = state.#data.image;
     return state.#with({
       image: {
         ...image,
         entrypoint: c.entrypoint ?? image.entrypoint,
-        cmd: c.cmd ?? (c.entrypoint ? null : image.cmd),
+        // As a Dockerfile: a new entrypoint clears the command unless this build set one.
+        cmd: c.cmd ?? (c.entrypoint && image.cmd === undefined ? null : image.cmd),
         labels: { ...image.labels, ...c.labels },
         exposedPorts: [
           ...new Set([
@@ -565,6 +617,7 @@ export class State {
         ...(c.volumes ? { volumes: [...new Set([...(image.volumes ?? []), ...c.volumes])] } : {}),
         ...(c.stopSignal ? { stopSignal: c.stopSignal } : {}),
         ...(c.healthcheck ? { healthcheck: healthcheckOf(c.healthcheck) } : {}),
+        ...(c.onbuild ? { onbuild: [...(image.onbuild ?? []), ...c.onbuild] } : {}),
       },
     });
   }

@@ -65,7 +65,8 @@ export function imageConfig(
   const { settings, image } = stateData(state);
   const from = settings.inherit && base?.config ? base.config : {};
   const config: ContainerConfig = structuredClone(from);
-  const own = settings.env.map(([k, v]) => `${k}=${v}`);
+  // arg() variables are for the build's steps only, as a Dockerfile ARG.
+  const own = settings.env.filter(([k]) => !settings.argNames?.includes(k)).map(([k, v]) => `${k}=${v}`);
   const resolved = settings.inherit && base?.config
     ? resolveBaseEnv(own, settings.baseEnv, from.Env ?? [])
     : own;
@@ -90,6 +91,8 @@ export function imageConfig(
   if (volumes.length > 0) config.Volumes = Object.fromEntries(volumes.map((v) => [v, {}]));
   if (image.stopSignal) config.StopSignal = image.stopSignal;
   if (image.healthcheck) config.Healthcheck = dockerHealthcheck(image.healthcheck);
+  if (settings.shell) config.Shell = [...settings.shell];
+  if (image.onbuild) config.OnBuild = [...(from.OnBuild as string[] | undefined ?? []), ...image.onbuild];
 
   const p = platform ?? settings.platform;
   return {

@@ -104,3 +104,9 @@ describe("imageConfig()", () => {
     assert.deepEqual([c.os, c.architecture, c.variant], ["linux", "arm64", "v8"]);
   });
 });
+
+test("imageConfig: arg() variables stay out, shell and onbuild are recorded", () => {
+  const s = image("busybox").arg("V", "1").env("X", "$V").shell(["/bin/ash", "-c"]).config({ onbuild: ["RUN x"] });
+  const c = imageConfig(s, { config: { Env: ["PATH=/bin"], OnBuild: ["RUN base"] } }).config;
+  assert.deepEqual([c.Env, c.Shell, c.OnBuild], [["PATH=/bin", "X=1"], ["/bin/ash", "-c"], ["RUN base", "RUN x"]]);
+});

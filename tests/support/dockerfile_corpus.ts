@@ -1,0 +1,229 @@
+/**
+ * The differential harness: a corpus Dockerfile built with `docker buildx
+ * build` is the reference; a drydock build of the same thing (the case's
+ * hand-written build.ts, its converted build.ts, or `dockerfile()`) must
+ * export the same filesystem and image config, and, run after buildx on the
+ * same engine, find every step CACHED.
+ *
+ * @module
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { buildTargets, type State, type Target, type Targets } from "../../mod.ts";
+import * as pb from "../../src/proto/pb.gen.ts";
+import { dockerApi } from "./docker_api.ts";
+import { listingLines, tarListing } from "./tar_listing.ts";
+import { type CorpusEngine, refusal } from "../dockerfile_corpus/engine_differences.ts";
+
+export type { CorpusEngine };
+
+/** Where the corpus lives. */
+export const CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "dockerfile_corpus");
+
+/** One case: a directory with a Dockerfile, its build.ts translation and the context files. */
+export interface CorpusCase {
+  readonly name: string;
+  readonly dir: string;
+}
+
+/** The engines the corpus runs on, from engines.env; absent ones are left out. */
+export function corpusEngines(): { name: CorpusEngine; host: string; socket: string }[] {
+  const all: [CorpusEngine, string][] = [
+    ["dk26c", "DRYDOCK_DK26C_HOST"],
+    ["dk20", "DRYDOCK_DK20_HOST"],
+    ["dk28", "DRYDOCK_DK28_HOST"],
+  ];
+  return all.flatMap(([name, variable]) => {
+    const value = process.env[variable];
+    if (!value?.startsWith("unix://")) return [];
+    return [{ name, host: `docker+${value}`, socket: value.slice("unix://".length) }];
+  });
+}
+
+/** Every case of the corpus, by name. */
+export function corpusCases(): CorpusCase[] {
+  return readdirSync(CORPUS_DIR)
+    .filter((n) => statSync(join(CORPUS_DIR, n)).isDirectory() && existsSync(join(CORPUS_DIR, n, "Dockerfile")))
+    .sort()
+    .map((name) => ({ name, dir: join(CORPUS_DIR, name) }));
+}
+
+/** What a case's build.ts exports. */
+export interface CaseModule {
+  readonly targets: Targets;
+  /** The target the Dockerfile's last stage is (what `docker build` builds). */
+  readonly defaultTarget: string;
+}
+
+/** The state a module's default target builds. */
+export function defaultState(m: CaseModule): State {
+  const t = m.targets[m.defaultTarget] as State | Target;
+  const state = "state" in t ? t.state : t;
+  if (typeof state === "function") throw new Error("multi-platform targets are not part of the corpus");
+  return state;
+}
+
+/** What a build left, in comparable form. */
+export interface BuildOutcome {
+  /** The exported filesystem: one line per entry (type, mode, owner, path, link target, sha256). */
+  readonly files: string[];
+  /** The image config fields a Dockerfile sets. */
+  readonly config: Record<string, unknown>;
+  /** Exec and file steps the engine ran instead of finding cached (drydock builds only). */
+  readonly uncached: string[];
+}
+
+const CONFIG_FIELDS = [
+  "Env",
+  "WorkingDir",
+  "User",
+  "Entrypoint",
+  "Cmd",
+  "Labels",
+  "ExposedPorts",
+  "Volumes",
+  "Healthcheck",
+  "StopSignal",
+  "Shell",
+  "OnBuild",
+] as const;
+
+async function imageConfigOf(socket: string, tag: string): Promise<Record<string, unknown>> {
+  const res = await dockerApi(socket, `/images/${encodeURIComponent(tag)}/json`);
+  if (res.status !== 200) throw new Error(`inspect ${tag}: ${res.status} ${JSON.stringify(res.body)}`);
+  const config = (res.body as { Config?: Record<string, unknown> }).Config ?? {};
+  // Absent, null and empty mean the same to Docker; compare them as absent.
+  return Object.fromEntries(CONFIG_FIELDS.flatMap((f) => {
+    const v = config[f];
+    const empty = v === undefined || v === null || v === "" ||
+      (typeof v === "object" && Object.keys(v as object).length === 0);
+    return empty ? [] : [[f, v]];
+  }));
+}
+
+/** A tag private to this case and builder, overwritten by each run. */
+function tagOf(c: CorpusCase, who: string): string {
+  return `drydock-corpus/${c.name}:${who}`;
+}
+
+async function removeImage(socket: string, tag: string): Promise<void> {
+  await dockerApi(socket, `/images/${encodeURIComponent(tag)}?force=1`, "DELETE").catch(() => undefined);
+}
+
+/**
+ * `docker buildx build` of the case's Dockerfile (its last stage): the reference.
+ *
+ * @example
+ * ```ts
+ * // const ref = await buildxBuild(engine, corpusCases()[0]);
+ * ```
+ */
+export async function buildxBuild(
+  engine: { name: CorpusEngine; socket: string },
+  c: CorpusCase,
+): Promise<BuildOutcome> {
+  const buildx = process.env.DRYDOCK_BUILDX;
+  if (!buildx) throw new Error("DRYDOCK_BUILDX is not set");
+  const tmp = mkdtempSync(join(tmpdir(), "drydock-corpus-"));
+  const env = { ...process.env, DOCKER_HOST: `unix://${engine.socket}`, DOCKER_CONFIG: dirname(dirname(buildx)) };
+  const run = (args: string[]) =>
+    promisify(execFile)("docker", ["buildx", "build", "--builder", "default", "--progress", "plain", ...args], {
+      env,
+      maxBuffer: 64 << 20,
+    }).catch((e) => {
+      throw new Error(`buildx build of ${c.name} on ${engine.name} failed:\n${e.stderr ?? e}`);
+    });
+  try {
+    const tar = join(tmp, "fs.tar");
+    await run(["-o", `type=tar,dest=${tar}`, c.dir]);
+    const tag = tagOf(c, "buildx");
+    await run(["-t", tag, c.dir]);
+    const config = await imageConfigOf(engine.socket, tag);
+    await removeImage(engine.socket, tag);
+    return { files: listingLines(tarListing(tar)), config, uncached: [] };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A drydock build of `state` on the engine: its filesystem (tar output), its
+ * image config (image output) and the steps that were not cached.
+ *
+ * @example
+ * ```ts
+ * // const ours = await drydockBuild(engine, c, defaultState(await import(`${c.dir}/build.ts`)), "hand");
+ * ```
+ */
+export async function drydockBuild(
+  engine: { host: string; socket: string },
+  c: CorpusCase,
+  state: State,
+  who: string,
+): Promise<BuildOutcome> {
+  const tmp = mkdtempSync(join(tmpdir(), "drydock-corpus-"));
+  try {
+    const tar = join(tmp, "fs.tar");
+    const steps = new Map<string, string>();
+    const cached = new Map<string, boolean>();
+    await buildTargets({ fs: { state, output: { type: "tar", dest: tar } } }, {
+      host: engine.host,
+      onDefinition: (_t, d) => {
+        for (const bytes of d.def ?? []) {
+          const op = pb.Op.fromBinary(bytes);
+          if (!op.exec && !op.file) continue;
+          const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+          steps.set(digest, d.metadata?.[digest]?.description?.["llb.customname"] ?? digest);
+        }
+      },
+      onStatus: (_t, s) => {
+        for (const v of s.vertexes ?? []) {
+          if (v.completed && v.digest) cached.set(v.digest, (cached.get(v.digest) ?? true) && (v.cached ?? false));
+        }
+      },
+    });
+    const uncached = [...steps].filter(([d]) => cached.get(d) !== true).map(([, name]) => name);
+    const tag = tagOf(c, who);
+    await buildTargets({ img: { state, image: tag } }, { host: engine.host });
+    const config = await imageConfigOf(engine.socket, tag);
+    await removeImage(engine.socket, tag);
+    return { files: listingLines(tarListing(tar)), config, uncached };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The differences between the reference and a drydock build, as readable
+ * lines; empty when they are the same and every drydock step was CACHED.
+ *
+ * @example
+ * ```ts
+ * // assert.deepEqual(differences(ref, ours), []);
+ * ```
+ */
+export function differences(ref: BuildOutcome, ours: BuildOutcome): string[] {
+  const out: string[] = [];
+  const theirs = new Set(ref.files);
+  const mine = new Set(ours.files);
+  for (const l of ref.files) if (!mine.has(l)) out.push(`fs: only buildx: ${l}`);
+  for (const l of ours.files) if (!theirs.has(l)) out.push(`fs: only drydock: ${l}`);
+  for (const f of new Set([...Object.keys(ref.config), ...Object.keys(ours.config)])) {
+    const a = JSON.stringify(ref.config[f]);
+    const b = JSON.stringify(ours.config[f]);
+    if (a !== b) out.push(`config ${f}: buildx ${a}, drydock ${b}`);
+  }
+  for (const s of ours.uncached) out.push(`cache: not CACHED after buildx: ${s}`);
+  return out;
+}
+
+/** Why a case does not run on an engine (the Dockerfile frontend there refuses it), or undefined. */
+export function skipReason(c: CorpusCase, engine: CorpusEngine): string | undefined {
+  return refusal(c.name, engine);
+}
