@@ -38,6 +38,7 @@ export function copyAction(source: Output | null, src: string, dest: string, o: 
     ...(o.chown !== undefined ? { chown: chownOf(o.chown) } : {}),
     mode: o.chmod ?? -1,
     timestamp: timestampOf(o.timestamp),
+    ...(o.unpack ? { unpack: true } : {}),
   };
 }
 

@@ -83,6 +83,8 @@ export interface BindMount {
   /** A path inside `source` to mount instead of its root. */
   readonly selector?: string;
   readonly readonly: boolean;
+  /** Writable, but the step's changes are thrown away: no output (a Dockerfile `rw` bind mount). */
+  readonly discard?: boolean;
 }
 
 /** Cache sharing between concurrent steps using the same cache id. */
@@ -222,7 +224,7 @@ export interface ExecNode extends NodeBase {
 export function execOutputIndex(mounts: readonly ExecMount[], dest: string): number {
   let index = 0;
   for (const m of mounts) {
-    if (m.kind !== "bind" || m.readonly) continue;
+    if (m.kind !== "bind" || m.readonly || m.discard) continue;
     if (m.dest === dest) return index;
     index++;
   }
@@ -272,6 +274,8 @@ export interface CopyAction extends PathBases {
   readonly mode: number;
   /** Unix nanoseconds; -1 keeps the source's. */
   readonly timestamp: bigint;
+  /** Extract a tar archive source into `dest` (Dockerfile `ADD`). */
+  readonly unpack?: boolean;
 }
 
 /** Create a directory. */
@@ -309,6 +313,8 @@ export interface FileNode extends NodeBase {
   readonly kind: "file";
   readonly base: Output | null;
   readonly actions: readonly FileAction[];
+  /** Never chained with neighbouring file steps (a `workdir()` mkdir, as the frontend's WORKDIR). */
+  readonly ownOp?: boolean;
   /** Where each action was made in build.ts (same length as `actions`). */
   readonly actionLocations?: readonly (SourceLocation | undefined)[];
 }

@@ -50,6 +50,11 @@ export interface BindMountOptions {
   path?: string;
   /** Mount read-only; then the mount has no result. @default false */
   readonly?: boolean;
+  /**
+   * Writable, but what the step writes there is thrown away (no result), as a
+   * Dockerfile `RUN --mount=type=bind,rw`. @default false
+   */
+  discard?: boolean;
 }
 
 /** A secret mounted as a file. */
@@ -166,6 +171,13 @@ export interface CopyOptions {
   chmod?: number;
   /** Modification time of the copied files. @default the source files' times */
   timestamp?: TimestampValue;
+  /** Extract a local tar archive (gzip, bzip2, xz) into `dest`, as a Dockerfile `ADD` does. @default false */
+  unpack?: boolean;
+  /**
+   * Copy into an empty layer merged onto this state, as `COPY --link`: the
+   * copy's cache does not depend on what is below. Needs BuildKit 0.10 (Docker 23+). @default false
+   */
+  link?: boolean;
   /** Name shown in progress. */
   name?: string;
 }
@@ -341,6 +353,8 @@ export const schemas = {
     chown: chown.optional(),
     chmod: mode.optional(),
     timestamp: timestamp.optional(),
+    unpack: z.boolean().optional(),
+    link: z.boolean().optional(),
     name: nonEmptyString.optional(),
   }),
   hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/, "must be a valid host name"),

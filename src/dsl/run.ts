@@ -50,7 +50,8 @@ const bindSchema = z.strictObject({
   from: z.custom<State>((v) => v instanceof State, "must be a State (from image(), local(), scratch() ...)"),
   path: schemas.path.optional(),
   readonly: flag,
-});
+  discard: flag,
+}).refine((b) => !(b.readonly && b.discard), "readonly and discard exclude each other");
 
 const MOUNT_KINDS =
   "must be a State, { from, path, readonly }, cache(...), tmpfs(...), secret(...) or { secret, mode, ... }";
@@ -190,6 +191,7 @@ function mountOf(
       source: from.output,
       ...(selector !== undefined && selector !== "/" ? { selector } : {}),
       readonly: b.readonly ?? false,
+      ...(b.discard ? { discard: true } : {}),
     };
   }
   if (typeof value === "object" && value !== null && "secret" in value) {

@@ -11,6 +11,7 @@ import type {
   FileNode,
   Healthcheck,
   InheritedConfig,
+  MergeNode,
   NetworkMode,
   Output,
   Platform,
@@ -44,6 +45,11 @@ export interface StateSettings {
    * lowering fills them in once the engine has resolved that config.
    */
   readonly baseEnv?: Readonly<Record<string, EnvTemplate>>;
+  /**
+   * Names of `env` in the order they were first set: an image config keeps a
+   * variable where it was first set (`env` itself moves it last, as `run` steps see it).
+   */
+  readonly envFirstSet?: readonly string[];
   /** Names in `env` set by `arg()`: later steps see them, the exported image does not. */
   readonly argNames?: readonly string[];
   /** The shell string commands run with; unset is `/bin/sh -c`. */
@@ -223,7 +229,9 @@ export class State {
     let env = before.env;
     const baseEnv: Record<string, EnvTemplate> = { ...before.baseEnv };
     const argNames = new Set(before.argNames);
+    const firstSet = new Set(before.envFirstSet ?? before.env.map(([k]) => k));
     for (const [k, v] of vars) {
+      firstSet.add(k);
       let t: EnvTemplate;
       try {
         t = expandEnv(v, (name) => envLookup(before, name));
@@ -241,6 +249,7 @@ export class State {
       env,
       baseEnv: Object.keys(baseEnv).length > 0 ? baseEnv : undefined,
       argNames: argNames.size > 0 ? [...argNames] : undefined,
+      envFirstSet: [...firstSet],
     });
   }
 
@@ -267,7 +276,15 @@ export class State {
     const based = inherit?.cwd === true;
     if (cwd === "/" && !based) return this;
     const action = mkdirAction(cwd, { mode: 0o755, parents: true, ...(user ? { chown: user } : {}) });
-    return this.#file([{ ...action, ...(based ? { pathBase: inherit } : {}) }], location, `WORKDIR ${cwd}`);
+    const node: FileNode = {
+      kind: "file",
+      location,
+      name: `WORKDIR ${cwd}`,
+      base: this.#data.output,
+      actions: [{ ...action, ...(based ? { pathBase: inherit } : {}) }],
+      ownOp: true,
+    };
+    return this.#with({ output: { op: node, index: 0 } });
   }
 
   /**
@@ -346,7 +363,17 @@ export class State {
       ...pathBase(this.#data.settings, destPath),
       ...(isRelativeToBase(fromData.settings, s) ? { srcBase: fromData.settings.inherit } : {}),
     }));
-    return this.#file(actions, location, opts.name ?? `COPY ${list.join(" ")} ${destPath}`);
+    const name = opts.name ?? `COPY ${list.join(" ")} ${destPath}`;
+    if (!opts.link) return this.#file(actions, location, name);
+    // COPY --link: the copy lands on an empty filesystem, merged onto this one.
+    const layer: FileNode = { kind: "file", location, name, base: null, actions };
+    const merged: MergeNode = {
+      kind: "merge",
+      location,
+      name: `LINK ${name}`,
+      inputs: [this.#data.output, { op: layer, index: 0 }],
+    };
+    return this.#with({ output: { op: merged, index: 0 } });
   }
 
   /**

@@ -8,6 +8,7 @@ import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type InputList, platformOf } from "./inputs.ts";
 import { type BaseConfigs, inheritedMountDest, runSettings } from "./base_config.ts";
+import type { EngineCaps } from "./engine_caps.ts";
 
 const NET: Record<NetworkMode, pb.NetMode> = {
   sandbox: pb.NetMode.UNSET,
@@ -39,12 +40,20 @@ export function execOp(
   inputs: InputList,
   caps: Set<CapID>,
   baseConfigs?: BaseConfigs,
+  engine?: EngineCaps,
 ): pb.Op {
   caps.add(Cap.execMetaBase);
+  // As the Dockerfile frontend: a discarded writable bind has no output where the engine can say so.
+  const noOutput = !engine || engine.supports(Cap.execMountBindReadWriteNoOutput);
   let nextOutput = 0n;
   const mounts = node.mounts.map((m) => {
     const pm = mountOf(m, inputs, caps);
     if (node.baseRelativeMounts?.includes(m.dest)) pm.dest = inheritedMountDest(node, m.dest, baseConfigs);
+    if (m.kind === "bind" && m.discard && noOutput) {
+      caps.add(Cap.execMountBindReadWriteNoOutput);
+      pm.output = -1n;
+      return pm;
+    }
     // Outputs count up over writable binds only, in mount order (the engine's numbering).
     if (m.kind === "bind") pm.output = m.readonly ? -1n : nextOutput++;
     return pm;

@@ -61,6 +61,7 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
         allowEmptyWildcard: a.allowEmptyWildcard,
         timestamp: a.timestamp,
       };
+      if (a.unpack) copy.attemptUnpackDockerCompatibility = true;
       if (a.include.length > 0 || a.exclude.length > 0) {
         // BuildKit 0.8 would ignore the patterns and copy everything: require the cap.
         caps.add(Cap.fileCopyIncludeExcludePatterns);

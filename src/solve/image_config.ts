@@ -66,7 +66,10 @@ export function imageConfig(
   const from = settings.inherit && base?.config ? base.config : {};
   const config: ContainerConfig = structuredClone(from);
   // arg() variables are for the build's steps only, as a Dockerfile ARG.
-  const own = settings.env.filter(([k]) => !settings.argNames?.includes(k)).map(([k, v]) => `${k}=${v}`);
+  const order = settings.envFirstSet ?? settings.env.map(([k]) => k);
+  const own = settings.env.filter(([k]) => !settings.argNames?.includes(k))
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .map(([k, v]) => `${k}=${v}`);
   const resolved = settings.inherit && base?.config
     ? resolveBaseEnv(own, settings.baseEnv, from.Env ?? [])
     : own;

@@ -34,7 +34,12 @@ export const ENGINE_DIFFERENCES: readonly EngineDifference[] = [
     kind: "refused",
     reason: "BuildKit 0.8's frontend has no heredocs (parse error)",
   },
-  { case: "copy_link", engines: ["dk20"], kind: "refused", reason: "BuildKit 0.8's frontend has no COPY --link" },
+  {
+    case: "copy_link",
+    engines: ["dk20"],
+    kind: "refused",
+    reason: "BuildKit 0.8's frontend has no COPY --link",
+  },
   {
     case: "run_network",
     engines: ["dk20"],
@@ -69,6 +74,8 @@ export function refusal(name: string, engine: CorpusEngine): string | undefined 
 
 /** Comparison lines an engine forces for a case. */
 export function allowedDifferences(name: string, engine: CorpusEngine): readonly string[] {
-  return ENGINE_DIFFERENCES.filter((d) => d.case === name && d.kind === "differs" && d.engines.includes(engine))
+  return ENGINE_DIFFERENCES.filter((d) =>
+    d.case === name && d.kind === "differs" && d.engines.includes(engine)
+  )
     .flatMap((d) => d.allowed ?? []);
 }

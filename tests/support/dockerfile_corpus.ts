@@ -9,13 +9,23 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { buildTargets, type State, type Target, type Targets } from "../../mod.ts";
+import { convertDockerfile, type ConvertTodo } from "../../src/convert/convert.ts";
 import * as pb from "../../src/proto/pb.gen.ts";
 import { dockerApi } from "./docker_api.ts";
 import { listingLines, tarListing } from "./tar_listing.ts";
@@ -49,7 +59,9 @@ export function corpusEngines(): { name: CorpusEngine; host: string; socket: str
 /** Every case of the corpus, by name. */
 export function corpusCases(): CorpusCase[] {
   return readdirSync(CORPUS_DIR)
-    .filter((n) => statSync(join(CORPUS_DIR, n)).isDirectory() && existsSync(join(CORPUS_DIR, n, "Dockerfile")))
+    .filter((n) =>
+      statSync(join(CORPUS_DIR, n)).isDirectory() && existsSync(join(CORPUS_DIR, n, "Dockerfile"))
+    )
     .sort()
     .map((name) => ({ name, dir: join(CORPUS_DIR, name) }));
 }
@@ -75,7 +87,10 @@ export interface BuildOutcome {
   readonly files: string[];
   /** The image config fields a Dockerfile sets. */
   readonly config: Record<string, unknown>;
-  /** Exec and file steps the engine ran instead of finding cached (drydock builds only). */
+  /**
+   * Exec and file steps the engine ran instead of finding cached (drydock builds only); file steps
+   * with no input are left out: the engine runs those again for any client.
+   */
   readonly uncached: string[];
 }
 
@@ -116,6 +131,55 @@ async function removeImage(socket: string, tag: string): Promise<void> {
   await dockerApi(socket, `/images/${encodeURIComponent(tag)}?force=1`, "DELETE").catch(() => undefined);
 }
 
+const basesReady = new Map<string, Promise<void>>();
+
+/**
+ * Builds the base images cases start `FROM` (`_bases/<name>` as `drydock-corpus-base:<name>`) into the
+ * engine's image store, once per engine and process.
+ *
+ * @example
+ * ```ts
+ * // await ensureBases(engine);
+ * ```
+ */
+export function ensureBases(engine: { name: CorpusEngine; socket: string }): Promise<void> {
+  let ready = basesReady.get(engine.name);
+  if (!ready) {
+    const dir = join(CORPUS_DIR, "_bases");
+    ready = (async () => {
+      for (const name of readdirSync(dir).filter((n) => existsSync(join(dir, n, "Dockerfile")))) {
+        await buildx(engine, ["-t", `drydock-corpus-base:${name}`, join(dir, name)], `base ${name}`);
+      }
+    })();
+    basesReady.set(engine.name, ready);
+  }
+  return ready;
+}
+
+function buildx(engine: { name: CorpusEngine; socket: string }, args: string[], what: string) {
+  const plugin = process.env.DRYDOCK_BUILDX;
+  if (!plugin) throw new Error("DRYDOCK_BUILDX is not set");
+  const env = {
+    ...process.env,
+    DOCKER_HOST: `unix://${engine.socket}`,
+    DOCKER_CONFIG: dirname(dirname(plugin)),
+  };
+  return promisify(execFile)("docker", [
+    "buildx",
+    "build",
+    "--builder",
+    "default",
+    "--progress",
+    "plain",
+    ...args,
+  ], {
+    env,
+    maxBuffer: 64 << 20,
+  }).catch((e) => {
+    throw new Error(`buildx build of ${what} on ${engine.name} failed:\n${e.stderr ?? e}`);
+  });
+}
+
 /**
  * `docker buildx build` of the case's Dockerfile (its last stage): the reference.
  *
@@ -128,17 +192,9 @@ export async function buildxBuild(
   engine: { name: CorpusEngine; socket: string },
   c: CorpusCase,
 ): Promise<BuildOutcome> {
-  const buildx = process.env.DRYDOCK_BUILDX;
-  if (!buildx) throw new Error("DRYDOCK_BUILDX is not set");
+  await ensureBases(engine);
   const tmp = mkdtempSync(join(tmpdir(), "drydock-corpus-"));
-  const env = { ...process.env, DOCKER_HOST: `unix://${engine.socket}`, DOCKER_CONFIG: dirname(dirname(buildx)) };
-  const run = (args: string[]) =>
-    promisify(execFile)("docker", ["buildx", "build", "--builder", "default", "--progress", "plain", ...args], {
-      env,
-      maxBuffer: 64 << 20,
-    }).catch((e) => {
-      throw new Error(`buildx build of ${c.name} on ${engine.name} failed:\n${e.stderr ?? e}`);
-    });
+  const run = (args: string[]) => buildx(engine, args, c.name);
   try {
     const tar = join(tmp, "fs.tar");
     await run(["-o", `type=tar,dest=${tar}`, c.dir]);
@@ -170,25 +226,28 @@ export async function drydockBuild(
   const tmp = mkdtempSync(join(tmpdir(), "drydock-corpus-"));
   try {
     const tar = join(tmp, "fs.tar");
-    const steps = new Map<string, string>();
+    // By name: newer engines rewrite the definition (pinning sources), so vertex digests differ from ours.
+    const steps = new Set<string>();
     const cached = new Map<string, boolean>();
     await buildTargets({ fs: { state, output: { type: "tar", dest: tar } } }, {
       host: engine.host,
       onDefinition: (_t, d) => {
         for (const bytes of d.def ?? []) {
           const op = pb.Op.fromBinary(bytes);
-          if (!op.exec && !op.file) continue;
+          // A file op with no input (on scratch) is run every time, for buildx too: the engine reports it DONE.
+          if ((!op.exec && !op.file) || (op.inputs ?? []).length === 0) continue;
           const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-          steps.set(digest, d.metadata?.[digest]?.description?.["llb.customname"] ?? digest);
+          const name = d.metadata?.[digest]?.description?.["llb.customname"];
+          if (name) steps.add(name);
         }
       },
       onStatus: (_t, s) => {
         for (const v of s.vertexes ?? []) {
-          if (v.completed && v.digest) cached.set(v.digest, (cached.get(v.digest) ?? true) && (v.cached ?? false));
+          if (v.completed && v.name) cached.set(v.name, (cached.get(v.name) ?? true) && (v.cached ?? false));
         }
       },
     });
-    const uncached = [...steps].filter(([d]) => cached.get(d) !== true).map(([, name]) => name);
+    const uncached = [...steps].filter((name) => cached.get(name) !== true);
     const tag = tagOf(c, who);
     await buildTargets({ img: { state, image: tag } }, { host: engine.host });
     const config = await imageConfigOf(engine.socket, tag);
@@ -226,4 +285,39 @@ export function differences(ref: BuildOutcome, ours: BuildOutcome): string[] {
 /** Why a case does not run on an engine (the Dockerfile frontend there refuses it), or undefined. */
 export function skipReason(c: CorpusCase, engine: CorpusEngine): string | undefined {
   return refusal(c.name, engine);
+}
+
+/**
+ * The case's Dockerfile through the converter: the build.ts module it makes
+ * (written under `.converted/`, git-ignored) and what stayed a TODO.
+ *
+ * @example
+ * ```ts
+ * // const { module, todos } = await convertedCase(corpusCases()[0]);
+ * ```
+ */
+export async function convertedCase(
+  c: CorpusCase,
+): Promise<{ module: CaseModule; todos: readonly ConvertTodo[] }> {
+  const dir = join(CORPUS_DIR, ".converted");
+  mkdirSync(dir, { recursive: true });
+  const { code, todos } = convertDockerfile(readFileSync(join(c.dir, "Dockerfile"), "utf8"), {
+    importFrom: "../../../mod.ts",
+    context: `../${c.name}`,
+  });
+  const file = join(dir, `${c.name}.build.ts`);
+  writeFileSync(file, code);
+  return { module: await import(pathToFileURL(file).href) as CaseModule, todos };
+}
+
+/**
+ * The case's own build.ts module.
+ *
+ * @example
+ * ```ts
+ * // const hand = await handWritten(corpusCases()[0]);
+ * ```
+ */
+export async function handWritten(c: CorpusCase): Promise<CaseModule> {
+  return await import(pathToFileURL(join(c.dir, "build.ts")).href) as CaseModule;
 }
