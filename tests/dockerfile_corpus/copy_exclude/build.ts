@@ -1,7 +1,7 @@
 import { build, image, local } from "../../../mod.ts";
 
 const ctx = local(".");
-const final = image("busybox").copy(ctx, "dir", "/app/", { exclude: ["*.log", "skip"] });
+const final = image("busybox").copy(ctx, "dir", "/app/", { exclude: ["*.bak", "skip"] });
 
 export const targets = { final };
 export const defaultTarget = "final";
