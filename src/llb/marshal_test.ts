@@ -21,7 +21,7 @@ describe("marshal()", () => {
 
   test("golden digests: image source", () => {
     const { ops } = marshal(image("busybox", P));
-    assert.equal(ops[0].digest, "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e");
+    assert.equal(ops[0].digest, "sha256:e1432b8e2054abb034451c15f0a8ad49d07f5892ca266016226fec77e95d20a0");
   });
 
   test("golden digests: run, env, workdir, user, copy, mkdir, mkfile", () => {
@@ -30,13 +30,13 @@ describe("marshal()", () => {
       .copy(scratch().mkfile("/s", "s"), "/s", "t/");
     const digests = marshal(s).ops.map((o) => o.digest);
     assert.deepEqual(digests, [
-      "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e",
-      "sha256:66f415e713e417de2abdfc31cdb384a4c9fca934337a59fd691d7ca52b8c9b18",
-      "sha256:beba119ddc605d8a8745c151cad387a667a3569c766fc9591ac44fefab55b959",
-      "sha256:74761296d065fa4180eb66dc948190d527c7d359d507bd373c4af200cb757825",
-      "sha256:fbe3bf2c889aceec40101b50c840e8ae5e1f68b6f6cd92e1e39fd73605bdb585",
-      "sha256:d2068b609a7a5ded206e7aab4ff10c07199a803dff5d4528a56ee1ab31bc32b3",
-      "sha256:8012947dc05458661be6f0c434ead2b4d36676ccabb111a8daea047d2eaee79e",
+      "sha256:e1432b8e2054abb034451c15f0a8ad49d07f5892ca266016226fec77e95d20a0",
+      "sha256:a7877ff1e23c186af4e1e018daf24ce40eb164642f5645298657ed310211a87b",
+      "sha256:3a1d24089c7b168afa6114876fa46e13136568797ab136a0aa97dff5aecfb2b8",
+      "sha256:2b1c4ce0b567e20be222030e137d014a68fadc37f8256c15cd502e89d1666c2d",
+      "sha256:260873425e673791f4ad5a52b4c7ed31131dcd5b2df56323d92e0ff77196337b",
+      "sha256:5dd9aa4e1faa1a11059877d7434d0911d40d76f433f044abb7a4e354be1a2050",
+      "sha256:2519265ea3db998d481ec15f8bdab5846fd0bbf7783b1ce93ea93ade6dc4231c",
     ]);
   });
 
