@@ -48,7 +48,9 @@ export function convertDockerfile(text: string, options: ConvertOptions = {}): C
   const instructions = dockerfile.getInstructions();
   const fromCount = instructions.filter((i) => i.getKeyword() === "FROM").length;
   const comments = commentsByLine(dockerfile.getComments(), instructions);
-  const header: string[] = [];
+  const header: string[] = dockerfile.getDirectives().map((d) =>
+    `// ${d.getName()}=${d.getValue()} (a parser directive: build.ts needs none)`
+  );
   let stage: StageContext | undefined;
   let seenFroms = 0;
 

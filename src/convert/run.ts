@@ -6,7 +6,7 @@
  */
 import { posix } from "node:path";
 import type { ConvertContext, StageContext } from "./context.ts";
-import { expandWord, js, jsonArray, mountFields } from "./words.ts";
+import { expandWord, js, jsonArray, key, mountFields } from "./words.ts";
 
 /** A parsed instruction, independent of the parser's classes. */
 export interface InstructionText {
@@ -125,15 +125,16 @@ function mountOf(ctx: ConvertContext, stage: StageContext, spec: string): Mount 
     const optional = f.required === "true" ? [] : ["optional: true"];
     if (e.env) {
       if (targetExpr) return { todo: "a secret mount with both env and target" };
+      const name = f.env === undefined ? `[${e.env}]` : key(f.env);
       return {
         kind: "env",
-        text: `${e.env}: { secret: secret(${id})${optional.map((o) => ", " + o).join("")} }`,
+        text: `${name}: { secret: secret(${id})${optional.map((o) => ", " + o).join("")} }`,
       };
     }
     const opts = [`secret: secret(${id})`, ...optional, ...ids(f)];
-    const key = targetKey ??
+    const mountKey = targetKey ??
       (id.startsWith('"') ? js(`/run/secrets/${JSON.parse(id)}`) : `[\`/run/secrets/\${${id}}\`]`);
-    return { kind: "mount", text: `${key}: { ${opts.join(", ")} }` };
+    return { kind: "mount", text: `${mountKey}: { ${opts.join(", ")} }` };
   }
   if (!targetKey) return { todo: "a mount without target" };
   const from = f.from === undefined ? undefined : fromExpr(ctx, f.from);

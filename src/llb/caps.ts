@@ -44,6 +44,7 @@ export const Cap = {
   execMountSecret: "exec.mount.secret",
   execMountSsh: "exec.mount.ssh",
   execSecretEnv: "exec.secretenv",
+  execValidExitCode: "exec.validexitcode",
   fileBase: "file.base",
   mergeOp: "mergeop",
   diffOp: "diffop",

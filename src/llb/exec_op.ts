@@ -45,9 +45,13 @@ export function execOp(
   caps.add(Cap.execMetaBase);
   // As the Dockerfile frontend: a discarded writable bind has no output where the engine can say so.
   const noOutput = !engine || engine.supports(Cap.execMountBindReadWriteNoOutput);
+  // Go's llb gave secret and ssh mounts input 0 before BuildKit 0.17 and -1 since (the release that
+  // brought exec.validexitcode); the cache keys of the engine's own Dockerfile frontend follow its version.
+  const inputlessInput = !engine || engine.supports(Cap.execValidExitCode) ? -1n : 0n;
   let nextOutput = 0n;
   const mounts = node.mounts.map((m) => {
     const pm = mountOf(m, inputs, caps);
+    if (m.kind === "secret" || m.kind === "ssh") pm.input = inputlessInput;
     if (node.baseRelativeMounts?.includes(m.dest)) pm.dest = inheritedMountDest(node, m.dest, baseConfigs);
     if (m.kind === "bind" && m.discard && noOutput) {
       caps.add(Cap.execMountBindReadWriteNoOutput);

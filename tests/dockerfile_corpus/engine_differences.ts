@@ -66,6 +66,20 @@ export const ENGINE_DIFFERENCES: readonly EngineDifference[] = [
   },
 ];
 
+/**
+ * Op fields an engine's Dockerfile frontend leaves out where drydock sets them, and that engine ignores
+ * (so cache keys still match): compared without them on those engines.
+ */
+export const ENGINE_NORMALIZED = {
+  /** BuildKit 0.8's frontend does not set it; BuildKit 0.8 drops the unknown field, so its cache keys match. */
+  removeMountStubsRecursive: ["dk20"] as readonly CorpusEngine[],
+  /**
+   * BuildKit 0.8's frontend gives file ops a platform (Go's llb stopped in later versions); a file op's
+   * cache key does not include it (the corpus's COPY steps are CACHED on dk20 all the same).
+   */
+  fileOpPlatform: ["dk20"] as readonly CorpusEngine[],
+};
+
 /** Why `name` does not run on `engine`, or undefined. */
 export function refusal(name: string, engine: CorpusEngine): string | undefined {
   return ENGINE_DIFFERENCES.find((d) => d.case === name && d.kind === "refused" && d.engines.includes(engine))

@@ -24,12 +24,12 @@ import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { buildTargets, type State, type Target, type Targets } from "../../mod.ts";
+import { buildTargets, dockerfile, local, type State, type Target, type Targets } from "../../mod.ts";
 import { convertDockerfile, type ConvertTodo } from "../../src/convert/convert.ts";
 import * as pb from "../../src/proto/pb.gen.ts";
 import { dockerApi } from "./docker_api.ts";
 import { listingLines, tarListing } from "./tar_listing.ts";
-import { type CorpusEngine, refusal } from "../dockerfile_corpus/engine_differences.ts";
+import { type CorpusEngine, ENGINE_NORMALIZED, refusal } from "../dockerfile_corpus/engine_differences.ts";
 
 export type { CorpusEngine };
 
@@ -87,6 +87,8 @@ export interface BuildOutcome {
   readonly files: string[];
   /** The image config fields a Dockerfile sets. */
   readonly config: Record<string, unknown>;
+  /** The exec and file ops of the definition, without their inputs' digests (what cache keys are made of). */
+  readonly steps: string[];
   /**
    * Exec and file steps the engine ran instead of finding cached (drydock builds only); file steps
    * with no input are left out: the engine runs those again for any client.
@@ -189,7 +191,7 @@ function buildx(engine: { name: CorpusEngine; socket: string }, args: string[], 
  * ```
  */
 export async function buildxBuild(
-  engine: { name: CorpusEngine; socket: string },
+  engine: { name: CorpusEngine; host: string; socket: string },
   c: CorpusCase,
 ): Promise<BuildOutcome> {
   await ensureBases(engine);
@@ -202,7 +204,7 @@ export async function buildxBuild(
     await run(["-t", tag, c.dir]);
     const config = await imageConfigOf(engine.socket, tag);
     await removeImage(engine.socket, tag);
-    return { files: listingLines(tarListing(tar)), config, uncached: [] };
+    return { files: listingLines(tarListing(tar)), config, uncached: [], steps: await frontendSteps(engine, c) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -218,7 +220,7 @@ export async function buildxBuild(
  * ```
  */
 export async function drydockBuild(
-  engine: { host: string; socket: string },
+  engine: { name: CorpusEngine; host: string; socket: string },
   c: CorpusCase,
   state: State,
   who: string,
@@ -229,9 +231,11 @@ export async function drydockBuild(
     // By name: newer engines rewrite the definition (pinning sources), so vertex digests differ from ours.
     const steps = new Set<string>();
     const cached = new Map<string, boolean>();
+    let ops: string[] = [];
     await buildTargets({ fs: { state, output: { type: "tar", dest: tar } } }, {
       host: engine.host,
       onDefinition: (_t, d) => {
+        ops = stepsOf(d, engine.name);
         for (const bytes of d.def ?? []) {
           const op = pb.Op.fromBinary(bytes);
           // A file op with no input (on scratch) is run every time, for buildx too: the engine reports it DONE.
@@ -252,7 +256,7 @@ export async function drydockBuild(
     await buildTargets({ img: { state, image: tag } }, { host: engine.host });
     const config = await imageConfigOf(engine.socket, tag);
     await removeImage(engine.socket, tag);
-    return { files: listingLines(tarListing(tar)), config, uncached };
+    return { files: listingLines(tarListing(tar)), config, uncached, steps: ops };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -279,7 +283,49 @@ export function differences(ref: BuildOutcome, ours: BuildOutcome): string[] {
     if (a !== b) out.push(`config ${f}: buildx ${a}, drydock ${b}`);
   }
   for (const s of ours.uncached) out.push(`cache: not CACHED after buildx: ${s}`);
+  const frontend = [...ref.steps];
+  for (const op of ours.steps) {
+    const at = frontend.indexOf(op);
+    if (at === -1) out.push(`llb: only drydock: ${op}`);
+    else frontend.splice(at, 1);
+  }
+  for (const op of frontend) out.push(`llb: only the Dockerfile frontend: ${op}`);
   return out;
+}
+
+/**
+ * The exec and file ops the engine's own Dockerfile frontend makes of the case (through the gateway, as
+ * buildx's build does): the same ops give the same cache keys, whatever is in the engine's cache already.
+ */
+async function frontendSteps(engine: { name: CorpusEngine; host: string }, c: CorpusCase): Promise<string[]> {
+  let steps: string[] = [];
+  await buildTargets({ frontend: dockerfile(local(c.dir)) }, {
+    host: engine.host,
+    onDefinition: (_t, d) => {
+      steps = stepsOf(d, engine.name);
+    },
+  });
+  return steps;
+}
+
+/** A definition's exec and file ops as sorted JSON lines, inputs left out, normalized for the engine. */
+function stepsOf(d: pb.Definition, engine: CorpusEngine): string[] {
+  return (d.def ?? []).map((b) => pb.Op.fromBinary(b)).filter((op) => op.exec || op.file).map((op) => {
+    const exec = op.exec && normalizeExec(op.exec, engine);
+    return JSON.stringify(
+      {
+        exec,
+        file: op.file,
+        platform: op.file && ENGINE_NORMALIZED.fileOpPlatform.includes(engine) ? undefined : op.platform,
+      },
+      (_k, v) => typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v,
+    );
+  }).sort();
+}
+
+function normalizeExec(exec: pb.ExecOp, engine: CorpusEngine): pb.ExecOp {
+  if (!ENGINE_NORMALIZED.removeMountStubsRecursive.includes(engine)) return exec;
+  return { ...exec, meta: { ...exec.meta!, removeMountStubsRecursive: undefined } };
 }
 
 /** Why a case does not run on an engine (the Dockerfile frontend there refuses it), or undefined. */
