@@ -6,35 +6,43 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import process from "node:process";
 import { z } from "zod";
 import { State } from "../dsl/state.ts";
+import { scratch } from "../dsl/sources.ts";
+import { type BuildContext, type DynamicState, isDynamicState } from "./build_context.ts";
 import { DrydockError } from "../core/errors.ts";
+import type { BuildEnvironment } from "../core/environment.ts";
 import type { SourceLocation } from "../core/location.ts";
-import { validate } from "../core/validate.ts";
+import { fail, validate } from "../core/validate.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
-import { engineCandidates, type EngineEnv, type EngineSelection } from "../transport/discover.ts";
+import type { EngineAddress } from "../transport/address.ts";
+import { engineCandidates, type EngineSelection } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { Platform } from "../dsl/graph.ts";
-import { defaultPlatform } from "../dsl/sources.ts";
+import { defaultPlatform, formatPlatform, parsePlatform, platformSchema } from "../core/platform.ts";
 import { type AttestOptions, attestSchema, sourceDateEpochSchema } from "./attestations.ts";
 import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
 import { type EngineKind, probeEngine } from "./engine_features.ts";
 import type { PushResult } from "./engine_push.ts";
 import { buildAndExport } from "./export.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
-import { platformId, type PlatformState } from "./solve.ts";
-import type { SecretSpec } from "./secret_spec.ts";
+import type { PlatformState } from "./solve.ts";
+import type { SecretSpec } from "./secret_flag.ts";
 import { sessionServiceOptions } from "./session_services.ts";
-import type { SshSpec } from "./ssh_spec.ts";
+import type { SshSpec } from "./ssh_flag.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 
 /** A named thing to build: a state and what to do with the result. */
 export interface Target {
-  /** What to build; a function of the platform for multi-platform targets. */
-  state: State | ((platform: Platform) => State);
+  /**
+   * What to build. A function of the platform for multi-platform targets
+   * (called before the build, with the platform's fields only); or an `async`
+   * function of the build (a dynamic target), which may read what the engine
+   * built so far before it decides.
+   */
+  state: State | ((ctx: BuildContext) => State | Promise<State>);
   /** Export as an image with this name (or names) into the engine's image store. */
   image?: string | string[];
   /** Where else the result goes: a local directory, a tarball, a registry ... */
@@ -64,8 +72,11 @@ export interface BuildTargetsOptions {
   engine?: EngineSelection;
   /** Run every step again instead of using cached results. @default false */
   noCache?: boolean;
-  /** Environment to discover the engine (and read SOURCE_DATE_EPOCH) from. @default process.env */
-  env?: EngineEnv & { SOURCE_DATE_EPOCH?: string };
+  /**
+   * Environment variables: for discovering the engine, `{ env }` secrets, `SSH_AUTH_SOCK`, Docker's config
+   * and SOURCE_DATE_EPOCH. @default the process's environment
+   */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Seconds to wait for an engine to answer. @default 5 */
   connectTimeoutMs?: number;
   /** Receives each target's build ref (as in `docker buildx history`) when its build starts. */
@@ -124,17 +135,17 @@ export interface TargetResult {
   readonly notices: readonly string[];
 }
 
-const platformSchema = z.string().regex(
-  /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
-  'must look like "linux/amd64" or "linux/arm64/v8"',
-);
 const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
 
 const targetSchema = z.strictObject({
   state: z.union([
     z.instanceof(State),
     z.custom<(p: Platform) => State>((v) => typeof v === "function"),
-  ], { error: "must be a State (from image(), local(), scratch() ...) or a function of the platform" }),
+  ], {
+    error:
+      "must be a State (from image(), local(), scratch() ...), a function of the platform, or an async " +
+      "function of the build",
+  }),
   image: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   output: oneOrMany(outputSchema).optional(),
   platforms: z.array(platformSchema).min(1).optional(),
@@ -160,6 +171,8 @@ export interface ResolvedTarget {
   readonly state: State;
   /** One state per platform, when the target has platforms. */
   readonly platformStates?: readonly PlatformState[];
+  /** A dynamic target's function: its graph is known only once the engine runs it (`state` is then empty). */
+  readonly dynamic?: DynamicState;
   readonly outputs: readonly BuildOutput[];
   readonly cacheFrom: readonly CacheImport[];
   readonly cacheTo: readonly CacheExport[];
@@ -173,12 +186,12 @@ export interface ResolvedTarget {
  * ```ts
  * import { image } from "../../mod.ts";
  * import { resolveTargets } from "./build.ts";
- * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } })[0].outputs; // [{ type: "image", name: ["app:dev"] }]
+ * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } }, "/src")[0].outputs; // [{ type: "image", name: ["app:dev"] }]
  * ```
  */
 export function resolveTargets(
   targets: Targets,
-  base = process.cwd(),
+  base: string,
   location?: SourceLocation,
   overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
 ): ResolvedTarget[] {
@@ -199,9 +212,13 @@ export function resolveTargets(
     const platforms = overrides.platforms ?? t.platforms;
     let state: State;
     let platformStates: PlatformState[] | undefined;
-    if (typeof t.state === "function") {
-      const fn = t.state;
-      const list = (platforms ?? [platformId(defaultPlatform())]).map(parsePlatform);
+    const dynamic = isDynamicState(t.state) ? t.state : undefined;
+    if (dynamic) {
+      state = scratch();
+      if (platforms) platformStates = platforms.map((p) => ({ platform: parsePlatform(p), state }));
+    } else if (typeof t.state === "function") {
+      const fn = t.state as (platform: Platform) => State | Promise<State>;
+      const list = (platforms ?? [formatPlatform(defaultPlatform())]).map(parsePlatform);
       platformStates = list.map((platform) => ({ platform, state: stateOf(fn(platform), name, location) }));
       state = platformStates[0].state;
       if (!platforms) platformStates = undefined;
@@ -222,6 +239,7 @@ export function resolveTargets(
       name,
       state,
       platformStates,
+      ...(dynamic ? { dynamic } : {}),
       outputs: outputs.map((o) => absolute(overrides.push && o.type === "image" ? { ...o, push: true } : o)),
       cacheFrom: [...[t.cacheFrom ?? []].flat(), ...(overrides.cacheFrom ?? [])].map((c) =>
         c.type === "local" ? { ...c, src: resolve(base, c.src) } : c
@@ -235,6 +253,15 @@ export function resolveTargets(
 }
 
 function stateOf(value: unknown, target: string, location: SourceLocation | undefined): State {
+  if (value instanceof Promise) {
+    value.catch(() => {}); // never awaited: the target is refused
+    fail(
+      "build",
+      `targets.${target}.state`,
+      "returned a Promise: declare a dynamic target's state as `async (ctx) => ...`",
+      location,
+    );
+  }
   return validate(
     "build",
     `targets.${target}.state`,
@@ -242,11 +269,6 @@ function stateOf(value: unknown, target: string, location: SourceLocation | unde
     value,
     location,
   );
-}
-
-function parsePlatform(s: string): Platform {
-  const [os, architecture, variant] = s.split("/");
-  return variant ? { os, architecture, variant } : { os, architecture };
 }
 
 /**
@@ -258,13 +280,13 @@ function parsePlatform(s: string): Platform {
  * ```ts
  * import { image } from "../../mod.ts";
  * import { selectTargets } from "./build.ts";
- * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"]).map((t) => t.name); // ["b"]
+ * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"], "/src").map((t) => t.name); // ["b"]
  * ```
  */
 export function selectTargets(
   targets: Targets,
   names: readonly string[] | undefined,
-  base = process.cwd(),
+  base: string,
   location?: SourceLocation,
   overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
 ): ResolvedTarget[] {
@@ -282,6 +304,14 @@ export function selectTargets(
   return resolveTargets(picked, base, location, overrides);
 }
 
+/** What a build takes from the program that runs it, besides its options. */
+export interface BuildRun {
+  /** The process's configuration, read once at the entry point. */
+  readonly environment: BuildEnvironment;
+  /** The engines to try, when the caller has discovered them already (the CLI does, to check `--host`). */
+  readonly engines?: readonly EngineAddress[];
+}
+
 /**
  * Builds targets on one engine, all at once, and returns what each produced.
  * Prints nothing; failures throw {@link DrydockError}s.
@@ -289,18 +319,22 @@ export function selectTargets(
  * @example
  * ```ts
  * import { image } from "../../mod.ts";
- * import { buildTargets } from "./build.ts";
- * const results = await buildTargets({ hello: { state: image("busybox").run("echo hi"), image: "hello:dev" } });
+ * import { processEnvironment } from "../cli/environment.ts";
+ * import { solveTargets } from "./build.ts";
+ * const run = { environment: processEnvironment() };
+ * const results = await solveTargets({ hello: { state: image("busybox").run("echo hi"), image: "hello:dev" } }, {}, run);
  * console.log(results.hello.exporterResponse["containerimage.digest"]);
  * ```
  */
-export async function buildTargets(
+export async function solveTargets(
   targets: Targets,
-  options: BuildTargetsOptions = {},
+  options: BuildTargetsOptions,
+  run: BuildRun,
 ): Promise<Record<string, TargetResult>> {
-  const base = options.base ?? process.cwd();
+  const { env, cwd } = run.environment;
+  const base = options.base ?? cwd;
   validate("build", "options", optionsSchema, options, options.location);
-  const envEpoch = (options.env ?? process.env).SOURCE_DATE_EPOCH;
+  const envEpoch = env.SOURCE_DATE_EPOCH;
   const sourceDateEpoch = options.sourceDateEpoch ??
     (envEpoch
       ? validate(
@@ -312,15 +346,17 @@ export async function buildTargets(
       )
       : undefined);
   const selected = selectTargets(targets, options.targets, base, options.location, options);
-  const services = sessionServiceOptions(options, base, options.location);
-  // Pushes through the Docker Engine API use the same credentials the session serves the engine.
-  const pushCredentials = new RegistryCredentialStore({ env: process.env, logins: options.registryAuth });
+  // One credential store per build: the session serves it to the engine, pushes through the Engine API use it.
+  const registryCredentials = new RegistryCredentialStore({ env, logins: options.registryAuth });
+  const services = {
+    ...sessionServiceOptions(options, base, options.location),
+    env,
+    registryCredentials,
+    stdout: run.environment.stdout,
+  };
   const transport = options.transport ??
     await connect(
-      engineCandidates(options.env ?? process.env, {
-        ...options.engine,
-        host: options.host ?? options.engine?.host,
-      }),
+      run.engines ?? engineCandidates(env, { ...options.engine, host: options.host ?? options.engine?.host }),
       {
         timeoutMs: options.connectTimeoutMs,
         signal: options.signal,
@@ -340,6 +376,7 @@ export async function buildTargets(
         const r = await buildAndExport(transport, {
           state: t.state,
           platformStates: t.platformStates,
+          dynamic: t.dynamic,
           outputs: t.outputs,
           cacheFrom: t.cacheFrom,
           cacheTo: t.cacheTo,
@@ -348,7 +385,7 @@ export async function buildTargets(
           features,
           sharedKey,
           name: t.name,
-          credentials: (host) => pushCredentials.get(host),
+          credentials: (host) => registryCredentials.get(host),
           noCache: options.noCache,
           signal: cancel.signal,
           onStart: (ref) => options.onStart?.(t.name, ref),
