@@ -47,6 +47,7 @@ export class CliProgress {
   readonly #color: boolean;
   readonly #now: () => number;
   readonly #started: number;
+  #liveViewEnded = false;
 
   constructor(requested: ProgressMode, options: CliProgressOptions = {}) {
     const env = options.env ?? process.env;
@@ -95,7 +96,7 @@ export class CliProgress {
    * ```
    */
   succeeded(outputs: readonly string[], targets = 1): void {
-    if (this.mode === "tty") {
+    if (this.mode === "tty" && !this.#liveViewEnded) {
       this.#renderer.done({ outputs });
       return;
     }
@@ -117,6 +118,21 @@ export class CliProgress {
   failed(err: unknown): string | undefined {
     this.#renderer.done({ failed: true });
     return err === undefined ? undefined : formatError(err, { model: this.model, color: this.#color });
+  }
+
+  /**
+   * Ends the live view early, for a program that takes the terminal over (a shell); later updates are
+   * printed as they come and the summary as lines.
+   *
+   * @example
+   * ```ts
+   * import { CliProgress } from "./cli_progress.ts";
+   * new CliProgress("quiet").endLiveView();
+   * ```
+   */
+  endLiveView(): void {
+    this.#liveViewEnded = true;
+    this.#renderer.done();
   }
 
   /**

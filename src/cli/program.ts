@@ -26,6 +26,9 @@ import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
 import { CliProgress } from "./cli_progress.ts";
+import { processTerminal, requireTerminal, runShell } from "./interactive_shell.ts";
+import type { BuildError } from "../solve/errors.ts";
+import type { ShellAccess } from "../solve/debug_shell.ts";
 import pkg from "../../package.json" with { type: "json" };
 
 /** What the program needs besides the targets. */
@@ -64,11 +67,14 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   } catch (err) {
     return fail(err, stderr);
   }
-  const wanted = args.targets.length > 0 ? args.targets : options.defaults;
+  // `--shell TARGET` alone builds that target.
+  const wanted = args.targets.length > 0 ? args.targets : args.shell ? [args.shell] : options.defaults;
 
   let flags: FlagOptions;
   try {
     flags = flagOptions(args, options, options.env ?? process.env);
+    if (args.interactive) requireTerminal(process.argv.includes("--on-error") ? "--on-error shell" : "-i");
+    if (args.shell) requireTerminal("--shell");
     if (args.printLlb || args.dryRun) {
       return stdout(compiledText(targets, wanted, args, flags, options)), EXIT.ok;
     }
@@ -91,10 +97,28 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   process.on("SIGINT", onSigint);
 
   const refs: string[] = [];
+  // The failure a shell was opened for: already reported, and its exit code is the build's.
+  let shownFailure: BuildError | undefined;
+  const shell: BuildTargetsOptions["shell"] = args.interactive || args.shell
+    ? {
+      onError: args.interactive,
+      target: args.shell,
+      run: async (target, access) => {
+        if (access.error) {
+          shownFailure = access.error;
+          stderr(progress.failed(access.error) ?? "");
+        } else progress.endLiveView();
+        stderr(shellBanner(target, access, args.shellCommand));
+        const code = await runShell(access, args.shellCommand, processTerminal());
+        stderr(`drydock: the shell exited (${code})${access.error ? "; the build ends" : ""}\n`);
+      },
+    }
+    : undefined;
   try {
     const results = await buildTargets(targets, {
       ...options,
       ...flags,
+      ...(shell ? { shell } : {}),
       targets: wanted,
       location: options.location,
       signal: abort.signal,
@@ -122,6 +146,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
       return EXIT.interrupted;
     }
+    if (shownFailure) return shownFailure.exitCode || EXIT.failed;
     return fail(err, stderr, progress);
   } finally {
     // Until the process exits, Ctrl-C means "exit now".
@@ -184,5 +209,18 @@ function describeResult(r: TargetResult): string {
   for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
+  return lines.join("\n") + "\n";
+}
+
+function shellBanner(target: string, access: ShellAccess, shell: readonly string[]): string {
+  const lines = access.error
+    ? [
+      `drydock: ${shell.join(" ")} in ${access.error.step ?? target} as it was before the step ` +
+      `(files, mounts, env, working directory, user)`,
+      `drydock: the failed command:  ${access.command}`,
+      `drydock: exit the shell (exit or Ctrl-D) to end the build with the step's exit code` +
+      (access.error.exitCode ? ` (${access.error.exitCode})` : ""),
+    ]
+    : [`drydock: ${shell.join(" ")} in the final state of ${target}; exit it (exit or Ctrl-D) to go on`];
   return lines.join("\n") + "\n";
 }
