@@ -63,7 +63,7 @@ export type { BuildOptions } from "./src/cli/run.ts";
 export { params } from "./src/cli/params.ts";
 export type { ParamsOptions } from "./src/cli/params.ts";
 export { UsageError } from "./src/cli/usage_error.ts";
-export { buildTargets } from "./src/solve/build.ts";
+export { buildTargets } from "./src/cli/build_targets.ts";
 export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/solve/build.ts";
 export type {
   BuildContext,
@@ -122,10 +122,10 @@ export { formatError } from "./src/cli/report.ts";
 export type { EngineSelection } from "./src/transport/discover.ts";
 export type { TlsOptions } from "./src/transport/address.ts";
 export { DockerContextError } from "./src/transport/docker_context.ts";
-export { parseSecretSpec } from "./src/solve/secret_spec.ts";
-export type { SecretSpec } from "./src/solve/secret_spec.ts";
-export { parseSshSpec } from "./src/solve/ssh_spec.ts";
-export type { SshSpec } from "./src/solve/ssh_spec.ts";
+export { parseSecretSpec } from "./src/solve/secret_flag.ts";
+export type { SecretSpec } from "./src/solve/secret_flag.ts";
+export { parseSshSpec } from "./src/solve/ssh_flag.ts";
+export type { SshSpec } from "./src/solve/ssh_flag.ts";
 export { SecretUnavailableError } from "./src/solve/secret_resolution.ts";
 export { SshUnavailableError } from "./src/solve/ssh_resolution.ts";
 export type { RegistryLogin } from "./src/session/registry_credentials.ts";

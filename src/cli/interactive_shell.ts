@@ -6,6 +6,7 @@
  * @module
  */
 import process from "node:process";
+import type { BuildEnvironment, OutputStream } from "../core/environment.ts";
 import type { ShellAccess, TerminalSize } from "../solve/debug_shell.ts";
 import { stderrTerminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
@@ -13,7 +14,7 @@ import { UsageError } from "./usage_error.ts";
 /** What the shell runs on: the process's own terminal by default. */
 export interface ShellTerminal {
   readonly input: NodeJS.ReadStream;
-  readonly output: NodeJS.WriteStream;
+  readonly output: OutputStream;
   /** The terminal's size now. */
   size(): TerminalSize;
   /** Calls `listener` when the window is resized; returns the unsubscribe. */
@@ -27,12 +28,13 @@ export interface ShellTerminal {
  * @example
  * ```ts
  * import { requireTerminal } from "./interactive_shell.ts";
- * // requireTerminal("-i"); // throws under CI, where stdin is not a terminal
+ * import process from "node:process";
+ * // requireTerminal("-i", process); // throws under CI, where stdin is not a terminal
  * ```
  */
 export function requireTerminal(
   flag: string,
-  streams = { stdin: process.stdin, stdout: process.stdout },
+  streams: { readonly stdin: { readonly isTTY?: boolean }; readonly stdout: { readonly isTTY?: boolean } },
 ): void {
   const missing = [!streams.stdin.isTTY && "stdin", !streams.stdout.isTTY && "stdout"].filter(Boolean);
   if (missing.length === 0) return;
@@ -43,31 +45,34 @@ export function requireTerminal(
 }
 
 /**
- * The process's terminal: keys from stdin, the shell's output to stdout, the size asked of the terminal.
+ * The process's terminal: keys from its stdin, the shell's output to the environment's stdout, the size asked of
+ * the terminal (stderr, as the progress view does; stdout when stderr is not one).
  *
  * @example
  * ```ts
  * import { processTerminal } from "./interactive_shell.ts";
- * const size = processTerminal().size(); // { rows: 24, cols: 80 } off a terminal
+ * import { processEnvironment } from "./environment.ts";
+ * const size = processTerminal(processEnvironment({ argv: [] })).size(); // { rows: 24, cols: 80 } off a terminal
  * ```
  */
-export function processTerminal(): ShellTerminal {
-  const sizeOf = stderrTerminal();
+export function processTerminal(environment: Pick<BuildEnvironment, "stdout" | "stderr">): ShellTerminal {
+  const { stdout } = environment;
+  const sizeOf = stderrTerminal(environment.stderr);
   return {
     input: process.stdin,
-    output: process.stdout,
+    output: stdout,
     size: () => {
       const s = sizeOf.size?.() ??
-        (process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : undefined);
+        (stdout.isTTY ? { columns: stdout.columns, rows: stdout.rows } : undefined);
       return { rows: s?.rows || 24, cols: s?.columns || 80 };
     },
     onResize: (listener) => {
       // SIGWINCH is the signal itself; Node-style streams also say "resize" where they watch for it.
       process.on("SIGWINCH", listener);
-      process.stdout.on("resize", listener);
+      stdout.on("resize", listener);
       return () => {
         process.off("SIGWINCH", listener);
-        process.stdout.off("resize", listener);
+        stdout.off("resize", listener);
       };
     },
   };
@@ -80,7 +85,7 @@ export function processTerminal(): ShellTerminal {
  * @example
  * ```ts
  * import { runShell, processTerminal } from "./interactive_shell.ts";
- * // const code = await runShell(access, ["/bin/sh"], processTerminal());
+ * // const code = await runShell(access, ["/bin/sh"], processTerminal(environment));
  * ```
  */
 export async function runShell(

@@ -9,12 +9,9 @@
  * @module
  */
 import process from "node:process";
-import { DrydockError } from "../core/errors.ts";
+import { DrydockError, isUsageError } from "../core/errors.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
-
-/** Codes of errors that mean "the build.ts is wrong", not "the build failed". */
-const USAGE_CODES = new Set(["E_OPTION", "E_USAGE", "E_FLAG", "E_SPEC", "E_TARGET"]);
 
 /**
  * The report and exit status for an uncaught error, or `undefined` when it is
@@ -32,8 +29,9 @@ export function topLevelReport(err: unknown): { text: string; exitCode: number }
   if (hint) return { text: `error: ${hint}\n`, exitCode: EXIT.usage };
   if (err instanceof DrydockError) {
     return {
-      text: formatError(err, { color: process.stderr.isTTY === true }),
-      exitCode: USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failed,
+      // An uncaught error comes with no build to take the environment from: the process is read here.
+      text: formatError(err, { color: process.stderr.isTTY === true, cwd: process.cwd() }),
+      exitCode: isUsageError(err) ? EXIT.usage : EXIT.failed,
     };
   }
   return undefined;

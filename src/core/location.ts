@@ -5,7 +5,6 @@
  */
 import { fileURLToPath } from "node:url";
 import { relative } from "node:path";
-import process from "node:process";
 
 /** A position in a source file: absolute path, 1-based line and column. */
 export interface SourceLocation {
@@ -64,16 +63,30 @@ function isOwnExampleOrTest(file: string): boolean {
 }
 
 /**
- * Formats a location for messages, relative to the working directory when shorter.
+ * Formats a location for messages: relative to `cwd` when that is shorter, else (and with no `cwd`) absolute.
  *
  * @example
  * ```ts
  * import { formatLocation } from "./location.ts";
- * formatLocation({ file: "/work/build.ts", line: 3, column: 14 }); // "build.ts:3:14" when cwd is /work
+ * formatLocation({ file: "/work/build.ts", line: 3, column: 14 }, "/work"); // "build.ts:3:14"
+ * formatLocation({ file: "/work/build.ts", line: 3, column: 14 }, undefined); // "/work/build.ts:3:14"
  * ```
  */
-export function formatLocation(loc: SourceLocation): string {
-  const rel = relative(process.cwd(), loc.file);
+export function formatLocation(loc: SourceLocation, cwd: string | undefined): string {
+  const rel = cwd === undefined ? loc.file : relative(cwd, loc.file);
   const shown = rel.length < loc.file.length && !rel.startsWith("../../") ? rel : loc.file;
   return `${shown}:${loc.line}:${loc.column}`;
+}
+
+/**
+ * ` (used at a, b)` for the build.ts calls that use a secret or an ssh agent; empty when there are none.
+ *
+ * @example
+ * ```ts
+ * import { usedAtText } from "./location.ts";
+ * usedAtText([{ file: "/w/build.ts", line: 3, column: 1 }], "/w"); // " (used at build.ts:3:1)"
+ * ```
+ */
+export function usedAtText(usedAt: readonly SourceLocation[], cwd: string | undefined): string {
+  return usedAt.length ? ` (used at ${usedAt.map((l) => formatLocation(l, cwd)).join(", ")})` : "";
 }

@@ -5,14 +5,10 @@
  * @module
  */
 import type { SourceLocation } from "../core/location.ts";
+import type { Platform } from "../core/platform.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
 
-/** An OCI platform. */
-export interface Platform {
-  readonly os: string;
-  readonly architecture: string;
-  readonly variant?: string;
-}
+export type { Platform };
 
 /** One output of an operation: a filesystem. */
 export interface Output {

@@ -7,6 +7,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import { platformSchema } from "../core/platform.ts";
 import type { NetworkMode, SecurityMode } from "./graph.ts";
 import type { CacheMountSpec, TmpfsMountSpec } from "./mounts.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
@@ -349,10 +350,7 @@ export const schemas = {
     ftpProxy: z.string().optional(),
     noProxy: z.string().optional(),
   }),
-  platform: z.string().regex(
-    /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
-    'must look like "linux/amd64" or "linux/arm64/v8"',
-  ),
+  platform: platformSchema,
   // The engine caps requests at 4 MiB; big contents belong in a local() source.
   fileData: z.union([z.string(), z.instanceof(Uint8Array)], { error: "must be a string or a Uint8Array" })
     .refine((d) => byteLength(d) <= 1024 * 1024, {

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { platformSchema } from "../core/platform.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
 
 /** How the engine finds an image: `default` as it likes, `pull` always from the registry, `local` from its store first. */
@@ -89,10 +90,7 @@ const patterns = z.array(nonEmpty, { error: "must be an array of patterns" });
 const id = z.number().int("must be an integer").min(0, "must be at least 0").max(2 ** 32 - 1, "is too large");
 
 /** `os/arch[/variant]`, as OCI writes it. */
-export const platformString = z.string().regex(
-  /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
-  'must look like "linux/amd64" or "linux/arm64/v8"',
-);
+export const platformString = platformSchema;
 
 const secretOrId = z.union([
   nonEmpty,
@@ -155,20 +153,3 @@ export const sourceSchemas = {
     platform: platformString.optional(),
   }),
 };
-
-/**
- * JSON as Go's `encoding/json` writes it (HTML-safe escapes), so attrs match
- * what Go's llb would send byte for byte.
- *
- * @example
- * ```ts
- * import { goJson } from "./source_options.ts";
- * goJson(["a<b"]); // '["a\\u003cb"]'
- * ```
- */
-export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}

@@ -252,7 +252,10 @@ class Marshaller {
       const name = node.identifier.slice("local://".length);
       const known = this.#localDirs.get(name);
       if (known !== undefined && known !== node.localDir) {
-        throw new Error(`two local() sources share the name "${name}": ${known} and ${node.localDir}`);
+        throw new DrydockError(
+          "E_OPTION",
+          `two local() sources share the name "${name}": ${known} and ${node.localDir}`,
+        );
       }
       this.#localDirs.set(name, node.localDir!);
     }
@@ -274,13 +277,13 @@ class Marshaller {
       return placeholder;
     }
     if (!def?.def?.length) {
-      const where = node.location ? ` (at ${formatLocation(node.location)})` : "";
+      const location = node.location;
       throw new DrydockError(
         "E_FRONTEND_UNRESOLVED",
-        `${
-          node.name ?? node.frontend
-        }${where}: its steps come from the engine's frontend, so they are known ` +
-          "only during a build (see solve's onDefinition); marshal with previewFrontends for a placeholder",
+        (cwd) =>
+          `${node.name ?? node.frontend}${location ? ` (at ${formatLocation(location, cwd)})` : ""}: ` +
+          "its steps come from the engine's frontend, so they are known only during a build " +
+          "(see solve's onDefinition); marshal with previewFrontends for a placeholder",
       );
     }
     const last = def.def.length - 1;
@@ -293,7 +296,9 @@ class Marshaller {
       if (node.location) this.#locations.set(digest, node.location);
     }
     const result = pb.Op.fromBinary(def.def[last]).inputs?.[0];
-    if (!result?.digest) throw new Error(`${node.name ?? node.frontend}: the frontend returned no result`);
+    if (!result?.digest) {
+      throw new DrydockError("E_BUILD", `${node.name ?? node.frontend}: the frontend returned no result`);
+    }
     const lowered: Lowered = {
       digest: result.digest as Digest,
       index: result.index ?? 0n,

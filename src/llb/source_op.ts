@@ -5,7 +5,7 @@
  * @module
  */
 import type { SourceNode } from "../dsl/graph.ts";
-import { goJson } from "../dsl/source_options.ts";
+import { goJson } from "../core/go_json.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { digestOf } from "./digest.ts";

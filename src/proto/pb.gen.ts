@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
 /** Message `pb.Definition`. */
@@ -16,7 +16,7 @@ export interface Definition {
   source?: Source;
 }
 
-export const Definition = {
+export const Definition: MessageType<Definition> = {
   encode(m: Definition, w: Writer = Writer.create()): Writer {
     if (m.def !== undefined) for (const x of m.def) w.uint32(10).bytes(x);
     if (m.metadata !== undefined) {
@@ -93,17 +93,17 @@ export interface Op {
   constraints?: WorkerConstraints;
 }
 
-export const Op = {
+export const Op: MessageType<Op> = {
   encode(m: Op, w: Writer = Writer.create()): Writer {
     if (m.inputs !== undefined) for (const x of m.inputs) Input.encode(x, w.uint32(10).fork()).ldelim();
+    if (m.platform !== undefined) Platform.encode(m.platform, w.uint32(82).fork()).ldelim();
+    if (m.constraints !== undefined) WorkerConstraints.encode(m.constraints, w.uint32(90).fork()).ldelim();
     if (m.exec !== undefined) ExecOp.encode(m.exec, w.uint32(18).fork()).ldelim();
     if (m.source !== undefined) SourceOp.encode(m.source, w.uint32(26).fork()).ldelim();
     if (m.file !== undefined) FileOp.encode(m.file, w.uint32(34).fork()).ldelim();
     if (m.build !== undefined) BuildOp.encode(m.build, w.uint32(42).fork()).ldelim();
     if (m.merge !== undefined) MergeOp.encode(m.merge, w.uint32(50).fork()).ldelim();
     if (m.diff !== undefined) DiffOp.encode(m.diff, w.uint32(58).fork()).ldelim();
-    if (m.platform !== undefined) Platform.encode(m.platform, w.uint32(82).fork()).ldelim();
-    if (m.constraints !== undefined) WorkerConstraints.encode(m.constraints, w.uint32(90).fork()).ldelim();
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): Op {
@@ -171,7 +171,7 @@ export interface Input {
   index?: bigint;
 }
 
-export const Input = {
+export const Input: MessageType<Input> = {
   encode(m: Input, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     if (m.index !== undefined && m.index !== 0n) w.uint32(16).int64(toLongBits(m.index));
@@ -220,7 +220,7 @@ export interface Platform {
   osFeatures?: string[];
 }
 
-export const Platform = {
+export const Platform: MessageType<Platform> = {
   encode(m: Platform, w: Writer = Writer.create()): Writer {
     if (m.architecture !== undefined && m.architecture !== "") w.uint32(10).string(m.architecture);
     if (m.os !== undefined && m.os !== "") w.uint32(18).string(m.os);
@@ -276,7 +276,7 @@ export interface WorkerConstraints {
   filter?: string[];
 }
 
-export const WorkerConstraints = {
+export const WorkerConstraints: MessageType<WorkerConstraints> = {
   encode(m: WorkerConstraints, w: Writer = Writer.create()): Writer {
     if (m.filter !== undefined) for (const x of m.filter) w.uint32(10).string(x);
     return w;
@@ -320,7 +320,7 @@ export interface ExecOp {
   secretenv?: SecretEnv[];
 }
 
-export const ExecOp = {
+export const ExecOp: MessageType<ExecOp> = {
   encode(m: ExecOp, w: Writer = Writer.create()): Writer {
     if (m.meta !== undefined) Meta.encode(m.meta, w.uint32(10).fork()).ldelim();
     if (m.mounts !== undefined) for (const x of m.mounts) Mount.encode(x, w.uint32(18).fork()).ldelim();
@@ -394,7 +394,7 @@ export interface Meta {
   removeMountStubsRecursive?: boolean;
 }
 
-export const Meta = {
+export const Meta: MessageType<Meta> = {
   encode(m: Meta, w: Writer = Writer.create()): Writer {
     if (m.args !== undefined) for (const x of m.args) w.uint32(10).string(x);
     if (m.env !== undefined) for (const x of m.env) w.uint32(18).string(x);
@@ -477,7 +477,7 @@ export interface HostIP {
   ip?: string;
 }
 
-export const HostIP = {
+export const HostIP: MessageType<HostIP> = {
   encode(m: HostIP, w: Writer = Writer.create()): Writer {
     if (m.host !== undefined && m.host !== "") w.uint32(10).string(m.host);
     if (m.ip !== undefined && m.ip !== "") w.uint32(18).string(m.ip);
@@ -522,7 +522,7 @@ export interface Ulimit {
   hard?: bigint;
 }
 
-export const Ulimit = {
+export const Ulimit: MessageType<Ulimit> = {
   encode(m: Ulimit, w: Writer = Writer.create()): Writer {
     if (m.name !== undefined && m.name !== "") w.uint32(10).string(m.name);
     if (m.soft !== undefined && m.soft !== 0n) w.uint32(16).int64(toLongBits(m.soft));
@@ -576,7 +576,7 @@ export interface ProxyEnv {
   allProxy?: string;
 }
 
-export const ProxyEnv = {
+export const ProxyEnv: MessageType<ProxyEnv> = {
   encode(m: ProxyEnv, w: Writer = Writer.create()): Writer {
     if (m.httpProxy !== undefined && m.httpProxy !== "") w.uint32(10).string(m.httpProxy);
     if (m.httpsProxy !== undefined && m.httpsProxy !== "") w.uint32(18).string(m.httpsProxy);
@@ -651,7 +651,7 @@ export interface SecretEnv {
   optional?: boolean;
 }
 
-export const SecretEnv = {
+export const SecretEnv: MessageType<SecretEnv> = {
   encode(m: SecretEnv, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.name !== undefined && m.name !== "") w.uint32(18).string(m.name);
@@ -719,7 +719,7 @@ export interface Mount {
   contentCache?: MountContentCache;
 }
 
-export const Mount = {
+export const Mount: MessageType<Mount> = {
   encode(m: Mount, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     if (m.selector !== undefined && m.selector !== "") w.uint32(18).string(m.selector);
@@ -828,7 +828,7 @@ export interface TmpfsOpt {
   size?: bigint;
 }
 
-export const TmpfsOpt = {
+export const TmpfsOpt: MessageType<TmpfsOpt> = {
   encode(m: TmpfsOpt, w: Writer = Writer.create()): Writer {
     if (m.size !== undefined && m.size !== 0n) w.uint32(8).int64(toLongBits(m.size));
     return w;
@@ -866,7 +866,7 @@ export interface CacheOpt {
   sharing?: CacheSharingOpt;
 }
 
-export const CacheOpt = {
+export const CacheOpt: MessageType<CacheOpt> = {
   encode(m: CacheOpt, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.sharing !== undefined && m.sharing !== 0) w.uint32(16).int32(m.sharing);
@@ -923,7 +923,7 @@ export interface SecretOpt {
   optional?: boolean;
 }
 
-export const SecretOpt = {
+export const SecretOpt: MessageType<SecretOpt> = {
   encode(m: SecretOpt, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.uid !== undefined && m.uid !== 0) w.uint32(16).uint32(m.uid);
@@ -987,7 +987,7 @@ export interface SSHOpt {
   optional?: boolean;
 }
 
-export const SSHOpt = {
+export const SSHOpt: MessageType<SSHOpt> = {
   encode(m: SSHOpt, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.uid !== undefined && m.uid !== 0) w.uint32(16).uint32(m.uid);
@@ -1045,7 +1045,7 @@ export interface SourceOp {
   attrs?: { [key: string]: string };
 }
 
-export const SourceOp = {
+export const SourceOp: MessageType<SourceOp> = {
   encode(m: SourceOp, w: Writer = Writer.create()): Writer {
     if (m.identifier !== undefined && m.identifier !== "") w.uint32(10).string(m.identifier);
     if (m.attrs !== undefined) {
@@ -1107,7 +1107,7 @@ export interface BuildOp {
   attrs?: { [key: string]: string };
 }
 
-export const BuildOp = {
+export const BuildOp: MessageType<BuildOp> = {
   encode(m: BuildOp, w: Writer = Writer.create()): Writer {
     if (m.builder !== undefined && m.builder !== 0n) w.uint32(8).int64(toLongBits(m.builder));
     if (m.inputs !== undefined) {
@@ -1188,7 +1188,7 @@ export interface BuildInput {
   input?: bigint;
 }
 
-export const BuildInput = {
+export const BuildInput: MessageType<BuildInput> = {
   encode(m: BuildInput, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     return w;
@@ -1224,7 +1224,7 @@ export interface FileOp {
   actions?: FileAction[];
 }
 
-export const FileOp = {
+export const FileOp: MessageType<FileOp> = {
   encode(m: FileOp, w: Writer = Writer.create()): Writer {
     if (m.actions !== undefined) for (const x of m.actions) FileAction.encode(x, w.uint32(18).fork()).ldelim();
     return w;
@@ -1272,7 +1272,7 @@ export interface FileAction {
   rm?: FileActionRm;
 }
 
-export const FileAction = {
+export const FileAction: MessageType<FileAction> = {
   encode(m: FileAction, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     if (m.secondaryInput !== undefined && m.secondaryInput !== 0n) w.uint32(16).int64(toLongBits(m.secondaryInput));
@@ -1362,7 +1362,7 @@ export interface FileActionCopy {
   excludePatterns?: string[];
 }
 
-export const FileActionCopy = {
+export const FileActionCopy: MessageType<FileActionCopy> = {
   encode(m: FileActionCopy, w: Writer = Writer.create()): Writer {
     if (m.src !== undefined && m.src !== "") w.uint32(10).string(m.src);
     if (m.dest !== undefined && m.dest !== "") w.uint32(18).string(m.dest);
@@ -1466,7 +1466,7 @@ export interface FileActionMkFile {
   timestamp?: bigint;
 }
 
-export const FileActionMkFile = {
+export const FileActionMkFile: MessageType<FileActionMkFile> = {
   encode(m: FileActionMkFile, w: Writer = Writer.create()): Writer {
     if (m.path !== undefined && m.path !== "") w.uint32(10).string(m.path);
     if (m.mode !== undefined && m.mode !== 0) w.uint32(16).int32(m.mode);
@@ -1530,7 +1530,7 @@ export interface FileActionMkDir {
   timestamp?: bigint;
 }
 
-export const FileActionMkDir = {
+export const FileActionMkDir: MessageType<FileActionMkDir> = {
   encode(m: FileActionMkDir, w: Writer = Writer.create()): Writer {
     if (m.path !== undefined && m.path !== "") w.uint32(10).string(m.path);
     if (m.mode !== undefined && m.mode !== 0) w.uint32(16).int32(m.mode);
@@ -1590,7 +1590,7 @@ export interface FileActionRm {
   allowWildcard?: boolean;
 }
 
-export const FileActionRm = {
+export const FileActionRm: MessageType<FileActionRm> = {
   encode(m: FileActionRm, w: Writer = Writer.create()): Writer {
     if (m.path !== undefined && m.path !== "") w.uint32(10).string(m.path);
     if (m.allowNotFound === true) w.uint32(16).bool(m.allowNotFound);
@@ -1638,7 +1638,7 @@ export interface ChownOpt {
   group?: UserOpt;
 }
 
-export const ChownOpt = {
+export const ChownOpt: MessageType<ChownOpt> = {
   encode(m: ChownOpt, w: Writer = Writer.create()): Writer {
     if (m.user !== undefined) UserOpt.encode(m.user, w.uint32(10).fork()).ldelim();
     if (m.group !== undefined) UserOpt.encode(m.group, w.uint32(18).fork()).ldelim();
@@ -1681,7 +1681,7 @@ export interface UserOpt {
   byID?: number;
 }
 
-export const UserOpt = {
+export const UserOpt: MessageType<UserOpt> = {
   encode(m: UserOpt, w: Writer = Writer.create()): Writer {
     if (m.byName !== undefined) NamedUserOpt.encode(m.byName, w.uint32(10).fork()).ldelim();
     if (m.byID !== undefined) w.uint32(16).uint32(m.byID);
@@ -1724,7 +1724,7 @@ export interface NamedUserOpt {
   input?: bigint;
 }
 
-export const NamedUserOpt = {
+export const NamedUserOpt: MessageType<NamedUserOpt> = {
   encode(m: NamedUserOpt, w: Writer = Writer.create()): Writer {
     if (m.name !== undefined && m.name !== "") w.uint32(10).string(m.name);
     if (m.input !== undefined && m.input !== 0n) w.uint32(16).int64(toLongBits(m.input));
@@ -1765,7 +1765,7 @@ export interface MergeOp {
   inputs?: MergeInput[];
 }
 
-export const MergeOp = {
+export const MergeOp: MessageType<MergeOp> = {
   encode(m: MergeOp, w: Writer = Writer.create()): Writer {
     if (m.inputs !== undefined) for (const x of m.inputs) MergeInput.encode(x, w.uint32(10).fork()).ldelim();
     return w;
@@ -1801,7 +1801,7 @@ export interface MergeInput {
   input?: bigint;
 }
 
-export const MergeInput = {
+export const MergeInput: MessageType<MergeInput> = {
   encode(m: MergeInput, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     return w;
@@ -1839,7 +1839,7 @@ export interface DiffOp {
   upper?: UpperDiffInput;
 }
 
-export const DiffOp = {
+export const DiffOp: MessageType<DiffOp> = {
   encode(m: DiffOp, w: Writer = Writer.create()): Writer {
     if (m.lower !== undefined) LowerDiffInput.encode(m.lower, w.uint32(10).fork()).ldelim();
     if (m.upper !== undefined) UpperDiffInput.encode(m.upper, w.uint32(18).fork()).ldelim();
@@ -1880,7 +1880,7 @@ export interface LowerDiffInput {
   input?: bigint;
 }
 
-export const LowerDiffInput = {
+export const LowerDiffInput: MessageType<LowerDiffInput> = {
   encode(m: LowerDiffInput, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     return w;
@@ -1916,7 +1916,7 @@ export interface UpperDiffInput {
   input?: bigint;
 }
 
-export const UpperDiffInput = {
+export const UpperDiffInput: MessageType<UpperDiffInput> = {
   encode(m: UpperDiffInput, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     return w;
@@ -1960,7 +1960,7 @@ export interface OpMetadata {
   progressGroup?: ProgressGroup;
 }
 
-export const OpMetadata = {
+export const OpMetadata: MessageType<OpMetadata> = {
   encode(m: OpMetadata, w: Writer = Writer.create()): Writer {
     if (m.ignoreCache === true) w.uint32(8).bool(m.ignoreCache);
     if (m.description !== undefined) {
@@ -2046,7 +2046,7 @@ export interface ExportCache {
   value?: boolean;
 }
 
-export const ExportCache = {
+export const ExportCache: MessageType<ExportCache> = {
   encode(m: ExportCache, w: Writer = Writer.create()): Writer {
     if (m.value === true) w.uint32(8).bool(m.value);
     return w;
@@ -2086,7 +2086,7 @@ export interface ProgressGroup {
   weak?: boolean;
 }
 
-export const ProgressGroup = {
+export const ProgressGroup: MessageType<ProgressGroup> = {
   encode(m: ProgressGroup, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.name !== undefined && m.name !== "") w.uint32(18).string(m.name);
@@ -2134,7 +2134,7 @@ export interface Source {
   infos?: SourceInfo[];
 }
 
-export const Source = {
+export const Source: MessageType<Source> = {
   encode(m: Source, w: Writer = Writer.create()): Writer {
     if (m.locations !== undefined) {
       for (const k of sortedKeys(m.locations)) {
@@ -2190,7 +2190,7 @@ export interface Locations {
   locations?: Location[];
 }
 
-export const Locations = {
+export const Locations: MessageType<Locations> = {
   encode(m: Locations, w: Writer = Writer.create()): Writer {
     if (m.locations !== undefined) for (const x of m.locations) Location.encode(x, w.uint32(10).fork()).ldelim();
     return w;
@@ -2228,7 +2228,7 @@ export interface Location {
   ranges?: Range[];
 }
 
-export const Location = {
+export const Location: MessageType<Location> = {
   encode(m: Location, w: Writer = Writer.create()): Writer {
     if (m.sourceIndex !== undefined && m.sourceIndex !== 0) w.uint32(8).int32(m.sourceIndex);
     if (m.ranges !== undefined) for (const x of m.ranges) Range.encode(x, w.uint32(18).fork()).ldelim();
@@ -2275,7 +2275,7 @@ export interface SourceInfo {
   language?: string;
 }
 
-export const SourceInfo = {
+export const SourceInfo: MessageType<SourceInfo> = {
   encode(m: SourceInfo, w: Writer = Writer.create()): Writer {
     if (m.filename !== undefined && m.filename !== "") w.uint32(10).string(m.filename);
     if (m.data !== undefined && m.data.length > 0) w.uint32(18).bytes(m.data);
@@ -2328,7 +2328,7 @@ export interface Range {
   end?: Position;
 }
 
-export const Range = {
+export const Range: MessageType<Range> = {
   encode(m: Range, w: Writer = Writer.create()): Writer {
     if (m.start !== undefined) Position.encode(m.start, w.uint32(10).fork()).ldelim();
     if (m.end !== undefined) Position.encode(m.end, w.uint32(18).fork()).ldelim();
@@ -2371,7 +2371,7 @@ export interface Position {
   character?: number;
 }
 
-export const Position = {
+export const Position: MessageType<Position> = {
   encode(m: Position, w: Writer = Writer.create()): Writer {
     if (m.line !== undefined && m.line !== 0) w.uint32(8).int32(m.line);
     if (m.character !== undefined && m.character !== 0) w.uint32(16).int32(m.character);

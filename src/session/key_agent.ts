@@ -104,6 +104,8 @@ export function accepts(path: string): Promise<boolean> {
 
 function addKeys(socket: string, keys: readonly string[], label: string): Promise<void> {
   return new Promise((resolve, reject) => {
+    // The process's own environment on purpose: ssh-add must be found on its PATH even when a library caller
+    // gave the build a narrowed environment (ssh-agent above inherits it the same way).
     const env: Record<string, string | undefined> = { ...process.env, SSH_AUTH_SOCK: socket };
     delete env.SSH_AGENT_PID;
     const child = spawn("ssh-add", ["-q", ...keys], { env, stdio: ["ignore", "ignore", "pipe"] });

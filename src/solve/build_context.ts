@@ -16,7 +16,7 @@ import { LLBBridgeService, type PongResponse } from "../proto/moby_buildkit_v1_f
 import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import { BuildError, failingVertex } from "./errors.ts";
 import type { GatewaySolver } from "./gateway_solver.ts";
-import { platformId } from "./solve.ts";
+import { formatPlatform } from "../core/platform.ts";
 import type { Container, ContainerOptions, Containers } from "./container_context.ts";
 import { Warnings, type WarnOptions } from "./warnings.ts";
 
@@ -253,7 +253,7 @@ export function requireCap(
   if (!problem) return;
   throw new DrydockError(
     "E_CAPABILITY",
-    describeMissing({ cap, feature, location, problem }, caps.description),
+    (cwd) => describeMissing({ cap, feature, location, problem }, caps.description, cwd),
   );
 }
 
@@ -265,7 +265,7 @@ function engineInfo(pong: PongResponse): EngineInfo {
   const workers = (pong.workers ?? []).map((w) => ({
     id: w.id ?? "",
     platforms: (w.platforms ?? []).map((p) =>
-      platformId({ os: p.os ?? "", architecture: p.architecture ?? "", variant: p.variant })
+      formatPlatform({ os: p.os ?? "", architecture: p.architecture ?? "", variant: p.variant })
     ),
     labels: { ...w.labels },
   }));
