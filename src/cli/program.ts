@@ -156,7 +156,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
       return EXIT.interrupted;
     }
-    if (shownFailure) return shownFailure.exitCode || EXIT.failed;
+    // Engines before BuildKit 0.13 give the exit code only in the message.
+    if (shownFailure) {
+      return shownFailure.exitCode || Number(/exit code: (\d+)/.exec(shownFailure.engineMessage)?.[1]) ||
+        EXIT.failed;
+    }
     return fail(err, stderr, environment.cwd, progress);
   } finally {
     // Until the process exits, Ctrl-C means "exit now".

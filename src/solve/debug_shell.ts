@@ -72,7 +72,7 @@ export interface ShellOptions {
  * ```ts
  * import { shellOnFailure } from "./debug_shell.ts";
  * // try { await solver.solve(state, { evaluate: true }); }
- * // catch (err) { await shellOnFailure(solver, options, "app", err, toBuildError, erroredVertex); throw err; }
+ * // catch (err) { await shellOnFailure(solver, options, "app", err, buildError, () => erroredVertex); throw err; }
  * ```
  */
 export async function shellOnFailure(
@@ -81,10 +81,10 @@ export async function shellOnFailure(
   target: string,
   err: unknown,
   error: BuildError,
-  erroredVertex: Digest | undefined,
+  erroredVertex: () => Digest | undefined,
 ): Promise<boolean> {
   if (!options.onError || !(err instanceof RpcError)) return false;
-  const digest = failingVertex(err) ?? erroredVertex;
+  const digest = failingVertex(err) ?? await reported(erroredVertex);
   const run = digest && findFailedRun(solver.definitions, digest);
   if (!run) return false;
   requireCap(solver.caps, "gateway.exec", "the shell on a failed step (-i)", undefined);
@@ -136,6 +136,13 @@ export async function shellAtEnd(
     open: (args, size) =>
       openShell(solver, request, { meta: { args: [...args], ...meta }, fds: [0, 1, 2], tty: true }, size),
   });
+}
+
+// Engines before BuildKit 0.13 name the failed op only in the status stream, which may lag the error a little.
+async function reported(vertex: () => Digest | undefined, timeoutMs = 3_000): Promise<Digest | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (!vertex() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return vertex();
 }
 
 async function openShell(

@@ -120,8 +120,8 @@ export class GatewaySolver {
   }
 
   /**
-   * Builds `state` now, before its ref is used, where the engine can (`gateway.solve.evaluate`, else an
-   * `Evaluate` call); an engine with neither builds it when the result is used.
+   * Builds `state` now, before its ref is used: with `gateway.solve.evaluate`, else an `Evaluate` call, else
+   * by reading its root's metadata (which builds it on every engine with `statfile`).
    *
    * @example
    * ```ts
@@ -133,8 +133,13 @@ export class GatewaySolver {
       return await this.solve(state, { evaluate: true });
     }
     const solved = await this.solve(state);
-    if (solved.id && !this.caps.problem("gateway.evaluate", true)) {
-      await this.#options.rpc.unary(LLBBridgeService.evaluate, { ref: solved.id }, this.#options.bridge);
+    if (!solved.id) return solved;
+    const { rpc, bridge } = this.#options;
+    if (!this.caps.problem("gateway.evaluate", true)) {
+      await rpc.unary(LLBBridgeService.evaluate, { ref: solved.id }, bridge);
+    } else if (!this.caps.problem("statfile", true)) {
+      // Older engines (BuildKit 0.8) build a ref when its files are first read.
+      await rpc.unary(LLBBridgeService.statFile, { ref: solved.id, path: "/" }, bridge);
     }
     return solved;
   }

@@ -334,7 +334,7 @@ async function gatewayResult(
       if (spec.shell?.onError && !shellClaimed) {
         shellClaimed = true;
         const error = buildError(err, locations, names, erroredVertex());
-        await shellOnFailure(solver, spec.shell, target, err, error, erroredVertex());
+        await shellOnFailure(solver, spec.shell, target, err, error, erroredVertex);
       }
       throw err;
     }
