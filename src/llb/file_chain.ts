@@ -1,8 +1,9 @@
 /**
  * Chains consecutive file steps into one FileOp where the graph allows: a
  * step of mkdir/mkfile/rm actions joins the file step it builds on when
- * nothing else uses that step's result. Copies keep their own op, as a
- * Dockerfile `COPY` does, so their cache keys match the Dockerfile frontend's.
+ * nothing else uses that step's result. Copies and `workdir()` mkdirs keep
+ * their own op, as a Dockerfile `COPY` and `WORKDIR` do, so their cache keys
+ * match the Dockerfile frontend's.
  *
  * @module
  */
@@ -64,8 +65,8 @@ export function chainFileNodes(
   const own = node.location ? [node.location] : [];
   const base = node.base;
   if (
-    node.actions.some((a) => a.kind === "copy") || base === null || base.op.kind !== "file" ||
-    base.index !== 0 || consumers.get(base.op) !== 1
+    node.actions.some((a) => a.kind === "copy") || node.ownOp || base === null || base.op.kind !== "file" ||
+    base.op.ownOp || base.index !== 0 || consumers.get(base.op) !== 1
   ) {
     return { node, locations: own };
   }

@@ -204,7 +204,7 @@ class Marshaller {
         break;
       case "exec":
         this.#uses.addExec(node);
-        op = execOp(node, inputs, caps, this.options.baseConfigs);
+        op = execOp(node, inputs, caps, this.options.baseConfigs, this.options.caps);
         break;
       case "file": {
         const chained = chainFileNodes(node, this.#consumers);
