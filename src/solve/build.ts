@@ -32,6 +32,7 @@ import type { PlatformState } from "./solve.ts";
 import type { SecretSpec } from "./secret_flag.ts";
 import { sessionServiceOptions } from "./session_services.ts";
 import type { SshSpec } from "./ssh_flag.ts";
+import type { ShellAccess, ShellOptions } from "./debug_shell.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 
 /** A named thing to build: a state and what to do with the result. */
@@ -115,6 +116,11 @@ export interface BuildTargetsOptions {
   secrets?: readonly SecretSpec[];
   /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
   ssh?: readonly SshSpec[];
+  /**
+   * Interactive shells (the CLI's `-i` and `--shell`): on a failed `run` step, in its view before it ran, and
+   * in the named target's final state. `run` drives each shell on a terminal; the build waits for it.
+   */
+  shell?: { onError?: boolean; target?: string; run: (target: string, access: ShellAccess) => Promise<void> };
   /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
   registryAuth?: Readonly<Record<string, RegistryLogin>>;
 }
@@ -346,6 +352,10 @@ export async function solveTargets(
       )
       : undefined);
   const selected = selectTargets(targets, options.targets, base, options.location, options);
+  const shellTarget = options.shell?.target;
+  if (shellTarget !== undefined && !selected.some((t) => t.name === shellTarget)) {
+    throw new DrydockError("E_TARGET", `shell.target "${shellTarget}" is not among the targets built`);
+  }
   // One credential store per build: the session serves it to the engine, pushes through the Engine API use it.
   const registryCredentials = new RegistryCredentialStore({ env, logins: options.registryAuth });
   const services = {
@@ -393,6 +403,7 @@ export async function solveTargets(
           onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
           onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
           services,
+          ...(options.shell ? { shell: shellFor(options.shell, t.name) } : {}),
         });
         const result: TargetResult = {
           target: t.name,
@@ -418,4 +429,12 @@ export async function solveTargets(
     options.signal?.removeEventListener("abort", stop);
     if (!options.transport) await transport.close();
   }
+}
+
+function shellFor(shell: NonNullable<BuildTargetsOptions["shell"]>, target: string): ShellOptions {
+  return {
+    onError: shell.onError ?? false,
+    atEnd: shell.target === target,
+    run: (access) => shell.run(target, access),
+  };
 }

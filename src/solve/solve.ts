@@ -38,6 +38,7 @@ import { GatewaySolver, type SessionView } from "./gateway_solver.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
 import { readDockerignores } from "./dockerignore.ts";
+import { shellAtEnd, shellOnFailure, type ShellOptions } from "./debug_shell.ts";
 
 /** One platform's state in a (possibly multi-platform) build. */
 export interface PlatformState {
@@ -87,6 +88,8 @@ export interface SolveSpec {
   readonly name?: string;
   /** A dynamic target's function, run inside the build once per platform; `state` is then unused. */
   readonly dynamic?: DynamicState;
+  /** Shells to open: on a failed `run` step (the build waits for it), or in the target's final state. */
+  readonly shell?: ShellOptions;
 }
 
 /** What a finished build reports. */
@@ -210,6 +213,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
           entitlements,
         },
         solving,
+        () => erroredVertex,
       );
     } catch (err) {
       if (err instanceof BuildError) throw err;
@@ -279,6 +283,7 @@ async function gatewayResult(
   names: Map<Digest, string>,
   session: SessionView,
   solving: Promise<unknown>,
+  erroredVertex: () => Digest | undefined,
 ): Promise<Result> {
   const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge).catch(async (err) => {
     // The engine refuses some requests (e.g. an entitlement it does not grant) before the job
@@ -300,22 +305,39 @@ async function gatewayResult(
     onNotice: spec.onNotice ?? printNotice,
     onDefinition: spec.onDefinition,
   });
+  const target = spec.name ?? "build";
+  // One shell per build, even when several platforms fail.
+  let shellClaimed = false;
   const solved = await Promise.all(platformStates.map(async (p) => {
-    const state = spec.dynamic
-      ? await runDynamic(spec.dynamic, {
-        solver,
-        pong,
-        platform: p.platform,
-        sink: spec.onStatus ?? (() => {}),
-        target: spec.name ?? "build",
-        cwd: spec.services?.cwd,
-      })
-      : p.state;
-    const [{ id }, config] = await Promise.all([
-      solver.solve(state),
-      solver.imageConfigBytes(state, p.platform),
-    ]);
-    return { platform: p.platform, id, config };
+    try {
+      const state = spec.dynamic
+        ? await runDynamic(spec.dynamic, {
+          solver,
+          pong,
+          platform: p.platform,
+          sink: spec.onStatus ?? (() => {}),
+          target,
+          cwd: spec.services?.cwd,
+        })
+        : p.state;
+      const [{ id }, config] = await Promise.all([
+        // A shell on a failed step needs the step to fail while the build still runs.
+        spec.shell?.onError ? solver.evaluate(state) : solver.solve(state),
+        solver.imageConfigBytes(state, p.platform),
+      ]);
+      if (spec.shell?.atEnd && id && !shellClaimed) {
+        shellClaimed = true;
+        await shellAtEnd(solver, spec.shell, target, state, id);
+      }
+      return { platform: p.platform, id, config };
+    } catch (err) {
+      if (spec.shell?.onError && !shellClaimed) {
+        shellClaimed = true;
+        const error = buildError(err, locations, names, erroredVertex());
+        await shellOnFailure(solver, spec.shell, target, err, error, erroredVertex);
+      }
+      throw err;
+    }
   }));
   if (!spec.platformStates) {
     const { id, config } = solved[0];
