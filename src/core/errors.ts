@@ -38,6 +38,8 @@ export type ErrorCode =
   // The build itself.
   | "E_BUILD" // the engine failed a step
   | "E_FRONTEND_UNRESOLVED" // a frontend's steps were asked for outside a build
+  | "E_DYNAMIC" // a dynamic target asked for what a running build cannot add (a secret, an entitlement ...)
+  | "E_READ" // a dynamic target's read of a built file failed
   | "E_TRANSFER" // a file transfer with the engine failed
   | "E_CONTENT" // a local cache's content store refused an engine request
   | "E_UNSAFE_ENTRY" // an exported entry would escape its destination

@@ -18,6 +18,7 @@ import { ENGINE_NAMES, type EngineFeatures } from "./engine_features.ts";
 import { type CredentialLookup, type PushResult, pushThroughEngine } from "./engine_push.ts";
 import { type BuildOutput, exporterFor, isFileOutput, nameList, UnsupportedOutputError } from "./outputs.ts";
 import { type PlatformState, solve } from "./solve.ts";
+import type { DynamicState } from "./build_context.ts";
 import type { SessionServiceOptions } from "./session_services.ts";
 
 /** Everything one target's build needs. */
@@ -25,6 +26,8 @@ export interface ExportSpec {
   readonly state: State;
   /** Set for multi-platform builds. */
   readonly platformStates?: readonly PlatformState[];
+  /** A dynamic target's function, run inside each build. */
+  readonly dynamic?: DynamicState;
   readonly outputs: readonly BuildOutput[];
   readonly cacheFrom?: readonly CacheImport[];
   readonly cacheTo?: readonly CacheExport[];
@@ -46,6 +49,8 @@ export interface ExportSpec {
   readonly signal?: AbortSignal;
   /** Secret and ssh overrides, registry logins, for the session's services. */
   readonly services?: SessionServiceOptions;
+  /** The working directory: build.ts paths in warnings are shown relative to it. @default absolute paths */
+  readonly cwd?: string;
   /** The target's name, for progress names of steps whose build.ts line assigns no variable. */
   readonly name?: string;
 }
@@ -134,6 +139,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
     const r = await solve(transport, {
       state: spec.state,
       platformStates: spec.platformStates,
+      dynamic: spec.dynamic,
       exports: {
         exporters,
         fileTargets,
@@ -149,6 +155,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       onDefinition: spec.onDefinition,
       signal: spec.signal,
       services: spec.services,
+      cwd: spec.cwd,
       name: spec.name,
     });
     ref ||= r.ref;
