@@ -25,7 +25,7 @@ else
   free_kb=$(df -Pk "${DRYDOCK_ENGINES_DIR:-/tmp/drydock-engines}" | awk 'NR==2 {print $4}')
   if [ "${free_kb:-0}" -lt $((20 * 1024 * 1024)) ]; then
     echo "test: less than 20 GiB free, pruning the engines' build caches"
-    for host in "$DRYDOCK_DK26C_HOST" "$DRYDOCK_DK26_HOST" "$DRYDOCK_DK20_HOST"; do
+    for host in "$DRYDOCK_DK26C_HOST" "$DRYDOCK_DK26_HOST" "$DRYDOCK_DK20_HOST" "$DRYDOCK_DK28_HOST"; do
       DOCKER_HOST="$host" /usr/bin/docker builder prune -af >/dev/null 2>&1 || true
     done
   fi

@@ -47,6 +47,8 @@ export type ErrorCode =
   | "E_UNSUPPORTED_OUTPUT" // the engine cannot make this output
   | "E_UNSUPPORTED_CACHE" // the engine cannot import or export this cache
   | "E_PUSH" // pushing an image failed
+  | "E_READ" // a dynamic target read a file or directory that a state does not have
+  | "E_DYNAMIC" // a dynamic target's function asked for something a running build cannot add
   | "E_INTERRUPTED"; // the build was cancelled (Ctrl-C or an abort signal)
 
 /** Codes of errors that mean "the command line or build.ts is wrong": the CLI exits with status 2 for them. */

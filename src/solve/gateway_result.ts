@@ -59,7 +59,6 @@ export async function gatewayResult(transport: Transport, run: GatewayRun): Prom
     findings,
     session: run.session,
     onNotice: spec.onNotice ?? printNotice,
-    cwd: spec.cwd,
     onDefinition: spec.onDefinition,
   });
   const solved = await Promise.all(run.platformStates.map(async (p) => {
@@ -70,6 +69,7 @@ export async function gatewayResult(transport: Transport, run: GatewayRun): Prom
         platform: p.platform,
         sink: spec.onStatus ?? (() => {}),
         target: spec.name ?? "build",
+        cwd: spec.cwd,
       })
       : p.state;
     const [{ id }, config] = await Promise.all([

@@ -49,8 +49,6 @@ export interface GatewaySolverOptions {
   readonly session: SessionView;
   readonly onNotice: (message: string) => void;
   readonly onDefinition?: (definition: pb.Definition) => void;
-  /** The working directory: warnings show build.ts paths relative to it. @default absolute paths */
-  readonly cwd?: string;
 }
 
 /** One state solved: the engine's ref (empty for the empty filesystem) and what was sent. */
@@ -86,11 +84,6 @@ export class GatewaySolver {
 
   get rpc(): RpcClient {
     return this.#options.rpc;
-  }
-
-  /** The working directory build.ts paths are shown relative to, if known. */
-  get cwd(): string | undefined {
-    return this.#options.cwd;
   }
 
   get bridge(): CallOptions {
@@ -204,9 +197,8 @@ export class GatewaySolver {
         (cwd) =>
           `${kind} "${id}"${
             at[0] ? ` (used at ${formatLocation(at[0], cwd)})` : ""
-          } is used only by a state ` +
-          `a dynamic target made while building; drydock sets up a build's ${kind}s before the build starts, ` +
-          "so a dynamic target cannot add one yet",
+          } is used only by a state a dynamic target made while building; ` +
+          `drydock sets up a build's ${kind}s before the build starts, so a dynamic target cannot add one yet`,
       );
     };
     for (const [id, use] of m.secrets) {
