@@ -22,8 +22,8 @@ import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
 import { CliProgress } from "./cli_progress.ts";
+import { VERSION } from "./version.ts";
 import { stderrTerminal } from "./terminal.ts";
-import pkg from "../../package.json" with { type: "json" };
 
 /** What the program needs besides the targets. */
 export interface ProgramOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {
@@ -57,7 +57,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     if (args.help) {
       return stdout(helpText(program, summaries(targets, options.defaults), declaredParams())), EXIT.ok;
     }
-    if (args.version) return stdout(`drydock ${pkg.version}\n`), EXIT.ok;
+    if (args.version) return stdout(`drydock ${VERSION}\n`), EXIT.ok;
     if (args.list) return stdout(listText(summaries(targets, options.defaults))), EXIT.ok;
   } catch (err) {
     return fail(err, stderr, environment.cwd);

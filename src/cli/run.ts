@@ -15,6 +15,8 @@ import type { Targets } from "../solve/targets.ts";
 import { isEntryPoint } from "./entry_point.ts";
 import { processEnvironment } from "./environment.ts";
 import { runProgram } from "./program.ts";
+// Registers (without installing anything) the watch for DSL calls from a build.ts run as a program.
+import "./top_level_errors.ts";
 
 /** Options of {@link build}. */
 export interface BuildOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {

@@ -29,7 +29,7 @@ import type {
   RunOptions,
   SymlinkOptions,
 } from "./options.ts";
-import { schemas, ULIMIT_NAMES } from "./options.ts";
+import { schemas, type ULIMIT_NAMES } from "./options.ts";
 import { copyAction, mkdirAction, mkfileAction, rmAction, symlinkAction } from "./file_actions.ts";
 import { execNode } from "./run.ts";
 import { fail, validate } from "../core/validate.ts";

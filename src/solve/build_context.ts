@@ -18,7 +18,7 @@ import { BuildError, failingVertex } from "./errors.ts";
 import type { GatewaySolver } from "./gateway_solver.ts";
 import { formatPlatform } from "../core/platform.ts";
 import type { Container, ContainerOptions, Containers } from "./container_context.ts";
-import { Warnings, type WarnOptions } from "./warnings.ts";
+import type { Warnings, WarnOptions } from "./warnings.ts";
 
 /** The engine a dynamic target builds on, as it describes itself. */
 export interface EngineInfo {
