@@ -18,7 +18,7 @@ import type * as pb from "../proto/pb.gen.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
 import type { EngineAddress } from "../transport/address.ts";
-import { engineCandidates, type EngineSelection } from "../transport/discover.ts";
+import { discoverEngine, engineCandidates, type EngineSelection } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { Platform } from "../dsl/graph.ts";
 import { defaultPlatform, formatPlatform, parsePlatform, platformSchema } from "../core/platform.ts";
@@ -98,6 +98,8 @@ export interface BuildTargetsOptions {
   outputs?: BuildOutput[];
   /** Push every image output (the CLI's `--push`). @default false */
   push?: boolean;
+  /** Load every image output into Docker from a standalone BuildKit (the CLI's `--load`). @default false */
+  load?: boolean;
   /** Platforms for every target built, replacing theirs (the CLI's `--platform`). */
   platforms?: string[];
   /** Cache imports added to every target (`--cache-from`). */
@@ -131,6 +133,8 @@ export interface TargetResult {
   readonly engine: EngineKind;
   /** Images pushed through the Docker Engine API (graphdriver Docker), with their digests. */
   readonly pushed: readonly PushResult[];
+  /** Images loaded into Docker from a standalone BuildKit (`load: true`). */
+  readonly loaded?: readonly string[];
   /** What drydock did differently from what was asked, and why. */
   readonly notices: readonly string[];
 }
@@ -157,6 +161,7 @@ const targetSchema = z.strictObject({
 const optionsSchema = z.object({
   outputs: z.array(outputSchema).optional(),
   push: z.boolean().optional(),
+  load: z.boolean().optional(),
   platforms: z.array(platformSchema).min(1).optional(),
   cacheFrom: z.array(cacheImportSchema).optional(),
   cacheTo: z.array(cacheExportSchema).optional(),
@@ -193,7 +198,8 @@ export function resolveTargets(
   targets: Targets,
   base: string,
   location?: SourceLocation,
-  overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
+  overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "load" | "platforms" | "cacheFrom" | "cacheTo"> =
+    {},
 ): ResolvedTarget[] {
   validate("build", "targets", z.record(z.string(), z.unknown()), targets, location);
   const absolute = (o: BuildOutput): BuildOutput =>
@@ -240,7 +246,13 @@ export function resolveTargets(
       state,
       platformStates,
       ...(dynamic ? { dynamic } : {}),
-      outputs: outputs.map((o) => absolute(overrides.push && o.type === "image" ? { ...o, push: true } : o)),
+      outputs: outputs.map((o) =>
+        absolute(
+          o.type === "image" && (overrides.push || overrides.load)
+            ? { ...o, ...(overrides.push ? { push: true } : {}), ...(overrides.load ? { load: true } : {}) }
+            : o,
+        )
+      ),
       cacheFrom: [...[t.cacheFrom ?? []].flat(), ...(overrides.cacheFrom ?? [])].map((c) =>
         c.type === "local" ? { ...c, src: resolve(base, c.src) } : c
       ),
@@ -288,7 +300,8 @@ export function selectTargets(
   names: readonly string[] | undefined,
   base: string,
   location?: SourceLocation,
-  overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
+  overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "load" | "platforms" | "cacheFrom" | "cacheTo"> =
+    {},
 ): ResolvedTarget[] {
   const all = resolveTargets(targets, base, location);
   const wanted = names ?? all.map((t) => t.name);
@@ -393,6 +406,7 @@ export async function solveTargets(
           onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
           onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
           services,
+          loadInto: dockerToLoadInto(t.outputs, env),
         });
         const result: TargetResult = {
           target: t.name,
@@ -402,6 +416,7 @@ export async function solveTargets(
           engine: features.kind,
           pushed: r.pushed,
           notices: r.notices,
+          loaded: r.loaded,
         };
         return [t.name, result] as const;
       } catch (err) {
@@ -418,4 +433,13 @@ export async function solveTargets(
     options.signal?.removeEventListener("abort", stop);
     if (!options.transport) await transport.close();
   }
+}
+
+/** The Docker Engine `load: true` outputs go into (`DOCKER_HOST`, the docker context, the default socket). */
+function dockerToLoadInto(
+  outputs: readonly BuildOutput[],
+  env: Readonly<Record<string, string | undefined>>,
+): EngineAddress | undefined {
+  if (!outputs.some((o) => o.type === "image" && o.load)) return undefined;
+  return discoverEngine({ ...env, BUILDKIT_HOST: undefined });
 }
