@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import type { ExecMessage, InitMessage } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type { ExecStream } from "./exec_stream.ts";
 
@@ -118,12 +119,20 @@ export class ContainerProcess {
               message: raw > 255 ? "the process ended without an exit code" : "the process did not run",
             };
           }
+          // The engine says done only once every stream is closed, stdin included.
+          if (init.fds?.includes(0)) {
+            try {
+              stream.send({ processID: id, file: { fd: 0, eof: true } });
+            } catch { /* the stream ended: done or its failure follows */ }
+          }
         } else if (msg.done) {
           stream.unregister(id);
           if (proc) proc.#done = true;
           closeOutputs();
           const final = status ?? { code: UNKNOWN_EXIT, message: "the engine reported no exit status" };
-          if (!proc) failedToStart(new Error(final.message ?? `exit code ${final.code}`));
+          if (!proc) {
+            failedToStart(new DrydockError("E_CONTAINER", final.message ?? `exit code ${final.code}`));
+          }
           exited(final);
         }
       },
