@@ -222,6 +222,7 @@ function describeResult(r: TargetResult): string {
     else if (o.dest !== "-") lines.push(`${r.target}: ${o.type} archive ${o.dest}`);
   }
   for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
+  for (const l of r.loaded ?? []) lines.push(`${r.target}: loaded into Docker: ${l}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";

@@ -55,6 +55,8 @@ export interface TargetOverrides {
   outputs?: BuildOutput[];
   /** Push every image output (the CLI's `--push`). @default false */
   push?: boolean;
+  /** Load every image output into Docker from a standalone BuildKit (the CLI's `--load`). @default false */
+  load?: boolean;
   /** Platforms for every target built, replacing theirs (the CLI's `--platform`). */
   platforms?: string[];
   /** Cache imports added to every target (`--cache-from`). */
@@ -158,7 +160,13 @@ export function resolveTargets(
       state,
       platformStates,
       ...(dynamic ? { dynamic } : {}),
-      outputs: outputs.map((o) => absolute(overrides.push && o.type === "image" ? { ...o, push: true } : o)),
+      outputs: outputs.map((o) =>
+        absolute(
+          o.type === "image" && (overrides.push || overrides.load)
+            ? { ...o, ...(overrides.push ? { push: true } : {}), ...(overrides.load ? { load: true } : {}) }
+            : o,
+        )
+      ),
       cacheFrom: [...[t.cacheFrom ?? []].flat(), ...(overrides.cacheFrom ?? [])].map((c) =>
         c.type === "local" ? { ...c, src: resolve(base, c.src) } : c
       ),
