@@ -23,7 +23,7 @@ export type LlbFormat = "json" | "dot";
  * import { image } from "../../mod.ts";
  * import { resolveTargets } from "../solve/build.ts";
  * import { llbText } from "./print_llb.ts";
- * const [app] = resolveTargets({ app: image("busybox").run("echo hi") });
+ * const [app] = resolveTargets({ app: image("busybox").run("echo hi") }, "/src");
  * llbText(app, "dot", {}).startsWith("digraph {"); // true
  * ```
  */

@@ -20,7 +20,7 @@ import { type BaseConfigs, basedPath } from "./base_config.ts";
  * import { InputList } from "./inputs.ts";
  * import { fileOp } from "./file_op.ts";
  * const node = stateData(scratch().mkdir("/a")).output!.op;
- * if (node.kind === "file") fileOp(node, new InputList(() => "sha256:00"), new Set());
+ * if (node.kind === "file") fileOp(node, new InputList(() => ({ digest: "sha256:00", index: 0n })), new Set());
  * ```
  */
 export function fileOp(
