@@ -84,7 +84,7 @@ let readState: (s: State) => StateData;
  *
  * @example A small image, the way a Dockerfile would write it
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * const app = image("busybox")
  *   .workdir("/app")
  *   .env("GREETING", "hello")
@@ -118,13 +118,13 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const built = image("busybox").run("echo hi > /hi.txt").run(["cat", "/hi.txt"]);
    * ```
    *
    * @example Mounts, secrets and the result of a writable mount
    * ```ts
-   * import { cache, image, scratch, secret } from "../../mod.ts";
+   * import { cache, image, scratch, secret } from "@drydock/core";
    * const step = image("busybox").run("make -C /src OUT=/out", {
    *   mounts: { "/src": image("busybox"), "/out": scratch(), "/root/.cache": cache("make") },
    *   secrets: { TOKEN: secret("token", { env: "TOKEN" }) },
@@ -142,7 +142,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").env("A", "1").env({ B: "2", C: "3" });
    * ```
    */
@@ -168,7 +168,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").workdir("/app").workdir("src"); // cwd is /app/src
    * ```
    */
@@ -182,7 +182,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").user("nobody");
    * ```
    */
@@ -210,7 +210,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image, local } from "../../mod.ts";
+   * import { image, local } from "@drydock/core";
    * const app = image("busybox").copy(local("."), ["package.json", "src"], "/app/");
    * const owned = image("busybox").copy(local("."), ".", "/srv", {
    *   exclude: ["**\/*.test.ts"],
@@ -260,7 +260,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { scratch } from "../../mod.ts";
+   * import { scratch } from "@drydock/core";
    * const s = scratch().mkdir("/data/cache", { mode: 0o700 });
    * ```
    */
@@ -281,7 +281,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { scratch } from "../../mod.ts";
+   * import { scratch } from "@drydock/core";
    * const s = scratch().mkfile("/etc/motd", "welcome\n", { mode: 0o644 });
    * ```
    */
@@ -304,7 +304,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").rm("/tmp/*.log", { allowWildcard: true, allowNotFound: true });
    * ```
    */
@@ -325,7 +325,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const dist = image("busybox").run("mkdir -p /app/dist && echo hi > /app/dist/index.html").dir("/app/dist");
    * ```
    */
@@ -353,7 +353,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").hostname("builder").run("hostname > /name");
    * ```
    */
@@ -369,7 +369,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const offline = image("busybox").network("none").run("make test");
    * ```
    */
@@ -386,7 +386,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").security("insecure").run("mount -t tmpfs none /mnt");
    * ```
    */
@@ -401,7 +401,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").addHost("db.local", "10.0.0.5").run("ping -c1 db.local");
    * ```
    */
@@ -419,7 +419,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").ulimit("nofile", 1024, 2048).run("ulimit -n");
    * ```
    */
@@ -437,7 +437,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").cgroupParent("builds.slice").run("true");
    * ```
    */
@@ -453,7 +453,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").proxy({ httpProxy: "http://proxy:3128", noProxy: "localhost" });
    * ```
    */
@@ -468,7 +468,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox", { platform: "linux/arm64" }).platform("linux/arm64").run("uname -m");
    * ```
    */
@@ -487,7 +487,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").config({
    *   entrypoint: ["/bin/sh", "-c"],
    *   cmd: ["echo hi"],
@@ -531,7 +531,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * image("busybox").env("A", "1").getEnv("A"); // "1"
    * ```
    */
@@ -554,7 +554,7 @@ export type UlimitName = typeof ULIMIT_NAMES[number];
  *
  * @example
  * ```ts
- * import { image, scratch } from "../../mod.ts";
+ * import { image, scratch } from "@drydock/core";
  * const out = image("busybox").run("echo hi > /out/hi.txt", { mounts: { "/out": scratch() } }).mount("/out");
  * ```
  */
@@ -573,7 +573,7 @@ export class ExecState extends State {
    *
    * @example
    * ```ts
-   * import { image, scratch } from "../../mod.ts";
+   * import { image, scratch } from "@drydock/core";
    * const step = image("busybox").run("echo hi > /out/hi.txt", { mounts: { "/out": scratch() } });
    * const files = step.mount("/out");
    * ```
@@ -607,7 +607,7 @@ export class ExecState extends State {
  *
  * @example
  * ```ts
- * import { scratch } from "../../mod.ts";
+ * import { scratch } from "@drydock/core";
  * import { stateData } from "./state.ts";
  * stateData(scratch()).output; // null
  * ```

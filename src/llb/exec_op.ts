@@ -26,7 +26,7 @@ const SHARING: Record<CacheSharing, pb.CacheSharingOpt> = {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import { InputList } from "./inputs.ts";
  * import { execOp } from "./exec_op.ts";

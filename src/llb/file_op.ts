@@ -15,7 +15,7 @@ import { type BaseConfigs, basedPath } from "./base_config.ts";
  *
  * @example
  * ```ts
- * import { scratch } from "../../mod.ts";
+ * import { scratch } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import { InputList } from "./inputs.ts";
  * import { fileOp } from "./file_op.ts";

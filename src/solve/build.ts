@@ -184,7 +184,7 @@ export interface ResolvedTarget {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { resolveTargets } from "./build.ts";
  * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } }, "/src")[0].outputs; // [{ type: "image", name: ["app:dev"] }]
  * ```
@@ -278,7 +278,7 @@ function stateOf(value: unknown, target: string, location: SourceLocation | unde
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { selectTargets } from "./build.ts";
  * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"], "/src").map((t) => t.name); // ["b"]
  * ```
@@ -318,7 +318,7 @@ export interface BuildRun {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { processEnvironment } from "../cli/environment.ts";
  * import { solveTargets } from "./build.ts";
  * const run = { environment: processEnvironment() };
