@@ -43,5 +43,6 @@ test("deno doc --html writes the API reference of the entry points", { skip }, a
     `--output=${out}`,
     ...ENTRY_POINTS,
   ], {});
+  rmSync(out, { recursive: true, force: true });
   assert.equal(r.code, 0, explain(r));
 });
