@@ -20,7 +20,7 @@ export type LlbFormat = "json" | "dot";
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { resolveTargets } from "../solve/targets.ts";
  * import { llbText } from "./print_llb.ts";
  * const [app] = resolveTargets({ app: image("busybox").run("echo hi") });

@@ -42,7 +42,7 @@ export interface ProgramOptions extends Omit<BuildTargetsOptions, "targets" | "l
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { processEnvironment } from "./environment.ts";
  * import { runProgram } from "./program.ts";
  * const environment = processEnvironment({ argv: ["--list"] });

@@ -27,12 +27,12 @@ const SHARING: Record<CacheSharing, pb.CacheSharingOpt> = {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import { InputList } from "./inputs.ts";
  * import { execOp } from "./exec_op.ts";
  * const node = stateData(image("busybox").run("true")).output!.op;
- * if (node.kind === "exec") execOp(node, new InputList(() => "sha256:00"), new Set());
+ * if (node.kind === "exec") execOp(node, new InputList(() => ({ digest: "sha256:00", index: 0n })), new Set());
  * ```
  */
 export function execOp(

@@ -15,12 +15,12 @@ import { type BaseConfigs, basedPath } from "./base_config.ts";
  *
  * @example
  * ```ts
- * import { scratch } from "../../mod.ts";
+ * import { scratch } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import { InputList } from "./inputs.ts";
  * import { fileOp } from "./file_op.ts";
  * const node = stateData(scratch().mkdir("/a")).output!.op;
- * if (node.kind === "file") fileOp(node, new InputList(() => "sha256:00"), new Set());
+ * if (node.kind === "file") fileOp(node, new InputList(() => ({ digest: "sha256:00", index: 0n })), new Set());
  * ```
  */
 export function fileOp(

@@ -24,7 +24,7 @@ export interface SourceLoweringContext {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import type { SourceNode } from "../dsl/graph.ts";
  * import { sourceOp } from "./source_op.ts";

@@ -23,7 +23,7 @@ export interface BaseImage {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { baseImagesOf } from "./base_configs.ts";
  * baseImagesOf([image("busybox").run("true")]).map((b) => b.image); // ["docker.io/library/busybox:latest"]
  * ```

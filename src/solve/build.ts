@@ -133,7 +133,7 @@ export interface BuildRun {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { processEnvironment } from "../cli/environment.ts";
  * import { solveTargets } from "./build.ts";
  * const run = { environment: processEnvironment() };

@@ -80,7 +80,7 @@ export interface ExportResult {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { buildAndExport } from "./export.ts";
  * // const r = await buildAndExport(transport, {
  * //   state: image("busybox"), outputs: [{ type: "tar", dest: "fs.tar" }],

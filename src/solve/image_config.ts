@@ -51,7 +51,7 @@ export interface ImageConfig {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { imageConfig } from "./image_config.ts";
  * imageConfig(image("busybox").workdir("/app")).config.WorkingDir; // "/app"
  * imageConfig(image("busybox"), { config: { Cmd: ["sh"] } }).config.Cmd; // ["sh"]
