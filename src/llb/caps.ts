@@ -94,6 +94,7 @@ export const CAP_FEATURES: Readonly<Record<string, string>> = {
   [Cap.execMetaUlimit]: "ulimit()",
   [Cap.execMountBind]: "run()",
   [Cap.execMountBindReadWriteNoOutput]: "a writable mount whose changes are discarded",
+  [Cap.execValidExitCode]: "valid exit codes of a run step",
   [Cap.execMountCache]: "a cache() mount",
   [Cap.execMountCacheSharing]: "a cache() mount's sharing",
   [Cap.execMountSelector]: "a mount of a subpath",
