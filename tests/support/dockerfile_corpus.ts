@@ -204,7 +204,12 @@ export async function buildxBuild(
     await run(["-t", tag, c.dir]);
     const config = await imageConfigOf(engine.socket, tag);
     await removeImage(engine.socket, tag);
-    return { files: listingLines(tarListing(tar)), config, uncached: [], steps: await frontendSteps(engine, c) };
+    return {
+      files: listingLines(tarListing(tar)),
+      config,
+      uncached: [],
+      steps: await frontendSteps(engine, c),
+    };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -318,7 +323,12 @@ function stepsOf(d: pb.Definition, engine: CorpusEngine): string[] {
         file: op.file,
         platform: op.file && ENGINE_NORMALIZED.fileOpPlatform.includes(engine) ? undefined : op.platform,
       },
-      (_k, v) => typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v,
+      (_k, v) =>
+        typeof v === "bigint"
+          ? v.toString()
+          : v instanceof Uint8Array
+          ? Buffer.from(v).toString("base64")
+          : v,
     );
   }).sort();
 }
