@@ -1,0 +1,11 @@
+import { build, image, local } from "../../../mod.ts";
+
+// The build context; its .dockerignore applies.
+const ctx = local("../copy_exclude");
+
+const final = image("busybox")
+  .copy(ctx, "dir", "/app/", { exclude: ["*.bak", "skip"] });
+
+export const targets = { final };
+export const defaultTarget = "final";
+if (import.meta.main) await build(targets, { default: defaultTarget });
