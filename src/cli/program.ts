@@ -21,7 +21,7 @@ import { writeMetadataFile } from "../solve/metadata.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
 import { type FlagOptions, flagOptions } from "./flag_options.ts";
-import { llbText } from "./print_llb.ts";
+import { llbText, unresolvedBasesNotice } from "./print_llb.ts";
 import { helpText, listText, type TargetSummary } from "./help.ts";
 import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
@@ -73,7 +73,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   try {
     flags = flagOptions(args, options, environment);
     if (args.printLlb || args.dryRun) {
-      return stdout(compiledText(targets, wanted, args, flags, options)), EXIT.ok;
+      return stdout(compiledText(targets, wanted, args, flags, options, stderr)), EXIT.ok;
     }
   } catch (err) {
     return fail(err, stderr, environment.cwd);
@@ -146,6 +146,7 @@ function compiledText(
   args: CliArgs,
   flags: FlagOptions,
   options: ProgramOptions,
+  stderr: (text: string) => void,
 ): string {
   const selected = selectTargets(
     targets,
@@ -160,6 +161,8 @@ function compiledText(
     const names = Object.keys(targets).join(", ");
     throw new UsageError(`${flag} shows one target's LLB; choose one with --target (targets: ${names})`);
   }
+  const notice = unresolvedBasesNotice(selected[0]);
+  if (notice) stderr(`drydock: ${notice}\n`);
   return llbText(selected[0], args.printLlb, { noCache: args.noCache });
 }
 

@@ -105,7 +105,8 @@ const CONFIG_FIELDS = [
 
 /**
  * Engines whose image store is containerd's: images are read from OCI tarballs there, never tagged and
- * removed (re-tagging or removing an image can lose blobs the engine's cache still uses).
+ * removed (re-tagging or removing an image can lose blobs the engine's cache still uses), with uncompressed
+ * layers (dk26c's store has lost gzip blobs of busybox's layer: a gzip export then fails with "not found").
  */
 const CONTAINERD_STORE: readonly CorpusEngine[] = ["dk26c", "dk28"];
 
@@ -225,7 +226,7 @@ export async function buildxBuild(
     let config: Record<string, unknown>;
     if (CONTAINERD_STORE.includes(engine.name)) {
       const oci = join(tmp, "image.tar");
-      await run(["-o", `type=oci,dest=${oci}`, c.dir]);
+      await run(["-o", `type=oci,dest=${oci},compression=uncompressed`, c.dir]);
       config = ociConfigOf(oci);
     } else {
       const tag = tagOf(c, "buildx");
@@ -290,7 +291,10 @@ export async function drydockBuild(
     let config: Record<string, unknown>;
     if (CONTAINERD_STORE.includes(engine.name)) {
       const oci = join(tmp, "image.tar");
-      await buildTargets({ img: { state, output: { type: "oci", dest: oci } } }, { host: engine.host });
+      await buildTargets(
+        { img: { state, output: { type: "oci", dest: oci, compression: "uncompressed" } } },
+        { host: engine.host },
+      );
       config = ociConfigOf(oci);
     } else {
       const tag = tagOf(c, who);
