@@ -7,7 +7,7 @@
 import { definitionDot } from "../llb/dot.ts";
 import { formatDump } from "../llb/dump.ts";
 import { marshal } from "../llb/marshal.ts";
-import type { ResolvedTarget } from "../solve/build.ts";
+import type { ResolvedTarget } from "../solve/targets.ts";
 import { baseImagesOf } from "../solve/base_configs.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -22,7 +22,7 @@ export type LlbFormat = "json" | "dot";
  * @example
  * ```ts
  * import { image } from "../../mod.ts";
- * import { resolveTargets } from "../solve/build.ts";
+ * import { resolveTargets } from "../solve/targets.ts";
  * import { llbText } from "./print_llb.ts";
  * const [app] = resolveTargets({ app: image("busybox").run("echo hi") });
  * llbText(app, "dot", {}).startsWith("digraph {"); // true
@@ -49,7 +49,7 @@ export function llbText(target: ResolvedTarget, format: LlbFormat, options: { no
  * @example
  * ```ts
  * import { image } from "../../mod.ts";
- * import { resolveTargets } from "../solve/build.ts";
+ * import { resolveTargets } from "../solve/targets.ts";
  * import { unresolvedBasesNotice } from "./print_llb.ts";
  * const [app] = resolveTargets({ app: image("busybox").run("echo hi") });
  * unresolvedBasesNotice(app); // "the config of docker.io/library/busybox:latest is not resolved ..."

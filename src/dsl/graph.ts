@@ -205,6 +205,17 @@ export interface ExecNode extends NodeBase {
   readonly ulimits: readonly Ulimit[];
   readonly cgroupParent: string;
   readonly proxyEnv?: ProxyEnv;
+  /** Exit codes that count as success; absent means only 0. */
+  readonly validExitCodes?: readonly number[];
+  /** CDI devices (`vendor.com/class=name`) given to the step. */
+  readonly devices?: readonly CdiDevice[];
+}
+
+/** A Container Device Interface device for a `run` step. */
+export interface CdiDevice {
+  readonly name: string;
+  /** Run without it when the engine has no such device. */
+  readonly optional: boolean;
 }
 
 /**
@@ -228,7 +239,7 @@ export function execOutputIndex(mounts: readonly ExecMount[], dest: string): num
 }
 
 /** Actions of a FileOp; each applies to the result of the previous one. */
-export type FileAction = CopyAction | MkdirAction | MkfileAction | RmAction;
+export type FileAction = CopyAction | MkdirAction | MkfileAction | RmAction | SymlinkAction;
 
 /** A user or group: a name resolved in the target's /etc/passwd or /etc/group, or a numeric id. */
 export type Owner = { readonly name: string } | { readonly id: number };
@@ -268,10 +279,28 @@ export interface CopyAction extends PathBases {
   readonly chown?: Chown;
   /** Unix permission bits; -1 keeps the source's. */
   readonly mode: number;
+  /** A symbolic mode (`u+x,go-w`), instead of `mode`. */
+  readonly modeString?: string;
   /** Unix nanoseconds; -1 keeps the source's. */
   readonly timestamp: bigint;
+  /** Replace a destination path whose type differs from the source's instead of failing. */
+  readonly alwaysReplaceExistingDestPaths?: boolean;
+  /** Paths that must be among those `include` selects, or the copy fails. */
+  readonly requiredPaths?: readonly string[];
   /** Extract a tar archive source into `dest` (Dockerfile `ADD`). */
   readonly unpack?: boolean;
+}
+
+/** Create a symbolic link at `newpath` pointing at `oldpath`. */
+export interface SymlinkAction extends PathBases {
+  readonly kind: "symlink";
+  /** The link's target, as written into the link (may be relative). */
+  readonly oldpath: string;
+  /** Absolute path of the link. */
+  readonly newpath: string;
+  readonly chown?: Chown;
+  /** Unix nanoseconds; -1 is now. */
+  readonly timestamp: bigint;
 }
 
 /** Create a directory. */

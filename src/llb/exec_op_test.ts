@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cache, image, marshal, scratch, secret, ssh, tmpfs } from "../../mod.ts";
+import { cache, image, scratch, secret, ssh, tmpfs } from "../../mod.ts";
+import { marshal } from "./marshal.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { richGraph } from "../../tests/support/rich_graph.ts";
 
