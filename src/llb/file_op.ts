@@ -7,7 +7,7 @@ import type { Chown, FileAction, FileNode, InheritedConfig, Owner } from "../dsl
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import type { InputList } from "./inputs.ts";
-import { type BaseConfigs, baseConfigKey, basedPath } from "./base_config.ts";
+import { baseConfigKey, type BaseConfigs, basedPath } from "./base_config.ts";
 import { chownOf as ownerOf } from "../dsl/file_actions.ts";
 
 /**
