@@ -282,7 +282,12 @@ export class State {
       location,
       name: `WORKDIR ${cwd}`,
       base: this.#data.output,
-      actions: [{ ...action, ...(based ? { pathBase: inherit } : {}) }],
+      actions: [{
+        ...action,
+        ...(based ? { pathBase: inherit } : {}),
+        // As the frontend: the directory belongs to the image's user, the base image's when none was set.
+        ...(!user && inherit?.user ? { ownerBase: inherit } : {}),
+      }],
       ownOp: true,
     };
     return this.#with({ output: { op: node, index: 0 } });

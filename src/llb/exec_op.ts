@@ -51,6 +51,10 @@ export function execOp(
   let nextOutput = 0n;
   const mounts = node.mounts.map((m) => {
     const pm = mountOf(m, inputs, caps);
+    // Go's llb before BuildKit 0.10 (no tmpfs size cap) set no tmpfs options; match that engine's frontend.
+    if (m.kind === "tmpfs" && m.size === 0 && engine && !engine.supports(Cap.execMountTmpfsSize)) {
+      delete pm.tmpfsOpt;
+    }
     if (m.kind === "secret" || m.kind === "ssh") pm.input = inputlessInput;
     if (node.baseRelativeMounts?.includes(m.dest)) pm.dest = inheritedMountDest(node, m.dest, baseConfigs);
     if (m.kind === "bind" && m.discard && noOutput) {

@@ -45,6 +45,7 @@ export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
       visit(node.base);
       for (const a of node.actions) {
         add(a.pathBase);
+        if (a.kind === "mkdir") add(a.ownerBase);
         if (a.kind === "copy") add(a.srcBase);
         visit((a as { source?: Output | null }).source);
       }
