@@ -169,6 +169,8 @@ export interface InheritedConfig {
   readonly cwd: boolean;
   /** The step runs as the base image's user. */
   readonly user: boolean;
+  /** The base is a frontend's result (`dockerfile()`): its config comes with it, not from a registry. */
+  readonly frontend?: boolean;
 }
 
 /** A container healthcheck, as Docker stores it (durations in nanoseconds). */
@@ -335,4 +337,9 @@ export interface FrontendNode extends NodeBase {
   readonly attrs: Readonly<Record<string, string>>;
   /** Input states by the name the frontend expects (`context`, `dockerfile`). */
   readonly inputs: Readonly<Record<string, Output | null>>;
+  /**
+   * How states built on the result name the image config the frontend returns with it
+   * (their `inherit`), so later steps start from it as `FROM <stage>` would.
+   */
+  readonly config?: InheritedConfig;
 }

@@ -67,7 +67,10 @@ export function inheritedCwd(
   inherit: InheritedConfig | undefined,
   base: BaseRunConfig | undefined,
 ) {
-  return inherit?.cwd && base?.WorkingDir ? posix.join(base.WorkingDir, cwd) : cwd;
+  if (!inherit?.cwd || !base?.WorkingDir) return cwd;
+  // The base's directory itself, without the "/" of the state's root cwd, as the Dockerfile frontend keeps it.
+  const joined = posix.join(base.WorkingDir, cwd);
+  return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
 }
 
 /**

@@ -18,13 +18,14 @@ import type * as pb from "../proto/pb.gen.ts";
  */
 export class InputList {
   readonly list: pb.Input[] = [];
-  /** `refOf` gives the digest and output index an output lowers to. */
-  constructor(readonly refOf: (o: Output) => pb.Input) {}
+  /** `refOf` gives the digest and output index an output lowers to; `undefined` is the empty filesystem. */
+  constructor(readonly refOf: (o: Output) => pb.Input | undefined) {}
 
   /** Index of `o` in the op's inputs, or -1 for scratch. */
   indexOf(o: Output | null): bigint {
-    if (o === null) return -1n;
-    const { digest, index } = this.refOf(o);
+    const ref = o === null ? undefined : this.refOf(o);
+    if (ref === undefined) return -1n;
+    const { digest, index } = ref;
     const at = this.list.findIndex((i) => i.digest === digest && i.index === index);
     if (at !== -1) return BigInt(at);
     this.list.push({ digest, index });

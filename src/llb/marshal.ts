@@ -53,8 +53,11 @@ export interface MarshalOptions {
    * fallback where one exists (see `MarshalResult.notices`).
    */
   caps?: EngineCaps;
-  /** The definitions frontends (e.g. `dockerfile()`) produced, spliced in where the node is used. */
-  frontendResults?: ReadonlyMap<FrontendNode, pb.Definition>;
+  /**
+   * The definitions frontends (e.g. `dockerfile()`) produced, spliced in where the node is used;
+   * `null` for a result that is the empty filesystem (`FROM scratch` and only metadata).
+   */
+  frontendResults?: ReadonlyMap<FrontendNode, pb.Definition | null>;
   /**
    * Lower unresolved frontends as placeholders, to learn local directories, secrets and
    * entitlements before the engine has run them. The definition is then not sendable.
@@ -141,7 +144,9 @@ class Marshaller {
     };
     if (output === null) return empty;
     this.#consumers = countConsumers(output);
-    const terminal: pb.Op = { inputs: [this.#ref(output)] };
+    const result = this.#ref(output);
+    if (!result) return empty;
+    const terminal: pb.Op = { inputs: [result] };
     const caps: Record<string, boolean> = { [Cap.constraints]: true, [Cap.platform]: true };
     for (const md of Object.values(this.#metadata)) {
       if (md.description && Object.keys(md.description).length > 0) caps[Cap.metaDescription] = true;
@@ -169,8 +174,10 @@ class Marshaller {
     };
   }
 
-  #ref(o: Output): pb.Input {
+  /** The input `o` lowers to; `undefined` when it is the empty filesystem (an empty frontend result). */
+  #ref(o: Output): pb.Input | undefined {
     const lowered = this.#lower(o.op);
+    if (lowered === EMPTY) return undefined;
     return { digest: lowered.digest, index: lowered.index ?? BigInt(o.index) };
   }
 
@@ -262,6 +269,10 @@ class Marshaller {
   /** Adds a frontend's ops as they are (their digests are the engine's) and points at its result. */
   #splice(node: FrontendNode): Lowered {
     const def = this.options.frontendResults?.get(node);
+    if (def === null) {
+      this.#done.set(node, EMPTY);
+      return EMPTY;
+    }
     if (!def && this.options.previewFrontends) {
       for (const input of Object.values(node.inputs)) if (input) this.#ref(input);
       const placeholder: Lowered = {
@@ -305,6 +316,9 @@ class Marshaller {
     return lowered;
   }
 }
+
+// A frontend result that is the empty filesystem: inputs using it are scratch.
+const EMPTY: Lowered = { digest: "sha256:" as Digest, bytes: new Uint8Array(), op: {}, metadata: {} };
 
 function sortedCaps(caps: CapID[]): Record<string, boolean> {
   return Object.fromEntries([...caps].sort().map((c) => [c, true]));

@@ -8,7 +8,6 @@
 import type { OpNode, Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import type { SourceLocation } from "../core/location.ts";
-import { baseConfigKey } from "../llb/base_config.ts";
 import type { Digest } from "../llb/digest.ts";
 import { checkCaps } from "../llb/caps_check.ts";
 import { EngineCaps } from "../llb/engine_caps.ts";
@@ -36,9 +35,9 @@ import { StageReader, stepNames, withStepNames } from "./step_names.ts";
 import { baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
-import { imageConfig } from "./image_config.ts";
+import { exportedImageConfig } from "./exported_config.ts";
 import { readDockerignores } from "./dockerignore.ts";
-import { resolveFrontends } from "./frontends.ts";
+import { frontendDefaults, resolveFrontends } from "./frontends.ts";
 
 /** One platform's state in a (possibly multi-platform) build. */
 export interface PlatformState {
@@ -275,16 +274,27 @@ async function gatewayResult(
   const cacheImports = spec.exports.cache?.imports ?? [];
   const stages = new StageReader();
   const solved = await Promise.all(platformStates.map(async (p, i) => {
-    const frontendResults = await resolveFrontends(transport.rpc, bridge, nodes[i], caps, marshalOptions);
-    const m = marshal(p.state, { ...marshalOptions, caps, frontendResults, baseConfigs: runConfigs });
+    const frontends = await resolveFrontends(
+      transport.rpc,
+      bridge,
+      nodes[i],
+      caps,
+      { ...marshalOptions, baseConfigs: runConfigs },
+      frontendDefaults(spec, spec.platformStates ? p.platform : undefined),
+    );
+    const frontendResults = frontends.definitions;
+    const baseConfigs = new Map([
+      ...runConfigs,
+      ...[...frontends.images].map(([k, v]) => [k, v.config ?? {}] as const),
+    ]);
+    const m = marshal(p.state, { ...marshalOptions, caps, frontendResults, baseConfigs });
     checkCaps(m, caps);
     if (i === 0) { for (const notice of m.notices) (spec.onNotice ?? printNotice)(notice); }
     for (const [d, l] of m.locations) locations.set(d, l);
     const stepped = stepNames(m.ops, (l) => stages.stageAt(l), spec.name ?? "build");
     for (const [d, n] of stepped) names.set(d, n);
-    const inherit = stateData(p.state).settings.inherit;
-    const base = inherit ? bases.get(baseConfigKey(inherit.image, inherit.platform)) : undefined;
-    const config = new TextEncoder().encode(JSON.stringify(imageConfig(p.state, base, p.platform)));
+    const image = exportedImageConfig(p.state, bases, frontends.images, p.platform);
+    const config = new TextEncoder().encode(JSON.stringify(image));
     if (!m.definition) return { platform: p.platform, id: "", config };
     const definition = withStepNames(m.definition, stepped);
     spec.onDefinition?.(definition);
