@@ -30,6 +30,7 @@ export type FlagOptions = Pick<
   | "secrets"
   | "ssh"
   | "noCache"
+  | "buildArgs"
   | "host"
   | "engine"
 >;
@@ -69,6 +70,9 @@ export function flagOptions(args: CliArgs, base: FlagOptions, env: EngineEnv): F
     ...(host ? { host } : {}),
     engine,
     noCache: args.noCache || base.noCache,
+    ...(Object.keys(args.buildArgs).length > 0
+      ? { buildArgs: { ...base.buildArgs, ...args.buildArgs } }
+      : {}),
     outputs: [...(base.outputs ?? []), ...outputs],
     ...(args.push ? { push: true } : {}),
     ...(args.platforms.length > 0 ? { platforms: args.platforms } : {}),

@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import process from "node:process";
 import { z } from "zod";
-import { State } from "../dsl/state.ts";
+import { State, stateData } from "../dsl/state.ts";
 import { DrydockError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { validate } from "../core/validate.ts";
@@ -64,6 +64,11 @@ export interface BuildTargetsOptions {
   engine?: EngineSelection;
   /** Run every step again instead of using cached results. @default false */
   noCache?: boolean;
+  /**
+   * Build args every `dockerfile()` of the build receives (its own `args` win), as buildx's
+   * `--build-arg`; the CLI passes the predefined proxy args (`http_proxy` ...) here.
+   */
+  buildArgs?: Readonly<Record<string, string>>;
   /** Environment to discover the engine (and read SOURCE_DATE_EPOCH) from. @default process.env */
   env?: EngineEnv & { SOURCE_DATE_EPOCH?: string };
   /** Seconds to wait for an engine to answer. @default 5 */
@@ -151,6 +156,10 @@ const optionsSchema = z.object({
   cacheTo: z.array(cacheExportSchema).optional(),
   attest: attestSchema.optional(),
   sourceDateEpoch: sourceDateEpochSchema.optional(),
+  buildArgs: z.record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "names must be ARG names (letters, digits and _)"),
+    z.string(),
+  ).optional(),
 });
 
 /** A target after validation: outputs listed, paths absolute. */
@@ -207,7 +216,8 @@ export function resolveTargets(
       if (!platforms) platformStates = undefined;
     } else {
       state = t.state;
-      if (platforms && platforms.length > 1) {
+      // A dockerfile() result is built by its frontend for each platform asked, as buildx --platform does.
+      if (platforms && platforms.length > 1 && !isFrontendResult(state)) {
         validate(
           "build",
           `targets.${name}.state`,
@@ -216,7 +226,7 @@ export function resolveTargets(
           location,
         );
       }
-      if (platforms) platformStates = [{ platform: parsePlatform(platforms[0]), state }];
+      if (platforms) platformStates = platforms.map((p) => ({ platform: parsePlatform(p), state }));
     }
     return {
       name,
@@ -232,6 +242,10 @@ export function resolveTargets(
       description: t.description,
     };
   });
+}
+
+function isFrontendResult(state: State): boolean {
+  return stateData(state).output?.op.kind === "frontend";
 }
 
 function stateOf(value: unknown, target: string, location: SourceLocation | undefined): State {
@@ -350,6 +364,7 @@ export async function buildTargets(
           name: t.name,
           credentials: (host) => pushCredentials.get(host),
           noCache: options.noCache,
+          buildArgs: options.buildArgs,
           signal: cancel.signal,
           onStart: (ref) => options.onStart?.(t.name, ref),
           onStatus: (s) => options.onStatus?.(t.name, s),
