@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import { join, posix } from "node:path";
 import { z } from "zod";
 import type { FrontendNode, InheritedConfig, Output } from "./graph.ts";
 import { callerLocation } from "../core/location.ts";
@@ -47,13 +47,18 @@ export function dockerfile(context: State, options: DockerfileOptions = {}): Sta
   );
   const opts = validate("dockerfile", "", dockerfileOptionsSchema, options, location);
   const source = dockerfileSource(stateData(ctx).output, opts);
+  const contextOutput = withOwnIgnoreFile(stateData(ctx).output, source.ignoreFile);
   const attrs: Record<string, string> = { filename: source.filename };
   if (opts.target) attrs.target = opts.target;
   if (opts.platform) attrs.platform = opts.platform;
   for (const [k, v] of Object.entries(opts.args ?? {})) attrs[`build-arg:${k}`] = v;
   if (opts.noCache === true) attrs["no-cache"] = "";
   else if (Array.isArray(opts.noCache)) attrs["no-cache"] = opts.noCache.join(",");
-  const inputs: Record<string, Output | null> = { context: stateData(ctx).output, dockerfile: source.output };
+  const inputs: Record<string, Output | null> = { context: contextOutput, dockerfile: source.output };
+  // As buildx asks: a frontend that knows named contexts says so, and one given by `# syntax=` gets it forwarded.
+  if (opts.contexts && Object.keys(opts.contexts).length > 0) {
+    attrs["frontend.caps"] = "moby.buildkit.frontend.contexts+forward";
+  }
   for (const [name, value] of Object.entries(opts.contexts ?? {})) {
     if (typeof value === "string") {
       attrs[`context:${name}`] = value;
@@ -95,7 +100,7 @@ export function dockerfile(context: State, options: DockerfileOptions = {}): Sta
 function dockerfileSource(
   context: Output | null,
   opts: DockerfileOptions,
-): { output: Output | null; filename: string } {
+): { output: Output | null; filename: string; ignoreFile?: string } {
   if (opts.content !== undefined) {
     return {
       output: stateData(scratch().mkfile("/Dockerfile", opts.content)).output,
@@ -109,7 +114,9 @@ function dockerfileSource(
       dockerignore: false,
       sharedKeyHint: "dockerfile",
     });
-    return { output: stateData(dir).output, filename: name };
+    const output = stateData(dir).output;
+    const dfDir = output?.op.kind === "source" ? output.op.localDir : undefined;
+    return { output, filename: name, ...(dfDir ? { ignoreFile: join(dfDir, `${name}.dockerignore`) } : {}) };
   }
   const filename = opts.filename ?? "Dockerfile";
   const node = context?.op;
@@ -122,6 +129,17 @@ function dockerfileSource(
       index: 0,
     },
     filename,
+    ignoreFile: join(node.localDir, `${filename}.dockerignore`),
+  };
+}
+
+/** The context with a Dockerfile's own `<name>.dockerignore` first, when it has one, as `docker build` reads it. */
+function withOwnIgnoreFile(context: Output | null, ignoreFile: string | undefined): Output | null {
+  const node = context?.op;
+  if (!ignoreFile || node?.kind !== "source" || !node.localDir || !node.dockerignore) return context;
+  return {
+    op: { ...node, dockerignoreFiles: [ignoreFile, join(node.localDir, ".dockerignore")] },
+    index: context!.index,
   };
 }
 

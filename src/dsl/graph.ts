@@ -55,6 +55,11 @@ export interface SourceNode extends NodeBase {
    * Reading it is I/O, so the solve layer does it and hands the patterns to the lowering.
    */
   readonly dockerignore?: boolean;
+  /**
+   * Ignore files to read instead of `<localDir>/.dockerignore`, the first that exists wins:
+   * a Dockerfile's own `<name>.dockerignore` comes before the context's, as in `docker build`.
+   */
+  readonly dockerignoreFiles?: readonly string[];
   /** Secrets the engine asks the session for while fetching this source (e.g. git auth). */
   readonly secrets?: readonly SecretRef[];
   /** SSH agents the engine uses while fetching this source (e.g. git over ssh). */

@@ -183,6 +183,7 @@ describe("dockerfile() resolution", () => {
     assert.deepEqual(frontendOpt, {
       filename: "Dockerfile",
       "no-cache": "build",
+      "frontend.caps": "moby.buildkit.frontend.contexts+forward",
       "context:base": "input:named-context:base",
       "context:alpine": "docker-image://alpine:3.20",
       "context:context": "input:named-context:context",

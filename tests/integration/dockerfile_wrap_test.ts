@@ -128,27 +128,37 @@ function wrapOn(engine: TestEngine | undefined, label: string) {
     },
   );
 
-  test(`a .dockerignore that lists the Dockerfile, or * with exceptions, builds buildx's files (${label})`, {
-    skip,
-  }, async () => {
-    for (const [name, ignore] of [["listed", "Dockerfile\n.dockerignore\n"], ["star", "*\n!keep.txt\n"]]) {
-      const ctx = tree(`ignore-${name}-${label}`, {
-        Dockerfile:
-          "FROM busybox AS build\nCOPY . /ctx/\nRUN ls -a /ctx > /list.txt\nFROM scratch\nCOPY --from=build /list.txt /ctx /\n",
-        ".dockerignore": ignore,
-        "keep.txt": "keep\n",
-        "drop/away.txt": "away\n",
-      });
-      const want = join(work, `ignore-${name}-${label}-bx`);
-      const got = join(work, `ignore-${name}-${label}-dd`);
-      await buildxBuild(engine!, ["-o", `type=local,dest=${want}`, ctx]);
-      await buildTargets({ i: { state: dockerfile(local(ctx)), output: { type: "local", dest: got } } }, {
-        host: engine!.host,
-      });
-      assert.deepEqual(treeListing(got), treeListing(want));
-      assert.ok(treeListing(got).some((l) => l.startsWith("keep.txt ")));
-    }
-  });
+  test(
+    `a .dockerignore that lists the Dockerfile, * with exceptions, or Dockerfile.dockerignore: buildx's files (${label})`,
+    {
+      skip,
+    },
+    async () => {
+      const cases: [string, Record<string, string>][] = [
+        ["listed", { ".dockerignore": "Dockerfile\n.dockerignore\n" }],
+        ["star", { ".dockerignore": "*\n!keep.txt\n" }],
+        // The Dockerfile's own ignore file wins over the context's.
+        ["own", { ".dockerignore": "keep.txt\n", "Dockerfile.dockerignore": "drop\n" }],
+      ];
+      for (const [name, ignores] of cases) {
+        const ctx = tree(`ignore-${name}-${label}`, {
+          Dockerfile:
+            "FROM busybox AS build\nCOPY . /ctx/\nRUN ls -a /ctx > /list.txt\nFROM scratch\nCOPY --from=build /list.txt /ctx /\n",
+          ...ignores,
+          "keep.txt": "keep\n",
+          "drop/away.txt": "away\n",
+        });
+        const want = join(work, `ignore-${name}-${label}-bx`);
+        const got = join(work, `ignore-${name}-${label}-dd`);
+        await buildxBuild(engine!, ["-o", `type=local,dest=${want}`, ctx]);
+        await buildTargets({ i: { state: dockerfile(local(ctx)), output: { type: "local", dest: got } } }, {
+          host: engine!.host,
+        });
+        assert.deepEqual(treeListing(got), treeListing(want));
+        assert.ok(treeListing(got).some((l) => l.startsWith("keep.txt ")));
+      }
+    },
+  );
 
   test(
     `a Dockerfile outside the context (file) builds what buildx -f builds (${label})`,
