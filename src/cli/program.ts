@@ -6,13 +6,14 @@
  */
 import { basename, resolve } from "node:path";
 import process from "node:process";
-import { DrydockError } from "../core/errors.ts";
+import { DrydockError, isUsageError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { State } from "../dsl/state.ts";
+import type { BuildEnvironment } from "../core/environment.ts";
 import {
-  buildTargets,
   type BuildTargetsOptions,
   selectTargets,
+  solveTargets,
   type TargetResult,
   type Targets,
 } from "../solve/build.ts";
@@ -26,18 +27,20 @@ import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
 import { CliProgress } from "./cli_progress.ts";
-import pkg from "../../package.json" with { type: "json" };
+import { processTerminal, requireTerminal, runShell } from "./interactive_shell.ts";
+import type { BuildError } from "../solve/errors.ts";
+import type { ShellAccess } from "../solve/debug_shell.ts";
+import { VERSION } from "./version.ts";
+import { stderrTerminal } from "./terminal.ts";
 
 /** What the program needs besides the targets. */
 export interface ProgramOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {
   /** Targets built when none is named. @default every target */
   defaults?: readonly string[];
-  argv: readonly string[];
   location?: SourceLocation;
+  /** The process's configuration: arguments, environment, working directory, streams. */
+  environment: BuildEnvironment;
 }
-
-// Errors that mean "the command line or build.ts is wrong", not "the build failed".
-const USAGE_CODES = new Set(["E_USAGE", "E_OPTION", "E_TARGET", "E_FLAG", "E_SPEC"]);
 
 /**
  * Runs a build.ts as a program and returns its exit status.
@@ -45,38 +48,50 @@ const USAGE_CODES = new Set(["E_USAGE", "E_OPTION", "E_TARGET", "E_FLAG", "E_SPE
  * @example
  * ```ts
  * import { image } from "../../mod.ts";
+ * import { processEnvironment } from "./environment.ts";
  * import { runProgram } from "./program.ts";
- * const status = await runProgram({ app: image("busybox") }, { argv: ["--list"] }); // prints "  app", returns 0
+ * const environment = processEnvironment({ argv: ["--list"] });
+ * const status = await runProgram({ app: image("busybox") }, { environment }); // prints "  app", returns 0
  * ```
  */
 export async function runProgram(targets: Targets, options: ProgramOptions): Promise<number> {
-  const stderr = (text: string) => void process.stderr.write(text);
-  const stdout = (text: string) => void process.stdout.write(text);
+  const { environment } = options;
+  const stderr = (text: string) => void environment.stderr.write(text);
+  const stdout = (text: string) => void environment.stdout.write(text);
   const program = options.location ? basename(options.location.file) : "build.ts";
   let args: CliArgs;
   try {
-    args = parseCli(options.argv, { targets: Object.keys(targets), params: declaredParams() });
+    args = parseCli(environment.argv, { targets: Object.keys(targets), params: declaredParams() });
     if (args.help) {
       return stdout(helpText(program, summaries(targets, options.defaults), declaredParams())), EXIT.ok;
     }
-    if (args.version) return stdout(`drydock ${pkg.version}\n`), EXIT.ok;
+    if (args.version) return stdout(`drydock ${VERSION}\n`), EXIT.ok;
     if (args.list) return stdout(listText(summaries(targets, options.defaults))), EXIT.ok;
   } catch (err) {
-    return fail(err, stderr);
+    return fail(err, stderr, environment.cwd);
   }
-  const wanted = args.targets.length > 0 ? args.targets : options.defaults;
+  // `--shell TARGET` alone builds that target.
+  const wanted = args.targets.length > 0 ? args.targets : args.shell ? [args.shell] : options.defaults;
 
   let flags: FlagOptions;
   try {
-    flags = flagOptions(args, options, options.env ?? process.env);
+    flags = flagOptions(args, options, environment);
+    const streams = { stdin: process.stdin, stdout: environment.stdout };
+    if (args.interactive) requireTerminal("-i (or --on-error shell)", streams);
+    if (args.shell) requireTerminal("--shell", streams);
     if (args.printLlb || args.dryRun) {
       return stdout(compiledText(targets, wanted, args, flags, options)), EXIT.ok;
     }
   } catch (err) {
-    return fail(err, stderr);
+    return fail(err, stderr, environment.cwd);
   }
 
-  const progress = new CliProgress(args.progress);
+  const progress = new CliProgress(args.progress, {
+    out: stderrTerminal(environment.stderr),
+    isTTY: environment.stderr.isTTY === true,
+    env: environment.env,
+    cwd: environment.cwd,
+  });
   const abort = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -91,10 +106,29 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   process.on("SIGINT", onSigint);
 
   const refs: string[] = [];
+  // The failure a shell was opened for: already reported, and its exit code is the build's.
+  let shownFailure: BuildError | undefined;
+  const shell: BuildTargetsOptions["shell"] = args.interactive || args.shell
+    ? {
+      onError: args.interactive,
+      target: args.shell,
+      run: async (target, access) => {
+        if (access.error) {
+          shownFailure = access.error;
+          stderr(progress.failed(access.error) ?? "");
+        } else progress.endLiveView();
+        stderr(shellBanner(target, access, args.shellCommand));
+        const code = await runShell(access, args.shellCommand, processTerminal(environment));
+        stderr(`drydock: the shell exited (${code})${access.error ? "; the build ends" : ""}\n`);
+      },
+    }
+    : undefined;
+  const { engines, ...flagged } = flags;
   try {
-    const results = await buildTargets(targets, {
+    const results = await solveTargets(targets, {
       ...options,
-      ...flags,
+      ...flagged,
+      ...(shell ? { shell } : {}),
       targets: wanted,
       location: options.location,
       signal: abort.signal,
@@ -111,8 +145,8 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
         progress.update(status);
         options.onStatus?.(target, status);
       },
-    });
-    if (args.metadataFile) writeMetadataFile(resolve(args.metadataFile), results);
+    }, { environment, engines });
+    if (args.metadataFile) writeMetadataFile(resolve(environment.cwd, args.metadataFile), results);
     const outputs = Object.values(results).flatMap((r) => describeResult(r).trimEnd().split("\n"));
     progress.succeeded(outputs, Object.keys(results).length);
     return EXIT.ok;
@@ -122,7 +156,12 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
       return EXIT.interrupted;
     }
-    return fail(err, stderr, progress);
+    // Engines before BuildKit 0.13 give the exit code only in the message.
+    if (shownFailure) {
+      return shownFailure.exitCode || Number(/exit code: (\d+)/.exec(shownFailure.engineMessage)?.[1]) ||
+        EXIT.failed;
+    }
+    return fail(err, stderr, environment.cwd, progress);
   } finally {
     // Until the process exits, Ctrl-C means "exit now".
     process.off("SIGINT", onSigint);
@@ -138,7 +177,13 @@ function compiledText(
   flags: FlagOptions,
   options: ProgramOptions,
 ): string {
-  const selected = selectTargets(targets, wanted, options.base, options.location, flags);
+  const selected = selectTargets(
+    targets,
+    wanted,
+    options.base ?? options.environment.cwd,
+    options.location,
+    flags,
+  );
   if (!args.printLlb) return dryRunText(compileTargets(selected, { noCache: args.noCache }));
   if (selected.length !== 1) {
     const flag = args.printLlb === "json" ? "--print" : "--dot";
@@ -149,7 +194,7 @@ function compiledText(
 }
 
 /** Reports a failure; with the build's progress, a failed step comes with its logs and code frame. */
-function fail(err: unknown, stderr: (text: string) => void, progress?: CliProgress): number {
+function fail(err: unknown, stderr: (text: string) => void, cwd: string, progress?: CliProgress): number {
   const hint = permissionHint(err);
   if (hint) {
     stderr(`error: ${hint}\n`);
@@ -159,8 +204,8 @@ function fail(err: unknown, stderr: (text: string) => void, progress?: CliProgre
     stderr(`error: ${err.message} (see --help)\n`);
     return EXIT.usage;
   }
-  stderr(progress ? progress.failed(err)! : formatError(err));
-  return err instanceof DrydockError && USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failed;
+  stderr(progress ? progress.failed(err)! : formatError(err, { cwd }));
+  return isUsageError(err) ? EXIT.usage : EXIT.failed;
 }
 
 function summaries(targets: Targets, defaults: readonly string[] | undefined): TargetSummary[] {
@@ -184,5 +229,18 @@ function describeResult(r: TargetResult): string {
   for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
+  return lines.join("\n") + "\n";
+}
+
+function shellBanner(target: string, access: ShellAccess, shell: readonly string[]): string {
+  const lines = access.error
+    ? [
+      `drydock: ${shell.join(" ")} in ${access.error.step ?? target} as it was before the step ` +
+      `(files, mounts, env, working directory, user)`,
+      `drydock: the failed command:  ${access.command}`,
+      `drydock: exit the shell (exit or Ctrl-D) to end the build with the step's exit code` +
+      (access.error.exitCode ? ` (${access.error.exitCode})` : ""),
+    ]
+    : [`drydock: ${shell.join(" ")} in the final state of ${target}; exit it (exit or Ctrl-D) to go on`];
   return lines.join("\n") + "\n";
 }

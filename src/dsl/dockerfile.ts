@@ -9,8 +9,9 @@ import { z } from "zod";
 import type { FrontendNode, InheritedConfig, Output } from "./graph.ts";
 import { callerLocation } from "../core/location.ts";
 import { type DockerfileOptions, dockerfileOptionsSchema } from "./dockerfile_options.ts";
-import { local, parsePlatform, scratch } from "./sources.ts";
-import { goJson } from "./source_options.ts";
+import { local, scratch } from "./sources.ts";
+import { parsePlatform } from "../core/platform.ts";
+import { goJson } from "../core/go_json.ts";
 import { State, stateData } from "./state.ts";
 import { validate } from "../core/validate.ts";
 

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cache, image, marshal, scratch, secret, ssh, tmpfs } from "../../mod.ts";
+import { cache, image, scratch, secret, ssh, tmpfs } from "../../mod.ts";
+import { marshal } from "./marshal.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { richGraph } from "../../tests/support/rich_graph.ts";
 
@@ -17,14 +18,16 @@ function execOf(s: Parameters<typeof marshal>[0]) {
 describe("exec op", () => {
   test("golden digests: every exec and file feature", () => {
     assert.deepEqual(marshal(richGraph()).ops.map((o) => o.digest), [
-      "sha256:4d4c545105110254f8f16a62a90fed440e801feb44170cd8fb42065d02ce9a16",
-      "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e",
-      "sha256:907149311992affc1ed507a0125e6a7b74c35b3eab264880f063ee5a1d52f5fd",
-      "sha256:17a6ec436ee75317af5062ca8a55d70db047e3e1c99dd1a56433510be8179413",
-      "sha256:b41c7f9a2fd0418a6e9af8593e14bbd55ecfa04de7b7fe21b2f528c38cc60fe4",
-      "sha256:1a1a69526bc4c78c6c15122a0f1e1451ed5b9bd95287fb10d6f47a3917087042",
-      "sha256:ad31c83a6724615810745c4dc368e464ab8edd76177d1ab544c43674dec18b9a",
-      "sha256:6745855989d8c3ec8cb4d51940f1b1dbb166f6ab6b605f015be4d141a23baffe",
+      "sha256:477f745eeb703f68d0c3550480561aafdeb1c464ba2f60f02785e659b58d6a0d",
+      "sha256:e1432b8e2054abb034451c15f0a8ad49d07f5892ca266016226fec77e95d20a0",
+      "sha256:342b28523b662b16fb69b4a33463fc97562e268432e4209220f311e2778c17ca",
+      "sha256:2654a6cca842302afdc01dc5fee25b45bde8b211adfffdb7a72fbf4ebf89cb6e",
+      "sha256:47751a76020c057ea2d581ab51c6ddf83c9fa214b57b08c76c5e003d296ca48b",
+      "sha256:987218c58ec4232e3655a575321e6ff9c47eab14be9db648de5ea920327c6802",
+      "sha256:bc4863de23c96f68843eac5e3a0aaead403a46a1beb6fedd44140b35642a399c",
+      "sha256:12b5c58f2d2276439372bcef50710a56d359cf0e874197279b0cefa005d53253",
+      "sha256:a6dd9b12358fcab3b480a35d3bfeba37075adea0a0ee972b37ee7e7255c458b0",
+      "sha256:08d2a9b7c4d5bdd31e04be7eacb398f4fe6d58640163136cd3ed97c8c8efce32",
     ]);
   });
 

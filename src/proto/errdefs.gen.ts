@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 import * as pb from "./pb.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
@@ -13,7 +13,7 @@ export interface Vertex {
   digest?: string;
 }
 
-export const Vertex = {
+export const Vertex: MessageType<Vertex> = {
   encode(m: Vertex, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     return w;
@@ -51,7 +51,7 @@ export interface Source {
   ranges?: pb.Range[];
 }
 
-export const Source = {
+export const Source: MessageType<Source> = {
   encode(m: Source, w: Writer = Writer.create()): Writer {
     if (m.info !== undefined) pb.SourceInfo.encode(m.info, w.uint32(10).fork()).ldelim();
     if (m.ranges !== undefined) for (const x of m.ranges) pb.Range.encode(x, w.uint32(18).fork()).ldelim();
@@ -83,5 +83,48 @@ export const Source = {
   },
   fromBinary(b: Uint8Array): Source {
     return Source.decode(b);
+  },
+};
+
+/** Message `errdefs.Solve`. */
+export interface Solve {
+  /** 1: `inputIDs` */
+  inputIDs?: string[];
+  /** 2: `mountIDs` */
+  mountIDs?: string[];
+}
+
+export const Solve = {
+  encode(m: Solve, w: Writer = Writer.create()): Writer {
+    if (m.inputIDs !== undefined) for (const x of m.inputIDs) w.uint32(10).string(x);
+    if (m.mountIDs !== undefined) for (const x of m.mountIDs) w.uint32(18).string(x);
+    return w;
+  },
+  decode(input: Reader | Uint8Array, length?: number): Solve {
+    const r = input instanceof Reader ? input : Reader.create(input);
+    const end = length === undefined ? r.len : r.pos + length;
+    const m: Solve = { inputIDs: [], mountIDs: [] };
+    while (r.pos < end) {
+      const tag = r.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          m.inputIDs!.push(r.string());
+          break;
+        }
+        case 2: {
+          m.mountIDs!.push(r.string());
+          break;
+        }
+        default:
+          r.skipType(tag & 7);
+      }
+    }
+    return m;
+  },
+  toBinary(m: Solve): Uint8Array {
+    return Solve.encode(m).finish();
+  },
+  fromBinary(b: Uint8Array): Solve {
+    return Solve.decode(b);
   },
 };

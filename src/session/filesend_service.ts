@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Writable } from "node:stream";
 import * as grpc from "@grpc/grpc-js";
 import { Buffer } from "node:buffer";
 import { FileSendService } from "../proto/moby_filesync_v1.gen.ts";
@@ -39,6 +40,7 @@ const raw = (b: unknown) => b as Buffer;
 export function fileSendMethods(
   targets: readonly FileSendTarget[],
   exporterIndexes?: readonly number[],
+  stdout?: Writable,
 ): SessionMethod[] {
   if (targets.length === 0) return [];
   const handler: grpc.handleBidiStreamingCall<Buffer, Buffer> = (call) => {
@@ -55,7 +57,7 @@ export function fileSendMethods(
       return;
     }
     if (target.type === "stream") {
-      receiveStream(call, target.dest).then(
+      receiveStream(call, target.dest, stdout).then(
         () => call.end(),
         (err: Error) =>
           failCall(call, grpc.status.UNKNOWN, `writing export to ${target.dest}: ${err.message}`),

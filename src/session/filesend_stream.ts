@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import process from "node:process";
@@ -19,7 +20,7 @@ export interface ReceiveStreamStats {
 
 /**
  * Writes every chunk of `messages` (raw `BytesMessage` bytes) to `dest`, or to
- * standard output when `dest` is `-`. A file is written beside its final name
+ * `stdout` when `dest` is `-`. A file is written beside its final name
  * and renamed at the end, so a failed export leaves no half-written archive.
  * `messages` is the read side of the gRPC call; it is read with events, not
  * `for await`, which would destroy the call (and its status) when it ends.
@@ -27,15 +28,21 @@ export interface ReceiveStreamStats {
  * @example
  * ```ts
  * import { receiveStream } from "./filesend_stream.ts";
- * // In the FileSend/DiffCopy handler: const { bytes } = await receiveStream(call, "out/image.tar");
+ * // In the FileSend/DiffCopy handler: const { bytes } = await receiveStream(call, "out/image.tar", process.stdout);
  * ```
  */
-export async function receiveStream(messages: Readable, dest: string): Promise<ReceiveStreamStats> {
+export async function receiveStream(
+  messages: Readable,
+  dest: string,
+  stdout?: Writable,
+): Promise<ReceiveStreamStats> {
   const toStdout = dest === "-";
   const partial = `${dest}.partial-${process.pid}`;
   let sink: Writable;
-  if (toStdout) sink = process.stdout;
-  else {
+  if (toStdout) {
+    if (!stdout) throw new DrydockError("E_TRANSFER", "no standard output was given for the `-` output");
+    sink = stdout;
+  } else {
     mkdirSync(dirname(dest), { recursive: true });
     sink = createWriteStream(partial);
   }
@@ -53,7 +60,10 @@ export async function receiveStream(messages: Readable, dest: string): Promise<R
       });
       messages.once("end", resolve);
       // After "end" this is a no-op; before it, the engine gave up on the export.
-      messages.once("close", () => reject(new Error("the engine closed the export stream before its end")));
+      messages.once(
+        "close",
+        () => reject(new DrydockError("E_TRANSFER", "the engine closed the export stream before its end")),
+      );
       messages.once("error", reject);
       sink.once("error", reject);
     });

@@ -6,31 +6,33 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import process from "node:process";
 import { z } from "zod";
 import { State, stateData } from "../dsl/state.ts";
 import { scratch } from "../dsl/sources.ts";
 import { type BuildContext, type DynamicState, isDynamicState } from "./build_context.ts";
 import { DrydockError } from "../core/errors.ts";
+import type { BuildEnvironment } from "../core/environment.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { fail, validate } from "../core/validate.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
-import { engineCandidates, type EngineEnv, type EngineSelection } from "../transport/discover.ts";
+import type { EngineAddress } from "../transport/address.ts";
+import { engineCandidates, type EngineSelection } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { Platform } from "../dsl/graph.ts";
-import { defaultPlatform } from "../dsl/sources.ts";
+import { defaultPlatform, formatPlatform, parsePlatform, platformSchema } from "../core/platform.ts";
 import { type AttestOptions, attestSchema, sourceDateEpochSchema } from "./attestations.ts";
 import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
 import { type EngineKind, probeEngine } from "./engine_features.ts";
 import type { PushResult } from "./engine_push.ts";
 import { buildAndExport } from "./export.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
-import { platformId, type PlatformState } from "./solve.ts";
-import type { SecretSpec } from "./secret_spec.ts";
+import type { PlatformState } from "./solve.ts";
+import type { SecretSpec } from "./secret_flag.ts";
 import { sessionServiceOptions } from "./session_services.ts";
-import type { SshSpec } from "./ssh_spec.ts";
+import type { SshSpec } from "./ssh_flag.ts";
+import type { ShellAccess, ShellOptions } from "./debug_shell.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 
 /** A named thing to build: a state and what to do with the result. */
@@ -76,8 +78,11 @@ export interface BuildTargetsOptions {
    * `--build-arg`; the CLI passes the predefined proxy args (`http_proxy` ...) here.
    */
   buildArgs?: Readonly<Record<string, string>>;
-  /** Environment to discover the engine (and read SOURCE_DATE_EPOCH) from. @default process.env */
-  env?: EngineEnv & { SOURCE_DATE_EPOCH?: string };
+  /**
+   * Environment variables: for discovering the engine, `{ env }` secrets, `SSH_AUTH_SOCK`, Docker's config
+   * and SOURCE_DATE_EPOCH. @default the process's environment
+   */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Seconds to wait for an engine to answer. @default 5 */
   connectTimeoutMs?: number;
   /** Receives each target's build ref (as in `docker buildx history`) when its build starts. */
@@ -116,6 +121,11 @@ export interface BuildTargetsOptions {
   secrets?: readonly SecretSpec[];
   /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
   ssh?: readonly SshSpec[];
+  /**
+   * Interactive shells (the CLI's `-i` and `--shell`): on a failed `run` step, in its view before it ran, and
+   * in the named target's final state. `run` drives each shell on a terminal; the build waits for it.
+   */
+  shell?: { onError?: boolean; target?: string; run: (target: string, access: ShellAccess) => Promise<void> };
   /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
   registryAuth?: Readonly<Record<string, RegistryLogin>>;
 }
@@ -136,10 +146,6 @@ export interface TargetResult {
   readonly notices: readonly string[];
 }
 
-const platformSchema = z.string().regex(
-  /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
-  'must look like "linux/amd64" or "linux/arm64/v8"',
-);
 const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
 
 const targetSchema = z.strictObject({
@@ -195,12 +201,12 @@ export interface ResolvedTarget {
  * ```ts
  * import { image } from "../../mod.ts";
  * import { resolveTargets } from "./build.ts";
- * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } })[0].outputs; // [{ type: "image", name: ["app:dev"] }]
+ * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } }, "/src")[0].outputs; // [{ type: "image", name: ["app:dev"] }]
  * ```
  */
 export function resolveTargets(
   targets: Targets,
-  base = process.cwd(),
+  base: string,
   location?: SourceLocation,
   overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
 ): ResolvedTarget[] {
@@ -227,7 +233,7 @@ export function resolveTargets(
       if (platforms) platformStates = platforms.map((p) => ({ platform: parsePlatform(p), state }));
     } else if (typeof t.state === "function") {
       const fn = t.state as (platform: Platform) => State | Promise<State>;
-      const list = (platforms ?? [platformId(defaultPlatform())]).map(parsePlatform);
+      const list = (platforms ?? [formatPlatform(defaultPlatform())]).map(parsePlatform);
       platformStates = list.map((platform) => ({ platform, state: stateOf(fn(platform), name, location) }));
       state = platformStates[0].state;
       if (!platforms) platformStates = undefined;
@@ -285,11 +291,6 @@ function stateOf(value: unknown, target: string, location: SourceLocation | unde
   );
 }
 
-function parsePlatform(s: string): Platform {
-  const [os, architecture, variant] = s.split("/");
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
 /**
  * The targets named (all of them when `names` is undefined), resolved with the
  * command line's overrides. Every target is checked; the overrides (e.g. several
@@ -299,13 +300,13 @@ function parsePlatform(s: string): Platform {
  * ```ts
  * import { image } from "../../mod.ts";
  * import { selectTargets } from "./build.ts";
- * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"]).map((t) => t.name); // ["b"]
+ * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"], "/src").map((t) => t.name); // ["b"]
  * ```
  */
 export function selectTargets(
   targets: Targets,
   names: readonly string[] | undefined,
-  base = process.cwd(),
+  base: string,
   location?: SourceLocation,
   overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
 ): ResolvedTarget[] {
@@ -323,6 +324,14 @@ export function selectTargets(
   return resolveTargets(picked, base, location, overrides);
 }
 
+/** What a build takes from the program that runs it, besides its options. */
+export interface BuildRun {
+  /** The process's configuration, read once at the entry point. */
+  readonly environment: BuildEnvironment;
+  /** The engines to try, when the caller has discovered them already (the CLI does, to check `--host`). */
+  readonly engines?: readonly EngineAddress[];
+}
+
 /**
  * Builds targets on one engine, all at once, and returns what each produced.
  * Prints nothing; failures throw {@link DrydockError}s.
@@ -330,18 +339,22 @@ export function selectTargets(
  * @example
  * ```ts
  * import { image } from "../../mod.ts";
- * import { buildTargets } from "./build.ts";
- * const results = await buildTargets({ hello: { state: image("busybox").run("echo hi"), image: "hello:dev" } });
+ * import { processEnvironment } from "../cli/environment.ts";
+ * import { solveTargets } from "./build.ts";
+ * const run = { environment: processEnvironment() };
+ * const results = await solveTargets({ hello: { state: image("busybox").run("echo hi"), image: "hello:dev" } }, {}, run);
  * console.log(results.hello.exporterResponse["containerimage.digest"]);
  * ```
  */
-export async function buildTargets(
+export async function solveTargets(
   targets: Targets,
-  options: BuildTargetsOptions = {},
+  options: BuildTargetsOptions,
+  run: BuildRun,
 ): Promise<Record<string, TargetResult>> {
-  const base = options.base ?? process.cwd();
+  const { env, cwd } = run.environment;
+  const base = options.base ?? cwd;
   validate("build", "options", optionsSchema, options, options.location);
-  const envEpoch = (options.env ?? process.env).SOURCE_DATE_EPOCH;
+  const envEpoch = env.SOURCE_DATE_EPOCH;
   const sourceDateEpoch = options.sourceDateEpoch ??
     (envEpoch
       ? validate(
@@ -353,15 +366,21 @@ export async function buildTargets(
       )
       : undefined);
   const selected = selectTargets(targets, options.targets, base, options.location, options);
-  const services = sessionServiceOptions(options, base, options.location);
-  // Pushes through the Docker Engine API use the same credentials the session serves the engine.
-  const pushCredentials = new RegistryCredentialStore({ env: process.env, logins: options.registryAuth });
+  const shellTarget = options.shell?.target;
+  if (shellTarget !== undefined && !selected.some((t) => t.name === shellTarget)) {
+    throw new DrydockError("E_TARGET", `shell.target "${shellTarget}" is not among the targets built`);
+  }
+  // One credential store per build: the session serves it to the engine, pushes through the Engine API use it.
+  const registryCredentials = new RegistryCredentialStore({ env, logins: options.registryAuth });
+  const services = {
+    ...sessionServiceOptions(options, base, options.location),
+    env,
+    registryCredentials,
+    stdout: run.environment.stdout,
+  };
   const transport = options.transport ??
     await connect(
-      engineCandidates(options.env ?? process.env, {
-        ...options.engine,
-        host: options.host ?? options.engine?.host,
-      }),
+      run.engines ?? engineCandidates(env, { ...options.engine, host: options.host ?? options.engine?.host }),
       {
         timeoutMs: options.connectTimeoutMs,
         signal: options.signal,
@@ -390,7 +409,7 @@ export async function buildTargets(
           features,
           sharedKey,
           name: t.name,
-          credentials: (host) => pushCredentials.get(host),
+          credentials: (host) => registryCredentials.get(host),
           noCache: options.noCache,
           buildArgs: options.buildArgs,
           signal: cancel.signal,
@@ -399,6 +418,7 @@ export async function buildTargets(
           onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
           onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
           services,
+          ...(options.shell ? { shell: shellFor(options.shell, t.name) } : {}),
         });
         const result: TargetResult = {
           target: t.name,
@@ -424,4 +444,12 @@ export async function buildTargets(
     options.signal?.removeEventListener("abort", stop);
     if (!options.transport) await transport.close();
   }
+}
+
+function shellFor(shell: NonNullable<BuildTargetsOptions["shell"]>, target: string): ShellOptions {
+  return {
+    onError: shell.onError ?? false,
+    atEnd: shell.target === target,
+    run: (access) => shell.run(target, access),
+  };
 }

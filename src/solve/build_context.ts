@@ -16,9 +16,9 @@ import { LLBBridgeService, type PongResponse } from "../proto/moby_buildkit_v1_f
 import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import { BuildError, failingVertex } from "./errors.ts";
 import type { GatewaySolver } from "./gateway_solver.ts";
-import { platformId } from "./solve.ts";
+import { formatPlatform } from "../core/platform.ts";
 import type { Container, ContainerOptions, Containers } from "./container_context.ts";
-import { Warnings, type WarnOptions } from "./warnings.ts";
+import type { Warnings, WarnOptions } from "./warnings.ts";
 
 /** The engine a dynamic target builds on, as it describes itself. */
 export interface EngineInfo {
@@ -196,13 +196,10 @@ export function createBuildContext(deps: BuildContextDeps): BuildContext {
     async evaluate(state) {
       const at = callerLocation();
       checkState(state, "evaluate()", at);
-      if (!solver.caps.problem("gateway.solve.evaluate", true)) {
-        await solver.solve(state, { evaluate: true });
-        return;
+      if (solver.caps.problem("gateway.solve.evaluate", true)) {
+        requireCap(solver.caps, "gateway.evaluate", "ctx.evaluate()", at);
       }
-      requireCap(solver.caps, "gateway.evaluate", "ctx.evaluate()", at);
-      const { id } = await solver.solve(state);
-      if (id) await rpc.unary(LLBBridgeService.evaluate, { ref: id }, bridge);
+      await solver.evaluate(state);
     },
     async resolveImageConfig(ref, options = {}) {
       const at = callerLocation();
@@ -256,7 +253,7 @@ export function requireCap(
   if (!problem) return;
   throw new DrydockError(
     "E_CAPABILITY",
-    describeMissing({ cap, feature, location, problem }, caps.description),
+    (cwd) => describeMissing({ cap, feature, location, problem }, caps.description, cwd),
   );
 }
 
@@ -268,7 +265,7 @@ function engineInfo(pong: PongResponse): EngineInfo {
   const workers = (pong.workers ?? []).map((w) => ({
     id: w.id ?? "",
     platforms: (w.platforms ?? []).map((p) =>
-      platformId({ os: p.os ?? "", architecture: p.architecture ?? "", variant: p.variant })
+      formatPlatform({ os: p.os ?? "", architecture: p.architecture ?? "", variant: p.variant })
     ),
     labels: { ...w.labels },
   }));

@@ -8,6 +8,7 @@
 import type { Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import type { SourceLocation } from "../core/location.ts";
+import { formatPlatform } from "../core/platform.ts";
 import type { Digest } from "../llb/digest.ts";
 import { EngineCaps } from "../llb/engine_caps.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
@@ -38,6 +39,7 @@ import { prepareSessionServices, type SessionServiceOptions } from "./session_se
 import { withRegistryHint } from "./registry_hint.ts";
 import { readDockerignores } from "./dockerignore.ts";
 import { frontendDefaults } from "./frontends.ts";
+import { shellAtEnd, shellOnFailure, type ShellOptions } from "./debug_shell.ts";
 
 /** One platform's state in a (possibly multi-platform) build. */
 export interface PlatformState {
@@ -78,12 +80,17 @@ export interface SolveSpec {
   /** Called after each upload of a local directory, with what the engine requested. */
   readonly onLocalSent?: (name: string, stats: SendTreeStats) => void;
   readonly signal?: AbortSignal;
-  /** Secret and ssh overrides, registry logins, environment for the session's services. */
+  /**
+   * Secret and ssh overrides, registry logins, environment for the session's services.
+   * @default none: no `{ env }` secrets, ssh agent or registry logins, and `-` outputs fail
+   */
   readonly services?: SessionServiceOptions;
   /** The target's name: the stage of steps whose build.ts line assigns no variable. @default "build" */
   readonly name?: string;
   /** A dynamic target's function, run inside the build once per platform; `state` is then unused. */
   readonly dynamic?: DynamicState;
+  /** Shells to open: on a failed `run` step (the build waits for it), or in the target's final state. */
+  readonly shell?: ShellOptions;
 }
 
 /** What a finished build reports. */
@@ -137,7 +144,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   const services = await prepareSessionServices({
     secrets: new Map(firstPass.flatMap((m) => [...m.secrets])),
     sshAgents: new Map(firstPass.flatMap((m) => [...m.sshAgents])),
-  }, spec.services);
+  }, spec.services ?? NO_SERVICES);
   const { exporters, fileTargets } = spec.exports;
   const overrides = {
     secrets: (spec.services?.secrets ?? []).map((x) => x.id),
@@ -150,7 +157,11 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       ...services.methods,
       // A dynamic target's states may name local directories once the build runs.
       ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent, always: spec.dynamic !== undefined }),
-      ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex)),
+      ...fileSendMethods(
+        fileTargets.map((f) => f.target),
+        fileTargets.map((f) => f.exporterIndex),
+        spec.services?.stdout,
+      ),
       ...contentMethods(spec.exports.contentStores ?? new Map()),
     ],
   });
@@ -203,6 +214,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
           entitlements,
         },
         solving,
+        () => erroredVertex,
       );
     } catch (err) {
       if (err instanceof BuildError) throw err;
@@ -212,7 +224,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       const own = !(err instanceof RpcError);
       await transport.rpc.unary(
         LLBBridgeService.return,
-        { error: { code: e.code, message: e.details } },
+        { error: { code: e.grpcCode, message: e.details } },
         bridge,
       )
         .catch(() => {});
@@ -237,6 +249,9 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     await services.close();
   }
 }
+
+// A solve with no environment given serves nothing from one; its cwd is never used without overrides.
+const NO_SERVICES: SessionServiceOptions = { env: {}, cwd: "/" };
 
 function describeEngine(transport: Transport): string {
   return `the ${transport.engine === "docker" ? "Docker" : "BuildKit"} engine at ${transport.address}`;
@@ -269,6 +284,7 @@ async function gatewayResult(
   names: Map<Digest, string>,
   session: SessionView,
   solving: Promise<unknown>,
+  erroredVertex: () => Digest | undefined,
 ): Promise<Result> {
   const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge).catch(async (err) => {
     // The engine refuses some requests (e.g. an entitlement it does not grant) before the job
@@ -291,22 +307,41 @@ async function gatewayResult(
     onDefinition: spec.onDefinition,
     frontendDefaults: frontendDefaults(spec),
   });
+  const target = spec.name ?? "build";
+  // One shell per build, even when several platforms fail.
+  let shellClaimed = false;
   const solved = await Promise.all(platformStates.map(async (p) => {
-    const state = spec.dynamic
-      ? await runDynamic(spec.dynamic, {
-        solver,
-        pong,
-        platform: p.platform,
-        sink: spec.onStatus ?? (() => {}),
-        target: spec.name ?? "build",
-      })
-      : p.state;
-    // A target's platforms are what its frontends build for; without them, the engine's.
-    const { id, frontendImages } = await solver.solve(state, {
-      platform: spec.platformStates ? p.platform : undefined,
-    });
-    const config = await solver.imageConfigBytes(state, p.platform, frontendImages);
-    return { platform: p.platform, id, config };
+    try {
+      const state = spec.dynamic
+        ? await runDynamic(spec.dynamic, {
+          solver,
+          pong,
+          platform: p.platform,
+          sink: spec.onStatus ?? (() => {}),
+          target,
+          cwd: spec.services?.cwd,
+        })
+        : p.state;
+      // A target's platforms are what its frontends build for; without them, the engine's.
+      const platform = spec.platformStates ? p.platform : undefined;
+      // A shell on a failed step needs the step to fail while the build still runs.
+      const { id, frontendImages } = spec.shell?.onError
+        ? await solver.evaluate(state, platform)
+        : await solver.solve(state, { platform });
+      const config = await solver.imageConfigBytes(state, p.platform, frontendImages);
+      if (spec.shell?.atEnd && id && !shellClaimed) {
+        shellClaimed = true;
+        await shellAtEnd(solver, spec.shell, target, state, id);
+      }
+      return { platform: p.platform, id, config };
+    } catch (err) {
+      if (spec.shell?.onError && !shellClaimed) {
+        shellClaimed = true;
+        const error = buildError(err, locations, names, erroredVertex());
+        await shellOnFailure(solver, spec.shell, target, err, error, erroredVertex);
+      }
+      throw err;
+    }
   }));
   if (!spec.platformStates) {
     const { id, config } = solved[0];
@@ -320,27 +355,14 @@ async function gatewayResult(
   const metadata: Record<string, Uint8Array> = {};
   const refs: Record<string, { id: string }> = {};
   for (const s of solved) {
-    const key = platformId(s.platform);
+    const key = formatPlatform(s.platform);
     refs[key] = { id: s.id };
     metadata[`containerimage.config/${key}`] = s.config;
   }
   metadata["refs.platforms"] = new TextEncoder().encode(JSON.stringify({
-    Platforms: solved.map((s) => ({ ID: platformId(s.platform), Platform: s.platform })),
+    Platforms: solved.map((s) => ({ ID: formatPlatform(s.platform), Platform: s.platform })),
   }));
   return { refs: { refs }, metadata };
-}
-
-/**
- * `os/arch[/variant]`, the key of a platform in multi-platform results.
- *
- * @example
- * ```ts
- * import { platformId } from "./solve.ts";
- * platformId({ os: "linux", architecture: "arm", variant: "v7" }); // "linux/arm/v7"
- * ```
- */
-export function platformId(p: Platform): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
 
 // The status stream ends on its own once the job is done; don't wait forever if it doesn't.

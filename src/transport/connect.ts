@@ -82,7 +82,7 @@ export async function connect(
 }
 
 function reasonOf(err: unknown): string {
-  if (err instanceof RpcError) return err.code === 14 ? `unavailable: ${err.details}` : err.details;
+  if (err instanceof RpcError) return err.grpcCode === 14 ? `unavailable: ${err.details}` : err.details;
   return describeDialError(err);
 }
 

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import * as grpc from "@grpc/grpc-js";
 import { createServer, type Server, type Socket } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -94,7 +95,10 @@ export class DockerTransport implements Transport {
     try {
       const body = await httpGet(socket, "/_ping", signal);
       if (body.status !== 200) {
-        throw new Error(`GET /_ping answered HTTP ${body.status}: ${body.text.slice(0, 200)}`);
+        throw new DrydockError(
+          "E_ENGINE_UNAVAILABLE",
+          `GET /_ping answered HTTP ${body.status}: ${body.text.slice(0, 200)}`,
+        );
       }
     } finally {
       socket.destroy();
@@ -139,7 +143,10 @@ function httpGet(
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     let text = "";
-    const timer = setTimeout(() => reject(new Error(`GET ${path}: no answer within 10s`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new DrydockError("E_ENGINE_UNAVAILABLE", `GET ${path}: no answer within 10s`)),
+      10_000,
+    );
     const done = () => {
       clearTimeout(timer);
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0);
@@ -148,7 +155,7 @@ function httpGet(
     };
     signal?.addEventListener("abort", () => {
       clearTimeout(timer);
-      reject(signal.reason ?? new Error("aborted"));
+      reject(signal.reason ?? new DrydockError("E_INTERRUPTED", "aborted"));
     }, { once: true });
     socket.setEncoding("utf8");
     socket.on("data", (chunk: string) => {
