@@ -12,7 +12,7 @@ import { parseSecretSpec } from "../../src/solve/secret_flag.ts";
 import { parseSshSpec } from "../../src/solve/ssh_flag.ts";
 import { buildxBuild, buildxPlugin } from "../support/buildx.ts";
 import { dockerApi, removeImage } from "../support/docker_api.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { makeKey } from "../support/ssh_tools.ts";
 
 let work: string;
@@ -107,6 +107,7 @@ function optionsOn(engine: TestEngine | undefined, label: string) {
 describe("dockerfile() options", () => {
   optionsOn(dk26c, "dk26c");
   optionsOn(dk20, "dk20");
+  optionsOn(dk28, "dk28");
 
   test("SOURCE_DATE_EPOCH reaches the frontend as buildx passes it: the same creation time (dk26c)", {
     skip: skipWithout(dk26c, "dk26c") || (buildxPlugin ? false : "DRYDOCK_BUILDX is not set"),

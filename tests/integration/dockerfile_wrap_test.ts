@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { buildTargets, dockerfile, local } from "../../mod.ts";
 import { buildxBuild, buildxPlugin, treeListing } from "../support/buildx.ts";
 import { dockerApi, removeImage } from "../support/docker_api.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
 import { tarFile } from "../support/tarball.ts";
 
@@ -219,6 +219,34 @@ function wrapOn(engine: TestEngine | undefined, label: string) {
     },
   );
 
+  test(`build checks show as warnings with the Dockerfile's line where the engine has them (${label})`, {
+    skip: skipWithout(engine, label),
+  }, async () => {
+    const ctx = tree(`checks-${label}`, {
+      Dockerfile: `FROM busybox as build\nRUN echo ${unique("c")} > /c.txt\n`,
+    });
+    const out = join(work, `checks-${label}-out`);
+    const run = await runBuildFile(
+      WRAP_BUILD,
+      ["--host", engine!.host, "-o", `type=local,dest=${out}`, "--progress", "plain"],
+      { WRAP_CONTEXT: ctx },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    if (engine!.name === "dk28") {
+      // BuildKit >= 0.14 lints the Dockerfile: buildx's plain line, and the summary names the file.
+      assert.match(
+        run.stderr,
+        /#\d+ WARN: FromAsCasing: 'as' and 'FROM' keywords' casing do not match \(line 1\)/,
+      );
+      assert.match(
+        run.stderr,
+        /! FromAsCasing: 'as' and 'FROM' keywords' casing do not match \(Dockerfile:1\)/,
+      );
+    } else {
+      assert.doesNotMatch(run.stderr, /WARN|warning/);
+    }
+  });
+
   test(
     `a dockerfile() target with two platforms is one index, each platform's config from the frontend (${label})`,
     {
@@ -271,4 +299,5 @@ function wrapOn(engine: TestEngine | undefined, label: string) {
 describe("dockerfile() wrapping a Dockerfile", () => {
   wrapOn(dk26c, "dk26c");
   wrapOn(dk20, "dk20");
+  wrapOn(dk28, "dk28");
 });
