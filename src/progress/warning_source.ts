@@ -46,3 +46,22 @@ export function withWarningSource(short: string, source: WarningSource | undefin
   const base = short.endsWith(lineNote) ? short.slice(0, -lineNote.length) : short;
   return `${base} (${source.file}:${source.line})`;
 }
+
+/**
+ * The warnings of a finished build as buildx prints them after plain progress
+ * (`1 warning found:` and one ` - ` line each), with their files; empty without warnings.
+ *
+ * @example
+ * ```ts
+ * import { warningsFound } from "./warning_source.ts";
+ * warningsFound([{ short: "FromAsCasing: ... (line 1)", source: { file: "Dockerfile", line: 1 } }]);
+ * // "\n 1 warning found:\n - FromAsCasing: ... (Dockerfile:1)\n"
+ * ```
+ */
+export function warningsFound(
+  warnings: readonly { readonly short: string; readonly source?: WarningSource }[],
+): string {
+  if (warnings.length === 0) return "";
+  const count = `${warnings.length} ${warnings.length === 1 ? "warning" : "warnings"} found`;
+  return `\n ${count}:\n${warnings.map((w) => ` - ${withWarningSource(w.short, w.source)}\n`).join("")}`;
+}

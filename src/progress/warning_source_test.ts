@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { ProgressModel } from "./model.ts";
 import { formatSummary } from "./summary.ts";
 import { vertex } from "./_testing.ts";
-import { warningSource, withWarningSource } from "./warning_source.ts";
+import { warningsFound, warningSource, withWarningSource } from "./warning_source.ts";
 
 // As BuildKit 0.25 (Docker 28.5) sends a Dockerfile build check.
 const check = {
@@ -44,6 +44,20 @@ describe("frontend warnings with their Dockerfile", () => {
     assert.equal(
       withWarningSource("no line note", { file: "Dockerfile", line: 2 }),
       "no line note (Dockerfile:2)",
+    );
+  });
+
+  test("`warningsFound()` lists them after plain progress as buildx does, with their files", () => {
+    assert.equal(warningsFound([]), "");
+    assert.equal(
+      warningsFound([
+        {
+          short: "FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)",
+          source: { file: "Dockerfile", line: 1 },
+        },
+        { short: "custom" },
+      ]),
+      "\n 2 warnings found:\n - FromAsCasing: 'as' and 'FROM' keywords' casing do not match (Dockerfile:1)\n - custom\n",
     );
   });
 });

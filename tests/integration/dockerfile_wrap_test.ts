@@ -240,7 +240,7 @@ function wrapOn(engine: TestEngine | undefined, label: string) {
       );
       assert.match(
         run.stderr,
-        /! FromAsCasing: 'as' and 'FROM' keywords' casing do not match \(Dockerfile:1\)/,
+        / - FromAsCasing: 'as' and 'FROM' keywords' casing do not match \(Dockerfile:1\)/,
       );
     } else {
       assert.doesNotMatch(run.stderr, /WARN|warning/);
