@@ -31,7 +31,8 @@ export interface BaseImage {
 export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
   const found = new Map<string, InheritedConfig>();
   const add = (i: InheritedConfig | undefined) => {
-    if (i) found.set(baseConfigKey(i.image, i.platform), i);
+    // A frontend's result brings its config with it; there is no image to look up.
+    if (i && !i.frontend) found.set(baseConfigKey(i.image, i.platform), i);
   };
   const seen = new Set<OpNode>();
   const visit = (o: Output | null | undefined) => {

@@ -49,6 +49,11 @@ export interface BuildTargetsOptions extends TargetOverrides {
   /** Run every step again instead of using cached results. @default false */
   noCache?: boolean;
   /**
+   * Build args every `dockerfile()` of the build receives (its own `args` win), as buildx's
+   * `--build-arg`; the CLI passes the predefined proxy args (`http_proxy` ...) here.
+   */
+  buildArgs?: Readonly<Record<string, string>>;
+  /**
    * Environment variables: for discovering the engine, `{ env }` secrets, `SSH_AUTH_SOCK`, Docker's config
    * and SOURCE_DATE_EPOCH. @default the process's environment
    */
@@ -117,6 +122,10 @@ const optionsSchema = z.object({
   cacheTo: z.array(cacheExportSchema).optional(),
   attest: attestSchema.optional(),
   sourceDateEpoch: sourceDateEpochSchema.optional(),
+  buildArgs: z.record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "names must be ARG names (letters, digits and _)"),
+    z.string(),
+  ).optional(),
 });
 
 /** What a build takes from the program that runs it, besides its options. */
@@ -190,6 +199,7 @@ export async function solveTargets(
         name: t.name,
         credentials: (host) => registryCredentials.get(host),
         noCache: options.noCache,
+        buildArgs: options.buildArgs,
         signal,
         onStart: (ref) => options.onStart?.(t.name, ref),
         onStatus: (s) => options.onStatus?.(t.name, s),

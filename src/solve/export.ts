@@ -42,6 +42,8 @@ export interface ExportSpec {
   readonly credentials?: CredentialLookup;
   /** Run every step again instead of using cached results. */
   readonly noCache?: boolean;
+  /** Build args for every frontend (`dockerfile()`), sent as buildx sends `--build-arg`. */
+  readonly buildArgs?: Readonly<Record<string, string>>;
   /** Called with each build's ref just before it is sent (one per solve). */
   readonly onStart?: (ref: string) => void;
   readonly onStatus?: (status: StatusResponse) => void;
@@ -119,7 +121,10 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
   const localCache = planLocalCache(spec.cacheFrom ?? [], spec.cacheTo ?? []);
   const sentCache = cacheOptions(localCache.imports, spec.cacheTo ?? [], features);
   for (const o of outputs) exporterFor(o, features, { sourceDateEpoch: spec.sourceDateEpoch });
-  const attrs = frontendAttrs(spec.attest, spec.sourceDateEpoch);
+  const attrs = {
+    ...Object.fromEntries(Object.entries(spec.buildArgs ?? {}).map(([k, v]) => [`build-arg:${k}`, v])),
+    ...frontendAttrs(spec.attest, spec.sourceDateEpoch),
+  };
 
   const notices: string[] = [...localCache.notices];
   // The engine merges all exporters' responses in order; the image's digest and name should win.

@@ -17,7 +17,7 @@ import {
 } from "../core/platform.ts";
 import { fail, validate } from "../core/validate.ts";
 import { scratch } from "../dsl/sources.ts";
-import { State } from "../dsl/state.ts";
+import { State, stateData } from "../dsl/state.ts";
 import { type BuildContext, type DynamicState, isDynamicState } from "./build_context.ts";
 import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
@@ -144,7 +144,8 @@ export function resolveTargets(
       if (!platforms) platformStates = undefined;
     } else {
       state = t.state;
-      if (platforms && platforms.length > 1) {
+      // A dockerfile() result is built by its frontend for each platform asked, as buildx --platform does.
+      if (platforms && platforms.length > 1 && !isFrontendResult(state)) {
         validate(
           "build",
           `targets.${name}.state`,
@@ -153,7 +154,7 @@ export function resolveTargets(
           location,
         );
       }
-      if (platforms) platformStates = [{ platform: parsePlatform(platforms[0]), state }];
+      if (platforms) platformStates = platforms.map((p) => ({ platform: parsePlatform(p), state }));
     }
     return {
       name,
@@ -176,6 +177,10 @@ export function resolveTargets(
       description: t.description,
     };
   });
+}
+
+function isFrontendResult(state: State): boolean {
+  return stateData(state).output?.op.kind === "frontend";
 }
 
 function stateOf(value: unknown, target: string, location: SourceLocation | undefined): State {
