@@ -10,6 +10,9 @@ echo "test: installing dependencies and runtimes from npm"
 # npm ci rejects the lock over the runtimes' optional per-platform packages; install honours it.
 npm install --no-audit --no-fund --loglevel=error
 DENO="$ROOT/node_modules/.bin/deno"
+# What ships: the compiled package (dist/), packed and installed by tests/install/.
+echo "test: building the package"
+sh scripts/build_package.sh
 BUN="$ROOT/node_modules/.bin/bun"
 
 if [ "${DRYDOCK_NO_ENGINES:-}" = "1" ]; then

@@ -10,10 +10,13 @@
 import { dirname } from "node:path";
 import process from "node:process";
 import { callerLocation } from "../core/location.ts";
-import { type BuildTargetsOptions, solveTargets, type TargetResult, type Targets } from "../solve/build.ts";
+import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
+import type { Targets } from "../solve/targets.ts";
 import { isEntryPoint } from "./entry_point.ts";
 import { processEnvironment } from "./environment.ts";
 import { runProgram } from "./program.ts";
+// Registers (without installing anything) the watch for DSL calls from a build.ts run as a program.
+import "./top_level_errors.ts";
 
 /** Options of {@link build}. */
 export interface BuildOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {

@@ -94,9 +94,29 @@ function fromStackText(stack: string): SourceLocation | undefined {
   for (const raw of stack.split("\n").slice(1)) {
     const frame = parseStackFrame(raw);
     if (!frame || (frame.file.startsWith(OWN_ROOT) && !isOwnExampleOrTest(frame.file))) continue;
+    observer?.(frame);
     return frame;
   }
   return undefined;
+}
+
+let observer: ((location: SourceLocation) => void) | undefined;
+
+/**
+ * Calls `fn` with the location of every DSL call from now on. The CLI uses it
+ * to learn that a build.ts is running as a program (a call from the entry
+ * file) before installing its handler for uncaught errors.
+ *
+ * @example
+ * ```ts
+ * import { callerLocation, observeCallerLocations } from "./location.ts";
+ * const seen: string[] = [];
+ * observeCallerLocations((loc) => seen.push(loc.file));
+ * observeCallerLocations(undefined);
+ * ```
+ */
+export function observeCallerLocations(fn: ((location: SourceLocation) => void) | undefined): void {
+  observer = fn;
 }
 
 /**

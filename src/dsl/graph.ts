@@ -7,6 +7,7 @@
 import type { SourceLocation } from "../core/location.ts";
 import type { Platform } from "../core/platform.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
+import type { EnvTemplate } from "./env_template.ts";
 
 export type { Platform };
 
@@ -78,6 +79,8 @@ export interface BindMount {
   /** A path inside `source` to mount instead of its root. */
   readonly selector?: string;
   readonly readonly: boolean;
+  /** Writable, but the step's changes are thrown away: no output (a Dockerfile `rw` bind mount). */
+  readonly discard?: boolean;
 }
 
 /** Cache sharing between concurrent steps using the same cache id. */
@@ -190,6 +193,10 @@ export interface ExecNode extends NodeBase {
   readonly mounts: readonly ExecMount[];
   /** Env, cwd and user to take from the base image config; `env` then overrides by name. */
   readonly inherit?: InheritedConfig;
+  /** Mount targets written relative to a working directory that builds on the base image's. */
+  readonly baseRelativeMounts?: readonly string[];
+  /** Values of `env` that use the base image's env, filled in once it is resolved. */
+  readonly baseEnv?: Readonly<Record<string, EnvTemplate>>;
   readonly secretEnv: readonly SecretEnv[];
   readonly network: NetworkMode;
   readonly security: SecurityMode;
@@ -198,6 +205,17 @@ export interface ExecNode extends NodeBase {
   readonly ulimits: readonly Ulimit[];
   readonly cgroupParent: string;
   readonly proxyEnv?: ProxyEnv;
+  /** Exit codes that count as success; absent means only 0. */
+  readonly validExitCodes?: readonly number[];
+  /** CDI devices (`vendor.com/class=name`) given to the step. */
+  readonly devices?: readonly CdiDevice[];
+}
+
+/** A Container Device Interface device for a `run` step. */
+export interface CdiDevice {
+  readonly name: string;
+  /** Run without it when the engine has no such device. */
+  readonly optional: boolean;
 }
 
 /**
@@ -213,7 +231,7 @@ export interface ExecNode extends NodeBase {
 export function execOutputIndex(mounts: readonly ExecMount[], dest: string): number {
   let index = 0;
   for (const m of mounts) {
-    if (m.kind !== "bind" || m.readonly) continue;
+    if (m.kind !== "bind" || m.readonly || m.discard) continue;
     if (m.dest === dest) return index;
     index++;
   }
@@ -221,7 +239,7 @@ export function execOutputIndex(mounts: readonly ExecMount[], dest: string): num
 }
 
 /** Actions of a FileOp; each applies to the result of the previous one. */
-export type FileAction = CopyAction | MkdirAction | MkfileAction | RmAction;
+export type FileAction = CopyAction | MkdirAction | MkfileAction | RmAction | SymlinkAction;
 
 /** A user or group: a name resolved in the target's /etc/passwd or /etc/group, or a numeric id. */
 export type Owner = { readonly name: string } | { readonly id: number };
@@ -261,7 +279,27 @@ export interface CopyAction extends PathBases {
   readonly chown?: Chown;
   /** Unix permission bits; -1 keeps the source's. */
   readonly mode: number;
+  /** A symbolic mode (`u+x,go-w`), instead of `mode`. */
+  readonly modeString?: string;
   /** Unix nanoseconds; -1 keeps the source's. */
+  readonly timestamp: bigint;
+  /** Replace a destination path whose type differs from the source's instead of failing. */
+  readonly alwaysReplaceExistingDestPaths?: boolean;
+  /** Paths that must be among those `include` selects, or the copy fails. */
+  readonly requiredPaths?: readonly string[];
+  /** Extract a tar archive source into `dest` (Dockerfile `ADD`). */
+  readonly unpack?: boolean;
+}
+
+/** Create a symbolic link at `newpath` pointing at `oldpath`. */
+export interface SymlinkAction extends PathBases {
+  readonly kind: "symlink";
+  /** The link's target, as written into the link (may be relative). */
+  readonly oldpath: string;
+  /** Absolute path of the link. */
+  readonly newpath: string;
+  readonly chown?: Chown;
+  /** Unix nanoseconds; -1 is now. */
   readonly timestamp: bigint;
 }
 
@@ -300,6 +338,8 @@ export interface FileNode extends NodeBase {
   readonly kind: "file";
   readonly base: Output | null;
   readonly actions: readonly FileAction[];
+  /** Never chained with neighbouring file steps (a `workdir()` mkdir, as the frontend's WORKDIR). */
+  readonly ownOp?: boolean;
   /** Where each action was made in build.ts (same length as `actions`). */
   readonly actionLocations?: readonly (SourceLocation | undefined)[];
 }

@@ -41,6 +41,20 @@ export interface RunOptions {
   ignoreCache?: boolean;
   /** Show this step in a progress group of that name. */
   group?: string;
+  /** Exit codes that count as success (e.g. `[0, 1]`). Needs BuildKit 0.17+ (Docker 27.3+). @default [0] */
+  validExitCodes?: number[];
+  /**
+   * CDI devices for the step: a name (`"vendor.com/gpu=0"`, `"vendor.com/gpu=all"`) or
+   * `{ name, optional }`. Needs BuildKit 0.20+ (Docker 28+) and devices configured in the engine.
+   */
+  devices?: (string | CdiDeviceOptions)[];
+}
+
+/** A CDI device of a `run` step. */
+export interface CdiDeviceOptions {
+  name: string;
+  /** Run without it when the engine has no such device. @default false */
+  optional?: boolean;
 }
 
 /** A bind mount of another state's filesystem. */
@@ -51,6 +65,11 @@ export interface BindMountOptions {
   path?: string;
   /** Mount read-only; then the mount has no result. @default false */
   readonly?: boolean;
+  /**
+   * Writable, but what the step writes there is thrown away (no result), as a
+   * Dockerfile `RUN --mount=type=bind,rw`. @default false
+   */
+  discard?: boolean;
 }
 
 /** A secret mounted as a file. */
@@ -163,9 +182,33 @@ export interface CopyOptions {
   allowEmptyWildcard?: boolean;
   /** Owner of the copied files. @default the source files' owners */
   chown?: ChownValue;
-  /** Permission bits of the copied files. @default the source files' modes */
-  chmod?: number;
+  /**
+   * Permission bits of the copied files, or a symbolic mode (`"u+x,go-w"`, as `chmod`; needs an engine
+   * with the `file.copy.modestring` cap). @default the source files' modes
+   */
+  chmod?: number | string;
   /** Modification time of the copied files. @default the source files' times */
+  timestamp?: TimestampValue;
+  /** Extract a local tar archive (gzip, bzip2, xz) into `dest`, as a Dockerfile `ADD` does. @default false */
+  unpack?: boolean;
+  /**
+   * Copy into an empty layer merged onto this state, as `COPY --link`: the
+   * copy's cache does not depend on what is below. Needs BuildKit 0.10 (Docker 23+). @default false
+   */
+  link?: boolean;
+  /** Name shown in progress. */
+  name?: string;
+  /** Replace a destination path of another type (a file where a directory goes) instead of failing. */
+  alwaysReplaceExistingDestPaths?: boolean;
+  /** With `include`: these paths must be among those copied, or the copy fails. */
+  requiredPaths?: string[];
+}
+
+/** Options of {@link State.symlink}. */
+export interface SymlinkOptions {
+  /** Owner of the link. @default root */
+  chown?: ChownValue;
+  /** Modification time. @default now */
   timestamp?: TimestampValue;
   /** Name shown in progress. */
   name?: string;
@@ -193,6 +236,10 @@ export interface ImageConfigOptions {
   stopSignal?: string;
   /** How to check the container is healthy, or `"none"` to disable an inherited check. */
   healthcheck?: HealthcheckOptions | "none";
+  /** The shell for string commands of later steps and the image, as {@link State.shell}. */
+  shell?: string[];
+  /** Dockerfile instructions an image built `FROM` this one runs first (Dockerfile `ONBUILD`); added. */
+  onbuild?: string[];
 }
 
 /** Options of a container healthcheck. Durations are Go-style strings (`30s`, `1m30s`) or seconds. */
@@ -260,6 +307,25 @@ const timestamp = z.union([
   z.number().int("must be whole milliseconds").min(0, "must not be before 1970"),
 ], { error: "must be a Date or milliseconds since 1970" });
 
+// chmod's symbolic syntax, as BuildKit parses it: [ugoa]*[+-=][rwxXst]*, comma separated.
+const modeString = z.string().superRefine((s, ctx) => {
+  if (/^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/.test(s)) return;
+  ctx.addIssue({
+    code: "custom",
+    message: /^[0-7]+$/.test(s)
+      ? `must be a number (0o${s}), not a string of digits`
+      : 'must be a symbolic mode like "u+x,go-w"',
+  });
+});
+
+// CDI qualified names: vendor.com/class=device (device may be "all" or "*"); or vendor.com/class.
+const cdiName = z.string().regex(
+  /^[a-zA-Z0-9][a-zA-Z0-9.-]*\/[a-zA-Z0-9][a-zA-Z0-9_.-]*(=[a-zA-Z0-9*][a-zA-Z0-9_.:*-]*)?$/,
+  {
+    message: 'must be a CDI device name like "vendor.com/gpu=0"',
+  },
+);
+
 const networkMode = z.enum(["sandbox", "host", "none"], { error: 'must be "sandbox", "host" or "none"' });
 const securityMode = z.enum(["sandbox", "insecure"], { error: 'must be "sandbox" or "insecure"' });
 
@@ -304,6 +370,13 @@ export const schemas = {
     security: securityMode.optional(),
     ignoreCache: z.boolean().optional(),
     group: nonEmptyString.optional(),
+    validExitCodes: z.array(
+      z.number().int("must be integers").min(0, "must be at least 0").max(255, "must be at most 255"),
+      { error: "must be an array of exit codes" },
+    ).min(1, "must have at least one exit code").optional(),
+    devices: z.array(z.union([cdiName, z.strictObject({ name: cdiName, optional: z.boolean().optional() })], {
+      error: 'each device must be a CDI name like "vendor.com/gpu=0" or { name, optional }',
+    })).optional(),
   }),
   mode,
   id,
@@ -336,8 +409,22 @@ export const schemas = {
     allowWildcard: z.boolean().optional(),
     allowEmptyWildcard: z.boolean().optional(),
     chown: chown.optional(),
-    chmod: mode.optional(),
+    chmod: z.union([mode, modeString], {
+      error: 'must be permission bits (0o755) or a symbolic mode like "u+x,go-w"',
+    }).optional(),
     timestamp: timestamp.optional(),
+    name: nonEmptyString.optional(),
+    alwaysReplaceExistingDestPaths: z.boolean().optional(),
+    requiredPaths: z.array(path).min(1, "must have at least one path").optional(),
+  }).refine((o) => !o.requiredPaths || (o.include?.length ?? 0) > 0, {
+    message: "needs include patterns (the engine checks required paths only among them)",
+    path: ["requiredPaths"],
+  }),
+  symlink: z.strictObject({
+    chown: chown.optional(),
+    timestamp: timestamp.optional(),
+    unpack: z.boolean().optional(),
+    link: z.boolean().optional(),
     name: nonEmptyString.optional(),
   }),
   hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/, "must be a valid host name"),
@@ -377,6 +464,8 @@ export const schemas = {
       .optional(),
     entrypoint: z.array(z.string()).optional(),
     cmd: z.array(z.string()).optional(),
+    shell: z.array(nonEmptyString).min(1, "must have at least one element").optional(),
+    onbuild: z.array(nonEmptyString).optional(),
     labels: z.record(nonEmptyString, z.string()).optional(),
     expose: z.array(
       z.union([

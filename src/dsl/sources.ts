@@ -54,9 +54,12 @@ export function image(ref: string, options: ImageOptions = {}): State {
     location,
     identifier: `docker-image://${normalized}`,
     // Go's llb writes the mode only when it is not the default.
-    attrs: opts.resolveMode && opts.resolveMode !== "default"
-      ? { "image.resolvemode": opts.resolveMode }
-      : {},
+    attrs: {
+      ...(opts.resolveMode && opts.resolveMode !== "default"
+        ? { "image.resolvemode": opts.resolveMode }
+        : {}),
+      ...(opts.checksum ? { "image.checksum": opts.checksum } : {}),
+    },
     platform,
   };
   return new State({
@@ -149,5 +152,10 @@ function localAttrs(opts: LocalOptions): Record<string, string> {
   if (opts.exclude?.length) attrs["local.excludepatterns"] = goJson(opts.exclude);
   if (opts.followPaths?.length) attrs["local.followpaths"] = goJson(opts.followPaths);
   if (opts.sharedKeyHint) attrs["local.sharedkeyhint"] = opts.sharedKeyHint;
+  if (opts.metadataOnly) {
+    attrs["local.metadatatransfer"] = "true";
+    const except = typeof opts.metadataOnly === "object" ? opts.metadataOnly.except : [];
+    if (except.length) attrs["local.metadatatransferexclude"] = goJson(except);
+  }
   return attrs;
 }

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cache, image, marshal, scratch, secret, ssh, tmpfs } from "../../mod.ts";
+import { cache, image, scratch, secret, ssh, tmpfs } from "../../mod.ts";
+import { marshal } from "./marshal.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { richGraph } from "../../tests/support/rich_graph.ts";
 
@@ -19,12 +20,14 @@ describe("exec op", () => {
     assert.deepEqual(marshal(richGraph()).ops.map((o) => o.digest), [
       "sha256:477f745eeb703f68d0c3550480561aafdeb1c464ba2f60f02785e659b58d6a0d",
       "sha256:e1432b8e2054abb034451c15f0a8ad49d07f5892ca266016226fec77e95d20a0",
-      "sha256:976bd082ade56af6c86231f389c83d40772a2f49417a80ac7df9e8b08cc4e6a5",
-      "sha256:96ea4e1ccab19dfce1932b91c04724c585d535a0c69bf93d0f4ae33b10fe2be3",
-      "sha256:9e564cdf5a87b61bcfded2d49a9925107ec1ffd92cea26a77c515de98aa1f8cc",
-      "sha256:aca37b0d18c4ed06647b71945ca18d55aa9dc66bd03e54faf6e628c9700fd275",
-      "sha256:f205fae30776f0158915640e7f628bca8c53baf071466bfc5592083b2f74b745",
-      "sha256:66abacfa1ac23956480029e0721240e1d1a2c61bc658b78a7c8b15e46e1f0f4b",
+      "sha256:342b28523b662b16fb69b4a33463fc97562e268432e4209220f311e2778c17ca",
+      "sha256:2654a6cca842302afdc01dc5fee25b45bde8b211adfffdb7a72fbf4ebf89cb6e",
+      "sha256:47751a76020c057ea2d581ab51c6ddf83c9fa214b57b08c76c5e003d296ca48b",
+      "sha256:987218c58ec4232e3655a575321e6ff9c47eab14be9db648de5ea920327c6802",
+      "sha256:bc4863de23c96f68843eac5e3a0aaead403a46a1beb6fedd44140b35642a399c",
+      "sha256:12b5c58f2d2276439372bcef50710a56d359cf0e874197279b0cefa005d53253",
+      "sha256:a6dd9b12358fcab3b480a35d3bfeba37075adea0a0ee972b37ee7e7255c458b0",
+      "sha256:08d2a9b7c4d5bdd31e04be7eacb398f4fe6d58640163136cd3ed97c8c8efce32",
     ]);
   });
 

@@ -1,8 +1,9 @@
 /**
  * Chains consecutive file steps into one FileOp where the graph allows: a
  * step of mkdir/mkfile/rm actions joins the file step it builds on when
- * nothing else uses that step's result. Copies keep their own op, as a
- * Dockerfile `COPY` does, so their cache keys match the Dockerfile frontend's.
+ * nothing else uses that step's result. Copies and `workdir()` mkdirs keep
+ * their own op, as a Dockerfile `COPY` and `WORKDIR` do, so their cache keys
+ * match the Dockerfile frontend's.
  *
  * @module
  */
@@ -91,6 +92,7 @@ export function chainFileNodes(
 
 function joinsBase(node: FileNode, consumers: ReadonlyMap<OpNode, number>): boolean {
   const base = node.base;
-  return !node.actions.some((a) => a.kind === "copy") && base !== null && base.op.kind === "file" &&
-    base.index === 0 && consumers.get(base.op) === 1;
+  // A step that must stay its own op (a WORKDIR's mkdir, as the Dockerfile frontend emits it) never joins.
+  return !node.actions.some((a) => a.kind === "copy") && !node.ownOp && base !== null &&
+    base.op.kind === "file" && !base.op.ownOp && base.index === 0 && consumers.get(base.op) === 1;
 }

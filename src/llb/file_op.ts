@@ -51,7 +51,7 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
     case "copy": {
       const copy: pb.FileActionCopy = {
         src: basedPath(a.src, a.srcBase, configs),
-        dest: basedPath(a.dest, a.pathBase, configs),
+        dest: basedPath(a.dest, a.pathBase, configs, true),
         owner: chownOf(a.chown, input),
         mode: a.mode,
         followSymlink: a.followSymlink,
@@ -61,11 +61,26 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
         allowEmptyWildcard: a.allowEmptyWildcard,
         timestamp: a.timestamp,
       };
+      if (a.unpack) copy.attemptUnpackDockerCompatibility = true;
       if (a.include.length > 0 || a.exclude.length > 0) {
         // BuildKit 0.8 would ignore the patterns and copy everything: require the cap.
         caps.add(Cap.fileCopyIncludeExcludePatterns);
         if (a.include.length > 0) copy.includePatterns = [...a.include];
         if (a.exclude.length > 0) copy.excludePatterns = [...a.exclude];
+      }
+      if (a.requiredPaths?.length) {
+        caps.add(Cap.fileCopyRequiredPaths);
+        copy.requiredPaths = [...a.requiredPaths];
+      }
+      if (a.alwaysReplaceExistingDestPaths) {
+        caps.add(Cap.fileCopyAlwaysReplaceExistingDestPaths);
+        copy.alwaysReplaceExistingDestPaths = true;
+      }
+      if (a.modeString) {
+        // As Go's llb: the mode field stays 0 when the mode is a string.
+        caps.add(Cap.fileCopyModeString);
+        copy.mode = 0;
+        copy.modeStr = a.modeString;
       }
       return { copy };
     }
@@ -85,6 +100,16 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
           path: basedPath(a.path, a.pathBase, configs),
           mode: a.mode,
           data: a.data,
+          owner: chownOf(a.chown, input),
+          timestamp: a.timestamp,
+        },
+      };
+    case "symlink":
+      caps.add(Cap.fileSymlinkCreate);
+      return {
+        symlink: {
+          oldpath: a.oldpath,
+          newpath: basedPath(a.newpath, a.pathBase, configs),
           owner: chownOf(a.chown, input),
           timestamp: a.timestamp,
         },

@@ -269,7 +269,7 @@ class Marshaller {
         break;
       case "exec":
         this.#uses.addExec(lowered);
-        op = execOp(lowered, inputs, caps, this.options.baseConfigs);
+        op = execOp(lowered, inputs, caps, this.options.baseConfigs, this.options.caps);
         break;
       case "file":
         op = fileOp(lowered, inputs, caps, this.options.baseConfigs);

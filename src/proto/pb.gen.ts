@@ -318,6 +318,8 @@ export interface ExecOp {
   security?: SecurityMode;
   /** 5: `secretenv` */
   secretenv?: SecretEnv[];
+  /** 6: `cdiDevices` */
+  cdiDevices?: CDIDevice[];
 }
 
 export const ExecOp: MessageType<ExecOp> = {
@@ -327,12 +329,13 @@ export const ExecOp: MessageType<ExecOp> = {
     if (m.network !== undefined && m.network !== 0) w.uint32(24).int32(m.network);
     if (m.security !== undefined && m.security !== 0) w.uint32(32).int32(m.security);
     if (m.secretenv !== undefined) for (const x of m.secretenv) SecretEnv.encode(x, w.uint32(42).fork()).ldelim();
+    if (m.cdiDevices !== undefined) for (const x of m.cdiDevices) CDIDevice.encode(x, w.uint32(50).fork()).ldelim();
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): ExecOp {
     const r = input instanceof Reader ? input : Reader.create(input);
     const end = length === undefined ? r.len : r.pos + length;
-    const m: ExecOp = { mounts: [], network: 0, security: 0, secretenv: [] };
+    const m: ExecOp = { mounts: [], network: 0, security: 0, secretenv: [], cdiDevices: [] };
     while (r.pos < end) {
       const tag = r.uint32();
       switch (tag >>> 3) {
@@ -354,6 +357,10 @@ export const ExecOp: MessageType<ExecOp> = {
         }
         case 5: {
           m.secretenv!.push(SecretEnv.decode(r, r.uint32()));
+          break;
+        }
+        case 6: {
+          m.cdiDevices!.push(CDIDevice.decode(r, r.uint32()));
           break;
         }
         default:
@@ -392,6 +399,8 @@ export interface Meta {
   cgroupParent?: string;
   /** 11: `removeMountStubsRecursive` */
   removeMountStubsRecursive?: boolean;
+  /** 12: `validExitCodes` */
+  validExitCodes?: number[];
 }
 
 export const Meta: MessageType<Meta> = {
@@ -406,12 +415,17 @@ export const Meta: MessageType<Meta> = {
     if (m.ulimit !== undefined) for (const x of m.ulimit) Ulimit.encode(x, w.uint32(74).fork()).ldelim();
     if (m.cgroupParent !== undefined && m.cgroupParent !== "") w.uint32(82).string(m.cgroupParent);
     if (m.removeMountStubsRecursive === true) w.uint32(88).bool(m.removeMountStubsRecursive);
+    if (m.validExitCodes !== undefined && m.validExitCodes.length > 0) {
+      w.uint32(98).fork();
+      for (const x of m.validExitCodes) w.int32(x);
+      w.ldelim();
+    }
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): Meta {
     const r = input instanceof Reader ? input : Reader.create(input);
     const end = length === undefined ? r.len : r.pos + length;
-    const m: Meta = { args: [], env: [], cwd: "", user: "", extraHosts: [], hostname: "", ulimit: [], cgroupParent: "", removeMountStubsRecursive: false };
+    const m: Meta = { args: [], env: [], cwd: "", user: "", extraHosts: [], hostname: "", ulimit: [], cgroupParent: "", removeMountStubsRecursive: false, validExitCodes: [] };
     while (r.pos < end) {
       const tag = r.uint32();
       switch (tag >>> 3) {
@@ -453,6 +467,13 @@ export const Meta: MessageType<Meta> = {
         }
         case 11: {
           m.removeMountStubsRecursive = r.bool();
+          break;
+        }
+        case 12: {
+          if ((tag & 7) === 2) {
+            const e = r.uint32() + r.pos;
+            while (r.pos < e) m.validExitCodes!.push(r.int32());
+          } else m.validExitCodes!.push(r.int32());
           break;
         }
         default:
@@ -640,6 +661,49 @@ export const SecurityMode = {
   INSECURE: 1,
 } as const;
 export type SecurityMode = typeof SecurityMode[keyof typeof SecurityMode];
+
+/** Message `pb.CDIDevice`. */
+export interface CDIDevice {
+  /** 1: `name` */
+  name?: string;
+  /** 2: `optional` */
+  optional?: boolean;
+}
+
+export const CDIDevice: MessageType<CDIDevice> = {
+  encode(m: CDIDevice, w: Writer = Writer.create()): Writer {
+    if (m.name !== undefined && m.name !== "") w.uint32(10).string(m.name);
+    if (m.optional === true) w.uint32(16).bool(m.optional);
+    return w;
+  },
+  decode(input: Reader | Uint8Array, length?: number): CDIDevice {
+    const r = input instanceof Reader ? input : Reader.create(input);
+    const end = length === undefined ? r.len : r.pos + length;
+    const m: CDIDevice = { name: "", optional: false };
+    while (r.pos < end) {
+      const tag = r.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          m.name = r.string();
+          break;
+        }
+        case 2: {
+          m.optional = r.bool();
+          break;
+        }
+        default:
+          r.skipType(tag & 7);
+      }
+    }
+    return m;
+  },
+  toBinary(m: CDIDevice): Uint8Array {
+    return CDIDevice.encode(m).finish();
+  },
+  fromBinary(b: Uint8Array): CDIDevice {
+    return CDIDevice.decode(b);
+  },
+};
 
 /** Message `pb.SecretEnv`. */
 export interface SecretEnv {
@@ -1270,6 +1334,8 @@ export interface FileAction {
   mkdir?: FileActionMkDir;
   /** 7: `rm` (oneof action) */
   rm?: FileActionRm;
+  /** 8: `symlink` (oneof action) */
+  symlink?: FileActionSymlink;
 }
 
 export const FileAction: MessageType<FileAction> = {
@@ -1281,6 +1347,7 @@ export const FileAction: MessageType<FileAction> = {
     if (m.mkfile !== undefined) FileActionMkFile.encode(m.mkfile, w.uint32(42).fork()).ldelim();
     if (m.mkdir !== undefined) FileActionMkDir.encode(m.mkdir, w.uint32(50).fork()).ldelim();
     if (m.rm !== undefined) FileActionRm.encode(m.rm, w.uint32(58).fork()).ldelim();
+    if (m.symlink !== undefined) FileActionSymlink.encode(m.symlink, w.uint32(66).fork()).ldelim();
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): FileAction {
@@ -1316,6 +1383,10 @@ export const FileAction: MessageType<FileAction> = {
         }
         case 7: {
           m.rm = FileActionRm.decode(r, r.uint32());
+          break;
+        }
+        case 8: {
+          m.symlink = FileActionSymlink.decode(r, r.uint32());
           break;
         }
         default:
@@ -1360,6 +1431,12 @@ export interface FileActionCopy {
   includePatterns?: string[];
   /** 13: `exclude_patterns` */
   excludePatterns?: string[];
+  /** 14: `alwaysReplaceExistingDestPaths` */
+  alwaysReplaceExistingDestPaths?: boolean;
+  /** 15: `modeStr` */
+  modeStr?: string;
+  /** 16: `required_paths` */
+  requiredPaths?: string[];
 }
 
 export const FileActionCopy: MessageType<FileActionCopy> = {
@@ -1377,12 +1454,15 @@ export const FileActionCopy: MessageType<FileActionCopy> = {
     if (m.timestamp !== undefined && m.timestamp !== 0n) w.uint32(88).int64(toLongBits(m.timestamp));
     if (m.includePatterns !== undefined) for (const x of m.includePatterns) w.uint32(98).string(x);
     if (m.excludePatterns !== undefined) for (const x of m.excludePatterns) w.uint32(106).string(x);
+    if (m.alwaysReplaceExistingDestPaths === true) w.uint32(112).bool(m.alwaysReplaceExistingDestPaths);
+    if (m.modeStr !== undefined && m.modeStr !== "") w.uint32(122).string(m.modeStr);
+    if (m.requiredPaths !== undefined) for (const x of m.requiredPaths) w.uint32(130).string(x);
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): FileActionCopy {
     const r = input instanceof Reader ? input : Reader.create(input);
     const end = length === undefined ? r.len : r.pos + length;
-    const m: FileActionCopy = { src: "", dest: "", mode: 0, followSymlink: false, dirCopyContents: false, attemptUnpackDockerCompatibility: false, createDestPath: false, allowWildcard: false, allowEmptyWildcard: false, timestamp: 0n, includePatterns: [], excludePatterns: [] };
+    const m: FileActionCopy = { src: "", dest: "", mode: 0, followSymlink: false, dirCopyContents: false, attemptUnpackDockerCompatibility: false, createDestPath: false, allowWildcard: false, allowEmptyWildcard: false, timestamp: 0n, includePatterns: [], excludePatterns: [], alwaysReplaceExistingDestPaths: false, modeStr: "", requiredPaths: [] };
     while (r.pos < end) {
       const tag = r.uint32();
       switch (tag >>> 3) {
@@ -1436,6 +1516,18 @@ export const FileActionCopy: MessageType<FileActionCopy> = {
         }
         case 13: {
           m.excludePatterns!.push(r.string());
+          break;
+        }
+        case 14: {
+          m.alwaysReplaceExistingDestPaths = r.bool();
+          break;
+        }
+        case 15: {
+          m.modeStr = r.string();
+          break;
+        }
+        case 16: {
+          m.requiredPaths!.push(r.string());
           break;
         }
         default:
@@ -1513,6 +1605,63 @@ export const FileActionMkFile: MessageType<FileActionMkFile> = {
   },
   fromBinary(b: Uint8Array): FileActionMkFile {
     return FileActionMkFile.decode(b);
+  },
+};
+
+/** Message `pb.FileActionSymlink`. */
+export interface FileActionSymlink {
+  /** 1: `oldpath` */
+  oldpath?: string;
+  /** 2: `newpath` */
+  newpath?: string;
+  /** 3: `owner` */
+  owner?: ChownOpt;
+  /** 4: `timestamp` */
+  timestamp?: bigint;
+}
+
+export const FileActionSymlink: MessageType<FileActionSymlink> = {
+  encode(m: FileActionSymlink, w: Writer = Writer.create()): Writer {
+    if (m.oldpath !== undefined && m.oldpath !== "") w.uint32(10).string(m.oldpath);
+    if (m.newpath !== undefined && m.newpath !== "") w.uint32(18).string(m.newpath);
+    if (m.owner !== undefined) ChownOpt.encode(m.owner, w.uint32(26).fork()).ldelim();
+    if (m.timestamp !== undefined && m.timestamp !== 0n) w.uint32(32).int64(toLongBits(m.timestamp));
+    return w;
+  },
+  decode(input: Reader | Uint8Array, length?: number): FileActionSymlink {
+    const r = input instanceof Reader ? input : Reader.create(input);
+    const end = length === undefined ? r.len : r.pos + length;
+    const m: FileActionSymlink = { oldpath: "", newpath: "", timestamp: 0n };
+    while (r.pos < end) {
+      const tag = r.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          m.oldpath = r.string();
+          break;
+        }
+        case 2: {
+          m.newpath = r.string();
+          break;
+        }
+        case 3: {
+          m.owner = ChownOpt.decode(r, r.uint32());
+          break;
+        }
+        case 4: {
+          m.timestamp = fromLong(r.int64(), false);
+          break;
+        }
+        default:
+          r.skipType(tag & 7);
+      }
+    }
+    return m;
+  },
+  toBinary(m: FileActionSymlink): Uint8Array {
+    return FileActionSymlink.encode(m).finish();
+  },
+  fromBinary(b: Uint8Array): FileActionSymlink {
+    return FileActionSymlink.decode(b);
   },
 };
 

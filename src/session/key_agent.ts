@@ -24,6 +24,21 @@ export interface KeyAgent {
 
 const INSTALL_HINT = "install OpenSSH's client tools (Debian/Ubuntu: apt-get install openssh-client)";
 
+// Deno without --allow-run refuses to start the program: the fix is a permission, not an install.
+function cannotRun(program: string, err: Error, label: string): DrydockError {
+  if (/^(NotCapable|PermissionDenied)$/.test(err.name)) {
+    return new DrydockError(
+      "E_SSH_AGENT",
+      `${label}: no permission to run ${program} (needed to load ssh keys): run deno run -P build.ts with the ` +
+        "permission set in deno.json, or add --allow-run=ssh-agent,ssh-add",
+    );
+  }
+  return new DrydockError(
+    "E_SSH_AGENT",
+    `${label}: could not run ${program} (${err.message}); ${INSTALL_HINT}`,
+  );
+}
+
 /**
  * Starts `ssh-agent` on a private socket and adds `keys` to it. Fails with a
  * {@link DrydockError} naming the key when `ssh-add` refuses it.
@@ -43,8 +58,9 @@ export async function startKeyAgent(keys: readonly string[], label = "ssh"): Pro
   const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: ["ignore", "ignore", "pipe"] });
   let agentError = "";
   agent.stderr.on("data", (c) => (agentError += c));
+  let spawnError: Error | undefined;
   const exited = new Promise<string>((resolve) => {
-    agent.on("error", (err) => resolve(err.message));
+    agent.on("error", (err) => resolve((spawnError = err).message));
     agent.on("exit", (code, signal) => resolve(`exited with ${signal ?? code}`));
   });
   const close = async () => {
@@ -57,6 +73,7 @@ export async function startKeyAgent(keys: readonly string[], label = "ssh"): Pro
   try {
     const failure = await Promise.race([waitForSocket(socket), exited]);
     if (typeof failure === "string") {
+      if (spawnError) throw cannotRun("ssh-agent", spawnError, label);
       throw new DrydockError(
         "E_SSH_AGENT",
         `${label}: could not start ssh-agent (${failure}${agentError ? `: ${agentError.trim()}` : ""}); ` +
@@ -113,13 +130,7 @@ function addKeys(socket: string, keys: readonly string[], label: string): Promis
     child.stderr.on("data", (c) => (stderr += c));
     child.on(
       "error",
-      (err) =>
-        reject(
-          new DrydockError(
-            "E_SSH_AGENT",
-            `${label}: could not run ssh-add (${err.message}); ${INSTALL_HINT}`,
-          ),
-        ),
+      (err) => reject(cannotRun("ssh-add", err, label)),
     );
     child.on("exit", (code) => {
       if (code === 0) return resolve();

@@ -34,15 +34,20 @@ import { Buffer } from "node:buffer";
 export function keepRepeatedMetadata(server: grpc.Server): void {
   const http2Servers = (server as unknown as { http2Servers?: Map<Http2Server, unknown> }).http2Servers;
   if (!(http2Servers instanceof Map)) {
+    // A dependency drydock was not built for, not a user's mistake: a plain Error, reported with its stack.
     throw new Error("keepRepeatedMetadata: this grpc-js version does not expose its HTTP/2 servers");
   }
   for (const http2Server of http2Servers.keys()) {
     if (marked.has(http2Server)) continue;
     marked.add(http2Server);
-    http2Server.prependListener("stream", (_stream, headers, _flags, rawHeaders) => {
-      splitRepeatedHeaders(headers, rawHeaders as unknown as readonly string[] | undefined);
-      escapeNonAsciiHeaders(headers);
-    });
+    // Typed by hand: older @types/node (a user's tsc) lists no rawHeaders argument for this event.
+    http2Server.prependListener(
+      "stream",
+      (_stream: unknown, headers: IncomingHttpHeaders, _f: unknown, rawHeaders: unknown) => {
+        splitRepeatedHeaders(headers, rawHeaders as unknown as readonly string[] | undefined);
+        escapeNonAsciiHeaders(headers);
+      },
+    );
   }
 }
 

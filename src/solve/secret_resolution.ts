@@ -60,7 +60,8 @@ type Resolvable = { source: SecretSource | undefined; base: string; fromFlag: bo
  * @example
  * ```ts
  * import process from "node:process";
- * import { image, marshal, secret } from "../../mod.ts";
+ * import { image, secret } from "../../mod.ts";
+ * import { marshal } from "../llb/marshal.ts";
  * import { resolveSecrets } from "./secret_resolution.ts";
  * const token = secret("token", { env: "TOKEN" });
  * const { secrets } = marshal(image("busybox").run("true", { secrets: { TOKEN: token } }));

@@ -54,7 +54,8 @@ export interface PreparedServices {
  *
  * @example
  * ```ts
- * import { image, marshal, secret } from "../../mod.ts";
+ * import { image, secret } from "../../mod.ts";
+ * import { marshal } from "../llb/marshal.ts";
  * import { prepareSessionServices } from "./session_services.ts";
  * const { secrets, sshAgents } = marshal(image("busybox").run("true", { secrets: { T: secret("t", { value: "x" }) } }));
  * const services = await prepareSessionServices({ secrets, sshAgents }, { env: {}, cwd: "/src" });

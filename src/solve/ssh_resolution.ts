@@ -61,7 +61,8 @@ type Wanted = { socket?: string; keys?: readonly string[]; use?: SshUse; fromFla
  * @example
  * ```ts
  * import process from "node:process";
- * import { image, marshal, ssh } from "../../mod.ts";
+ * import { image, ssh } from "../../mod.ts";
+ * import { marshal } from "../llb/marshal.ts";
  * import { resolveSshAgents } from "./ssh_resolution.ts";
  * const { sshAgents } = marshal(image("busybox").run("ssh-add -l", { ssh: ssh() }));
  * const agents = await resolveSshAgents(sshAgents, { env: process.env, cwd: process.cwd() });
