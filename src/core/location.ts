@@ -68,9 +68,7 @@ function firstUserFrame(sites: readonly CallSite[], from: number): SourceLocatio
     if (!name) continue;
     const file = name.startsWith("file://") ? fileURLToPath(name) : name;
     if (!file.startsWith("/") || (file.startsWith(OWN_ROOT) && !isOwnExampleOrTest(file))) continue;
-    const location = { file, line: sites[i].getLineNumber() ?? 0, column: sites[i].getColumnNumber() ?? 0 };
-    observer?.(location);
-    return location;
+    return { file, line: sites[i].getLineNumber() ?? 0, column: sites[i].getColumnNumber() ?? 0 };
   }
   return undefined;
 }
