@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { callerLocation, parseStackFrame } from "./location.ts";
+import { callerLocation, observeCallerLocations, parseStackFrame } from "./location.ts";
 
 test("parseStackFrame() reads user frames and skips runtime-internal ones", () => {
   const cases: [string, ReturnType<typeof parseStackFrame>][] = [
@@ -37,4 +37,16 @@ test("callerLocation() leaves the runtime's stack trace settings as they were", 
   } finally {
     E.prepareStackTrace = original;
   }
+});
+
+test("observeCallerLocations() sees every location callerLocation() finds, until it is removed", () => {
+  const seen: number[] = [];
+  observeCallerLocations((loc) => seen.push(loc.line));
+  try {
+    callerLocation();
+  } finally {
+    observeCallerLocations(undefined);
+  }
+  callerLocation();
+  assert.deepEqual(seen, [46]);
 });

@@ -9,6 +9,7 @@ import { DrydockError } from "../core/errors.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
+import { Writer } from "../proto/runtime.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type Digest, digestOf } from "./digest.ts";
 import type { EngineCaps } from "./engine_caps.ts";
@@ -173,7 +174,7 @@ class Marshaller {
       if (md.description && Object.keys(md.description).length > 0) caps[Cap.metaDescription] = true;
       if (md.ignoreCache) caps[Cap.metaIgnoreCache] = true;
     }
-    const bytes = pb.Op.toBinary(terminal);
+    const bytes = encodeOp(terminal);
     const digest = digestOf(bytes);
     this.#order.push({ digest, bytes, op: terminal, node: undefined });
     this.#metadata[digest] = { caps: sortedCaps(Object.keys(caps) as CapID[]) };
@@ -294,7 +295,7 @@ class Marshaller {
     if (lowered.name) metadata.description = { "llb.customname": lowered.name };
     metadata.caps = sortedCaps([...caps]);
     if (lowered.progressGroup) metadata.progressGroup = { ...lowered.progressGroup };
-    const bytes = pb.Op.toBinary(op);
+    const bytes = encodeOp(op);
     const digest = digestOf(bytes);
     const result = { digest, bytes, op, metadata };
     for (const loc of locations) this.#sourceMap.add(digest, loc);
@@ -378,6 +379,14 @@ class Marshaller {
 
 // A frontend result that is the empty filesystem: inputs using it are scratch.
 const EMPTY: Lowered = { digest: "sha256:" as Digest, bytes: new Uint8Array(), op: {}, metadata: {} };
+
+/**
+ * protobufjs's plain writer: its default one allocates a node `Buffer` per op, which costs more on Deno
+ * (the Buffer pool) than encoding the op. Same bytes.
+ */
+function encodeOp(op: pb.Op): Uint8Array {
+  return pb.Op.encode(op, new Writer()).finish();
+}
 
 function sortedCaps(caps: CapID[]): Record<string, boolean> {
   return Object.fromEntries([...caps].sort().map((c) => [c, true]));
