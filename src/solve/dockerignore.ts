@@ -24,7 +24,7 @@ export async function readDockerignores(
   nodes: readonly OpNode[],
 ): Promise<Map<string, readonly string[]>> {
   const dirs = new Set<string>();
-  for (const n of nodes) if (n.kind === "source" && n.localDir && n.dockerignore) dirs.add(n.localDir);
+  for (const n of nodes) if (n.kind === "source" && n.type === "local" && n.dockerignore) dirs.add(n.dir);
   const found = new Map<string, readonly string[]>();
   await Promise.all([...dirs].map(async (dir) => {
     const patterns = await readDockerignore(dir);
