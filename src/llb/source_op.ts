@@ -6,7 +6,7 @@
  */
 import type { GitSource, HttpSource, ImageSource, LocalSource, SourceNode } from "../dsl/graph.ts";
 import { gitIdentifier } from "../dsl/git_url.ts";
-import { goJson } from "../core/go_json.ts";
+import { goJson } from "./go_json.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { digestOf } from "./digest.ts";
