@@ -7,6 +7,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import type { SchemaMatches } from "../core/validate.ts";
 import { platformSchema } from "../core/platform.ts";
 import type { NetworkMode, SecurityMode } from "./graph.ts";
 import type { CacheMountSpec, TmpfsMountSpec } from "./mounts.ts";
@@ -332,6 +333,9 @@ export const ULIMIT_NAMES = [
   "stack",
 ] as const;
 
+// A value run.ts checks itself, entry by entry; typed here so the schema's output is RunOptions.
+const checkedLater = <T>() => z.custom<T>(() => true);
+
 export const schemas = {
   envName,
   envValue: z.string(),
@@ -347,9 +351,9 @@ export const schemas = {
     workdir: path.optional(),
     user: nonEmptyString.optional(),
     // Entries are checked one by one in run.ts, so errors name the mount path.
-    mounts: z.record(z.string(), z.unknown()).optional(),
-    secrets: z.record(z.string(), z.unknown()).optional(),
-    ssh: z.unknown().optional(),
+    mounts: z.record(z.string(), checkedLater<MountValue>()).optional(),
+    secrets: z.record(z.string(), checkedLater<Secret | SecretEnvOptions>()).optional(),
+    ssh: checkedLater<NonNullable<RunOptions["ssh"]>>().optional(),
     network: networkMode.optional(),
     security: securityMode.optional(),
     ignoreCache: z.boolean().optional(),
@@ -459,3 +463,13 @@ export const schemas = {
 function byteLength(d: string | Uint8Array): number {
   return typeof d === "string" ? new TextEncoder().encode(d).byteLength : d.byteLength;
 }
+
+// Each schema checks exactly its options interface, so the two cannot drift apart (checked when compiling).
+const _schemasMatchOptions: [
+  SchemaMatches<typeof schemas.run, RunOptions>,
+  SchemaMatches<typeof schemas.mkdir, MkdirOptions>,
+  SchemaMatches<typeof schemas.mkfile, MkfileOptions>,
+  SchemaMatches<typeof schemas.rm, RmOptions>,
+  SchemaMatches<typeof schemas.copy, CopyOptions>,
+  SchemaMatches<typeof schemas.symlink, SymlinkOptions>,
+] = [true, true, true, true, true, true];

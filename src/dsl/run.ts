@@ -17,7 +17,7 @@ import type {
 } from "./graph.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { isCacheMount, isTmpfsMount } from "./mounts.ts";
-import { type RunOptions, schemas } from "./options.ts";
+import { schemas } from "./options.ts";
 import { isSecret, isSshAgent, type Secret, type SshAgent } from "./secrets.ts";
 import { State, type StateData, stateData } from "./state.ts";
 import { fail, validate } from "../core/validate.ts";
@@ -74,7 +74,7 @@ export function execNode(
   location: SourceLocation | undefined,
 ): ExecNode {
   const cmd = validate("run", "command", schemas.command, command, location);
-  const opts = validate("run", "", schemas.run, options, location) as RunOptions;
+  const opts = validate("run", "", schemas.run, options, location);
   const settings = data.settings;
   const cwd = opts.workdir ? posix.resolve("/", settings.cwd, opts.workdir) : settings.cwd;
   let env = [...settings.env];

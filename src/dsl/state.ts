@@ -239,7 +239,7 @@ export class State {
       location,
     );
     const destPath = validate("copy", "dest", schemas.path, dest, location);
-    const opts = validate("copy", "", schemas.copy, options, location) as CopyOptions;
+    const opts = validate("copy", "", schemas.copy, options, location);
     const fromData = readState(from);
     const list = typeof srcs === "string" ? [srcs] : srcs;
     const target = resolvePath(this.#data.settings.cwd, destPath, true);
@@ -271,7 +271,7 @@ export class State {
     const opts = validate("mkdir", "", schemas.mkdir, options, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
     return this.#file(
-      [{ ...mkdirAction(abs, opts as MkdirOptions), ...pathBase(this.#data.settings, p) }],
+      [{ ...mkdirAction(abs, opts), ...pathBase(this.#data.settings, p) }],
       location,
       opts.name ?? `MKDIR ${abs}`,
     );
@@ -294,7 +294,7 @@ export class State {
     const abs = resolvePath(this.#data.settings.cwd, p);
     const bytes = typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d);
     return this.#file(
-      [{ ...mkfileAction(abs, bytes, opts as MkfileOptions), ...pathBase(this.#data.settings, p) }],
+      [{ ...mkfileAction(abs, bytes, opts), ...pathBase(this.#data.settings, p) }],
       location,
       opts.name ?? `MKFILE ${abs}`,
     );
@@ -338,7 +338,7 @@ export class State {
     const opts = validate("symlink", "", schemas.symlink, options, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
     return this.#file(
-      [{ ...symlinkAction(target, abs, opts as SymlinkOptions), ...pathBase(this.#data.settings, p) }],
+      [{ ...symlinkAction(target, abs, opts), ...pathBase(this.#data.settings, p) }],
       location,
       opts.name ?? `SYMLINK ${target} ${abs}`,
     );
