@@ -40,7 +40,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return sourceFiles(path);
-    return /\.ts$/.test(e.name) && !/_test\.ts$|_test_util\.ts$|^_testing\.ts$/.test(e.name) ? [path] : [];
+    return /\.ts$/.test(e.name) && !/_test\.ts$|_test_util\.ts$/.test(e.name) ? [path] : [];
   });
 }
 
