@@ -22,6 +22,9 @@ import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
 import { CliProgress } from "./cli_progress.ts";
+import { processTerminal, requireTerminal, runShell } from "./interactive_shell.ts";
+import type { BuildError } from "../solve/errors.ts";
+import type { ShellAccess } from "../solve/debug_shell.ts";
 import { VERSION } from "./version.ts";
 import { stderrTerminal } from "./terminal.ts";
 
@@ -62,11 +65,15 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   } catch (err) {
     return fail(err, stderr, environment.cwd);
   }
-  const wanted = args.targets.length > 0 ? args.targets : options.defaults;
+  // `--shell TARGET` alone builds that target.
+  const wanted = args.targets.length > 0 ? args.targets : args.shell ? [args.shell] : options.defaults;
 
   let flags: FlagOptions;
   try {
     flags = flagOptions(args, options, environment);
+    const streams = { stdin: process.stdin, stdout: environment.stdout };
+    if (args.interactive) requireTerminal("-i (or --on-error shell)", streams);
+    if (args.shell) requireTerminal("--shell", streams);
     if (args.printLlb || args.dryRun) {
       return stdout(compiledText(targets, wanted, args, flags, options)), EXIT.ok;
     }
@@ -94,11 +101,29 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   process.on("SIGINT", onSigint);
 
   const refs: string[] = [];
+  // The failure a shell was opened for: already reported, and its exit code is the build's.
+  let shownFailure: BuildError | undefined;
+  const shell: BuildTargetsOptions["shell"] = args.interactive || args.shell
+    ? {
+      onError: args.interactive,
+      target: args.shell,
+      run: async (target, access) => {
+        if (access.error) {
+          shownFailure = access.error;
+          stderr(progress.failed(access.error) ?? "");
+        } else progress.endLiveView();
+        stderr(shellBanner(target, access, args.shellCommand));
+        const code = await runShell(access, args.shellCommand, processTerminal(environment));
+        stderr(`drydock: the shell exited (${code})${access.error ? "; the build ends" : ""}\n`);
+      },
+    }
+    : undefined;
   const { engines, ...flagged } = flags;
   try {
     const results = await solveTargets(targets, {
       ...options,
       ...flagged,
+      ...(shell ? { shell } : {}),
       targets: wanted,
       location: options.location,
       signal: abort.signal,
@@ -125,6 +150,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       progress.failed(undefined);
       stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
       return EXIT.interrupted;
+    }
+    // Engines before BuildKit 0.13 give the exit code only in the message.
+    if (shownFailure) {
+      return shownFailure.exitCode || Number(/exit code: (\d+)/.exec(shownFailure.engineMessage)?.[1]) ||
+        EXIT.failed;
     }
     return fail(err, stderr, environment.cwd, progress);
   } finally {
@@ -194,5 +224,18 @@ function describeResult(r: TargetResult): string {
   for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
+  return lines.join("\n") + "\n";
+}
+
+function shellBanner(target: string, access: ShellAccess, shell: readonly string[]): string {
+  const lines = access.error
+    ? [
+      `drydock: ${shell.join(" ")} in ${access.error.step ?? target} as it was before the step ` +
+      `(files, mounts, env, working directory, user)`,
+      `drydock: the failed command:  ${access.command}`,
+      `drydock: exit the shell (exit or Ctrl-D) to end the build with the step's exit code` +
+      (access.error.exitCode ? ` (${access.error.exitCode})` : ""),
+    ]
+    : [`drydock: ${shell.join(" ")} in the final state of ${target}; exit it (exit or Ctrl-D) to go on`];
   return lines.join("\n") + "\n";
 }

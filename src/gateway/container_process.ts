@@ -112,6 +112,12 @@ export class ContainerProcess {
           const code = msg.exit.code ?? 0;
           status = { code, ...(msg.exit.error?.message ? { message: msg.exit.error.message } : {}) };
           if (code === UNKNOWN_EXIT && !status.message) status = { code, message: "the process did not run" };
+          // The engine says done only once every stream is closed, stdin included.
+          if (init.fds?.includes(0)) {
+            try {
+              stream.send({ processID: id, file: { fd: 0, eof: true } });
+            } catch { /* the stream ended: done or its failure follows */ }
+          }
         } else if (msg.done) {
           stream.unregister(id);
           if (proc) proc.#done = true;

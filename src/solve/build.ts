@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { z } from "zod";
+import { DrydockError } from "../core/errors.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { platformSchema } from "../core/platform.ts";
@@ -32,6 +33,7 @@ import { type BuildOutput, outputSchema } from "./outputs.ts";
 import type { SecretSpec } from "./secret_flag.ts";
 import { sessionServiceOptions } from "./session_services.ts";
 import type { SshSpec } from "./ssh_flag.ts";
+import type { ShellAccess, ShellOptions } from "./debug_shell.ts";
 import { selectTargets, type TargetOverrides, type Targets } from "./targets.ts";
 
 /** Options of {@link solveTargets} (and of the public `buildTargets()`). */
@@ -79,6 +81,11 @@ export interface BuildTargetsOptions extends TargetOverrides {
   secrets?: readonly SecretSpec[];
   /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
   ssh?: readonly SshSpec[];
+  /**
+   * Interactive shells (the CLI's `-i` and `--shell`): on a failed `run` step, in its view before it ran, and
+   * in the named target's final state. `run` drives each shell on a terminal; the build waits for it.
+   */
+  shell?: { onError?: boolean; target?: string; run: (target: string, access: ShellAccess) => Promise<void> };
   /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
   registryAuth?: Readonly<Record<string, RegistryLogin>>;
 }
@@ -141,6 +148,10 @@ export async function solveTargets(
   validate("build", "options", optionsSchema, options, options.location);
   const sourceDateEpoch = options.sourceDateEpoch ?? sourceDateEpochFromEnv(env);
   const selected = selectTargets(targets, options.targets, base, options.location, options);
+  const shellTarget = options.shell?.target;
+  if (shellTarget !== undefined && !selected.some((t) => t.name === shellTarget)) {
+    throw new DrydockError("E_TARGET", `shell.target "${shellTarget}" is not among the targets built`);
+  }
   // One credential store per build: the session serves it to the engine, pushes through the Engine API use it.
   const registryCredentials = new RegistryCredentialStore({ env, logins: options.registryAuth });
   const services = {
@@ -183,6 +194,7 @@ export async function solveTargets(
         onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
         services,
         cwd: run.environment.cwd,
+        ...(options.shell ? { shell: shellFor(options.shell, t.name) } : {}),
       });
       return {
         target: t.name,
@@ -197,4 +209,12 @@ export async function solveTargets(
   } finally {
     if (!options.transport) await transport.close();
   }
+}
+
+function shellFor(shell: NonNullable<BuildTargetsOptions["shell"]>, target: string): ShellOptions {
+  return {
+    onError: shell.onError ?? false,
+    atEnd: shell.target === target,
+    run: (access) => shell.run(target, access),
+  };
 }

@@ -10,6 +10,7 @@ import type { MarshalOptions } from "../llb/marshal.ts";
 import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type { CallOptions } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
+import { shellAtEnd, shellOnFailure } from "./debug_shell.ts";
 import { runDynamic } from "./dynamic_target.ts";
 import { GatewaySolver, type SessionView } from "./gateway_solver.ts";
 import type { PlatformState, SolveSpec } from "./solve.ts";
@@ -61,22 +62,45 @@ export async function gatewayResult(transport: Transport, run: GatewayRun): Prom
     onNotice: spec.onNotice ?? printNotice,
     onDefinition: spec.onDefinition,
   });
+  const target = spec.name ?? "build";
+  // One shell per build, even when several platforms fail.
+  let shellClaimed = false;
   const solved = await Promise.all(run.platformStates.map(async (p) => {
-    const state = spec.dynamic
-      ? await runDynamic(spec.dynamic, {
-        solver,
-        pong,
-        platform: p.platform,
-        sink: spec.onStatus ?? (() => {}),
-        target: spec.name ?? "build",
-        cwd: spec.cwd,
-      })
-      : p.state;
-    const [{ id }, config] = await Promise.all([
-      solver.solve(state),
-      solver.imageConfigBytes(state, p.platform),
-    ]);
-    return { platform: p.platform, id, config };
+    try {
+      const state = spec.dynamic
+        ? await runDynamic(spec.dynamic, {
+          solver,
+          pong,
+          platform: p.platform,
+          sink: spec.onStatus ?? (() => {}),
+          target,
+          cwd: spec.cwd,
+        })
+        : p.state;
+      const [{ id }, config] = await Promise.all([
+        // A shell on a failed step needs the step to fail while the build still runs.
+        spec.shell?.onError ? solver.evaluate(state) : solver.solve(state),
+        solver.imageConfigBytes(state, p.platform),
+      ]);
+      if (spec.shell?.atEnd && id && !shellClaimed) {
+        shellClaimed = true;
+        await shellAtEnd(solver, spec.shell, target, state, id);
+      }
+      return { platform: p.platform, id, config };
+    } catch (err) {
+      if (spec.shell?.onError && !shellClaimed) {
+        shellClaimed = true;
+        await shellOnFailure(
+          solver,
+          spec.shell,
+          target,
+          err,
+          findings.buildError(err),
+          () => findings.failedVertex,
+        );
+      }
+      throw err;
+    }
   }));
   if (!spec.platformStates) {
     const { id, config } = solved[0];

@@ -72,6 +72,7 @@ export class GatewaySolver {
   readonly #bases = new Map<string, Promise<BaseImage>>();
   readonly #solved = new WeakMap<State, Promise<SolvedState>>();
   readonly #byDigest = new Map<string, Promise<SolvedState>>();
+  readonly #sent: pb.Definition[] = [];
   #noticesShown = false;
 
   constructor(options: GatewaySolverOptions) {
@@ -93,6 +94,53 @@ export class GatewaySolver {
   /** What the build's session serves. */
   get session(): SessionView {
     return this.#options.session;
+  }
+
+  /** Every definition sent so far (to find a failed step's op in). */
+  get definitions(): readonly pb.Definition[] {
+    return this.#sent;
+  }
+
+  /**
+   * Sends a definition made from sent ones (e.g. a failed step's input) and gives its ref.
+   *
+   * @example
+   * ```ts
+   * // const ref = await solver.solveDefinition(inputDefinition(run, 0));
+   * ```
+   */
+  async solveDefinition(definition: pb.Definition): Promise<string> {
+    const res = await this.#options.rpc.unary(LLBBridgeService.solve, {
+      definition,
+      allowResultReturn: true,
+      allowResultArrayRef: true,
+    }, this.#options.bridge);
+    return res.result?.ref?.id ?? res.result?.refDeprecated ?? res.ref ?? "";
+  }
+
+  /**
+   * Builds `state` now, before its ref is used: with `gateway.solve.evaluate`, else an `Evaluate` call, else
+   * by reading its root's metadata (which builds it on every engine with `statfile`).
+   *
+   * @example
+   * ```ts
+   * // const { id } = await solver.evaluate(state); // a failing step fails here
+   * ```
+   */
+  async evaluate(state: State): Promise<SolvedState> {
+    if (!this.caps.problem("gateway.solve.evaluate", true)) {
+      return await this.solve(state, { evaluate: true });
+    }
+    const solved = await this.solve(state);
+    if (!solved.id) return solved;
+    const { rpc, bridge } = this.#options;
+    if (!this.caps.problem("gateway.evaluate", true)) {
+      await rpc.unary(LLBBridgeService.evaluate, { ref: solved.id }, bridge);
+    } else if (!this.caps.problem("statfile", true)) {
+      // Older engines (BuildKit 0.8) build a ref when its files are first read.
+      await rpc.unary(LLBBridgeService.statFile, { ref: solved.id, path: "/" }, bridge);
+    }
+    return solved;
   }
 
   /** The configs of the base images `states` inherit, resolved once per image and platform. */
@@ -172,6 +220,7 @@ export class GatewaySolver {
     const known = this.#byDigest.get(key);
     if (known) return { ...(await known), marshalled: m };
     const definition = withStepNames(m.definition, stepped);
+    this.#sent.push(definition);
     o.onDefinition?.(definition);
     const sent = o.rpc.unary(LLBBridgeService.solve, {
       definition,

@@ -33,6 +33,7 @@ import { SolveFindings } from "./solve_findings.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
 import { readDockerignores } from "./dockerignore.ts";
+import { shellAtEnd, shellOnFailure, type ShellOptions } from "./debug_shell.ts";
 
 /** One platform's state in a (possibly multi-platform) build. */
 export interface PlatformState {
@@ -84,6 +85,8 @@ export interface SolveSpec {
   readonly name?: string;
   /** A dynamic target's function, run inside the build once per platform; `state` is then unused. */
   readonly dynamic?: DynamicState;
+  /** Shells to open: on a failed `run` step (the build waits for it), or in the target's final state. */
+  readonly shell?: ShellOptions;
 }
 
 /** What a finished build reports. */

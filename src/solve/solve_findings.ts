@@ -48,6 +48,11 @@ export class SolveFindings {
     for (const [digest, name] of names) this.#names.set(digest, name);
   }
 
+  /** The vertex the status stream last reported failed, if any. */
+  get failedVertex(): Digest | undefined {
+    return this.#failedVertex;
+  }
+
   /** Notes the vertex a status update reports failed (the last one wins, as the engine fails one). */
   watch(status: StatusResponse): void {
     for (const v of status.vertexes ?? []) if (v.error) this.#failedVertex = v.digest as Digest;
