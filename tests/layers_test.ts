@@ -18,7 +18,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   gateway: ["core", "proto", "fs", "transport"],
   progress: ["core", "proto"],
   solve: ["core", "dsl", "llb", "proto", "fs", "transport", "session", "gateway", "progress"],
-  cli: ["core", "dsl", "llb", "fs", "transport", "session", "gateway", "progress", "solve"],
+  cli: ["core", "dsl", "llb", "fs", "transport", "session", "gateway", "progress", "solve", "convert"],
+  convert: ["core"],
 };
 
 /** The relative module specifiers a file imports or re-exports, comments and strings' contents aside. */
