@@ -420,6 +420,8 @@ export const schemas = {
     name: nonEmptyString.optional(),
     alwaysReplaceExistingDestPaths: z.boolean().optional(),
     requiredPaths: z.array(path).min(1, "must have at least one path").optional(),
+    unpack: z.boolean().optional(),
+    link: z.boolean().optional(),
   }).refine((o) => !o.requiredPaths || (o.include?.length ?? 0) > 0, {
     message: "needs include patterns (the engine checks required paths only among them)",
     path: ["requiredPaths"],
@@ -427,8 +429,6 @@ export const schemas = {
   symlink: z.strictObject({
     chown: chown.optional(),
     timestamp: timestamp.optional(),
-    unpack: z.boolean().optional(),
-    link: z.boolean().optional(),
     name: nonEmptyString.optional(),
   }),
   hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/, "must be a valid host name"),

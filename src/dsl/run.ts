@@ -19,7 +19,8 @@ import type { SourceLocation } from "../core/location.ts";
 import { isCacheMount, isTmpfsMount } from "./mounts.ts";
 import { schemas } from "./options.ts";
 import { isSecret, isSshAgent, type Secret, type SshAgent } from "./secrets.ts";
-import { State, type StateData, stateData } from "./state.ts";
+import { State, stateData } from "./state.ts";
+import type { StateData } from "./state_data.ts";
 import { fail, validate } from "../core/validate.ts";
 
 const flag = z.boolean().optional();

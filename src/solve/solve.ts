@@ -33,7 +33,7 @@ import { SolveFindings } from "./solve_findings.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
 import { readDockerignores } from "./dockerignore.ts";
-import { shellAtEnd, shellOnFailure, type ShellOptions } from "./debug_shell.ts";
+import type { ShellOptions } from "./debug_shell.ts";
 
 /** One platform's state in a (possibly multi-platform) build. */
 export interface PlatformState {
