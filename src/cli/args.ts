@@ -29,6 +29,7 @@ export interface CliArgs {
   /** `-o` values, unparsed (the outputs layer's parser names the bad key). */
   outputs: string[];
   push: boolean;
+  load: boolean;
   /** `--platform` values, split at commas. */
   platforms: string[];
   cacheFrom: string[];
@@ -159,6 +160,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     noCache: v["no-cache"] === true,
     outputs: (v.output as string[] | undefined) ?? [],
     push: v.push === true,
+    load: v.load === true,
     platforms,
     cacheFrom: (v["cache-from"] as string[] | undefined) ?? [],
     cacheTo: (v["cache-to"] as string[] | undefined) ?? [],

@@ -29,6 +29,7 @@ test("`parseCli()` defaults: no targets, auto progress, nothing switched on", ()
     help: false,
     version: false,
     dryRun: false,
+    load: false,
     noCache: false,
     outputs: [],
     push: false,

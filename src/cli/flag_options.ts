@@ -85,6 +85,7 @@ export function flagOptions(
     noCache: args.noCache || base.noCache,
     outputs: [...(base.outputs ?? []), ...outputs],
     ...(args.push ? { push: true } : {}),
+    ...(args.load ? { load: true } : {}),
     ...(args.platforms.length > 0 ? { platforms: args.platforms } : {}),
     cacheFrom: [...(base.cacheFrom ?? []), ...cacheFrom],
     cacheTo: [...(base.cacheTo ?? []), ...cacheTo],

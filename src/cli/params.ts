@@ -60,7 +60,7 @@ const declared: ParamSpec[] = [];
  * @example Parameters with defaults
  * ```ts
  * import { z } from "zod";
- * import { build, image, params } from "../../mod.ts";
+ * import { build, image, params } from "@drydock/core";
  * const p = params({
  *   appVersion: z.string().default("dev").describe("version baked into the image"),
  *   debug: z.boolean().default(false).describe("keep debug tools"),

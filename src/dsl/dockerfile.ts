@@ -22,7 +22,7 @@ import { validate } from "../core/validate.ts";
  *
  * @example
  * ```ts
- * import { dockerfile, image, local } from "../../mod.ts";
+ * import { dockerfile, image, local } from "@drydock/core";
  * const legacy = dockerfile(local("./legacy"), { target: "build", args: { VERSION: "1.2" } });
  * const app = image("busybox").copy(legacy, "/out/app", "/usr/local/bin/app");
  * ```

@@ -363,6 +363,8 @@ export interface SymlinkAction extends PathBases {
 /** Create a directory. */
 export interface MkdirAction extends PathBases {
   readonly kind: "mkdir";
+  /** Owned by the base image's user, once known (a `workdir()` under a base image's USER). */
+  readonly ownerBase?: InheritedConfig;
   readonly path: string;
   readonly mode: number;
   readonly parents: boolean;

@@ -123,7 +123,7 @@ function opsOf(outputs: readonly (Output | null)[]): OpNode[] {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { marshal } from "./marshal.ts";
  * const { definition, ops } = marshal(image("busybox").run("echo hi"));
  * ops.at(-1)!.op.inputs!.length; // 1: the terminal op points at the result

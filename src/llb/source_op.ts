@@ -25,7 +25,7 @@ export interface SourceLoweringContext {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import type { GitSource, HttpSource, ImageSource, LocalSource, SourceNode } from "../dsl/graph.ts";
 import { gitIdentifier } from "../dsl/git_url.ts";

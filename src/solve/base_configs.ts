@@ -23,7 +23,7 @@ export interface BaseImage {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { baseImagesOf } from "./base_configs.ts";
  * baseImagesOf([image("busybox").run("true")]).map((b) => b.image); // ["docker.io/library/busybox:latest"]
  * ```
@@ -45,6 +45,7 @@ export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
       visit(node.base);
       for (const a of node.actions) {
         add(a.pathBase);
+        if (a.kind === "mkdir") add(a.ownerBase);
         if (a.kind === "copy") add(a.srcBase);
         visit((a as { source?: Output | null }).source);
       }

@@ -16,7 +16,7 @@ import type * as pb from "../proto/pb.gen.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 import type { EngineAddress } from "../transport/address.ts";
 import { connect } from "../transport/connect.ts";
-import { engineCandidates, type EngineSelection } from "../transport/discover.ts";
+import { discoverEngine, engineCandidates, type EngineSelection } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
 import {
   type AttestOptions,
@@ -102,6 +102,8 @@ export interface TargetResult {
   readonly engine: EngineKind;
   /** Images pushed through the Docker Engine API (graphdriver Docker), with their digests. */
   readonly pushed: readonly PushResult[];
+  /** Images loaded into Docker from a standalone BuildKit (`load: true`). */
+  readonly loaded?: readonly string[];
   /** What drydock did differently from what was asked, and why. */
   readonly notices: readonly string[];
 }
@@ -109,6 +111,7 @@ export interface TargetResult {
 const optionsSchema = z.object({
   outputs: z.array(outputSchema).optional(),
   push: z.boolean().optional(),
+  load: z.boolean().optional(),
   platforms: z.array(platformSchema).min(1).optional(),
   cacheFrom: z.array(cacheImportSchema).optional(),
   cacheTo: z.array(cacheExportSchema).optional(),
@@ -130,7 +133,7 @@ export interface BuildRun {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { processEnvironment } from "../cli/environment.ts";
  * import { solveTargets } from "./build.ts";
  * const run = { environment: processEnvironment() };
@@ -194,6 +197,7 @@ export async function solveTargets(
         onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
         services,
         cwd: run.environment.cwd,
+        loadInto: dockerToLoadInto(t.outputs, env),
         ...(options.shell ? { shell: shellFor(options.shell, t.name) } : {}),
       });
       return {
@@ -204,6 +208,7 @@ export async function solveTargets(
         engine: features.kind,
         pushed: r.pushed,
         notices: r.notices,
+        loaded: r.loaded,
       };
     }, options.signal);
   } finally {
@@ -217,4 +222,13 @@ function shellFor(shell: NonNullable<BuildTargetsOptions["shell"]>, target: stri
     atEnd: shell.target === target,
     run: (access) => shell.run(target, access),
   };
+}
+
+/** The Docker Engine `load: true` outputs go into (`DOCKER_HOST`, the docker context, the default socket). */
+function dockerToLoadInto(
+  outputs: readonly BuildOutput[],
+  env: Readonly<Record<string, string | undefined>>,
+): EngineAddress | undefined {
+  if (!outputs.some((o) => o.type === "image" && o.load)) return undefined;
+  return discoverEngine({ ...env, BUILDKIT_HOST: undefined });
 }

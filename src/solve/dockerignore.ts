@@ -14,7 +14,7 @@ import { readDockerignore } from "../fs/dockerignore.ts";
  *
  * @example
  * ```ts
- * import { local } from "../../mod.ts";
+ * import { local } from "@drydock/core";
  * import { graphNodes } from "../llb/graph_walk.ts";
  * import { readDockerignores } from "./dockerignore.ts";
  * const excludes = await readDockerignores(graphNodes(local(".")));

@@ -24,7 +24,7 @@ import { BuildError } from "./errors.ts";
  *
  * @example
  * ```ts
- * import { dockerfile, local } from "../../mod.ts";
+ * import { dockerfile, local } from "@drydock/core";
  * import { graphNodes } from "../llb/graph_walk.ts";
  * import { resolveFrontends } from "./frontends.ts";
  * // inside a gateway solve:

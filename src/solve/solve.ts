@@ -102,7 +102,7 @@ export interface SolveResult {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { solve } from "./solve.ts";
  * // const result = await solve(transport, { state: image("busybox"), exports: { exporters: [], fileTargets: [] }, sharedKey: "k" });
  * ```

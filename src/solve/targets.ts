@@ -55,6 +55,8 @@ export interface TargetOverrides {
   outputs?: BuildOutput[];
   /** Push every image output (the CLI's `--push`). @default false */
   push?: boolean;
+  /** Load every image output into Docker from a standalone BuildKit (the CLI's `--load`). @default false */
+  load?: boolean;
   /** Platforms for every target built, replacing theirs (the CLI's `--platform`). */
   platforms?: string[];
   /** Cache imports added to every target (`--cache-from`). */
@@ -102,7 +104,7 @@ export interface ResolvedTarget {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { resolveTargets } from "./targets.ts";
  * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } }, "/src")[0].outputs; // [{ type: "image", name: ["app:dev"] }]
  * ```
@@ -154,7 +156,13 @@ export function resolveTargets(
       state,
       platformStates,
       ...(dynamic ? { dynamic } : {}),
-      outputs: outputs.map((o) => absolute(overrides.push && o.type === "image" ? { ...o, push: true } : o)),
+      outputs: outputs.map((o) =>
+        absolute(
+          o.type === "image" && (overrides.push || overrides.load)
+            ? { ...o, ...(overrides.push ? { push: true } : {}), ...(overrides.load ? { load: true } : {}) }
+            : o,
+        )
+      ),
       cacheFrom: [...[t.cacheFrom ?? []].flat(), ...(overrides.cacheFrom ?? [])].map((c) =>
         c.type === "local" ? { ...c, src: resolve(base, c.src) } : c
       ),
@@ -192,7 +200,7 @@ function stateOf(value: unknown, target: string, location: SourceLocation | unde
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { selectTargets } from "./targets.ts";
  * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"], "/src").map((t) => t.name); // ["b"]
  * ```
