@@ -82,3 +82,26 @@ function typeName(v: unknown): string {
   if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${String(v)}`;
   return typeof v;
 }
+
+/**
+ * `true` when a zod schema checks exactly an options interface: its output is the interface and every value
+ * of the interface is an input it takes, with the same field names, so neither can gain or change a field
+ * without the other. Used as a
+ * compile-time check: `const _matches: SchemaMatches<typeof rmSchema, RmOptions> = true;`.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import type { SchemaMatches } from "./validate.ts";
+ * interface RmOptions { allowNotFound?: boolean }
+ * const rmSchema = z.strictObject({ allowNotFound: z.boolean().optional() });
+ * const _matches: SchemaMatches<typeof rmSchema, RmOptions> = true;
+ * ```
+ */
+export type SchemaMatches<S extends z.ZodType, T> = [z.output<S>] extends [T]
+  ? [T] extends [z.input<S>] ? SameKeys<T, z.output<S>> : false
+  : false;
+
+// An interface field the schema lacks would pass the checks above (extra fields are assignable).
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true
+  : false;

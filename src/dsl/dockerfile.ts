@@ -11,7 +11,6 @@ import { callerLocation } from "../core/location.ts";
 import { type DockerfileOptions, dockerfileOptionsSchema } from "./dockerfile_options.ts";
 import { local, scratch } from "./sources.ts";
 import { parsePlatform } from "../core/platform.ts";
-import { goJson } from "../core/go_json.ts";
 import { State, stateData } from "./state.ts";
 import { validate } from "../core/validate.ts";
 
@@ -116,30 +115,39 @@ function dockerfileSource(
       sharedKeyHint: "dockerfile",
     });
     const output = stateData(dir).output;
-    const dfDir = output?.op.kind === "source" ? output.op.localDir : undefined;
+    const dfDir = output?.op.kind === "source" && output.op.type === "local" ? output.op.dir : undefined;
     return { output, filename: name, ...(dfDir ? { ignoreFile: join(dfDir, `${name}.dockerignore`) } : {}) };
   }
   const filename = opts.filename ?? "Dockerfile";
   const node = context?.op;
-  if (node?.kind !== "source" || !node.localDir) return { output: context, filename };
+  if (node?.kind !== "source" || node.type !== "local") return { output: context, filename };
   // The context's own directory, served under its name, with only the Dockerfile's paths.
-  const attrs = { "local.followpaths": goJson(followPaths(filename)), "local.sharedkeyhint": "dockerfile" };
   return {
     output: {
-      op: { ...node, name: `load build definition from ${filename}`, attrs, dockerignore: false },
+      op: {
+        kind: "source",
+        type: "local",
+        location: node.location,
+        name: `load build definition from ${filename}`,
+        sessionName: node.sessionName,
+        dir: node.dir,
+        followPaths: followPaths(filename),
+        sharedKeyHint: "dockerfile",
+        dockerignore: false,
+      },
       index: 0,
     },
     filename,
-    ignoreFile: join(node.localDir, `${filename}.dockerignore`),
+    ignoreFile: join(node.dir, `${filename}.dockerignore`),
   };
 }
 
 /** The context with a Dockerfile's own `<name>.dockerignore` first, when it has one, as `docker build` reads it. */
 function withOwnIgnoreFile(context: Output | null, ignoreFile: string | undefined): Output | null {
   const node = context?.op;
-  if (!ignoreFile || node?.kind !== "source" || !node.localDir || !node.dockerignore) return context;
+  if (!ignoreFile || node?.kind !== "source" || node.type !== "local" || !node.dockerignore) return context;
   return {
-    op: { ...node, dockerignoreFiles: [ignoreFile, join(node.localDir, ".dockerignore")] },
+    op: { ...node, dockerignoreFiles: [ignoreFile, join(node.dir, ".dockerignore")] },
     index: context!.index,
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { SourceLocation } from "../core/location.ts";
 import type { Platform } from "../core/platform.ts";
+import type { GitRemote } from "./git_url.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
 import type { EnvTemplate } from "./env_template.ts";
 
@@ -37,30 +38,86 @@ interface NodeBase {
   readonly progressGroup?: ProgressGroup;
 }
 
-/** A source: an image, a local directory, ... */
-export interface SourceNode extends NodeBase {
+/** A source: an image, a local directory, a git repository or a file over HTTP(S). */
+export type SourceNode = ImageSource | LocalSource | GitSource | HttpSource;
+
+/** Fields every source carries. */
+interface SourceBase extends NodeBase {
   readonly kind: "source";
-  /** LLB identifier, e.g. `docker-image://docker.io/library/busybox:latest`. */
-  readonly identifier: string;
-  readonly attrs: Readonly<Record<string, string>>;
-  /** Set for image sources, as Go's llb does. */
-  readonly platform?: Platform;
-  /** For `local://` sources: the absolute directory on the client, served by the session. */
-  readonly localDir?: string;
-  /**
-   * For `local://` sources: read `.dockerignore` in `localDir` and exclude what it lists.
-   * Reading it is I/O, so the solve layer does it and hands the patterns to the lowering.
-   */
-  readonly dockerignore?: boolean;
-  /**
-   * Ignore files to read instead of `<localDir>/.dockerignore`, the first that exists wins:
-   * a Dockerfile's own `<name>.dockerignore` comes before the context's, as in `docker build`.
-   */
-  readonly dockerignoreFiles?: readonly string[];
   /** Secrets the engine asks the session for while fetching this source (e.g. git auth). */
   readonly secrets?: readonly SecretRef[];
   /** SSH agents the engine uses while fetching this source (e.g. git over ssh). */
   readonly sshAgents?: readonly SshRef[];
+}
+
+/** A container image: `image()`. */
+export interface ImageSource extends SourceBase {
+  readonly type: "image";
+  /** The normalized reference, e.g. `docker.io/library/busybox:latest`. */
+  readonly ref: string;
+  readonly platform: Platform;
+  /** How the engine resolves the reference, when not its default. */
+  readonly resolveMode?: "pull" | "local";
+  /** The digest the image's manifest must have. */
+  readonly checksum?: string;
+}
+
+/** A directory on the client, served by the session: `local()`. */
+export interface LocalSource extends SourceBase {
+  readonly type: "local";
+  /** The name the engine asks the session for: the directory relative to build.ts (or absolute). */
+  readonly sessionName: string;
+  /** The absolute directory on the client. */
+  readonly dir: string;
+  readonly include?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly followPaths?: readonly string[];
+  readonly sharedKeyHint?: string;
+  /** Send only metadata (names, modes, times), except for the paths listed. */
+  readonly metadataOnly?: { readonly except: readonly string[] };
+  /**
+   * Read `.dockerignore` in `dir` and exclude what it lists.
+   * Reading it is I/O, so the solve layer does it and hands the patterns to the lowering.
+   */
+  readonly dockerignore: boolean;
+  /**
+   * Ignore files to read instead of `<dir>/.dockerignore`, the first that exists wins:
+   * a Dockerfile's own `<name>.dockerignore` comes before the context's, as in `docker build`.
+   */
+  readonly dockerignoreFiles?: readonly string[];
+}
+
+/** A git repository at a ref, checked out by the engine: `git()`. */
+export interface GitSource extends SourceBase {
+  readonly type: "git";
+  readonly remote: GitRemote;
+  readonly ref?: string;
+  readonly subdir?: string;
+  readonly keepGitDir?: boolean;
+  /** The ids of the secrets holding an HTTP auth token and header. */
+  readonly authTokenSecret: string;
+  readonly authHeaderSecret: string;
+  /** For ssh remotes: known_hosts lines, and the id of the ssh agent to use. */
+  readonly knownSshHosts?: string;
+  readonly sshSocket?: string;
+  /** The commit the ref must resolve to. */
+  readonly checksum?: string;
+  readonly skipSubmodules?: boolean;
+}
+
+/** A file downloaded by the engine: `http()`. */
+export interface HttpSource extends SourceBase {
+  readonly type: "http";
+  readonly url: string;
+  readonly checksum?: string;
+  readonly filename?: string;
+  /** Permission bits of the file; 0 means the engine's default. */
+  readonly chmod?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The id of the secret holding the Authorization header. */
+  readonly authHeaderSecret?: string;
 }
 
 /** A use of a secret: the secret and whether the step may run without it. */

@@ -7,6 +7,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import type { SchemaMatches } from "../core/validate.ts";
 import { platformSchema } from "../core/platform.ts";
 import type { NetworkMode, SecurityMode } from "./graph.ts";
 import type { CacheMountSpec, TmpfsMountSpec } from "./mounts.ts";
@@ -348,6 +349,9 @@ export const ULIMIT_NAMES = [
   "stack",
 ] as const;
 
+// A value run.ts checks itself, entry by entry; typed here so the schema's output is RunOptions.
+const checkedLater = <T>() => z.custom<T>(() => true);
+
 export const schemas = {
   envName,
   envValue: z.string(),
@@ -363,9 +367,9 @@ export const schemas = {
     workdir: path.optional(),
     user: nonEmptyString.optional(),
     // Entries are checked one by one in run.ts, so errors name the mount path.
-    mounts: z.record(z.string(), z.unknown()).optional(),
-    secrets: z.record(z.string(), z.unknown()).optional(),
-    ssh: z.unknown().optional(),
+    mounts: z.record(z.string(), checkedLater<MountValue>()).optional(),
+    secrets: z.record(z.string(), checkedLater<Secret | SecretEnvOptions>()).optional(),
+    ssh: checkedLater<NonNullable<RunOptions["ssh"]>>().optional(),
     network: networkMode.optional(),
     security: securityMode.optional(),
     ignoreCache: z.boolean().optional(),
@@ -416,6 +420,8 @@ export const schemas = {
     name: nonEmptyString.optional(),
     alwaysReplaceExistingDestPaths: z.boolean().optional(),
     requiredPaths: z.array(path).min(1, "must have at least one path").optional(),
+    unpack: z.boolean().optional(),
+    link: z.boolean().optional(),
   }).refine((o) => !o.requiredPaths || (o.include?.length ?? 0) > 0, {
     message: "needs include patterns (the engine checks required paths only among them)",
     path: ["requiredPaths"],
@@ -423,8 +429,6 @@ export const schemas = {
   symlink: z.strictObject({
     chown: chown.optional(),
     timestamp: timestamp.optional(),
-    unpack: z.boolean().optional(),
-    link: z.boolean().optional(),
     name: nonEmptyString.optional(),
   }),
   hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/, "must be a valid host name"),
@@ -479,3 +483,13 @@ export const schemas = {
 function byteLength(d: string | Uint8Array): number {
   return typeof d === "string" ? new TextEncoder().encode(d).byteLength : d.byteLength;
 }
+
+// Each schema checks exactly its options interface, so the two cannot drift apart (checked when compiling).
+const _schemasMatchOptions: [
+  SchemaMatches<typeof schemas.run, RunOptions>,
+  SchemaMatches<typeof schemas.mkdir, MkdirOptions>,
+  SchemaMatches<typeof schemas.mkfile, MkfileOptions>,
+  SchemaMatches<typeof schemas.rm, RmOptions>,
+  SchemaMatches<typeof schemas.copy, CopyOptions>,
+  SchemaMatches<typeof schemas.symlink, SymlinkOptions>,
+] = [true, true, true, true, true, true];

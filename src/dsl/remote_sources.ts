@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from "zod";
-import type { SecretRef, SourceNode, SshRef } from "./graph.ts";
-import { gitIdentifier, GitUrlError, parseGitRemote } from "./git_url.ts";
+import type { GitSource, HttpSource, SecretRef, SshRef } from "./graph.ts";
+import { GitUrlError, parseGitRemote } from "./git_url.ts";
 import { callerLocation } from "../core/location.ts";
 import { type GitOptions, type HttpOptions, sourceSchemas } from "./source_options.ts";
 import { stateOf } from "./sources.ts";
@@ -47,29 +47,28 @@ export function git(url: string, options: GitOptions = {}): State {
       location,
     );
   }
-  // Attrs as Go's llb.Git writes them, so identical remotes share cache keys with buildx.
-  const attrs: Record<string, string> = {};
-  if (opts.keepGitDir) attrs["git.keepgitdir"] = "true";
-  attrs["git.fullurl"] = remote.remote;
-  attrs["git.authtokensecret"] = idOf(opts.authTokenSecret) ?? "GIT_AUTH_TOKEN";
-  attrs["git.authheadersecret"] = idOf(opts.authHeaderSecret) ?? "GIT_AUTH_HEADER";
-  // The engine probes these secrets and goes on without them, so they are optional uses.
+  // The engine probes the auth secrets and goes on without them, so they are optional uses.
   const secrets: SecretRef[] = [opts.authTokenSecret, opts.authHeaderSecret]
     .filter((s): s is Secret => typeof s === "object")
     .map((secret) => ({ secret, optional: true }));
   const sshAgents: SshRef[] = [];
-  if (remote.scheme === "ssh") {
-    if (opts.knownSshHosts) attrs["git.knownsshhosts"] = opts.knownSshHosts.replace(/\n$/, "") + "\n";
-    attrs["git.mountsshsock"] = idOf(opts.sshSocket) ?? "default";
-    if (typeof opts.sshSocket === "object") sshAgents.push({ agent: opts.sshSocket, optional: false });
-  }
-  if (opts.checksum) attrs["git.checksum"] = opts.checksum;
-  if (opts.skipSubmodules) attrs["git.skipsubmodules"] = "true";
-  const node: SourceNode = {
+  const ssh = remote.scheme === "ssh";
+  if (ssh && typeof opts.sshSocket === "object") sshAgents.push({ agent: opts.sshSocket, optional: false });
+  const node: GitSource = {
     kind: "source",
+    type: "git",
     location,
-    identifier: gitIdentifier(remote, opts.ref, opts.subdir),
-    attrs,
+    remote,
+    ...(opts.ref ? { ref: opts.ref } : {}),
+    ...(opts.subdir ? { subdir: opts.subdir } : {}),
+    ...(opts.keepGitDir ? { keepGitDir: true } : {}),
+    // The engine's default secret names, as Go's llb.Git writes them.
+    authTokenSecret: idOf(opts.authTokenSecret) ?? "GIT_AUTH_TOKEN",
+    authHeaderSecret: idOf(opts.authHeaderSecret) ?? "GIT_AUTH_HEADER",
+    ...(ssh && opts.knownSshHosts ? { knownSshHosts: opts.knownSshHosts } : {}),
+    ...(ssh ? { sshSocket: idOf(opts.sshSocket) ?? "default" } : {}),
+    ...(opts.checksum ? { checksum: opts.checksum } : {}),
+    ...(opts.skipSubmodules ? { skipSubmodules: true } : {}),
     ...(secrets.length ? { secrets } : {}),
     ...(sshAgents.length ? { sshAgents } : {}),
   };
@@ -103,21 +102,20 @@ export function http(url: string, options: HttpOptions = {}): State {
   const location = callerLocation();
   const u = validate("http", "url", sourceSchemas.httpUrl, url, location);
   const opts = validate("http", "", sourceSchemas.http, options, location);
-  // Go's llb leaves zero values out: chmod 0 or uid 0 mean "default".
-  const attrs: Record<string, string> = {};
-  if (opts.checksum) attrs["http.checksum"] = opts.checksum;
-  if (opts.filename) attrs["http.filename"] = opts.filename;
-  if (opts.chmod) attrs["http.perm"] = "0" + opts.chmod.toString(8);
-  if (opts.chown?.uid) attrs["http.uid"] = String(opts.chown.uid);
-  if (opts.chown?.gid) attrs["http.gid"] = String(opts.chown.gid);
-  for (const [name, value] of Object.entries(opts.headers ?? {})) attrs[`http.header.${name}`] = value;
   const auth = opts.authHeaderSecret;
-  if (auth) attrs["http.authheadersecret"] = idOf(auth)!;
-  const node: SourceNode = {
+  // Go's llb leaves zero values out: chmod 0 or uid 0 mean "default".
+  const node: HttpSource = {
     kind: "source",
+    type: "http",
     location,
-    identifier: u,
-    attrs,
+    url: u,
+    ...(opts.checksum ? { checksum: opts.checksum } : {}),
+    ...(opts.filename ? { filename: opts.filename } : {}),
+    ...(opts.chmod ? { chmod: opts.chmod } : {}),
+    ...(opts.chown?.uid ? { uid: opts.chown.uid } : {}),
+    ...(opts.chown?.gid ? { gid: opts.chown.gid } : {}),
+    ...(opts.headers && Object.keys(opts.headers).length ? { headers: opts.headers } : {}),
+    ...(auth ? { authHeaderSecret: idOf(auth)! } : {}),
     // The engine fails the download when a named auth secret is missing.
     ...(typeof auth === "object" ? { secrets: [{ secret: auth, optional: false }] } : {}),
   };

@@ -17,9 +17,10 @@ import type {
 } from "./graph.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { isCacheMount, isTmpfsMount } from "./mounts.ts";
-import { type RunOptions, schemas } from "./options.ts";
+import { schemas } from "./options.ts";
 import { isSecret, isSshAgent, type Secret, type SshAgent } from "./secrets.ts";
-import { State, type StateData, stateData } from "./state.ts";
+import { State, stateData } from "./state.ts";
+import type { StateData } from "./state_data.ts";
 import { fail, validate } from "../core/validate.ts";
 
 const flag = z.boolean().optional();
@@ -75,7 +76,7 @@ export function execNode(
   location: SourceLocation | undefined,
 ): ExecNode {
   const cmd = validate("run", "command", schemas.command, command, location);
-  const opts = validate("run", "", schemas.run, options, location) as RunOptions;
+  const opts = validate("run", "", schemas.run, options, location);
   const settings = data.settings;
   const cwd = opts.workdir ? posix.resolve("/", settings.cwd, opts.workdir) : settings.cwd;
   let env = [...settings.env];

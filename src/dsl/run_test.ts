@@ -1,19 +1,29 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { cache, image, OptionError, scratch, secret, ssh, tmpfs } from "../../mod.ts";
 import { stateData } from "./state.ts";
 
-/** Asserts `fn` throws an OptionError for `call` whose message matches and names this file's line. */
+const OWN_LINES = readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n");
+
+/**
+ * Asserts `fn` throws an OptionError for `call` whose message matches and whose location is this file's line
+ * that makes the call: the first line naming `call(` after the line of this helper's own call.
+ */
 // The calls are statements, not `() => call()`: Bun drops the frame of a call in tail
 // position, so the location would point at this helper instead.
 function throwsOption(fn: () => unknown, call: string, message: RegExp) {
-  const line = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split("\n")[2])![1]);
+  const helperLine = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split("\n")[2])![1]);
+  const offset = OWN_LINES.slice(helperLine).findIndex((l) => new RegExp(`\\b${call}\\(`).test(l));
+  assert.ok(offset >= 0, `no ${call}( after line ${helperLine}`);
+  const line = helperLine + 1 + offset;
   assert.throws(fn, (err: unknown) => {
     assert.ok(err instanceof OptionError, String(err));
     assert.equal(err.call, call);
     assert.match(err.message, message);
-    assert.match(err.message, /run_test\.ts:\d+:\d+\)/);
-    assert.ok(Math.abs(err.location!.line - line) <= 16, `location ${err.location!.line} near ${line}`);
+    assert.match(err.message, new RegExp(`run_test\\.ts:${line}:\\d+\\)`));
+    assert.equal(err.location!.line, line);
     return true;
   });
 }

@@ -6,11 +6,10 @@
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import process from "node:process";
 import { z } from "zod";
-import type { OpNode, Output, Platform, SourceNode } from "./graph.ts";
+import type { ImageSource, LocalSource, OpNode, Output, Platform } from "./graph.ts";
 import { callerLocation } from "../core/location.ts";
 import { defaultPlatform, parsePlatform } from "../core/platform.ts";
 import { schemas } from "./options.ts";
-import { goJson } from "../core/go_json.ts";
 import { type ImageOptions, type LocalOptions, sourceSchemas } from "./source_options.ts";
 import { normalizeImageRef, ReferenceError } from "./reference.ts";
 import { State } from "./state.ts";
@@ -49,18 +48,14 @@ export function image(ref: string, options: ImageOptions = {}): State {
     throw e;
   }
   const platform = opts.platform ? parsePlatform(opts.platform) : defaultPlatform();
-  const node: SourceNode = {
+  const node: ImageSource = {
     kind: "source",
+    type: "image",
     location,
-    identifier: `docker-image://${normalized}`,
-    // Go's llb writes the mode only when it is not the default.
-    attrs: {
-      ...(opts.resolveMode && opts.resolveMode !== "default"
-        ? { "image.resolvemode": opts.resolveMode }
-        : {}),
-      ...(opts.checksum ? { "image.checksum": opts.checksum } : {}),
-    },
+    ref: normalized,
     platform,
+    ...(opts.resolveMode && opts.resolveMode !== "default" ? { resolveMode: opts.resolveMode } : {}),
+    ...(opts.checksum ? { checksum: opts.checksum } : {}),
   };
   return new State({
     output: { op: node, index: 0 },
@@ -111,13 +106,21 @@ export function local(dir: string, options: LocalOptions = {}): State {
   // The name is what the engine asks the session for; keep it machine-independent.
   const rel = relative(base, absolute).split("\\").join("/");
   const name = isAbsolute(d) ? absolute : rel === "" ? "." : rel;
-  const node: SourceNode = {
+  // Empty lists are left out, as Go's llb leaves them out.
+  const node: LocalSource = {
     kind: "source",
+    type: "local",
     location,
     name: `load local ${name}`,
-    identifier: `local://${name}`,
-    attrs: localAttrs(opts),
-    localDir: absolute,
+    sessionName: name,
+    dir: absolute,
+    ...(opts.include?.length ? { include: opts.include } : {}),
+    ...(opts.exclude?.length ? { exclude: opts.exclude } : {}),
+    ...(opts.followPaths?.length ? { followPaths: opts.followPaths } : {}),
+    ...(opts.sharedKeyHint ? { sharedKeyHint: opts.sharedKeyHint } : {}),
+    ...(opts.metadataOnly
+      ? { metadataOnly: { except: typeof opts.metadataOnly === "object" ? opts.metadataOnly.except : [] } }
+      : {}),
     dockerignore: opts.dockerignore ?? true,
   };
   return new State({
@@ -143,19 +146,4 @@ export function stateOf(from: OpNode | Output | null, platform: Platform = defau
     settings: { ...ROOT_SETTINGS, platform },
     image: EMPTY_IMAGE,
   });
-}
-
-// Patterns go as JSON arrays, as Go's llb writes them; empty lists are left out.
-function localAttrs(opts: LocalOptions): Record<string, string> {
-  const attrs: Record<string, string> = {};
-  if (opts.include?.length) attrs["local.includepattern"] = goJson(opts.include);
-  if (opts.exclude?.length) attrs["local.excludepatterns"] = goJson(opts.exclude);
-  if (opts.followPaths?.length) attrs["local.followpaths"] = goJson(opts.followPaths);
-  if (opts.sharedKeyHint) attrs["local.sharedkeyhint"] = opts.sharedKeyHint;
-  if (opts.metadataOnly) {
-    attrs["local.metadatatransfer"] = "true";
-    const except = typeof opts.metadataOnly === "object" ? opts.metadataOnly.except : [];
-    if (except.length) attrs["local.metadatatransferexclude"] = goJson(except);
-  }
-  return attrs;
 }

@@ -4,20 +4,14 @@
  *
  * @module
  */
-import { posix } from "node:path";
 import type {
   ExecNode,
   FileAction,
   FileNode,
-  Healthcheck,
-  InheritedConfig,
   MergeNode,
   NetworkMode,
-  Output,
-  Platform,
   ProxyEnv,
   SecurityMode,
-  Ulimit,
 } from "./graph.ts";
 import { execOutputIndex } from "./graph.ts";
 import { callerLocation, type SourceLocation } from "../core/location.ts";
@@ -36,64 +30,16 @@ import { execNode } from "./run.ts";
 import { type EnvTemplate, expandEnv, templateText } from "./env_template.ts";
 import { fail, validate } from "../core/validate.ts";
 import { z } from "zod";
-
-/** Settings that later `run` steps inherit and an exported image records. */
-export interface StateSettings {
-  /** Environment in definition order; a later set of the same name replaces it and moves it last. */
-  readonly env: readonly (readonly [string, string])[];
-  /**
-   * Values of `env` that use the base image's env (`$PATH`), by name: the
-   * lowering fills them in once the engine has resolved that config.
-   */
-  readonly baseEnv?: Readonly<Record<string, EnvTemplate>>;
-  /**
-   * Names of `env` in the order they were first set: an image config keeps a
-   * variable where it was first set (`env` itself moves it last, as `run` steps see it).
-   */
-  readonly envFirstSet?: readonly string[];
-  /** Names in `env` set by `arg()`: later steps see them, the exported image does not. */
-  readonly argNames?: readonly string[];
-  /** The shell string commands run with; unset is `/bin/sh -c`. */
-  readonly shell?: readonly string[];
-  /** Absolute working directory. */
-  readonly cwd: string;
-  /** User to run as; empty means the image default (root). */
-  readonly user: string;
-  readonly platform: Platform;
-  /** The base image whose config (env, working directory, user) later steps start from. */
-  readonly inherit?: InheritedConfig;
-  /** Host name inside `run` steps; empty is the engine's default. */
-  readonly hostname?: string;
-  readonly network?: NetworkMode;
-  readonly security?: SecurityMode;
-  /** Extra `/etc/hosts` entries of `run` steps. */
-  readonly extraHosts?: readonly { readonly host: string; readonly ip: string }[];
-  readonly ulimits?: readonly Ulimit[];
-  readonly cgroupParent?: string;
-  /** Proxy settings for `run` steps, not part of their cache keys. */
-  readonly proxyEnv?: ProxyEnv;
-}
-
-/** Image config carried by a state for export; unset fields come from the base image. */
-export interface ImageSettings {
-  readonly entrypoint?: readonly string[];
-  /** `null`: cleared (a new entrypoint was set without a command), as in a Dockerfile. */
-  readonly cmd?: readonly string[] | null;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly exposedPorts: readonly string[];
-  readonly volumes?: readonly string[];
-  readonly stopSignal?: string;
-  readonly healthcheck?: Healthcheck;
-  readonly onbuild?: readonly string[];
-}
-
-/** What a State is made of; read by the LLB lowering, not by users. */
-export interface StateData {
-  /** The filesystem; `null` is the empty filesystem (scratch). */
-  readonly output: Output | null;
-  readonly settings: StateSettings;
-  readonly image: ImageSettings;
-}
+import { healthcheckOf } from "./healthcheck.ts";
+import {
+  envLookup,
+  isRelativeToBase,
+  pathBase,
+  resolvePath,
+  setEnv,
+  type StateData,
+  type StateSettings,
+} from "./state_data.ts";
 
 let readState: (s: State) => StateData;
 
@@ -354,7 +300,7 @@ export class State {
       location,
     );
     const destPath = validate("copy", "dest", schemas.path, dest, location);
-    const opts = validate("copy", "", schemas.copy, options, location) as CopyOptions;
+    const opts = validate("copy", "", schemas.copy, options, location);
     const fromData = readState(from);
     const list = typeof srcs === "string" ? [srcs] : srcs;
     // "." (the working directory) is a directory to copy into, as in a Dockerfile.
@@ -397,7 +343,7 @@ export class State {
     const opts = validate("mkdir", "", schemas.mkdir, options, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
     return this.#file(
-      [{ ...mkdirAction(abs, opts as MkdirOptions), ...pathBase(this.#data.settings, p) }],
+      [{ ...mkdirAction(abs, opts), ...pathBase(this.#data.settings, p) }],
       location,
       opts.name ?? `MKDIR ${abs}`,
     );
@@ -420,7 +366,7 @@ export class State {
     const abs = resolvePath(this.#data.settings.cwd, p);
     const bytes = typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d);
     return this.#file(
-      [{ ...mkfileAction(abs, bytes, opts as MkfileOptions), ...pathBase(this.#data.settings, p) }],
+      [{ ...mkfileAction(abs, bytes, opts), ...pathBase(this.#data.settings, p) }],
       location,
       opts.name ?? `MKFILE ${abs}`,
     );
@@ -464,7 +410,7 @@ export class State {
     const opts = validate("symlink", "", schemas.symlink, options, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
     return this.#file(
-      [{ ...symlinkAction(target, abs, opts as SymlinkOptions), ...pathBase(this.#data.settings, p) }],
+      [{ ...symlinkAction(target, abs, opts), ...pathBase(this.#data.settings, p) }],
       location,
       opts.name ?? `SYMLINK ${target} ${abs}`,
     );
@@ -768,68 +714,4 @@ export class ExecState extends State {
  */
 export function stateData(state: State): StateData {
   return readState(state);
-}
-
-const DURATION_UNITS: Record<string, number> = {
-  ns: 1,
-  us: 1e3,
-  "µs": 1e3,
-  ms: 1e6,
-  s: 1e9,
-  m: 60e9,
-  h: 3600e9,
-};
-
-/** A Go duration (`30s`, `1m30s`, `500ms`) or seconds, in nanoseconds. */
-function durationNs(d: string | number): number {
-  if (typeof d === "number") return Math.round(d * 1e9);
-  let total = 0;
-  for (const [, n, unit] of d.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
-    total += Number(n) * DURATION_UNITS[unit];
-  }
-  return Math.round(total);
-}
-
-function healthcheckOf(h: NonNullable<ImageConfigOptions["healthcheck"]>): Healthcheck {
-  if (h === "none") return { test: ["NONE"] };
-  return {
-    test: typeof h.test === "string" ? ["CMD-SHELL", h.test] : ["CMD", ...h.test],
-    ...(h.interval !== undefined ? { intervalNs: durationNs(h.interval) } : {}),
-    ...(h.timeout !== undefined ? { timeoutNs: durationNs(h.timeout) } : {}),
-    ...(h.startPeriod !== undefined ? { startPeriodNs: durationNs(h.startPeriod) } : {}),
-    ...(h.startInterval !== undefined ? { startIntervalNs: durationNs(h.startInterval) } : {}),
-    ...(h.retries !== undefined ? { retries: h.retries } : {}),
-  };
-}
-
-/** What `$name` means in an `env()` value of a state with these settings. */
-function envLookup(settings: StateSettings, name: string): string | undefined | "base" | EnvTemplate {
-  const template = settings.baseEnv?.[name];
-  if (template) return template;
-  const set = settings.env.find(([k]) => k === name);
-  if (set) return set[1];
-  return settings.inherit ? "base" : undefined;
-}
-
-function setEnv(
-  env: readonly (readonly [string, string])[],
-  name: string,
-  value: string,
-): readonly (readonly [string, string])[] {
-  return [...env.filter(([k]) => k !== name), [name, value]];
-}
-
-/** A relative path in a state whose working directory builds on its base image's. */
-function isRelativeToBase(settings: StateSettings, p: string): boolean {
-  return settings.inherit?.cwd === true && !p.startsWith("/");
-}
-
-function pathBase(settings: StateSettings, p: string): { pathBase?: InheritedConfig } {
-  return isRelativeToBase(settings, p) ? { pathBase: settings.inherit } : {};
-}
-
-/** Joins `p` to `cwd` unless absolute; keeps a trailing slash when asked (copy targets). */
-function resolvePath(cwd: string, p: string, keepTrailingSlash = false): string {
-  const joined = posix.resolve("/", cwd, p);
-  return keepTrailingSlash && p.endsWith("/") && joined !== "/" ? joined + "/" : joined;
 }

@@ -317,16 +317,16 @@ class Marshaller {
   #source(node: SourceNode, caps: Set<CapID>): pb.Op {
     for (const s of node.secrets ?? []) this.#uses.addSecret(s, node.location);
     for (const s of node.sshAgents ?? []) this.#uses.addSsh(s, node.location);
-    if (node.identifier.startsWith("local://")) {
-      const name = node.identifier.slice("local://".length);
+    if (node.type === "local") {
+      const name = node.sessionName;
       const known = this.#localDirs.get(name);
-      if (known !== undefined && known !== node.localDir) {
+      if (known !== undefined && known !== node.dir) {
         throw new DrydockError(
           "E_OPTION",
-          `two local() sources share the name "${name}": ${known} and ${node.localDir}`,
+          `two local() sources share the name "${name}": ${known} and ${node.dir}`,
         );
       }
-      this.#localDirs.set(name, node.localDir!);
+      this.#localDirs.set(name, node.dir);
     }
     return sourceOp(node, this.options, caps);
   }

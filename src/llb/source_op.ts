@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { SourceNode } from "../dsl/graph.ts";
-import { goJson } from "../core/go_json.ts";
+import type { GitSource, HttpSource, ImageSource, LocalSource, SourceNode } from "../dsl/graph.ts";
+import { gitIdentifier } from "../dsl/git_url.ts";
+import { goJson } from "./go_json.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { digestOf } from "./digest.ts";
@@ -26,7 +27,8 @@ export interface SourceLoweringContext {
  * ```ts
  * import { image } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
- * import type { SourceNode } from "../dsl/graph.ts";
+ * import type { GitSource, HttpSource, ImageSource, LocalSource, SourceNode } from "../dsl/graph.ts";
+import { gitIdentifier } from "../dsl/git_url.ts";
  * import { sourceOp } from "./source_op.ts";
  * import type { CapID } from "./caps.ts";
  * const caps = new Set<CapID>();
@@ -35,48 +37,20 @@ export interface SourceLoweringContext {
  * ```
  */
 export function sourceOp(node: SourceNode, ctx: SourceLoweringContext, caps: Set<CapID>): pb.Op {
-  const attrs: Record<string, string> = { ...node.attrs };
-  const scheme = node.identifier.slice(0, node.identifier.indexOf("://"));
-  switch (scheme) {
-    case "docker-image":
-      caps.add(Cap.sourceImage);
-      // Go requires the cap only for the security-relevant "pull".
-      if (attrs["image.resolvemode"] === "pull") caps.add(Cap.sourceImageResolveMode);
-      if (attrs["image.checksum"]) caps.add(Cap.sourceImageChecksum);
-      break;
+  switch (node.type) {
+    case "image":
+      // Only image sources are platform-specific; Go clears the platform of the others.
+      return {
+        ...sourceOf(`docker-image://${node.ref}`, imageAttrs(node, caps)),
+        platform: platformOf(node.platform),
+      };
     case "local":
-      localAttrs(node, attrs, ctx, caps);
-      break;
+      return sourceOf(`local://${node.sessionName}`, localAttrs(node, ctx, caps));
     case "git":
-      caps.add(Cap.sourceGit);
-      if (attrs["git.keepgitdir"]) caps.add(Cap.sourceGitKeepDir);
-      if (attrs["git.fullurl"]) caps.add(Cap.sourceGitFullUrl);
-      if (
-        (attrs["git.authtokensecret"] ?? "GIT_AUTH_TOKEN") !== "GIT_AUTH_TOKEN" ||
-        (attrs["git.authheadersecret"] ?? "GIT_AUTH_HEADER") !== "GIT_AUTH_HEADER"
-      ) caps.add(Cap.sourceGitHttpAuth);
-      if (attrs["git.mountsshsock"]) {
-        caps.add(Cap.sourceGitKnownSshHosts);
-        caps.add(Cap.sourceGitMountSshSock);
-      }
-      if (/#[^#]*:/.test(node.identifier)) caps.add(Cap.sourceGitSubdir);
-      if (attrs["git.checksum"]) caps.add(Cap.sourceGitChecksum);
-      if (attrs["git.skipsubmodules"]) caps.add(Cap.sourceGitSkipSubmodules);
-      break;
+      return sourceOf(gitIdentifier(node.remote, node.ref, node.subdir), gitAttrs(node, caps));
     case "http":
-    case "https":
-      caps.add(Cap.sourceHttp);
-      if (attrs["http.checksum"]) caps.add(Cap.sourceHttpChecksum);
-      if (attrs["http.perm"]) caps.add(Cap.sourceHttpPerm);
-      if (attrs["http.uid"] || attrs["http.gid"]) caps.add(Cap.sourceHttpUidGid);
-      if (attrs["http.authheadersecret"]) caps.add(Cap.sourceHttpAuth);
-      if (Object.keys(attrs).some((k) => k.startsWith("http.header."))) caps.add(Cap.sourceHttpHeader);
-      break;
+      return sourceOf(node.url, httpAttrs(node, caps));
   }
-  const op: pb.Op = { source: { identifier: node.identifier, attrs } };
-  // Only image sources are platform-specific; Go clears the platform of the others.
-  if (node.platform && scheme === "docker-image") op.platform = platformOf(node.platform);
-  return op;
 }
 
 /**
@@ -86,36 +60,127 @@ export function sourceOp(node: SourceNode, ctx: SourceLoweringContext, caps: Set
  * @example
  * ```ts
  * import { localExcludesKey } from "./source_op.ts";
- * localExcludesKey({ kind: "source", location: undefined, identifier: "local://.", attrs: {}, localDir: "/ctx" }); // "/ctx"
+ * localExcludesKey({ dir: "/ctx" }); // "/ctx"
  * ```
  */
-export function localExcludesKey(node: SourceNode): string {
-  const dir = node.localDir ?? "";
-  return node.dockerignoreFiles ? [dir, ...node.dockerignoreFiles].join("\n") : dir;
+export function localExcludesKey(node: Pick<LocalSource, "dir" | "dockerignoreFiles">): string {
+  return node.dockerignoreFiles ? [node.dir, ...node.dockerignoreFiles].join("\n") : node.dir;
 }
 
-function localAttrs(
-  node: SourceNode,
-  attrs: Record<string, string>,
-  ctx: SourceLoweringContext,
-  caps: Set<CapID>,
-): void {
-  caps.add(Cap.sourceLocal);
-  const ignored = node.dockerignore && node.localDir
-    ? ctx.localExcludes?.get(localExcludesKey(node))
-    : undefined;
-  if (ignored?.length) {
-    const own: string[] = attrs["local.excludepatterns"] ? JSON.parse(attrs["local.excludepatterns"]) : [];
-    attrs["local.excludepatterns"] = goJson([...ignored, ...own]);
+function sourceOf(identifier: string, attrs: Record<string, string>): pb.Op {
+  return { source: { identifier, attrs } };
+}
+
+// Attrs as Go's llb writes them: the mode only when it is not the default.
+function imageAttrs(node: ImageSource, caps: Set<CapID>): Record<string, string> {
+  caps.add(Cap.sourceImage);
+  const attrs: Record<string, string> = {};
+  if (node.resolveMode) {
+    attrs["image.resolvemode"] = node.resolveMode;
+    // Go requires the cap only for the security-relevant "pull".
+    if (node.resolveMode === "pull") caps.add(Cap.sourceImageResolveMode);
   }
-  if (attrs["local.includepattern"]) caps.add(Cap.sourceLocalIncludePatterns);
-  if (attrs["local.excludepatterns"]) caps.add(Cap.sourceLocalExcludePatterns);
-  if (attrs["local.followpaths"]) caps.add(Cap.sourceLocalFollowPaths);
-  if (attrs["local.sharedkeyhint"]) caps.add(Cap.sourceLocalSharedKeyHint);
-  if (attrs["local.metadatatransfer"]) caps.add(Cap.sourceLocalMetadataTransfer);
+  if (node.checksum) {
+    attrs["image.checksum"] = node.checksum;
+    caps.add(Cap.sourceImageChecksum);
+  }
+  return attrs;
+}
+
+// Patterns go as JSON arrays, as Go's llb writes them; .dockerignore's come before local()'s own excludes.
+function localAttrs(node: LocalSource, ctx: SourceLoweringContext, caps: Set<CapID>): Record<string, string> {
+  caps.add(Cap.sourceLocal);
+  const attrs: Record<string, string> = {};
+  const ignored = node.dockerignore ? ctx.localExcludes?.get(localExcludesKey(node)) ?? [] : [];
+  const exclude = [...ignored, ...node.exclude ?? []];
+  if (node.include?.length) {
+    attrs["local.includepattern"] = goJson(node.include);
+    caps.add(Cap.sourceLocalIncludePatterns);
+  }
+  if (exclude.length) {
+    attrs["local.excludepatterns"] = goJson(exclude);
+    caps.add(Cap.sourceLocalExcludePatterns);
+  }
+  if (node.followPaths?.length) {
+    attrs["local.followpaths"] = goJson(node.followPaths);
+    caps.add(Cap.sourceLocalFollowPaths);
+  }
+  if (node.sharedKeyHint) {
+    attrs["local.sharedkeyhint"] = node.sharedKeyHint;
+    caps.add(Cap.sourceLocalSharedKeyHint);
+  }
+  if (node.metadataOnly) {
+    attrs["local.metadatatransfer"] = "true";
+    if (node.metadataOnly.except.length) {
+      attrs["local.metadatatransferexclude"] = goJson(node.metadataOnly.except);
+    }
+    caps.add(Cap.sourceLocalMetadataTransfer);
+  }
   if (ctx.localUniqueKey) {
-    attrs["local.unique"] = digestOf(new TextEncoder().encode(`${ctx.localUniqueKey}\n${node.localDir}`))
-      .slice(7, 39);
+    attrs["local.unique"] = digestOf(new TextEncoder().encode(`${ctx.localUniqueKey}\n${node.dir}`)).slice(
+      7,
+      39,
+    );
     caps.add(Cap.sourceLocalUnique);
   }
+  return attrs;
+}
+
+// Attrs as Go's llb.Git writes them, so identical remotes share cache keys with buildx.
+function gitAttrs(node: GitSource, caps: Set<CapID>): Record<string, string> {
+  caps.add(Cap.sourceGit);
+  const attrs: Record<string, string> = {};
+  if (node.keepGitDir) {
+    attrs["git.keepgitdir"] = "true";
+    caps.add(Cap.sourceGitKeepDir);
+  }
+  attrs["git.fullurl"] = node.remote.remote;
+  caps.add(Cap.sourceGitFullUrl);
+  attrs["git.authtokensecret"] = node.authTokenSecret;
+  attrs["git.authheadersecret"] = node.authHeaderSecret;
+  if (node.authTokenSecret !== "GIT_AUTH_TOKEN" || node.authHeaderSecret !== "GIT_AUTH_HEADER") {
+    caps.add(Cap.sourceGitHttpAuth);
+  }
+  if (node.sshSocket !== undefined) {
+    if (node.knownSshHosts) attrs["git.knownsshhosts"] = node.knownSshHosts.replace(/\n$/, "") + "\n";
+    attrs["git.mountsshsock"] = node.sshSocket;
+    caps.add(Cap.sourceGitKnownSshHosts);
+    caps.add(Cap.sourceGitMountSshSock);
+  }
+  if (node.subdir) caps.add(Cap.sourceGitSubdir);
+  if (node.checksum) {
+    attrs["git.checksum"] = node.checksum;
+    caps.add(Cap.sourceGitChecksum);
+  }
+  if (node.skipSubmodules) {
+    attrs["git.skipsubmodules"] = "true";
+    caps.add(Cap.sourceGitSkipSubmodules);
+  }
+  return attrs;
+}
+
+// Go's llb leaves zero values out: chmod 0 or uid 0 mean "default".
+function httpAttrs(node: HttpSource, caps: Set<CapID>): Record<string, string> {
+  caps.add(Cap.sourceHttp);
+  const attrs: Record<string, string> = {};
+  if (node.checksum) {
+    attrs["http.checksum"] = node.checksum;
+    caps.add(Cap.sourceHttpChecksum);
+  }
+  if (node.filename) attrs["http.filename"] = node.filename;
+  if (node.chmod) {
+    attrs["http.perm"] = "0" + node.chmod.toString(8);
+    caps.add(Cap.sourceHttpPerm);
+  }
+  if (node.uid) attrs["http.uid"] = String(node.uid);
+  if (node.gid) attrs["http.gid"] = String(node.gid);
+  if (node.uid || node.gid) caps.add(Cap.sourceHttpUidGid);
+  const headers = Object.entries(node.headers ?? {}).filter(([, v]) => v !== undefined);
+  for (const [name, value] of headers) attrs[`http.header.${name}`] = value;
+  if (headers.length) caps.add(Cap.sourceHttpHeader);
+  if (node.authHeaderSecret) {
+    attrs["http.authheadersecret"] = node.authHeaderSecret;
+    caps.add(Cap.sourceHttpAuth);
+  }
+  return attrs;
 }

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { isCanceledError, isCompleted, isStarted, latestStart, ProgressModel } from "./model.ts";
-import { EPOCH_MS, log, merge, status, vertex } from "./_testing.ts";
+import { EPOCH_MS, log, merge, status, vertex } from "./status_test_util.ts";
 
 const ms = (t: number) => EPOCH_MS + t;
 

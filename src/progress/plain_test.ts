@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { PlainRenderer, type PlainRendererOptions } from "./plain.ts";
 import type { StatusResponse } from "./status.ts";
-import { log, merge, status, vertex } from "./_testing.ts";
+import { log, merge, status, vertex } from "./status_test_util.ts";
 
 /** A renderer writing into a string, with a clock the test moves by hand. */
 class Screen {

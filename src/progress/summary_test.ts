@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { formatSummary } from "./summary.ts";
 import { ProgressModel } from "./model.ts";
-import { merge, vertex } from "./_testing.ts";
+import { merge, vertex } from "./status_test_util.ts";
 
 describe("summary", () => {
   test("`formatSummary()` counts run, cached, failed and canceled steps and names the slowest", () => {

@@ -5,7 +5,7 @@ import { createRenderer } from "./renderer.ts";
 import { PlainRenderer } from "./plain.ts";
 import { buildFrame, PLAIN_PALETTE } from "./_tty_frame.ts";
 import { ProgressModel } from "./model.ts";
-import { EPOCH_MS, log, merge, status, vertex } from "./_testing.ts";
+import { EPOCH_MS, log, merge, status, vertex } from "./status_test_util.ts";
 
 /** A fake terminal that records every write and can be resized. */
 class Terminal {

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ProgressModel } from "./model.ts";
 import { formatSummary } from "./summary.ts";
-import { vertex } from "./_testing.ts";
+import { vertex } from "./status_test_util.ts";
 import { warningsFound, warningSource, withWarningSource } from "./warning_source.ts";
 
 // As BuildKit 0.25 (Docker 28.5) sends a Dockerfile build check.

@@ -1,24 +1,16 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { BytesMessage } from "../proto/moby_filesync_v1.gen.ts";
 import { receiveStream } from "./filesend_stream.ts";
+import { withTempDir } from "../fs/tree_fixture_test_util.ts";
 
 const message = (text: string) => BytesMessage.toBinary({ data: new TextEncoder().encode(text) });
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), "drydock-stream-"));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+// A test body run in a fresh temporary directory, removed afterwards.
+const withDir = (fn: (dir: string) => Promise<void>) => () => withTempDir(fn);
 
 describe("receiveStream()", () => {
   test(

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { validate } from "../core/validate.ts";
+import { type SchemaMatches, validate } from "../core/validate.ts";
 
 /** Attestations attached to exported images (image exporter engines only). */
 export interface AttestOptions {
@@ -74,3 +74,6 @@ export function frontendAttrs(
   if (sourceDateEpoch !== undefined) attrs["build-arg:SOURCE_DATE_EPOCH"] = String(sourceDateEpoch);
   return attrs;
 }
+
+// The schema checks exactly the AttestOptions type (checked when compiling).
+const _attestSchemaMatches: SchemaMatches<typeof attestSchema, AttestOptions> = true;

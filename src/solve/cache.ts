@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from "zod";
+import type { SchemaMatches } from "../core/validate.ts";
 import { DrydockError } from "../core/errors.ts";
 import type { CacheOptions, CacheOptionsEntry } from "../proto/moby_buildkit_v1.gen.ts";
 import { ENGINE_NAMES, type EngineFeatures, type EngineKind } from "./engine_features.ts";
@@ -190,3 +191,9 @@ function exportEntry(e: CacheExport): CacheOptionsEntry {
   if (e.type === "registry" && e.insecure) attrs["registry.insecure"] = "true";
   return { type: e.type, attrs };
 }
+
+// The schemas check exactly the CacheExport and CacheImport types (checked when compiling).
+const _cacheSchemasMatch: [
+  SchemaMatches<typeof cacheExportSchema, CacheExport>,
+  SchemaMatches<typeof cacheImportSchema, CacheImport>,
+] = [true, true];

@@ -27,8 +27,8 @@ export async function readDockerignores(
 ): Promise<Map<string, readonly string[]>> {
   const files = new Map<string, readonly string[]>();
   for (const n of nodes) {
-    if (n.kind !== "source" || !n.localDir || !n.dockerignore) continue;
-    files.set(localExcludesKey(n), n.dockerignoreFiles ?? [join(n.localDir, ".dockerignore")]);
+    if (n.kind !== "source" || n.type !== "local" || !n.dockerignore) continue;
+    files.set(localExcludesKey(n), n.dockerignoreFiles ?? [join(n.dir, ".dockerignore")]);
   }
   const found = new Map<string, readonly string[]>();
   await Promise.all([...files].map(async ([key, candidates]) => {

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import type { SchemaMatches } from "../core/validate.ts";
 import { DrydockError } from "../core/errors.ts";
 import type { Exporter } from "../proto/moby_buildkit_v1.gen.ts";
 import { ENGINE_NAMES, type EngineFeatures } from "./engine_features.ts";
@@ -230,3 +231,6 @@ function formatAttrs(o: ImageFormatOptions): Record<string, string> {
 export function isFileOutput(o: BuildOutput): o is LocalOutput | TarOutput | ImageTarballOutput {
   return o.type !== "image";
 }
+
+// The schema checks exactly the BuildOutput type (checked when compiling).
+const _outputSchemaMatches: SchemaMatches<typeof outputSchema, BuildOutput> = true;

@@ -77,7 +77,7 @@ export function parseOutputSpec(spec: string): BuildOutput {
     ? { type: "image", push: true, ...out }
     : { type: type ?? (out.dest === undefined ? "image" : "local"), ...out };
   if (typeof output.name === "string") output.name = output.name.split(",").filter(Boolean);
-  return checked(outputSchema, output, flag, spec) as BuildOutput;
+  return checked(outputSchema, output, flag, spec);
 }
 
 /**
@@ -100,7 +100,7 @@ export function parseCacheExportSpec(spec: string): CacheExport {
     if (!field) throw new SpecError(`${flag}: unknown key "${key}" in "${spec}"`);
     out[field.name] = field.parse(v, `${flag}: ${key}`);
   }
-  return checked(cacheExportSchema, out, flag, spec) as CacheExport;
+  return checked(cacheExportSchema, out, flag, spec);
 }
 
 /**

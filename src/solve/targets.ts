@@ -15,7 +15,7 @@ import {
   type Platform,
   platformSchema,
 } from "../core/platform.ts";
-import { fail, validate } from "../core/validate.ts";
+import { fail, type SchemaMatches, validate } from "../core/validate.ts";
 import { scratch } from "../dsl/sources.ts";
 import { State, stateData } from "../dsl/state.ts";
 import { type BuildContext, type DynamicState, isDynamicState } from "./build_context.ts";
@@ -70,7 +70,7 @@ const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
 const targetSchema = z.strictObject({
   state: z.union([
     z.instanceof(State),
-    z.custom<(p: Platform) => State>((v) => typeof v === "function"),
+    z.custom<Exclude<Target["state"], State>>((v) => typeof v === "function"),
   ], {
     error:
       "must be a State (from image(), local(), scratch() ...), a function of the platform, or an async " +
@@ -119,13 +119,9 @@ export function resolveTargets(
   const absolute = (o: BuildOutput): BuildOutput =>
     o.type === "image" || o.dest === "-" || isAbsolute(o.dest) ? o : { ...o, dest: resolve(base, o.dest) };
   return Object.entries(targets).map(([name, value]) => {
-    const t = (value instanceof State ? { state: value } : validate(
-      "build",
-      `targets.${name}`,
-      targetSchema,
-      value,
-      location,
-    )) as Target;
+    const t: Target = value instanceof State
+      ? { state: value }
+      : validate("build", `targets.${name}`, targetSchema, value, location);
     const outputs: BuildOutput[] = [];
     if (t.image) outputs.push({ type: "image", name: typeof t.image === "string" ? [t.image] : t.image });
     outputs.push(...[t.output ?? []].flat(), ...(overrides.outputs ?? []));
@@ -234,3 +230,6 @@ export function selectTargets(
   const picked = Object.fromEntries(Object.entries(targets).filter(([name]) => wanted.includes(name)));
   return resolveTargets(picked, base, location, overrides);
 }
+
+// The schema checks exactly the Target type (checked when compiling).
+const _targetSchemaMatches: SchemaMatches<typeof targetSchema, Target> = true;

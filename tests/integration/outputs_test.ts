@@ -3,8 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildTargets, image, scratch } from "../../mod.ts";
@@ -12,19 +11,12 @@ import { dk20, dk26, dk26c, dk28, skipWithout, type TestEngine, unique } from ".
 import { imageConfig, removeImage } from "../support/docker_api.ts";
 import { runBuildFile } from "../support/runtime.ts";
 import { tarEntries, tarFile } from "../support/tarball.ts";
+import { withTempDir } from "../../src/fs/tree_fixture_test_util.ts";
 
 const TAR_STDOUT = fileURLToPath(new URL("./fixtures/tar_stdout.ts", import.meta.url));
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), "drydock-outputs-"));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+// A test body run in a fresh temporary directory, removed afterwards.
+const withDir = (fn: (dir: string) => Promise<void>) => () => withTempDir(fn);
 
 function tarOn(engine: TestEngine | undefined, label: string) {
   test(

@@ -4,8 +4,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -13,6 +12,7 @@ import { BuildError, buildTargets, image } from "../../mod.ts";
 import { authRegistry, freshBusyboxTag } from "../support/auth_registry.ts";
 import { dk20, dk26, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
+import { withTempDir } from "../../src/fs/tree_fixture_test_util.ts";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/registry_auth/build.ts", import.meta.url));
 const skip = (engine: TestEngine | undefined, label: string) =>
@@ -73,16 +73,8 @@ async function runPull(engine: TestEngine, setup: ProgramSetup) {
   });
 }
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), "drydock-auth-"));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+// A test body run in a fresh temporary directory, removed afterwards.
+const withDir = (fn: (dir: string) => Promise<void>) => () => withTempDir(fn);
 
 function dockerConfigOn(engine: TestEngine | undefined, label: string) {
   const reg = authRegistry;

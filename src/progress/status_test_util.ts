@@ -15,7 +15,7 @@ export const EPOCH_MS = 1_700_000_000_000;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { at } from "./_testing.ts";
+ * import { at } from "./status_test_util.ts";
  *
  * assert.deepEqual(at(1.5), { seconds: 1_700_000_000n, nanos: 1_500_000 });
  * ```
@@ -31,7 +31,7 @@ export function at(ms: number): Timestamp {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { vertex } from "./_testing.ts";
+ * import { vertex } from "./status_test_util.ts";
  *
  * assert.equal(vertex("sha256:a", "a", { started: 0 }).vertexes?.[0].name, "a");
  * ```
@@ -57,7 +57,7 @@ export function vertex(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { log } from "./_testing.ts";
+ * import { log } from "./status_test_util.ts";
  *
  * assert.equal(log("sha256:a", 5, "hi\n").logs?.[0].stream, 1n);
  * ```
@@ -74,7 +74,7 @@ export function log(digest: string, ms: number, text: string | Uint8Array, strea
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { status } from "./_testing.ts";
+ * import { status } from "./status_test_util.ts";
  *
  * assert.equal(status("sha256:a", "exporting layers", { started: 0, completed: 5 }).statuses?.[0].id, "exporting layers");
  * ```
@@ -103,7 +103,7 @@ export function status(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { merge, vertex } from "./_testing.ts";
+ * import { merge, vertex } from "./status_test_util.ts";
  *
  * assert.equal(merge(vertex("sha256:a", "a"), vertex("sha256:b", "b")).vertexes?.length, 2);
  * ```
