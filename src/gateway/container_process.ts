@@ -108,7 +108,9 @@ export class ContainerProcess {
           options.onOutput?.(msg.file.fd ?? 1, data);
           (msg.file.fd === 2 ? err : out).enqueue(data);
         } else if (msg.exit) {
-          const code = msg.exit.code ?? 0;
+          // BuildKit 0.25 reports a killed process's unknown status as uint32(-1); earlier ones as 255.
+          const reported = msg.exit.code ?? 0;
+          const code = reported > 0x7fffffff ? UNKNOWN_EXIT : reported;
           status = { code, ...(msg.exit.error?.message ? { message: msg.exit.error.message } : {}) };
           if (code === UNKNOWN_EXIT && !status.message) status = { code, message: "the process did not run" };
           // The engine says done only once every stream is closed, stdin included.

@@ -91,3 +91,13 @@ test("a stream that ends before Started fails the start with its reason", async 
   f.end(new Error("the engine ended the container stream"));
   await assert.rejects(starting, /the engine ended the container stream/);
 });
+
+test("an unknown exit status sent as uint32(-1) (BuildKit 0.25, a killed process) reads as 255", async () => {
+  const f = fakeStream();
+  const starting = ContainerProcess.start(f.stream, "c:6", { containerID: "c" }, {});
+  f.reply({ processID: "c:6", started: {} });
+  const proc = await starting;
+  f.reply({ processID: "c:6", exit: { code: 4294967295, error: { message: "signal: killed" } } });
+  f.reply({ processID: "c:6", done: {} });
+  assert.deepEqual(await proc.exit, { code: 255, message: "signal: killed" });
+});
