@@ -10,13 +10,8 @@ import { DrydockError, isUsageError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { State } from "../dsl/state.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
-import {
-  type BuildTargetsOptions,
-  selectTargets,
-  solveTargets,
-  type TargetResult,
-  type Targets,
-} from "../solve/build.ts";
+import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
+import { selectTargets, type Targets } from "../solve/targets.ts";
 import { writeMetadataFile } from "../solve/metadata.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";

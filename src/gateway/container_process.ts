@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import type { ExecMessage, InitMessage } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type { ExecStream } from "./exec_stream.ts";
 
@@ -124,7 +125,9 @@ export class ContainerProcess {
           if (proc) proc.#done = true;
           closeOutputs();
           const final = status ?? { code: UNKNOWN_EXIT, message: "the engine reported no exit status" };
-          if (!proc) failedToStart(new Error(final.message ?? `exit code ${final.code}`));
+          if (!proc) {
+            failedToStart(new DrydockError("E_CONTAINER", final.message ?? `exit code ${final.code}`));
+          }
           exited(final);
         }
       },

@@ -94,7 +94,7 @@ export interface Solve {
   mountIDs?: string[];
 }
 
-export const Solve = {
+export const Solve: MessageType<Solve> = {
   encode(m: Solve, w: Writer = Writer.create()): Writer {
     if (m.inputIDs !== undefined) for (const x of m.inputIDs) w.uint32(10).string(x);
     if (m.mountIDs !== undefined) for (const x of m.mountIDs) w.uint32(18).string(x);

@@ -52,6 +52,8 @@ export interface ExportSpec {
   readonly services?: SessionServiceOptions;
   /** Shells to open on a failed step or in the final state. */
   readonly shell?: ShellOptions;
+  /** The working directory: build.ts paths in warnings are shown relative to it. @default absolute paths */
+  readonly cwd?: string;
   /** The target's name, for progress names of steps whose build.ts line assigns no variable. */
   readonly name?: string;
 }
@@ -156,6 +158,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       onDefinition: spec.onDefinition,
       signal: spec.signal,
       services: spec.services,
+      cwd: spec.cwd,
       name: spec.name,
       // One shell per target: with the first of several solves.
       ...(spec.shell && i === 0 ? { shell: spec.shell } : {}),

@@ -12,7 +12,6 @@ import type { Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import { baseConfigKey } from "../llb/base_config.ts";
 import { checkCaps } from "../llb/caps_check.ts";
-import type { Digest } from "../llb/digest.ts";
 import type { EngineCaps } from "../llb/engine_caps.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
 import { marshal, type MarshalOptions, type MarshalResult } from "../llb/marshal.ts";
@@ -24,6 +23,7 @@ import { type BaseImage, baseImagesOf, resolveBaseConfigs } from "./base_configs
 import { readDockerignores } from "./dockerignore.ts";
 import { resolveFrontends } from "./frontends.ts";
 import { imageConfig } from "./image_config.ts";
+import type { SolveFindings } from "./solve_findings.ts";
 import { type StageReader, stepNames, withStepNames } from "./step_names.ts";
 
 /** What the session of the build serves, for states first seen while the build runs. */
@@ -53,9 +53,8 @@ export interface GatewaySolverOptions {
   /** The target's name, for step names. */
   readonly name: string;
   readonly stages: StageReader;
-  /** Filled with each solved op's build.ts location and progress name, for error reports. */
-  readonly locations: Map<Digest, SourceLocation>;
-  readonly names: Map<Digest, string>;
+  /** Learns each solved op's build.ts location and progress name, for error reports. */
+  readonly findings: SolveFindings;
   readonly session: SessionView;
   readonly onNotice: (message: string) => void;
   readonly onDefinition?: (definition: pb.Definition) => void;
@@ -222,9 +221,9 @@ export class GatewaySolver {
       this.#noticesShown = true;
       for (const notice of m.notices) o.onNotice(notice);
     }
-    for (const [d, l] of m.locations) o.locations.set(d, l);
+    o.findings.learn(m);
     const stepped = stepNames(m.ops, (l) => o.stages.stageAt(l), o.name);
-    for (const [d, n] of stepped) o.names.set(d, n);
+    o.findings.nameSteps(stepped);
     if (!m.definition) return { id: "", marshalled: m };
     // Two State objects with the same graph are one solve.
     const key = `${m.ops.at(-1)!.digest}\n${evaluate}`;
