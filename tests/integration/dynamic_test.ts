@@ -147,7 +147,7 @@ for (const engine of [dk26c, dk28, dk20]) {
       assert.match(r.stderr, /late_missing/);
       assert.match(r.stderr, /DRYDOCK_NO_SUCH_SECRET/);
       // At the step that uses it.
-      assert.match(r.stderr, new RegExp(`build\\.ts:${lineOf("{ secrets: { T: missing } }")}:`));
+      assert.match(r.stderr, new RegExp(`build\\.ts:${lineOf('"/run/secrets/t": missing')}:`));
     });
 
     test("reading a file that does not exist points at the read", async () => {
