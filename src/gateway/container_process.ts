@@ -109,15 +109,9 @@ export class ContainerProcess {
           options.onOutput?.(msg.file.fd ?? 1, data);
           (msg.file.fd === 2 ? err : out).enqueue(data);
         } else if (msg.exit) {
-<<<<<<< HEAD
-          // BuildKit 0.25 reports a killed process's unknown status as uint32(-1); earlier ones as 255.
-          const reported = msg.exit.code ?? 0;
-          const code = reported > 0x7fffffff ? UNKNOWN_EXIT : reported;
-=======
           // BuildKit 0.25 with runc 1.1 reports a signalled process as uint32(-1): no exit code, as 255 means.
           const raw = msg.exit.code ?? 0;
           const code = raw > 255 ? UNKNOWN_EXIT : raw;
->>>>>>> main
           status = { code, ...(msg.exit.error?.message ? { message: msg.exit.error.message } : {}) };
           if (code === UNKNOWN_EXIT && !status.message) {
             status = {

@@ -92,16 +92,6 @@ test("a stream that ends before Started fails the start with its reason", async 
   await assert.rejects(starting, /the engine ended the container stream/);
 });
 
-<<<<<<< HEAD
-test("an unknown exit status sent as uint32(-1) (BuildKit 0.25, a killed process) reads as 255", async () => {
-  const f = fakeStream();
-  const starting = ContainerProcess.start(f.stream, "c:6", { containerID: "c" }, {});
-  f.reply({ processID: "c:6", started: {} });
-  const proc = await starting;
-  f.reply({ processID: "c:6", exit: { code: 4294967295, error: { message: "signal: killed" } } });
-  f.reply({ processID: "c:6", done: {} });
-  assert.deepEqual(await proc.exit, { code: 255, message: "signal: killed" });
-=======
 test("a signalled process reported as uint32(-1) (BuildKit 0.25 with runc 1.1) exits with 255, not 4294967295", async () => {
   const f = fakeStream();
   const starting = ContainerProcess.start(f.stream, "c:9", {
@@ -113,5 +103,4 @@ test("a signalled process reported as uint32(-1) (BuildKit 0.25 with runc 1.1) e
   f.reply({ processID: "c:9", exit: { code: 4294967295 } });
   f.reply({ processID: "c:9", done: {} });
   assert.equal((await proc.exit).code, 255);
->>>>>>> main
 });
