@@ -108,7 +108,7 @@ export class Containers {
       ...(options.network ? { network: options.network } : {}),
     };
     const node = execNode(stateData(state), ["true"], runOptions, at);
-    this.#checkServed(node.mounts, at);
+    await this.#serve(node.mounts, at);
     const mounts = await Promise.all(node.mounts.map((m) => this.#mountOf(state, m, at)));
     const platform = options.platform ?? node.platform;
     const hostname = options.hostname ?? node.hostname;
@@ -222,23 +222,23 @@ export class Containers {
     };
   }
 
-  // The session was set up before the build; a container can use only the secrets and agents it serves.
-  #checkServed(mounts: readonly ExecMount[], at: SourceLocation | undefined): void {
-    const { session } = this.solver;
-    for (const m of mounts) {
-      const missing = m.kind === "secret" && !session.secrets.has(m.secret.id)
-        ? `secret "${m.secret.id}"`
-        : m.kind === "ssh" && !session.sshAgents.has(m.agent.id)
-        ? `ssh agent "${m.agent.id}"`
-        : undefined;
-      if (missing) {
-        throw new DrydockError(
-          "E_DYNAMIC",
-          `container(): ${missing} is not used by any step of the build, so its session does not serve it` +
-            (at ? ` (at ${at.file}:${at.line}:${at.column})` : ""),
-        );
-      }
-    }
+  // Secrets and agents only a container uses are served from now on, read and checked as the build's are.
+  async #serve(mounts: readonly ExecMount[], at: SourceLocation | undefined): Promise<void> {
+    const locations = at ? [at] : [];
+    await this.solver.serveSession({
+      secrets: new Map(
+        mounts.flatMap((m) =>
+          m.kind === "secret"
+            ? [[m.secret.id, { secret: m.secret, optional: m.optional, locations }] as const]
+            : []
+        ),
+      ),
+      sshAgents: new Map(
+        mounts.flatMap((m) =>
+          m.kind === "ssh" ? [[m.agent.id, { agent: m.agent, optional: m.optional, locations }] as const] : []
+        ),
+      ),
+    });
   }
 
   async #mountOf(state: State, m: ExecMount, at: SourceLocation | undefined): Promise<pb.Mount> {

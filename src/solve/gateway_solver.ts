@@ -7,7 +7,7 @@
  * @module
  */
 import { DrydockError } from "../core/errors.ts";
-import { formatLocation, type SourceLocation } from "../core/location.ts";
+import type { SourceLocation } from "../core/location.ts";
 import type { Platform } from "../dsl/graph.ts";
 import type { State } from "../dsl/state.ts";
 import { baseConfigKey } from "../llb/base_config.ts";
@@ -18,6 +18,7 @@ import { marshal, type MarshalOptions, type MarshalResult } from "../llb/marshal
 import { LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { CallOptions, RpcClient } from "../transport/rpc.ts";
+import type { SecretUse, SshUse } from "../llb/uses.ts";
 import { type BaseImage, baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
 import { readDockerignores } from "./dockerignore.ts";
 import { exportedImageConfig } from "./exported_config.ts";
@@ -26,13 +27,21 @@ import { type FrontendDefaults, resolveFrontends } from "./frontends.ts";
 import type { SolveFindings } from "./solve_findings.ts";
 import { type StageReader, stepNames, withStepNames } from "./step_names.ts";
 
-/** What the session of the build already serves, for states first seen while the build runs. */
+/** What the session of the build serves, for states first seen while the build runs. */
 export interface SessionView {
   /** Local directories by name; states solved later add theirs here. */
   readonly localDirs: Map<string, string>;
-  readonly secrets: ReadonlySet<string>;
-  readonly sshAgents: ReadonlySet<string>;
+  /** Secret and ssh agent ids served; ids added with `serve` join them. */
+  readonly secrets: Set<string>;
+  readonly sshAgents: Set<string>;
   readonly entitlements: ReadonlySet<string>;
+  /** Starts serving secrets and agents first used while the build runs (read and checked like the first). */
+  readonly serve: (
+    uses: {
+      readonly secrets: ReadonlyMap<string, SecretUse>;
+      readonly sshAgents: ReadonlyMap<string, SshUse>;
+    },
+  ) => Promise<void>;
 }
 
 /** Everything the solver shares with the build around it. */
@@ -227,6 +236,7 @@ export class GatewaySolver {
     const m = marshal(state, { ...marshalOptions, caps: o.caps, frontendResults, baseConfigs });
     checkCaps(m, o.caps);
     this.#checkSession(m);
+    await this.serveSession(m);
     if (!this.#noticesShown) {
       this.#noticesShown = true;
       for (const notice of m.notices) o.onNotice(notice);
@@ -257,26 +267,31 @@ export class GatewaySolver {
     return await sent;
   }
 
-  // States first seen while the build runs can use only what its session already serves.
+  /**
+   * Serves the secrets and agents `m` uses that the session does not serve yet (a dynamic target's states
+   * may use some no state known at the start did).
+   *
+   * @example
+   * ```ts
+   * // await solver.serveSession({ secrets: m.secrets, sshAgents: m.sshAgents });
+   * ```
+   */
+  async serveSession(
+    m: { readonly secrets: ReadonlyMap<string, SecretUse>; readonly sshAgents: ReadonlyMap<string, SshUse> },
+  ): Promise<void> {
+    const { session } = this.#options;
+    const secrets = new Map([...m.secrets].filter(([id]) => !session.secrets.has(id)));
+    const sshAgents = new Map([...m.sshAgents].filter(([id]) => !session.sshAgents.has(id)));
+    if (secrets.size === 0 && sshAgents.size === 0) return;
+    await session.serve({ secrets, sshAgents });
+    for (const id of secrets.keys()) session.secrets.add(id);
+    for (const id of sshAgents.keys()) session.sshAgents.add(id);
+  }
+
+  // Entitlements are requested when the build starts; a state first seen while it runs cannot add one.
   #checkSession(m: MarshalResult): void {
     const { session } = this.#options;
     for (const [name, dir] of m.localDirs) session.localDirs.set(name, dir);
-    const unserved = (kind: string, id: string, at: readonly SourceLocation[]) => {
-      return new DrydockError(
-        "E_DYNAMIC",
-        (cwd) =>
-          `${kind} "${id}"${
-            at[0] ? ` (used at ${formatLocation(at[0], cwd)})` : ""
-          } is used only by a state a dynamic target made while building; ` +
-          `drydock sets up a build's ${kind}s before the build starts, so a dynamic target cannot add one yet`,
-      );
-    };
-    for (const [id, use] of m.secrets) {
-      if (!session.secrets.has(id)) throw unserved("secret", id, use.locations);
-    }
-    for (const [id, use] of m.sshAgents) {
-      if (!session.sshAgents.has(id)) throw unserved("ssh agent", id, use.locations);
-    }
     for (const e of m.entitlements) {
       if (!session.entitlements.has(e)) {
         throw new DrydockError(

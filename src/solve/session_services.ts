@@ -43,6 +43,16 @@ export interface PreparedServices {
   readonly methods: readonly SessionMethod[];
   /** Registry credentials handed out, for error hints. */
   readonly registryCredentials: RegistryCredentialStore;
+  /**
+   * Serves more secrets and agents while the build runs (those of states a dynamic target makes): read and
+   * checked as the first ones were; ids already served keep their value.
+   */
+  add(
+    uses: {
+      readonly secrets: ReadonlyMap<string, SecretUse>;
+      readonly sshAgents: ReadonlyMap<string, SshUse>;
+    },
+  ): Promise<void>;
   /** Stops ssh agents started for key files. */
   close(): Promise<void>;
 }
@@ -69,16 +79,30 @@ export async function prepareSessionServices(
   const { env, cwd } = options;
   const secrets = await resolveSecrets(uses.secrets, { overrides: options.secrets, env, cwd });
   const agents = await resolveSshAgents(uses.sshAgents, { overrides: options.ssh, env, cwd });
+  // The services read these maps on every call, so entries added later are served.
+  const sockets = new Map(agents.sockets);
+  const closers = [agents.close];
   const registryCredentials = options.registryCredentials ??
     new RegistryCredentialStore({ env, logins: options.registryAuth });
   return {
     methods: [
       ...secretsMethods(secrets),
-      ...sshForwardMethods(agents.sockets),
+      ...sshForwardMethods(sockets),
       ...authMethods(registryCredentials),
     ],
     registryCredentials,
-    close: () => agents.close(),
+    async add(more) {
+      const newSecrets = new Map([...more.secrets].filter(([id]) => !secrets.has(id)));
+      const newAgents = new Map([...more.sshAgents].filter(([id]) => !sockets.has(id)));
+      for (const [id, value] of await resolveSecrets(newSecrets, { env, cwd })) secrets.set(id, value);
+      if (newAgents.size === 0) return;
+      const added = await resolveSshAgents(newAgents, { env, cwd });
+      closers.push(added.close);
+      for (const [id, socket] of added.sockets) sockets.set(id, socket);
+    },
+    close: async () => {
+      await Promise.all(closers.map((close) => close()));
+    },
   };
 }
 

@@ -198,6 +198,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
           secrets: new Set([...firstPass.flatMap((m) => [...m.secrets.keys()]), ...overrides.secrets]),
           sshAgents: new Set([...firstPass.flatMap((m) => [...m.sshAgents.keys()]), ...overrides.ssh]),
           entitlements,
+          serve: (uses) => services.add(uses),
         },
         solving,
       });

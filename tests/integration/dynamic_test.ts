@@ -1,13 +1,17 @@
 // Dynamic targets run as a program on real engines: a file read from one stage chooses the next stage's
 // steps, a directory listing makes one step per entry (both CACHED on the second run), stat/readDir/readFile
 // with ranges, warn() in plain and rawjson progress with its build.ts line, a test run in a container, and
-// failures (a failing container command, a missing file) reported at the build.ts line that caused them.
+// failures (a failing container command, a missing file) reported at the build.ts line that caused them;
+// secrets and ssh agents first used by states made while building.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dk20, dk26c, dk28, skipWithout, type TestEngine } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
+import { makeKey } from "../support/ssh_tools.ts";
 
 const BUILD = fileURLToPath(new URL("./fixtures/dynamic/build.ts", import.meta.url));
 const SOURCE = readFileSync(BUILD, "utf8").split("\n");
@@ -115,6 +119,35 @@ for (const engine of [dk26c, dk28, dk20]) {
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stderr, /RUN echo sleep ended with (137|128|255|9)\b/);
       }
+    });
+
+    test("a secret and an ssh agent used only by states made while building are served", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "drydock-late-"));
+      try {
+        makeKey(join(dir, "id"), "late");
+        const r = await runBuildFile(BUILD, ["lateSessions", "--progress", "plain"], {
+          DOCKER_HOST: `unix://${engine!.socket}`,
+          BUILDKIT_HOST: undefined,
+          DRYDOCK_LATE_SECRET: "late-s3cret-value",
+          DRYDOCK_LATE_SSH_KEY: join(dir, "id"),
+          DRYDOCK_TEST_NONCE: unique("late"),
+        });
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, /late-run-ok late-/);
+        assert.match(r.stderr, /RUN echo container-secret-ok late-/);
+        assert.doesNotMatch(r.stderr + r.stdout, /late-s3cret-value/, "the secret's value is in no output");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test("a missing secret first used while building names its id and line", async () => {
+      const r = await run(engine!, ["lateMissing", "--progress", "plain"]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /late_missing/);
+      assert.match(r.stderr, /DRYDOCK_NO_SUCH_SECRET/);
+      // At the step that uses it.
+      assert.match(r.stderr, new RegExp(`build\\.ts:${lineOf('"/run/secrets/t": missing')}:`));
     });
 
     test("reading a file that does not exist points at the read", async () => {

@@ -3,46 +3,12 @@
 // narrower, and at the end.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { runtimeCommand } from "../support/runtime.ts";
+import { HAS_TMUX, quote, Tmux } from "../support/tmux.ts";
 
 const BUILD = fileURLToPath(new URL("./fixtures/progress/build.ts", import.meta.url));
-const HAS_TMUX = spawnSync("tmux", ["-V"]).status === 0;
-
-/** A tmux server of our own (its own socket), with one window running `command`. */
-class Tmux {
-  readonly socket = unique("drydock-tty");
-  constructor(command: string, columns: number, rows: number) {
-    this.#run(["new-session", "-d", "-s", "build", "-x", String(columns), "-y", String(rows), command]);
-  }
-  screen(): string {
-    return this.#run(["capture-pane", "-p", "-t", "build"]);
-  }
-  resize(columns: number, rows: number): void {
-    this.#run(["resize-window", "-t", "build", "-x", String(columns), "-y", String(rows)]);
-  }
-  /** Polls the screen until `done` holds; fails with the last screen after `timeoutMs`. */
-  async waitFor(done: (screen: string) => boolean, what: string, timeoutMs = 120_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let screen = "";
-    while (Date.now() < deadline) {
-      screen = this.screen();
-      if (done(screen)) return screen;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(`timed out waiting for ${what}; the screen was:\n${screen}`);
-  }
-  close(): void {
-    spawnSync("tmux", ["-L", this.socket, "kill-server"]);
-  }
-  #run(args: string[]): string {
-    return execFileSync("tmux", ["-L", this.socket, ...args], { encoding: "utf8" });
-  }
-}
-
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function liveViewOn(engine: TestEngine | undefined, label: string) {
   const skip = !HAS_TMUX
