@@ -16,6 +16,8 @@ export interface SourceLocation {
 
 // Frames inside drydock itself are skipped: the first frame outside is the user's call.
 const OWN_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+// The package's entry modules at its root; everything else there (a build.ts) is the user's.
+const ENTRY_POINTS = new Set(["mod.ts"]);
 
 // The path must start the frame or follow "(": "ext:core/01_core.js:1:2" is no "/01_core.js".
 const V8_FRAME = /(?:^at (?:async )?|\()((?:file:\/\/|\/)[^()]*?):(\d+):(\d+)\)?\s*$/;
@@ -34,7 +36,7 @@ export function callerLocation(): SourceLocation | undefined {
   const stack = new Error().stack ?? "";
   for (const raw of stack.split("\n").slice(1)) {
     const frame = parseStackFrame(raw);
-    if (!frame || (frame.file.startsWith(OWN_ROOT) && !isOwnExampleOrTest(frame.file))) continue;
+    if (!frame || isLibraryFile(frame.file)) continue;
     return frame;
   }
   return undefined;
@@ -57,10 +59,23 @@ export function parseStackFrame(line: string): SourceLocation | undefined {
   return { file, line: Number(m[2]), column: Number(m[3]) };
 }
 
-// Examples and tests in this repository are user code, not drydock internals.
-function isOwnExampleOrTest(file: string): boolean {
+/**
+ * Whether a file is drydock's own library code: its `src/` (tests aside), its entry modules and its
+ * dependencies. A build.ts anywhere else in the package (the root, examples/, tests/) is user code.
+ *
+ * @example
+ * ```ts
+ * import { isLibraryFile } from "./location.ts";
+ * isLibraryFile(new URL("../../build.ts", import.meta.url).pathname); // false: a user's build.ts at the root
+ * isLibraryFile(new URL("./location.ts", import.meta.url).pathname); // true
+ * ```
+ */
+export function isLibraryFile(file: string): boolean {
+  if (!file.startsWith(OWN_ROOT)) return false;
   const rel = file.slice(OWN_ROOT.length);
-  return rel.startsWith("examples/") || rel.startsWith("tests/") || /_test\.ts$/.test(rel);
+  if (ENTRY_POINTS.has(rel)) return true;
+  if (rel.startsWith("node_modules/")) return true;
+  return rel.startsWith("src/") && !/_test\.ts$/.test(rel);
 }
 
 /**

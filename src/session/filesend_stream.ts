@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import process from "node:process";
@@ -32,7 +33,8 @@ export interface ReceiveStreamStats {
  */
 export async function receiveStream(messages: Readable, dest: string): Promise<ReceiveStreamStats> {
   const toStdout = dest === "-";
-  const partial = `${dest}.partial-${process.pid}`;
+  // Unique per stream, not per process: two streams of one process may target one file.
+  const partial = `${dest}.partial-${process.pid}-${randomBytes(6).toString("hex")}`;
   let sink: Writable;
   if (toStdout) sink = process.stdout;
   else {
