@@ -25,6 +25,7 @@ import { type EngineKind, probeEngine } from "./engine_features.ts";
 import type { PushResult } from "./engine_push.ts";
 import { buildAndExport } from "./export.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
+import { checkOutputCollisions } from "./output_collisions.ts";
 import { platformId, type PlatformState } from "./solve.ts";
 import type { SecretSpec } from "./secret_spec.ts";
 import { sessionServiceOptions } from "./session_services.ts";
@@ -279,7 +280,9 @@ export function selectTargets(
     }
   }
   const picked = Object.fromEntries(Object.entries(targets).filter(([name]) => wanted.includes(name)));
-  return resolveTargets(picked, base, location, overrides);
+  const selected = resolveTargets(picked, base, location, overrides);
+  checkOutputCollisions(selected, location);
+  return selected;
 }
 
 /**

@@ -31,7 +31,7 @@ import type { SendTreeStats } from "../session/filesync.ts";
 import { newSessionId, Session } from "../session/session.ts";
 import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
-import { BuildError, engineSource, exitCodeOf, failingVertex } from "./errors.ts";
+import { BuildError, engineSource, exitCodeOf, ExportError, failingVertex } from "./errors.ts";
 import { StageReader, stepNames, withStepNames } from "./step_names.ts";
 import { baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
@@ -138,23 +138,31 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     sshAgents: new Map(firstPass.flatMap((m) => [...m.sshAgents])),
   }, spec.services);
   const { exporters, fileTargets } = spec.exports;
+  // An export that fails on our side ends the build at once: the engine may wait for it forever.
+  const exportFailed = new AbortController();
+  const signal = spec.signal ? AbortSignal.any([spec.signal, exportFailed.signal]) : exportFailed.signal;
+  const onExportFailure = (err: Error) => {
+    if (!exportFailed.signal.aborted) exportFailed.abort(new ExportError(err.message, { cause: err }));
+  };
   const session = new Session({
     sharedKey: spec.sharedKey,
     methods: [
       ...healthMethods(),
       ...services.methods,
       ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent }),
-      ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex)),
+      ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex), {
+        onFailure: onExportFailure,
+      }),
       ...contentMethods(spec.exports.contentStores ?? new Map()),
     ],
   });
   const ref = newSessionId();
-  const bridge = { metadata: { "buildkit-controlapi-buildid": ref }, signal: spec.signal };
+  const bridge = { metadata: { "buildkit-controlapi-buildid": ref }, signal };
   let erroredVertex: Digest | undefined;
 
   try {
     // The engine waits 5 s for a named session; attach it before solving.
-    await session.attach(transport, spec.signal);
+    await session.attach(transport, signal);
     spec.onStart?.(ref);
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
@@ -167,12 +175,12 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       exporterAttrsDeprecated: exporters[0]?.attrs,
       cache: spec.exports.cache,
       frontendAttrs: { ...spec.exports.frontendAttrs },
-    }, { signal: spec.signal });
+    }, { signal });
     solving.catch(() => {/* awaited below */});
 
     const statusDone = (async () => {
       for await (
-        const status of transport.rpc.serverStream(ControlService.status, { ref }, { signal: spec.signal })
+        const status of transport.rpc.serverStream(ControlService.status, { ref }, { signal })
       ) {
         for (const v of status.vertexes ?? []) if (v.error) erroredVertex = v.digest as Digest;
         spec.onStatus?.(status);
@@ -220,6 +228,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
   } catch (err) {
+    if (exportFailed.signal.aborted) throw exportFailed.signal.reason;
     throw withRegistryHint(err, services.registryCredentials);
   } finally {
     session.close();
