@@ -26,6 +26,7 @@ import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
 import { CliProgress } from "./cli_progress.ts";
+import { SIGNAL_EXIT, watchSignals } from "./signals.ts";
 import pkg from "../../package.json" with { type: "json" };
 
 /** What the program needs besides the targets. */
@@ -77,18 +78,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   }
 
   const progress = new CliProgress(args.progress);
-  const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) {
-      progress.abandon(); // gives the terminal its cursor back
-      process.exit(EXIT.interrupted);
-    }
+  const signals = watchSignals({
     // Through the progress display, so the live view is not torn by the message.
-    progress.print("Interrupted: cancelling the build (press Ctrl-C again to exit now)\n");
-    abort.abort(new DrydockError("E_INTERRUPTED", "build interrupted"));
-  };
-  process.on("SIGINT", onSigint);
+    notify: (text) => progress.print(text),
+    beforeExit: () => progress.abandon(), // gives the terminal its cursor back
+  });
 
   const refs: string[] = [];
   try {
@@ -97,7 +91,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       ...flags,
       targets: wanted,
       location: options.location,
-      signal: abort.signal,
+      signal: signals.signal,
       onStart: (target, ref) => {
         refs.push(ref);
         options.onStart?.(target, ref);
@@ -117,16 +111,16 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     progress.succeeded(outputs, Object.keys(results).length);
     return EXIT.ok;
   } catch (err) {
-    if (abort.signal.aborted) {
+    const received = signals.received();
+    if (received) {
       progress.failed(undefined);
       stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
-      return EXIT.interrupted;
+      return SIGNAL_EXIT[received];
     }
     return fail(err, stderr, progress);
   } finally {
-    // Until the process exits, Ctrl-C means "exit now".
-    process.off("SIGINT", onSigint);
-    process.on("SIGINT", () => process.exit(EXIT.interrupted));
+    // Until the process exits, a signal means "exit now".
+    signals.settle();
   }
 }
 

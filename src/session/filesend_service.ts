@@ -96,5 +96,7 @@ export function fileSendMethods(
 
 // Errors of this machine's file system (EPERM, ENOSPC, EEXIST ...) and entries refused as unsafe.
 function isLocalFailure(err: Error): boolean {
-  return typeof (err as { code?: unknown }).code === "string" || err instanceof UnsafeEntryError;
+  // errno codes only: "ERR_STREAM_PREMATURE_CLOSE" and the like are the stream ending under us.
+  const code = (err as { code?: unknown }).code;
+  return (typeof code === "string" && /^E[A-Z]+$/.test(code)) || err instanceof UnsafeEntryError;
 }

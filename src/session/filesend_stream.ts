@@ -10,6 +10,7 @@ import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import process from "node:process";
 import type { Readable, Writable } from "node:stream";
+import { onExit } from "../core/exit_cleanup.ts";
 import { BytesMessage } from "../proto/moby_filesync_v1.gen.ts";
 
 /** What {@link receiveStream} wrote. */
@@ -36,10 +37,12 @@ export async function receiveStream(messages: Readable, dest: string): Promise<R
   // Unique per stream, not per process: two streams of one process may target one file.
   const partial = `${dest}.partial-${process.pid}-${randomBytes(6).toString("hex")}`;
   let sink: Writable;
+  let forget = () => {};
   if (toStdout) sink = process.stdout;
   else {
     mkdirSync(dirname(dest), { recursive: true });
     sink = createWriteStream(partial);
+    forget = onExit(() => rmSync(partial, { force: true }));
   }
   let bytes = 0;
   try {
@@ -65,12 +68,14 @@ export async function receiveStream(messages: Readable, dest: string): Promise<R
         sink.once("error", reject);
       });
       renameSync(partial, dest);
+      forget();
     }
     return { bytes };
   } catch (err) {
     if (!toStdout) {
       sink.destroy();
       rmSync(partial, { force: true });
+      forget();
     }
     throw err;
   }

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
+import { onExit } from "../core/exit_cleanup.ts";
 import { type EngineAddress, formatSocketAddress } from "./address.ts";
 import { dial } from "./dial.ts";
 import { dockerApiRequest, type DockerApiResponse } from "./docker_api.ts";
@@ -42,12 +43,14 @@ export class DockerTransport implements Transport {
   readonly #pipe: Server;
   readonly #dir: string;
   readonly #sockets = new Set<Socket>();
+  readonly #forgetDir: () => void;
   #closed = false;
 
   private constructor(target: EngineAddress, pipe: Server, dir: string) {
     this.#target = target;
     this.#pipe = pipe;
     this.#dir = dir;
+    this.#forgetDir = onExit(() => rmSync(dir, { recursive: true, force: true }));
     this.address = formatSocketAddress(target.socket);
     this.rpc = new RpcClient(`unix://${join(dir, "grpc.sock")}`, grpc.credentials.createInsecure());
   }
@@ -128,6 +131,7 @@ export class DockerTransport implements Transport {
     for (const s of this.#sockets) s.destroy();
     await new Promise<void>((resolve) => this.#pipe.close(() => resolve()));
     rmSync(this.#dir, { recursive: true, force: true });
+    this.#forgetDir();
   }
 }
 
