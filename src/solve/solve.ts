@@ -34,6 +34,7 @@ import type { Transport } from "../transport/transport.ts";
 import { BuildError, engineSource, exitCodeOf, ExportError, failingVertex } from "./errors.ts";
 import { StageReader, stepNames, withStepNames } from "./step_names.ts";
 import { baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
+import { engineLost, isConnectionLoss, type LossKind, RunningSteps, watchEngine } from "./engine_lost.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
 import { imageConfig } from "./image_config.ts";
@@ -138,12 +139,14 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     sshAgents: new Map(firstPass.flatMap((m) => [...m.sshAgents])),
   }, spec.services);
   const { exporters, fileTargets } = spec.exports;
-  // An export that fails on our side ends the build at once: the engine may wait for it forever.
-  const exportFailed = new AbortController();
-  const signal = spec.signal ? AbortSignal.any([spec.signal, exportFailed.signal]) : exportFailed.signal;
-  const onExportFailure = (err: Error) => {
-    if (!exportFailed.signal.aborted) exportFailed.abort(new ExportError(err.message, { cause: err }));
-  };
+  // An export failing on our side, or the engine going away, ends the build at once: nothing else
+  // would (the engine may wait for the export forever; a frozen engine never answers).
+  const stopped = new AbortController();
+  const signal = spec.signal ? AbortSignal.any([spec.signal, stopped.signal]) : stopped.signal;
+  const stop = (err: Error) => void (stopped.signal.aborted || stopped.abort(err));
+  const running = new RunningSteps();
+  const lost = (how: LossKind, cause?: unknown) =>
+    engineLost(describeEngine(transport), how, running.list(names), { cause });
   const session = new Session({
     sharedKey: spec.sharedKey,
     methods: [
@@ -151,18 +154,21 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       ...services.methods,
       ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent }),
       ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex), {
-        onFailure: onExportFailure,
+        onFailure: (err) => stop(new ExportError(err.message, { cause: err })),
       }),
       ...contentMethods(spec.exports.contentStores ?? new Map()),
     ],
+    onLost: (how) => stop(lost(how)),
   });
   const ref = newSessionId();
   const bridge = { metadata: { "buildkit-controlapi-buildid": ref }, signal };
   let erroredVertex: Digest | undefined;
+  let unwatch = () => {};
 
   try {
     // The engine waits 5 s for a named session; attach it before solving.
     await session.attach(transport, signal);
+    unwatch = watchEngine(transport, () => stop(lost("unresponsive")));
     spec.onStart?.(ref);
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
@@ -183,6 +189,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
         const status of transport.rpc.serverStream(ControlService.status, { ref }, { signal })
       ) {
         for (const v of status.vertexes ?? []) if (v.error) erroredVertex = v.digest as Digest;
+        running.update(status);
         spec.onStatus?.(status);
       }
     })();
@@ -210,7 +217,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       await transport.rpc.unary(
         LLBBridgeService.return,
         { error: { code: e.code, message: e.details } },
-        bridge,
+        { ...bridge, timeoutMs: 10_000 },
       )
         .catch(() => {});
       await solving.catch(() => {});
@@ -228,12 +235,19 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
   } catch (err) {
-    if (exportFailed.signal.aborted) throw exportFailed.signal.reason;
+    if (stopped.signal.aborted) throw stopped.signal.reason;
+    if (!spec.signal?.aborted && isConnectionLoss(rootCause(err))) throw lost("closed", err);
     throw withRegistryHint(err, services.registryCredentials);
   } finally {
+    unwatch();
     session.close();
     await services.close();
   }
+}
+
+// Build errors keep the transport's error as their cause.
+function rootCause(err: unknown): unknown {
+  return err instanceof BuildError && err.cause !== undefined ? err.cause : err;
 }
 
 function describeEngine(transport: Transport): string {

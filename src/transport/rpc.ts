@@ -40,6 +40,12 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_send_message_length": 128 * 1024 * 1024,
   // No retries: a failed Solve must not run twice.
   "grpc.enable_retries": 0,
+  // HTTP/2 keepalive on every engine connection (the Docker /grpc pipe included), as often as
+  // engines allow: their gRPC servers drop clients pinging more than once per 5 minutes with
+  // "too_many_pings". A frozen engine is noticed sooner through the build's session, which the
+  // engine dials and we ping every 5 s (see Session).
+  "grpc.keepalive_time_ms": 300_000,
+  "grpc.keepalive_timeout_ms": 20_000,
 };
 
 /** Turns a descriptor into the serializer pair grpc-js wants. */
