@@ -66,6 +66,17 @@ export { UsageError } from "./src/cli/usage_error.ts";
 export { buildTargets } from "./src/solve/build.ts";
 export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/solve/build.ts";
 export type {
+  BuildContext,
+  DynamicState,
+  EngineInfo,
+  ReadDirOptions,
+  ReadFileOptions,
+  ResolvedImageConfig,
+} from "./src/solve/build_context.ts";
+export type { Container, ContainerOptions, ExecOptions, Process } from "./src/solve/container_context.ts";
+export type { WarnOptions } from "./src/solve/warnings.ts";
+export type { FileInfo } from "./src/gateway/file_info.ts";
+export type {
   BuildOutput,
   Compression,
   ImageFormatOptions,

@@ -14,6 +14,8 @@ export interface CompiledTarget {
   /** Digest of the terminal op: the same graph always gives the same digest. */
   readonly digest: string | undefined;
   readonly outputs: readonly string[];
+  /** A dynamic target: its graph depends on the engine, so nothing was compiled. */
+  readonly dynamic?: boolean;
 }
 
 /**
@@ -32,16 +34,21 @@ export function compileTargets(
   options: { noCache?: boolean },
 ): CompiledTarget[] {
   return targets.map((t) => {
+    if (t.dynamic) return { name: t.name, ops: 0, digest: undefined, outputs: outputsOf(t), dynamic: true };
     const { ops } = marshal(t.state, { ignoreCache: options.noCache, previewFrontends: true });
     return {
       name: t.name,
       ops: ops.length,
       digest: ops.at(-1)?.digest,
-      outputs: t.outputs.map((
-        o,
-      ) => (o.type === "image" ? `image ${[o.name].flat().join(", ")}` : `files in ${o.dest}`)),
+      outputs: outputsOf(t),
     };
   });
+}
+
+function outputsOf(t: ResolvedTarget): string[] {
+  return t.outputs.map((
+    o,
+  ) => (o.type === "image" ? `image ${[o.name].flat().join(", ")}` : `files in ${o.dest}`));
 }
 
 /**
@@ -57,6 +64,9 @@ export function compileTargets(
 export function dryRunText(compiled: readonly CompiledTarget[]): string {
   return compiled.map((c) => {
     const to = c.outputs.length > 0 ? ` → ${c.outputs.join("; ")}` : "";
+    if (c.dynamic) {
+      return `${c.name}: dynamic, its graph depends on what the engine builds (not compiled)${to}\n`;
+    }
     return `${c.name}: ${c.ops} LLB ops, ${c.digest ?? "empty filesystem"}${to}\n`;
   }).join("");
 }

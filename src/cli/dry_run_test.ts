@@ -20,3 +20,22 @@ test("`compileTargets()` compiles each target to its LLB terminal digest, with n
     `app: 3 LLB ops, ${compiled[0].digest} → image app:dev\nempty: 0 LLB ops, empty filesystem\n`,
   );
 });
+
+test("`--dry-run` lists a dynamic target as such: its graph depends on the engine", () => {
+  // An async function is what marks a target dynamic; this one needs no await.
+  // deno-lint-ignore require-await
+  const state = async () => image("busybox");
+  const [dyn] = resolveTargets({ dyn: { state, image: "d:1" } }, "/p");
+  assert.equal(typeof dyn.dynamic, "function");
+  assert.equal(
+    dryRunText(compileTargets([dyn], {})),
+    "dyn: dynamic, its graph depends on what the engine builds (not compiled) → image d:1\n",
+  );
+});
+
+test("a plain state function that returns a Promise is told to be async", () => {
+  assert.throws(
+    () => resolveTargets({ bad: { state: () => Promise.resolve(image("busybox")) } }, "/p"),
+    /returned a Promise: declare a dynamic target's state as `async \(ctx\) => \.\.\.`/,
+  );
+});

@@ -8,6 +8,7 @@ import { definitionDot } from "../llb/dot.ts";
 import { formatDump } from "../llb/dump.ts";
 import { marshal } from "../llb/marshal.ts";
 import type { ResolvedTarget } from "../solve/build.ts";
+import { UsageError } from "./usage_error.ts";
 
 /** How to show the LLB. */
 export type LlbFormat = "json" | "dot";
@@ -27,6 +28,12 @@ export type LlbFormat = "json" | "dot";
  * ```
  */
 export function llbText(target: ResolvedTarget, format: LlbFormat, options: { noCache?: boolean }): string {
+  if (target.dynamic) {
+    throw new UsageError(
+      `target "${target.name}" is dynamic: its graph depends on what the engine builds while its async state ` +
+        `function runs, so it has no LLB before a build`,
+    );
+  }
   const { definition } = marshal(target.state, { previewFrontends: true, ignoreCache: options.noCache });
   const def = definition ?? { def: [], metadata: {} };
   if (format === "dot") return definitionDot(def);

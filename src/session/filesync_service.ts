@@ -17,6 +17,8 @@ import type { SessionMethod } from "./session.ts";
 export interface FileSyncOptions {
   /** Called after each transfer the engine completed, with what was sent (e.g. to count requested files). */
   onSent?: (name: string, stats: SendTreeStats) => void;
+  /** Advertise the service even with no directories yet (`dirs` is read at each request). @default false */
+  always?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export function fileSyncMethods(
   dirs: ReadonlyMap<string, string>,
   options: FileSyncOptions = {},
 ): SessionMethod[] {
-  if (dirs.size === 0) return [];
+  if (dirs.size === 0 && !options.always) return [];
   const handler: grpc.handleBidiStreamingCall<Packet, Packet> = (call) => {
     const request = readFileSyncRequest(call.metadata);
     const name = request.dirName;

@@ -9,9 +9,11 @@ import { isAbsolute, resolve } from "node:path";
 import process from "node:process";
 import { z } from "zod";
 import { State } from "../dsl/state.ts";
+import { scratch } from "../dsl/sources.ts";
+import { type BuildContext, type DynamicState, isDynamicState } from "./build_context.ts";
 import { DrydockError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
-import { validate } from "../core/validate.ts";
+import { fail, validate } from "../core/validate.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
@@ -34,8 +36,13 @@ import { RegistryCredentialStore, type RegistryLogin } from "../session/registry
 
 /** A named thing to build: a state and what to do with the result. */
 export interface Target {
-  /** What to build; a function of the platform for multi-platform targets. */
-  state: State | ((platform: Platform) => State);
+  /**
+   * What to build. A function of the platform for multi-platform targets
+   * (called before the build, with the platform's fields only); or an `async`
+   * function of the build (a dynamic target), which may read what the engine
+   * built so far before it decides.
+   */
+  state: State | ((ctx: BuildContext) => State | Promise<State>);
   /** Export as an image with this name (or names) into the engine's image store. */
   image?: string | string[];
   /** Where else the result goes: a local directory, a tarball, a registry ... */
@@ -135,7 +142,11 @@ const targetSchema = z.strictObject({
   state: z.union([
     z.instanceof(State),
     z.custom<(p: Platform) => State>((v) => typeof v === "function"),
-  ], { error: "must be a State (from image(), local(), scratch() ...) or a function of the platform" }),
+  ], {
+    error:
+      "must be a State (from image(), local(), scratch() ...), a function of the platform, or an async " +
+      "function of the build",
+  }),
   image: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   output: oneOrMany(outputSchema).optional(),
   platforms: z.array(platformSchema).min(1).optional(),
@@ -161,6 +172,8 @@ export interface ResolvedTarget {
   readonly state: State;
   /** One state per platform, when the target has platforms. */
   readonly platformStates?: readonly PlatformState[];
+  /** A dynamic target's function: its graph is known only once the engine runs it (`state` is then empty). */
+  readonly dynamic?: DynamicState;
   readonly outputs: readonly BuildOutput[];
   readonly cacheFrom: readonly CacheImport[];
   readonly cacheTo: readonly CacheExport[];
@@ -200,8 +213,12 @@ export function resolveTargets(
     const platforms = overrides.platforms ?? t.platforms;
     let state: State;
     let platformStates: PlatformState[] | undefined;
-    if (typeof t.state === "function") {
-      const fn = t.state;
+    const dynamic = isDynamicState(t.state) ? t.state : undefined;
+    if (dynamic) {
+      state = scratch();
+      if (platforms) platformStates = platforms.map((p) => ({ platform: parsePlatform(p), state }));
+    } else if (typeof t.state === "function") {
+      const fn = t.state as (platform: Platform) => State | Promise<State>;
       const list = (platforms ?? [platformId(defaultPlatform())]).map(parsePlatform);
       platformStates = list.map((platform) => ({ platform, state: stateOf(fn(platform), name, location) }));
       state = platformStates[0].state;
@@ -223,6 +240,7 @@ export function resolveTargets(
       name,
       state,
       platformStates,
+      ...(dynamic ? { dynamic } : {}),
       outputs: outputs.map((o) => absolute(overrides.push && o.type === "image" ? { ...o, push: true } : o)),
       cacheFrom: [...[t.cacheFrom ?? []].flat(), ...(overrides.cacheFrom ?? [])].map((c) =>
         c.type === "local" ? { ...c, src: resolve(base, c.src) } : c
@@ -236,6 +254,15 @@ export function resolveTargets(
 }
 
 function stateOf(value: unknown, target: string, location: SourceLocation | undefined): State {
+  if (value instanceof Promise) {
+    value.catch(() => {}); // never awaited: the target is refused
+    fail(
+      "build",
+      `targets.${target}.state`,
+      "returned a Promise: declare a dynamic target's state as `async (ctx) => ...`",
+      location,
+    );
+  }
   return validate(
     "build",
     `targets.${target}.state`,
@@ -343,6 +370,7 @@ export async function buildTargets(
         const r = await buildAndExport(transport, {
           state: t.state,
           platformStates: t.platformStates,
+          dynamic: t.dynamic,
           outputs: t.outputs,
           cacheFrom: t.cacheFrom,
           cacheTo: t.cacheTo,

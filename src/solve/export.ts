@@ -18,6 +18,7 @@ import { ENGINE_NAMES, type EngineFeatures } from "./engine_features.ts";
 import { type CredentialLookup, type PushResult, pushThroughEngine } from "./engine_push.ts";
 import { type BuildOutput, exporterFor, isFileOutput, nameList, UnsupportedOutputError } from "./outputs.ts";
 import { type PlatformState, solve } from "./solve.ts";
+import type { DynamicState } from "./build_context.ts";
 import type { SessionServiceOptions } from "./session_services.ts";
 
 /** Everything one target's build needs. */
@@ -25,6 +26,8 @@ export interface ExportSpec {
   readonly state: State;
   /** Set for multi-platform builds. */
   readonly platformStates?: readonly PlatformState[];
+  /** A dynamic target's function, run inside each build. */
+  readonly dynamic?: DynamicState;
   readonly outputs: readonly BuildOutput[];
   readonly cacheFrom?: readonly CacheImport[];
   readonly cacheTo?: readonly CacheExport[];
@@ -134,6 +137,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
     const r = await solve(transport, {
       state: spec.state,
       platformStates: spec.platformStates,
+      dynamic: spec.dynamic,
       exports: {
         exporters,
         fileTargets,

@@ -5,12 +5,10 @@
  *
  * @module
  */
-import type { OpNode, Platform } from "../dsl/graph.ts";
+import type { Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import type { SourceLocation } from "../core/location.ts";
-import { baseConfigKey } from "../llb/base_config.ts";
 import type { Digest } from "../llb/digest.ts";
-import { checkCaps } from "../llb/caps_check.ts";
 import { EngineCaps } from "../llb/engine_caps.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
 import { marshal, type MarshalOptions } from "../llb/marshal.ts";
@@ -32,14 +30,14 @@ import { newSessionId, Session } from "../session/session.ts";
 import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
 import { BuildError, engineSource, exitCodeOf, ExportError, failingVertex } from "./errors.ts";
-import { StageReader, stepNames, withStepNames } from "./step_names.ts";
-import { baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
+import { StageReader } from "./step_names.ts";
+import type { DynamicState } from "./build_context.ts";
+import { runDynamic } from "./dynamic_target.ts";
+import { GatewaySolver, type SessionView } from "./gateway_solver.ts";
 import { engineLost, isConnectionLoss, type LossKind, RunningSteps, watchEngine } from "./engine_lost.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
-import { imageConfig } from "./image_config.ts";
 import { readDockerignores } from "./dockerignore.ts";
-import { resolveFrontends } from "./frontends.ts";
 
 /** One platform's state in a (possibly multi-platform) build. */
 export interface PlatformState {
@@ -84,6 +82,8 @@ export interface SolveSpec {
   readonly services?: SessionServiceOptions;
   /** The target's name: the stage of steps whose build.ts line assigns no variable. @default "build" */
   readonly name?: string;
+  /** A dynamic target's function, run inside the build once per platform; `state` is then unused. */
+  readonly dynamic?: DynamicState;
 }
 
 /** What a finished build reports. */
@@ -147,12 +147,17 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   const running = new RunningSteps();
   const lost = (how: LossKind, cause?: unknown) =>
     engineLost(describeEngine(transport), how, running.list(names), { cause });
+  const overrides = {
+    secrets: (spec.services?.secrets ?? []).map((x) => x.id),
+    ssh: (spec.services?.ssh ?? []).map((x) => x.id),
+  };
   const session = new Session({
     sharedKey: spec.sharedKey,
     methods: [
       ...healthMethods(),
       ...services.methods,
-      ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent }),
+      // A dynamic target's states may name local directories once the build runs.
+      ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent, always: spec.dynamic !== undefined }),
       ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex), {
         onFailure: (err) => stop(new ExportError(err.message, { cause: err })),
       }),
@@ -200,12 +205,17 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       result = await gatewayResult(
         transport,
         platformStates,
-        nodes,
         marshalOptions,
         spec,
         bridge,
         locations,
         names,
+        {
+          localDirs,
+          secrets: new Set([...firstPass.flatMap((m) => [...m.secrets.keys()]), ...overrides.secrets]),
+          sshAgents: new Set([...firstPass.flatMap((m) => [...m.sshAgents.keys()]), ...overrides.ssh]),
+          entitlements,
+        },
         solving,
       );
     } catch (err) {
@@ -268,18 +278,18 @@ async function refusalOf(solving: Promise<unknown>, fallback: unknown): Promise<
 }
 
 /**
- * Inside the gateway solve: resolve base configs, solve each platform's
- * definition, and make the result to return (refs plus image config metadata).
+ * Inside the gateway solve: run a dynamic target's function, solve each
+ * platform's state, and make the result to return (refs plus image config metadata).
  */
 async function gatewayResult(
   transport: Transport,
   platformStates: readonly PlatformState[],
-  nodes: readonly (readonly OpNode[])[],
   marshalOptions: MarshalOptions,
   spec: SolveSpec,
   bridge: CallOptions,
   locations: Map<Digest, SourceLocation>,
   names: Map<Digest, string>,
+  session: SessionView,
   solving: Promise<unknown>,
 ): Promise<Result> {
   const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge).catch(async (err) => {
@@ -288,40 +298,35 @@ async function gatewayResult(
     throw buildError(await refusalOf(solving, err), locations, names, undefined);
   });
   const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
-  const caps = EngineCaps.fromPong(pong, describeEngine(transport));
-  const bases = await resolveBaseConfigs(
-    transport.rpc,
-    baseImagesOf(platformStates.map((p) => p.state)),
+  const solver = new GatewaySolver({
+    rpc: transport.rpc,
     bridge,
-  );
-  const runConfigs = new Map([...bases].map(([k, v]) => [k, v.config ?? {}]));
-  const cacheImports = spec.exports.cache?.imports ?? [];
-  const stages = new StageReader();
-  const solved = await Promise.all(platformStates.map(async (p, i) => {
-    const frontendResults = await resolveFrontends(transport.rpc, bridge, nodes[i], caps, marshalOptions);
-    const m = marshal(p.state, { ...marshalOptions, caps, frontendResults, baseConfigs: runConfigs });
-    checkCaps(m, caps);
-    if (i === 0) { for (const notice of m.notices) (spec.onNotice ?? printNotice)(notice); }
-    for (const [d, l] of m.locations) locations.set(d, l);
-    const stepped = stepNames(m.ops, (l) => stages.stageAt(l), spec.name ?? "build");
-    for (const [d, n] of stepped) names.set(d, n);
-    const inherit = stateData(p.state).settings.inherit;
-    const base = inherit ? bases.get(baseConfigKey(inherit.image, inherit.platform)) : undefined;
-    const config = new TextEncoder().encode(JSON.stringify(imageConfig(p.state, base, p.platform)));
-    if (!m.definition) return { platform: p.platform, id: "", config };
-    const definition = withStepNames(m.definition, stepped);
-    spec.onDefinition?.(definition);
-    const res = await transport.rpc.unary(LLBBridgeService.solve, {
-      definition,
-      allowResultReturn: true,
-      allowResultArrayRef: true,
-      cacheImports,
-    }, bridge);
-    return {
-      platform: p.platform,
-      id: res.result?.ref?.id ?? res.result?.refDeprecated ?? res.ref ?? "",
-      config,
-    };
+    caps: EngineCaps.fromPong(pong, describeEngine(transport)),
+    marshalOptions,
+    cacheImports: spec.exports.cache?.imports ?? [],
+    name: spec.name ?? "build",
+    stages: new StageReader(),
+    locations,
+    names,
+    session,
+    onNotice: spec.onNotice ?? printNotice,
+    onDefinition: spec.onDefinition,
+  });
+  const solved = await Promise.all(platformStates.map(async (p) => {
+    const state = spec.dynamic
+      ? await runDynamic(spec.dynamic, {
+        solver,
+        pong,
+        platform: p.platform,
+        sink: spec.onStatus ?? (() => {}),
+        target: spec.name ?? "build",
+      })
+      : p.state;
+    const [{ id }, config] = await Promise.all([
+      solver.solve(state),
+      solver.imageConfigBytes(state, p.platform),
+    ]);
+    return { platform: p.platform, id, config };
   }));
   if (!spec.platformStates) {
     const { id, config } = solved[0];

@@ -1,0 +1,219 @@
+/**
+ * Solving states inside one gateway build: the definition sent for a state
+ * (base image configs, frontends, caps, step names) and the engine's ref for
+ * it. The final result and every state a dynamic target reads go through here,
+ * so they share one build: its progress, its cache, its error locations.
+ *
+ * @module
+ */
+import { DrydockError } from "../core/errors.ts";
+import { formatLocation, type SourceLocation } from "../core/location.ts";
+import type { Platform } from "../dsl/graph.ts";
+import { type State, stateData } from "../dsl/state.ts";
+import { baseConfigKey } from "../llb/base_config.ts";
+import { checkCaps } from "../llb/caps_check.ts";
+import type { Digest } from "../llb/digest.ts";
+import type { EngineCaps } from "../llb/engine_caps.ts";
+import { graphNodes } from "../llb/graph_walk.ts";
+import { marshal, type MarshalOptions, type MarshalResult } from "../llb/marshal.ts";
+import { LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";
+import type * as pb from "../proto/pb.gen.ts";
+import type { CallOptions, RpcClient } from "../transport/rpc.ts";
+import { type BaseImage, baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
+import { readDockerignores } from "./dockerignore.ts";
+import { resolveFrontends } from "./frontends.ts";
+import { imageConfig } from "./image_config.ts";
+import { type StageReader, stepNames, withStepNames } from "./step_names.ts";
+
+/** What the session of the build already serves, for states first seen while the build runs. */
+export interface SessionView {
+  /** Local directories by name; states solved later add theirs here. */
+  readonly localDirs: Map<string, string>;
+  readonly secrets: ReadonlySet<string>;
+  readonly sshAgents: ReadonlySet<string>;
+  readonly entitlements: ReadonlySet<string>;
+}
+
+/** Everything the solver shares with the build around it. */
+export interface GatewaySolverOptions {
+  readonly rpc: RpcClient;
+  readonly bridge: CallOptions;
+  readonly caps: EngineCaps;
+  readonly marshalOptions: MarshalOptions;
+  readonly cacheImports: readonly { type?: string; attrs?: Record<string, string> }[];
+  /** The target's name, for step names. */
+  readonly name: string;
+  readonly stages: StageReader;
+  /** Filled with each solved op's build.ts location and progress name, for error reports. */
+  readonly locations: Map<Digest, SourceLocation>;
+  readonly names: Map<Digest, string>;
+  readonly session: SessionView;
+  readonly onNotice: (message: string) => void;
+  readonly onDefinition?: (definition: pb.Definition) => void;
+}
+
+/** One state solved: the engine's ref (empty for the empty filesystem) and what was sent. */
+export interface SolvedState {
+  readonly id: string;
+  readonly marshalled: MarshalResult;
+}
+
+/**
+ * Solves states in one gateway build; each state is sent once, however often it is asked for.
+ *
+ * @example
+ * ```ts
+ * import { GatewaySolver } from "./gateway_solver.ts";
+ * // const solver = new GatewaySolver({ rpc, bridge, caps, ... });
+ * // const { id } = await solver.solve(image("busybox").run("true"));
+ * ```
+ */
+export class GatewaySolver {
+  readonly #options: GatewaySolverOptions;
+  readonly #bases = new Map<string, Promise<BaseImage>>();
+  readonly #solved = new WeakMap<State, Promise<SolvedState>>();
+  readonly #byDigest = new Map<string, Promise<SolvedState>>();
+  #noticesShown = false;
+
+  constructor(options: GatewaySolverOptions) {
+    this.#options = options;
+  }
+
+  get caps(): EngineCaps {
+    return this.#options.caps;
+  }
+
+  get rpc(): RpcClient {
+    return this.#options.rpc;
+  }
+
+  get bridge(): CallOptions {
+    return this.#options.bridge;
+  }
+
+  /** What the build's session serves. */
+  get session(): SessionView {
+    return this.#options.session;
+  }
+
+  /** The configs of the base images `states` inherit, resolved once per image and platform. */
+  async baseConfigs(states: readonly State[]): Promise<Map<string, BaseImage>> {
+    const { rpc, bridge } = this.#options;
+    const wanted = baseImagesOf(states);
+    for (const b of wanted) {
+      const key = baseConfigKey(b.image, b.platform);
+      if (!this.#bases.has(key)) {
+        const config = resolveBaseConfigs(rpc, [b], bridge).then((m) => m.get(key) ?? {});
+        config.catch(() => {/* awaited below */});
+        this.#bases.set(key, config);
+      }
+    }
+    return new Map(
+      await Promise.all(wanted.map(async (b) => {
+        const key = baseConfigKey(b.image, b.platform);
+        return [key, await this.#bases.get(key)!] as const;
+      })),
+    );
+  }
+
+  /**
+   * The image config to return with `state` as the build's result.
+   *
+   * @example
+   * ```ts
+   * // const config = await solver.imageConfigBytes(state, { os: "linux", architecture: "amd64" });
+   * ```
+   */
+  async imageConfigBytes(state: State, platform: Platform): Promise<Uint8Array> {
+    const inherit = stateData(state).settings.inherit;
+    const bases = await this.baseConfigs([state]);
+    const base = inherit ? bases.get(baseConfigKey(inherit.image, inherit.platform)) : undefined;
+    return new TextEncoder().encode(JSON.stringify(imageConfig(state, base, platform)));
+  }
+
+  /**
+   * Sends `state`'s definition (once per state) and gives its ref. With
+   * `evaluate`, the engine builds it before answering, where it can.
+   */
+  solve(state: State, options: { evaluate?: boolean } = {}): Promise<SolvedState> {
+    let solved = this.#solved.get(state);
+    if (!solved) {
+      solved = this.#solve(state, options.evaluate ?? false);
+      this.#solved.set(state, solved);
+    }
+    return solved;
+  }
+
+  async #solve(state: State, evaluate: boolean): Promise<SolvedState> {
+    const o = this.#options;
+    const nodes = graphNodes(state);
+    const localExcludes = new Map([
+      ...(o.marshalOptions.localExcludes ?? []),
+      ...await readDockerignores(nodes),
+    ]);
+    const marshalOptions = { ...o.marshalOptions, localExcludes };
+    const [frontendResults, bases] = await Promise.all([
+      resolveFrontends(o.rpc, o.bridge, nodes, o.caps, marshalOptions),
+      this.baseConfigs([state]),
+    ]);
+    const baseConfigs = new Map([...bases].map(([k, v]) => [k, v.config ?? {}]));
+    const m = marshal(state, { ...marshalOptions, caps: o.caps, frontendResults, baseConfigs });
+    checkCaps(m, o.caps);
+    this.#checkSession(m);
+    if (!this.#noticesShown) {
+      this.#noticesShown = true;
+      for (const notice of m.notices) o.onNotice(notice);
+    }
+    for (const [d, l] of m.locations) o.locations.set(d, l);
+    const stepped = stepNames(m.ops, (l) => o.stages.stageAt(l), o.name);
+    for (const [d, n] of stepped) o.names.set(d, n);
+    if (!m.definition) return { id: "", marshalled: m };
+    // Two State objects with the same graph are one solve.
+    const key = `${m.ops.at(-1)!.digest}\n${evaluate}`;
+    const known = this.#byDigest.get(key);
+    if (known) return { ...(await known), marshalled: m };
+    const definition = withStepNames(m.definition, stepped);
+    o.onDefinition?.(definition);
+    const sent = o.rpc.unary(LLBBridgeService.solve, {
+      definition,
+      allowResultReturn: true,
+      allowResultArrayRef: true,
+      cacheImports: [...o.cacheImports],
+      ...(evaluate ? { evaluate: true } : {}),
+    }, o.bridge).then((res) => ({
+      id: res.result?.ref?.id ?? res.result?.refDeprecated ?? res.ref ?? "",
+      marshalled: m,
+    }));
+    this.#byDigest.set(key, sent);
+    return await sent;
+  }
+
+  // States first seen while the build runs can use only what its session already serves.
+  #checkSession(m: MarshalResult): void {
+    const { session } = this.#options;
+    for (const [name, dir] of m.localDirs) session.localDirs.set(name, dir);
+    const unserved = (kind: string, id: string, at: readonly SourceLocation[]) => {
+      const where = at[0] ? ` (used at ${formatLocation(at[0])})` : "";
+      return new DrydockError(
+        "E_DYNAMIC",
+        `${kind} "${id}"${where} is used only by a state a dynamic target made while building; ` +
+          `drydock sets up a build's ${kind}s before the build starts, so a dynamic target cannot add one yet`,
+      );
+    };
+    for (const [id, use] of m.secrets) {
+      if (!session.secrets.has(id)) throw unserved("secret", id, use.locations);
+    }
+    for (const [id, use] of m.sshAgents) {
+      if (!session.sshAgents.has(id)) throw unserved("ssh agent", id, use.locations);
+    }
+    for (const e of m.entitlements) {
+      if (!session.entitlements.has(e)) {
+        throw new DrydockError(
+          "E_DYNAMIC",
+          `a state a dynamic target made while building needs the "${e}" entitlement, which the build did not ` +
+            `request when it started; a dynamic target cannot add entitlements yet`,
+        );
+      }
+    }
+  }
+}
