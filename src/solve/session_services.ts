@@ -39,6 +39,8 @@ export interface PreparedServices {
   readonly methods: readonly SessionMethod[];
   /** Registry credentials handed out, for error hints. */
   readonly registryCredentials: RegistryCredentialStore;
+  /** Every secret's value, to mask them in what is shown. */
+  readonly secretValues: readonly Uint8Array[];
   /** Stops ssh agents started for key files. */
   close(): Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function prepareSessionServices(
       ...authMethods(registryCredentials),
     ],
     registryCredentials,
+    secretValues: [...secrets.values()],
     close: () => agents.close(),
   };
 }

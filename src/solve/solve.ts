@@ -35,6 +35,7 @@ import type { DynamicState } from "./build_context.ts";
 import { runDynamic } from "./dynamic_target.ts";
 import { GatewaySolver, type SessionView } from "./gateway_solver.ts";
 import { engineLost, isConnectionLoss, type LossKind, RunningSteps, watchEngine } from "./engine_lost.ts";
+import { SecretMasker } from "../progress/secret_mask.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
 import { readDockerignores } from "./dockerignore.ts";
@@ -145,6 +146,8 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   const signal = spec.signal ? AbortSignal.any([spec.signal, stopped.signal]) : stopped.signal;
   const stop = (err: Error) => void (stopped.signal.aborted || stopped.abort(err));
   const running = new RunningSteps();
+  // Secret values never reach what is shown or returned, whatever a step prints.
+  const masker = new SecretMasker(services.secretValues);
   const lost = (how: LossKind, cause?: unknown) =>
     engineLost(describeEngine(transport), how, running.list(names), { cause });
   const overrides = {
@@ -195,9 +198,12 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       ) {
         for (const v of status.vertexes ?? []) if (v.error) erroredVertex = v.digest as Digest;
         running.update(status);
-        spec.onStatus?.(status);
+        spec.onStatus?.(masker.status(status));
       }
-    })();
+    })().finally(() => {
+      const held = masker.flush();
+      if (held) spec.onStatus?.(held);
+    });
     statusDone.catch(() => {/* the solve's own error is the one to report */});
 
     let result: Result;
@@ -245,9 +251,9 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
   } catch (err) {
-    if (stopped.signal.aborted) throw stopped.signal.reason;
-    if (!spec.signal?.aborted && isConnectionLoss(rootCause(err))) throw lost("closed", err);
-    throw withRegistryHint(err, services.registryCredentials);
+    if (stopped.signal.aborted) throw masker.error(stopped.signal.reason);
+    if (!spec.signal?.aborted && isConnectionLoss(rootCause(err))) throw masker.error(lost("closed", err));
+    throw masker.error(withRegistryHint(err, services.registryCredentials));
   } finally {
     unwatch();
     session.close();
