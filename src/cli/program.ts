@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { basename, resolve } from "node:path";
+import { statSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import process from "node:process";
 import { DrydockError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
@@ -70,6 +71,14 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   let flags: FlagOptions;
   try {
     flags = flagOptions(args, options, options.env ?? process.env);
+    // Found out before the build, not after it succeeded.
+    if (args.metadataFile && !isDirectory(dirname(resolve(args.metadataFile)))) {
+      throw new UsageError(
+        `--metadata-file ${args.metadataFile}: directory ${
+          dirname(resolve(args.metadataFile))
+        } does not exist`,
+      );
+    }
     if (args.printLlb || args.dryRun) {
       return stdout(compiledText(targets, wanted, args, flags, options)), EXIT.ok;
     }
@@ -179,4 +188,12 @@ function describeResult(r: TargetResult): string {
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { FileNode, FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
-import { DrydockError } from "../core/errors.ts";
+import { DrydockError, OptionError } from "../core/errors.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
@@ -121,6 +121,8 @@ class Marshaller {
   readonly #metadata: Record<string, pb.OpMetadata> = {};
   readonly #locations = new Map<Digest, SourceLocation>();
   readonly #localDirs = new Map<string, string>();
+  /** Where each local() name was first used, for the message when another directory takes it. */
+  readonly #localCalls = new Map<string, SourceLocation>();
   readonly #uses = new UseCollector();
   readonly #sourceMap = new SourceMapBuilder();
   #consumers = new Map<OpNode, number>();
@@ -252,9 +254,16 @@ class Marshaller {
       const name = node.identifier.slice("local://".length);
       const known = this.#localDirs.get(name);
       if (known !== undefined && known !== node.localDir) {
-        throw new Error(`two local() sources share the name "${name}": ${known} and ${node.localDir}`);
+        const first = this.#localCalls.get(name);
+        throw new OptionError("local", [{
+          option: "dir",
+          message: `gets the engine name "${name}", which local("${known}")${
+            first ? ` at ${formatLocation(first)}` : ""
+          } already has; use one path for one directory (e.g. absolute, or relative to one build.ts)`,
+        }], node.location);
       }
       this.#localDirs.set(name, node.localDir!);
+      if (node.location && !this.#localCalls.has(name)) this.#localCalls.set(name, node.location);
     }
     return sourceOp(node, this.options, caps);
   }

@@ -97,7 +97,11 @@ export class DockerTransport implements Transport {
     try {
       const body = await httpGet(socket, "/_ping", signal);
       if (body.status !== 200) {
-        throw new Error(`GET /_ping answered HTTP ${body.status}: ${body.text.slice(0, 200)}`);
+        // An HTML page (a web server's 404) says only that this is not a Docker Engine API.
+        const shown = /^\s*</.test(body.text)
+          ? "an HTML page, so this is not a Docker Engine API socket"
+          : body.text.trim().slice(0, 200);
+        throw new Error(`GET /_ping answered HTTP ${body.status}: ${shown}`);
       }
     } finally {
       socket.destroy();

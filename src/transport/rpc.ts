@@ -207,5 +207,34 @@ export function toRpcError(method: string, err: Partial<grpc.ServiceError> & Err
       }));
     } catch { /* keep the plain message */ }
   }
-  return new RpcError(method, code, details, statusDetails);
+  return new RpcError(
+    method,
+    code,
+    statusDetails.length ? details : plainGrpcDetails(details),
+    statusDetails,
+  );
+}
+
+/**
+ * grpc-js's own failure texts without its internals (load balancer picks,
+ * resolution notes, timing breakdowns), e.g. "No connection established.
+ * Last error: write EPIPE (2026-…). Resolution note: " becomes "no connection
+ * (write EPIPE)".
+ *
+ * @example
+ * ```ts
+ * import { plainGrpcDetails } from "./rpc.ts";
+ * plainGrpcDetails("Deadline exceeded after 5.003s,name resolution: 0.027s,Waiting for LB pick"); // "no answer within 5.003s"
+ * ```
+ */
+export function plainGrpcDetails(details: string): string {
+  const noConnection =
+    /^No connection established\. Last error: (.*?)(?: \(\d{4}-[^)]*\))?\.?(?: Resolution note:.*)?$/s
+      .exec(details);
+  if (noConnection) return `no connection (${noConnection[1].trim()})`;
+  const deadline = /^Deadline exceeded after ([\d.]+s)/.exec(details);
+  if (deadline && /Waiting for LB pick|name resolution/.test(details)) {
+    return `no answer within ${deadline[1]}`;
+  }
+  return details.replace(/\s*Resolution note:.*$/s, "").replace(/,?\s*Waiting for LB pick/, "");
 }
