@@ -2,18 +2,22 @@
  * drydock: Dockerfiles replaced by TypeScript. Describe a build as values,
  * then `build()` compiles it to BuildKit LLB and runs it on a real engine.
  *
+ * This entry point is the DSL, `build`, `buildTargets`, `params` (with zod as
+ * `z`), the errors and the types. Progress renderers are in
+ * `@drydock/core/progress`, LLB tools in `@drydock/core/llb`, and parsers of
+ * buildx's command-line specs in `@drydock/core/spec`.
+ *
  * @example
  * ```ts
- * import { build, image } from "./mod.ts";
+ * import { build, image } from "@drydock/core";
  * const hello = image("busybox").run("echo hello > /hello.txt").config({ cmd: ["cat", "/hello.txt"] });
- * await build({ hello: { state: hello, image: "hello:latest" } });
+ * await build({ hello: { state: hello, image: "hello:latest" } }, { cli: false });
  * ```
  *
  * @module
  */
-// First, so Deno permission errors raised while dependencies load get a one-line hint.
-import "./src/cli/top_level_errors.ts";
-export { permissionHint } from "./src/cli/permission_hint.ts";
+// First: on Deno without environment access, one clear prompt before dependencies load.
+import "./src/cli/deno_permissions.ts";
 export { image, local, scratch } from "./src/dsl/sources.ts";
 export { git, http } from "./src/dsl/remote_sources.ts";
 export { diff, merge } from "./src/dsl/composition.ts";
@@ -52,18 +56,14 @@ export type { CacheMountSpec, CacheOptions, TmpfsMountSpec, TmpfsOptions } from 
 export type { CacheSharing, NetworkMode, Platform, ProxyEnv, SecurityMode } from "./src/dsl/graph.ts";
 export type { SourceLocation } from "./src/core/location.ts";
 export { DrydockError, OptionError } from "./src/core/errors.ts";
-export { marshal } from "./src/llb/marshal.ts";
-export { dumpDefinition, formatDump } from "./src/llb/dump.ts";
-export type { DumpedOp } from "./src/llb/dump.ts";
-export { definitionDot } from "./src/llb/dot.ts";
-export { CapabilityError } from "./src/llb/caps_check.ts";
-export type { Entitlement, MarshalOptions, MarshalResult, SecretUse, SshUse } from "./src/llb/marshal.ts";
 export { build } from "./src/cli/run.ts";
 export type { BuildOptions } from "./src/cli/run.ts";
 export { params } from "./src/cli/params.ts";
+export { z } from "./src/cli/zod.ts";
 export type { ParamsOptions } from "./src/cli/params.ts";
 export { UsageError } from "./src/cli/usage_error.ts";
-export { buildTargets } from "./src/solve/build.ts";
+export { permissionHint } from "./src/cli/permission_hint.ts";
+export { buildTargets } from "./src/cli/build_targets.ts";
 export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/solve/build.ts";
 export type {
   BuildContext,
@@ -89,45 +89,19 @@ export { UnsupportedOutputError } from "./src/solve/outputs.ts";
 export type { CacheExport, CacheImport, CacheMode } from "./src/solve/cache.ts";
 export { UnsupportedCacheError } from "./src/solve/cache.ts";
 export type { AttestOptions } from "./src/solve/attestations.ts";
-export { buildMetadata, writeMetadataFile } from "./src/solve/metadata.ts";
-export {
-  parseCacheExportSpec,
-  parseCacheImportSpec,
-  parseOutputSpec,
-  SpecError,
-} from "./src/solve/spec_parse.ts";
+export { writeMetadataFile } from "./src/solve/metadata.ts";
 export type { MetadataSource } from "./src/solve/metadata.ts";
 export type { PushResult } from "./src/solve/engine_push.ts";
 export { PushError } from "./src/solve/engine_push.ts";
 export type { EngineKind } from "./src/solve/engine_features.ts";
 export { BuildError } from "./src/solve/errors.ts";
+export { CapabilityError } from "./src/llb/caps_check.ts";
+export type { Entitlement } from "./src/llb/marshal.ts";
 export { EngineUnavailableError } from "./src/transport/connect.ts";
-export {
-  chooseProgressMode,
-  createRenderer,
-  PlainRenderer,
-  ProgressModel,
-  QuietRenderer,
-  RawJsonRenderer,
-  TtyRenderer,
-} from "./src/progress/mod.ts";
-export type {
-  FinalReport,
-  ProgressMode,
-  ProgressRenderer,
-  StatusResponse,
-  TerminalOutput,
-} from "./src/progress/mod.ts";
-export { formatError } from "./src/cli/report.ts";
 export type { EngineSelection } from "./src/transport/discover.ts";
 export type { TlsOptions } from "./src/transport/address.ts";
 export { DockerContextError } from "./src/transport/docker_context.ts";
-export { parseSecretSpec } from "./src/solve/secret_spec.ts";
-export type { SecretSpec } from "./src/solve/secret_spec.ts";
-export { parseSshSpec } from "./src/solve/ssh_spec.ts";
-export type { SshSpec } from "./src/solve/ssh_spec.ts";
 export { SecretUnavailableError } from "./src/solve/secret_resolution.ts";
 export { SshUnavailableError } from "./src/solve/ssh_resolution.ts";
 export type { RegistryLogin } from "./src/session/registry_credentials.ts";
-export { parseDockerignore, readDockerignore } from "./src/fs/dockerignore.ts";
-export { PatternError, PatternMatcher } from "./src/fs/patterns.ts";
+export type { StatusResponse } from "./src/progress/status.ts";

@@ -4,7 +4,11 @@
  * protobufjs parses the protos; this file turns its reflection tree into
  * TypeScript with encoders that are deterministic by construction, because
  * LLB op digests are hashes of the exact bytes we send:
- * - fields in field-number order, proto3 zero scalars omitted;
+ * - fields in Go protobuf's order: fields outside a oneof by number, then each
+ *   oneof's member (oneofs in declaration order). BuildKit >= 0.18 re-encodes
+ *   every op this way and uses that digest as the vertex identity, so only this
+ *   order makes the digest of the bytes sent the digest the engine reports;
+ * - proto3 zero scalars omitted;
  * - map entries sorted bytewise by key;
  * - oneof members and message fields written whenever present (so `byID: 0`
  *   and empty messages survive, as Go writes them);
@@ -238,6 +242,25 @@ function emitEnum(w: ModuleWriter, e: protobuf.Enum): void {
   w.lines.push("");
 }
 
+/** A field's oneof, unless it is proto3 `optional`'s synthetic one (Go treats those as plain fields). */
+function realOneof(f: Field): protobuf.OneOf | null {
+  const o = f.partOf;
+  if (!o || o.fieldsArray.every((x) => x.options?.["proto3_optional"])) return null;
+  return o;
+}
+
+/**
+ * Go protobuf's marshal order (`order.LegacyFieldOrder`): fields outside a
+ * oneof first, then oneof members grouped by oneof declaration, each by number.
+ */
+export function goFieldOrder(t: protobuf.Type): Field[] {
+  const oneofIndex = (f: Field) => {
+    const o = realOneof(f);
+    return o ? 1 + t.oneofsArray.indexOf(o) : 0;
+  };
+  return [...t.fieldsArray].sort((a, b) => oneofIndex(a) - oneofIndex(b) || a.id - b.id);
+}
+
 function emitMessage(w: ModuleWriter, t: protobuf.Type): void {
   const name = localName(t);
   const fields = [...t.fieldsArray].sort((a, b) => a.id - b.id);
@@ -251,10 +274,10 @@ function emitMessage(w: ModuleWriter, t: protobuf.Type): void {
   w.lines.push(`}`);
   w.lines.push("");
 
-  // Encoder.
-  w.lines.push(`export const ${name} = {`);
+  // Encoder. The explicit type keeps the public API free of slow types.
+  w.lines.push(`export const ${name}: MessageType<${name}> = {`);
   w.lines.push(`  encode(m: ${name}, w: Writer = Writer.create()): Writer {`);
-  for (const f of fields) {
+  for (const f of goFieldOrder(t)) {
     const v = `m.${tsFieldName(f.name)}`;
     if (f.map) {
       const mf = f as unknown as MapField;
@@ -364,20 +387,27 @@ function emitMessage(w: ModuleWriter, t: protobuf.Type): void {
 
 function emitService(w: ModuleWriter, s: protobuf.Service): void {
   const name = `${s.name}Service`;
-  w.lines.push(`/** Service \`${s.fullName.slice(1)}\`: method descriptors for the transport. */`);
-  w.lines.push(`export const ${name} = {`);
-  for (const m of s.methodsArray) {
+  const typed = s.methodsArray.map((m) => {
     const req = w.ref(m.resolvedRequestType!);
     const res = w.ref(m.resolvedResponseType!);
+    return { m, req, res };
+  });
+  w.lines.push(`/** Service \`${s.fullName.slice(1)}\`: method descriptors for the transport. */`);
+  w.lines.push(`export const ${name}: {`);
+  for (const { m, req, res } of typed) {
+    w.lines.push(`  readonly ${tsFieldName(m.name)}: MethodDescriptor<${req}, ${res}>;`);
+  }
+  w.lines.push(`} = {`);
+  for (const { m, req, res } of typed) {
     w.lines.push(`  ${tsFieldName(m.name)}: {`);
     w.lines.push(`    path: "/${s.fullName.slice(1)}/${m.name}",`);
     w.lines.push(`    requestStream: ${Boolean(m.requestStream)},`);
     w.lines.push(`    responseStream: ${Boolean(m.responseStream)},`);
     w.lines.push(`    requestType: ${req},`);
     w.lines.push(`    responseType: ${res},`);
-    w.lines.push(`  } as MethodDescriptor<${req}, ${res}>,`);
+    w.lines.push(`  },`);
   }
-  w.lines.push(`} as const;`);
+  w.lines.push(`};`);
   w.lines.push("");
 }
 
@@ -487,7 +517,7 @@ export function generate(): Map<string, string> {
     });
     const head = [HEADER(sources)];
     head.push(
-      `import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";`,
+      `import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";`,
     );
     for (const dep of [...w.imports].sort()) {
       head.push(`import * as ${moduleOf(dep)} from "./${moduleOf(dep)}.gen.ts";`);

@@ -25,6 +25,22 @@ describe("generated encoders", () => {
     assert.equal(hex(Op.toBinary({ constraints: {} })), "5a 00");
   });
 
+  test("write fields outside the oneof first and the oneof member last, as Go protobuf does", () => {
+    // BuildKit >= 0.18 re-encodes each op this way and reports that digest: a docker-image source as
+    // dockerd 28's Dockerfile frontend writes it is `52 platform, 5a 00 constraints, 1a source`.
+    const op = {
+      source: { identifier: "x" },
+      platform: { architecture: "amd64", os: "linux" },
+      constraints: {},
+    };
+    assert.equal(
+      hex(Op.toBinary(op)),
+      "52 0e 0a 05 61 6d 64 36 34 12 05 6c 69 6e 75 78 5a 00 1a 03 0a 01 78",
+    );
+    const back = Op.fromBinary(Op.toBinary(op));
+    assert.deepEqual([back.source?.identifier, back.platform?.os], ["x", "linux"]);
+  });
+
   test("omit proto3 zero scalars", () => {
     assert.equal(hex(Op.toBinary({ inputs: [{ digest: "", index: 0n }] })), "0a 00");
   });

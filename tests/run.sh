@@ -10,6 +10,9 @@ echo "test: installing dependencies and runtimes from npm"
 # npm ci rejects the lock over the runtimes' optional per-platform packages; install honours it.
 npm install --no-audit --no-fund --loglevel=error
 DENO="$ROOT/node_modules/.bin/deno"
+# What ships: the compiled package (dist/), packed and installed by tests/install/.
+echo "test: building the package"
+sh scripts/build_package.sh
 BUN="$ROOT/node_modules/.bin/bun"
 
 if [ "${DRYDOCK_NO_ENGINES:-}" = "1" ]; then
@@ -25,7 +28,7 @@ else
   free_kb=$(df -Pk "${DRYDOCK_ENGINES_DIR:-/tmp/drydock-engines}" | awk 'NR==2 {print $4}')
   if [ "${free_kb:-0}" -lt $((20 * 1024 * 1024)) ]; then
     echo "test: less than 20 GiB free, pruning the engines' build caches"
-    for host in "$DRYDOCK_DK26C_HOST" "$DRYDOCK_DK26_HOST" "$DRYDOCK_DK20_HOST"; do
+    for host in "$DRYDOCK_DK26C_HOST" "$DRYDOCK_DK26_HOST" "$DRYDOCK_DK20_HOST" "$DRYDOCK_DK28_HOST"; do
       DOCKER_HOST="$host" /usr/bin/docker builder prune -af >/dev/null 2>&1 || true
     done
   fi

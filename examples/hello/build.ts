@@ -1,6 +1,6 @@
 // A Dockerfile replacement, end to end:
 //   deno run -A examples/hello/build.ts        (or: bun examples/hello/build.ts)
-import { build, image, local } from "../../mod.ts";
+import { build, image, local } from "@drydock/core";
 
 // The files next to this build.ts.
 const src = local("files");

@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { isPlatformText } from "../core/platform.ts";
 import { FLAGS, parseArgsOptions, PROGRESS_MODES, type ProgressMode } from "./flags.ts";
 import type { ParamSpec } from "./params.ts";
 import { closest } from "./suggest.ts";
@@ -118,7 +119,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
   );
   for (const p of platforms) {
     // The same rule as build()'s platforms option, said in terms of the flag.
-    if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) {
+    if (!isPlatformText(p)) {
       throw new UsageError(`--platform "${p}": must look like linux/amd64 or linux/arm64/v8`);
     }
   }

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import process from "node:process";
 import { ProgressModel } from "../progress/model.ts";
 import {
   chooseProgressMode,
@@ -15,14 +14,15 @@ import {
 } from "../progress/renderer.ts";
 import type { StatusResponse } from "../progress/status.ts";
 import { formatError } from "./report.ts";
-import { stderrTerminal } from "./terminal.ts";
 import type { TerminalOutput } from "../progress/tty.ts";
 
-/** Where the CLI's progress goes and what decides its mode; the process's stderr and environment by default. */
+/** Where the CLI's progress goes and what decides its mode: the build environment's stderr and variables. */
 export interface CliProgressOptions {
-  out?: TerminalOutput;
-  isTTY?: boolean;
-  env?: Readonly<Record<string, string | undefined>>;
+  out: TerminalOutput;
+  isTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The working directory: error reports show build.ts paths relative to it. @default absolute paths */
+  cwd?: string;
   /** Clock for the result line. @default {Date.now} */
   now?: () => number;
 }
@@ -33,7 +33,7 @@ export interface CliProgressOptions {
  * @example
  * ```ts
  * import { CliProgress } from "./cli_progress.ts";
- * const progress = new CliProgress("plain", { out: { write: (t: string) => void t } });
+ * const progress = new CliProgress("plain", { out: { write: (t: string) => void t }, isTTY: false, env: {} });
  * progress.update({ vertexes: [{ digest: "sha256:a", name: "RUN x", started: { seconds: 1n } }] });
  * progress.succeeded(["app: built"]);
  * ```
@@ -45,13 +45,15 @@ export class CliProgress {
   readonly #renderer: ProgressRenderer;
   readonly #out: TerminalOutput;
   readonly #color: boolean;
+  readonly #cwd: string | undefined;
   readonly #now: () => number;
   readonly #started: number;
 
-  constructor(requested: ProgressMode, options: CliProgressOptions = {}) {
-    const env = options.env ?? process.env;
-    this.#out = options.out ?? stderrTerminal();
-    this.mode = chooseProgressMode(requested, { isTTY: options.isTTY ?? process.stderr.isTTY === true, env });
+  constructor(requested: ProgressMode, options: CliProgressOptions) {
+    const env = options.env;
+    this.#out = options.out;
+    this.#cwd = options.cwd;
+    this.mode = chooseProgressMode(requested, { isTTY: options.isTTY, env });
     this.#color = this.mode === "tty" && !env.NO_COLOR;
     this.#renderer = createRenderer(this.mode, this.#out, { model: this.model, color: this.#color });
     this.#now = options.now ?? Date.now;
@@ -64,7 +66,7 @@ export class CliProgress {
    * @example
    * ```ts
    * import { CliProgress } from "./cli_progress.ts";
-   * new CliProgress("quiet").update({});
+   * new CliProgress("quiet", { out: { write: (t: string) => void t }, isTTY: false, env: {} }).update({});
    * ```
    */
   update(status: StatusResponse): void {
@@ -77,7 +79,7 @@ export class CliProgress {
    * @example
    * ```ts
    * import { CliProgress } from "./cli_progress.ts";
-   * new CliProgress("plain", { out: { write: (t: string) => void t } }).print("Interrupted\n");
+   * new CliProgress("plain", { out: { write: (t: string) => void t }, isTTY: false, env: {} }).print("Interrupted\n");
    * ```
    */
   print(text: string): void {
@@ -91,7 +93,7 @@ export class CliProgress {
    * @example
    * ```ts
    * import { CliProgress } from "./cli_progress.ts";
-   * new CliProgress("plain", { out: { write: (t: string) => void t } }).succeeded(["app: image app:dev"]);
+   * new CliProgress("plain", { out: { write: (t: string) => void t }, isTTY: false, env: {} }).succeeded(["app: image app:dev"]);
    * ```
    */
   succeeded(outputs: readonly string[], targets = 1): void {
@@ -111,12 +113,14 @@ export class CliProgress {
    * @example
    * ```ts
    * import { CliProgress } from "./cli_progress.ts";
-   * const report = new CliProgress("quiet").failed(new Error("boom")); // "error: boom\n..."
+   * const report = new CliProgress("quiet", { out: { write: (t: string) => void t }, isTTY: false, env: {} }).failed(new Error("boom")); // "error: boom\n..."
    * ```
    */
   failed(err: unknown): string | undefined {
     this.#renderer.done({ failed: true });
-    return err === undefined ? undefined : formatError(err, { model: this.model, color: this.#color });
+    return err === undefined
+      ? undefined
+      : formatError(err, { model: this.model, color: this.#color, cwd: this.#cwd });
   }
 
   /**
@@ -125,7 +129,7 @@ export class CliProgress {
    * @example
    * ```ts
    * import { CliProgress } from "./cli_progress.ts";
-   * new CliProgress("quiet").abandon();
+   * new CliProgress("quiet", { out: { write: (t: string) => void t }, isTTY: false, env: {} }).abandon();
    * ```
    */
   abandon(): void {

@@ -21,6 +21,8 @@ export interface CodeFrameOptions {
   color?: boolean;
   /** The file's text, when it is known already (e.g. sent back by the engine); otherwise the file is read. */
   text?: string;
+  /** The working directory; the header shows the path relative to it when that is shorter. @default absolute paths */
+  cwd?: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface CodeFrameOptions {
  * @example
  * ```ts
  * import { codeFrame } from "./code_frame.ts";
- * codeFrame({ file: "/work/build.ts", line: 5, column: 4 }); // "  --> build.ts:5:4\n   |\n 3 | …"
+ * codeFrame({ file: "/work/build.ts", line: 5, column: 4 }, { cwd: "/work" }); // "  --> build.ts:5:4\n   |\n 3 | …"
  * ```
  */
 export function codeFrame(location: SourceLocation, options: CodeFrameOptions = {}): string | undefined {
@@ -86,7 +88,7 @@ export function formatCodeFrame(
   const red = (s: string) => options.color ? `\x1b[1;31m${s}\x1b[0m` : s;
   const blue = (s: string) => options.color ? `\x1b[34m${s}\x1b[0m` : s;
   const bar = blue(`${" ".repeat(gutter + 2)}|`);
-  const out = [`${" ".repeat(gutter + 1)}${blue("-->")} ${formatLocation(location)}`, bar];
+  const out = [`${" ".repeat(gutter + 1)}${blue("-->")} ${formatLocation(location, options.cwd)}`, bar];
   for (let i = first; i <= last; i++) {
     const text = untab(lines[i]);
     out.push(`${blue(` ${String(i + 1).padStart(gutter)} |`)}${text === "" ? "" : " " + text}`);

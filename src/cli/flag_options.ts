@@ -7,20 +7,27 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import process from "node:process";
 import { DrydockError } from "../core/errors.ts";
 import type { BuildTargetsOptions } from "../solve/build.ts";
 import type { BuildOutput } from "../solve/outputs.ts";
-import { parseSecretSpec } from "../solve/secret_spec.ts";
+import { parseSecretSpec } from "../solve/secret_flag.ts";
 import { parseCacheExportSpec, parseCacheImportSpec, parseOutputSpec } from "../solve/spec_parse.ts";
-import { parseSshSpec } from "../solve/ssh_spec.ts";
+import { parseSshSpec } from "../solve/ssh_flag.ts";
 import type { TlsOptions } from "../transport/address.ts";
-import { discoverEngine, type EngineEnv } from "../transport/discover.ts";
+import type { BuildEnvironment } from "../core/environment.ts";
+import type { EngineAddress } from "../transport/address.ts";
+import { engineCandidates } from "../transport/discover.ts";
 import type { CliArgs } from "./args.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** What the flags set; build()'s own options fill in the rest. */
-export type FlagOptions = Pick<
+export type FlagOptions = BuildFlagOptions & {
+  /** The engines to try, discovered once when `--host` or `--builder` was given (and checked then). */
+  engines?: readonly EngineAddress[];
+};
+
+/** The build options flags can set. */
+export type BuildFlagOptions = Pick<
   BuildTargetsOptions,
   | "outputs"
   | "push"
@@ -37,18 +44,22 @@ export type FlagOptions = Pick<
 /**
  * Turns parsed flags into build options layered over `base` (build()'s own
  * options): lists are appended, so for the same id a flag wins. Throws
- * {@link UsageError} (or the parsers' `E_SPEC`/`E_FLAG` errors) for bad values.
+ * {@link UsageError} (or the parsers' `E_SPEC` errors) for bad values.
  *
  * @example
  * ```ts
  * import { parseCli } from "./args.ts";
  * import { flagOptions } from "./flag_options.ts";
  * const args = parseCli(["-o", "type=local,dest=out", "--push"], { targets: [] });
- * flagOptions(args, {}, {}).outputs; // [{ type: "local", dest: "/where/you/are/out" }]
+ * flagOptions(args, {}, { env: {}, cwd: "/where/you/are" }).outputs; // [{ type: "local", dest: "/where/you/are/out" }]
  * ```
  */
-export function flagOptions(args: CliArgs, base: FlagOptions, env: EngineEnv): FlagOptions {
-  const cwd = process.cwd();
+export function flagOptions(
+  args: CliArgs,
+  base: BuildFlagOptions,
+  environment: Pick<BuildEnvironment, "env" | "cwd">,
+): FlagOptions {
+  const { env, cwd } = environment;
   // Paths on the command line are relative to where it was typed, not to build.ts.
   const outputs = args.outputs.map((o) => fromWorkingDir(parseOutputSpec(o), cwd));
   const cacheFrom = args.cacheFrom.map(parseCacheImportSpec);
@@ -63,9 +74,12 @@ export function flagOptions(args: CliArgs, base: FlagOptions, env: EngineEnv): F
   };
   const host = args.host ?? base.host;
   // A bad --host or --builder is a usage error (2); a bad BUILDKIT_HOST or DOCKER_CONTEXT fails the build (1).
-  if (args.host || args.builder) asUsageError(() => discoverEngine(env, { ...engine, host }));
+  const engines = args.host || args.builder
+    ? asUsageError(() => engineCandidates(env, { ...engine, host }))
+    : undefined;
   return {
     ...base,
+    ...(engines ? { engines } : {}),
     ...(host ? { host } : {}),
     engine,
     noCache: args.noCache || base.noCache,
@@ -83,9 +97,9 @@ function fromWorkingDir(o: BuildOutput, cwd: string): BuildOutput {
   return o.type === "image" || o.dest === "-" ? o : { ...o, dest: resolve(cwd, o.dest) };
 }
 
-function asUsageError(check: () => unknown): void {
+function asUsageError<T>(check: () => T): T {
   try {
-    check();
+    return check();
   } catch (err) {
     if (err instanceof DrydockError && (err.code === "E_ADDRESS" || err.code === "E_DOCKER_CONTEXT")) {
       throw new UsageError(err.message);

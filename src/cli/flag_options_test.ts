@@ -1,18 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import process from "node:process";
 import { DrydockError } from "../core/errors.ts";
 import { parseCli } from "./args.ts";
 import { flagOptions } from "./flag_options.ts";
 import { UsageError } from "./usage_error.ts";
 
 const spec = { targets: ["app"] };
+const here = { env: {}, cwd: "/work" };
 
 test("`flagOptions()`: output paths are relative to the working directory, - stays stdout", () => {
-  const o = flagOptions(parseCli(["-o", "out", "-o", "-", "-o", "type=image,name=app:1"], spec), {}, {});
+  const o = flagOptions(parseCli(["-o", "out", "-o", "-", "-o", "type=image,name=app:1"], spec), {}, here);
   assert.deepEqual(o.outputs, [
-    { type: "local", dest: resolve(process.cwd(), "out") },
+    { type: "local", dest: resolve("/work", "out") },
     { type: "tar", dest: "-" },
     { type: "image", name: ["app:1"] },
   ]);
@@ -20,20 +20,28 @@ test("`flagOptions()`: output paths are relative to the working directory, - sta
 
 test("`flagOptions()`: flags come after build()'s own lists, so they win by id", () => {
   const base = { secrets: [{ id: "npm", source: { env: "A" } }], cacheTo: [{ type: "inline" as const }] };
-  const o = flagOptions(parseCli(["--secret", "id=npm,env=B", "--cache-to", "type=inline"], spec), base, {});
+  const o = flagOptions(
+    parseCli(["--secret", "id=npm,env=B", "--cache-to", "type=inline"], spec),
+    base,
+    here,
+  );
   assert.deepEqual(o.secrets, [{ id: "npm", source: { env: "A" } }, { id: "npm", source: { env: "B" } }]);
   assert.equal(o.cacheTo!.length, 2);
-  assert.equal(flagOptions(parseCli(["--no-cache"], spec), {}, {}).noCache, true);
+  assert.equal(flagOptions(parseCli(["--no-cache"], spec), {}, here).noCache, true);
 });
 
 test("`flagOptions()`: bad specs and engines are reported, naming the flag", () => {
   assert.throws(
-    () => flagOptions(parseCli(["--cache-to", "type=registry,nope=1"], spec), {}, {}),
+    () => flagOptions(parseCli(["--cache-to", "type=registry,nope=1"], spec), {}, here),
     (err: unknown) => err instanceof DrydockError && err.code === "E_SPEC" && /--cache-to/.test(err.message),
   );
-  assert.throws(() => flagOptions(parseCli(["--host", "ssh://x"], spec), {}, {}), UsageError);
+  assert.throws(() => flagOptions(parseCli(["--host", "ssh://x"], spec), {}, here), UsageError);
   assert.throws(
-    () => flagOptions(parseCli(["--builder", "nope"], spec), {}, { DOCKER_CONFIG: "/nonexistent" }),
+    () =>
+      flagOptions(parseCli(["--builder", "nope"], spec), {}, {
+        env: { DOCKER_CONFIG: "/nonexistent" },
+        cwd: "/work",
+      }),
     (err: unknown) => err instanceof UsageError && /docker context "nope"/.test(err.message),
   );
 });

@@ -253,7 +253,9 @@ function checkValues(
         ? "is required"
         : spec?.choices && rest.length === 0
         ? `must be one of ${spec.choices.join(", ")}, not ${JSON.stringify(raw[key])}`
-        : p.message;
+        : typeof p.message === "string"
+        ? p.message
+        : p.message(undefined);
       throw new UsageError(`${name} ${message}`);
     }
     throw err;

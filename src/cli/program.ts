@@ -7,13 +7,14 @@
 import { statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import process from "node:process";
-import { DrydockError } from "../core/errors.ts";
+import { DrydockError, isUsageError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { State } from "../dsl/state.ts";
+import type { BuildEnvironment } from "../core/environment.ts";
 import {
-  buildTargets,
   type BuildTargetsOptions,
   selectTargets,
+  solveTargets,
   type TargetResult,
   type Targets,
 } from "../solve/build.ts";
@@ -28,18 +29,17 @@ import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
 import { CliProgress } from "./cli_progress.ts";
 import { SIGNAL_EXIT, watchSignals } from "./signals.ts";
-import pkg from "../../package.json" with { type: "json" };
+import { VERSION } from "./version.ts";
+import { stderrTerminal } from "./terminal.ts";
 
 /** What the program needs besides the targets. */
 export interface ProgramOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {
   /** Targets built when none is named. @default every target */
   defaults?: readonly string[];
-  argv: readonly string[];
   location?: SourceLocation;
+  /** The process's configuration: arguments, environment, working directory, streams. */
+  environment: BuildEnvironment;
 }
-
-// Errors that mean "the command line or build.ts is wrong", not "the build failed".
-const USAGE_CODES = new Set(["E_USAGE", "E_OPTION", "E_TARGET", "E_FLAG", "E_SPEC"]);
 
 /**
  * Runs a build.ts as a program and returns its exit status.
@@ -47,46 +47,51 @@ const USAGE_CODES = new Set(["E_USAGE", "E_OPTION", "E_TARGET", "E_FLAG", "E_SPE
  * @example
  * ```ts
  * import { image } from "../../mod.ts";
+ * import { processEnvironment } from "./environment.ts";
  * import { runProgram } from "./program.ts";
- * const status = await runProgram({ app: image("busybox") }, { argv: ["--list"] }); // prints "  app", returns 0
+ * const environment = processEnvironment({ argv: ["--list"] });
+ * const status = await runProgram({ app: image("busybox") }, { environment }); // prints "  app", returns 0
  * ```
  */
 export async function runProgram(targets: Targets, options: ProgramOptions): Promise<number> {
-  const stderr = (text: string) => void process.stderr.write(text);
-  const stdout = (text: string) => void process.stdout.write(text);
+  const { environment } = options;
+  const stderr = (text: string) => void environment.stderr.write(text);
+  const stdout = (text: string) => void environment.stdout.write(text);
   const program = options.location ? basename(options.location.file) : "build.ts";
   let args: CliArgs;
   try {
-    args = parseCli(options.argv, { targets: Object.keys(targets), params: declaredParams() });
+    args = parseCli(environment.argv, { targets: Object.keys(targets), params: declaredParams() });
     if (args.help) {
       return stdout(helpText(program, summaries(targets, options.defaults), declaredParams())), EXIT.ok;
     }
-    if (args.version) return stdout(`drydock ${pkg.version}\n`), EXIT.ok;
+    if (args.version) return stdout(`drydock ${VERSION}\n`), EXIT.ok;
     if (args.list) return stdout(listText(summaries(targets, options.defaults))), EXIT.ok;
   } catch (err) {
-    return fail(err, stderr);
+    return fail(err, stderr, environment.cwd);
   }
   const wanted = args.targets.length > 0 ? args.targets : options.defaults;
 
   let flags: FlagOptions;
   try {
-    flags = flagOptions(args, options, options.env ?? process.env);
+    flags = flagOptions(args, options, environment);
     // Found out before the build, not after it succeeded.
-    if (args.metadataFile && !isDirectory(dirname(resolve(args.metadataFile)))) {
-      throw new UsageError(
-        `--metadata-file ${args.metadataFile}: directory ${
-          dirname(resolve(args.metadataFile))
-        } does not exist`,
-      );
+    const metadataDir = args.metadataFile && dirname(resolve(environment.cwd, args.metadataFile));
+    if (metadataDir && !isDirectory(metadataDir)) {
+      throw new UsageError(`--metadata-file ${args.metadataFile}: directory ${metadataDir} does not exist`);
     }
     if (args.printLlb || args.dryRun) {
       return stdout(compiledText(targets, wanted, args, flags, options)), EXIT.ok;
     }
   } catch (err) {
-    return fail(err, stderr);
+    return fail(err, stderr, environment.cwd);
   }
 
-  const progress = new CliProgress(args.progress);
+  const progress = new CliProgress(args.progress, {
+    out: stderrTerminal(environment.stderr),
+    isTTY: environment.stderr.isTTY === true,
+    env: environment.env,
+    cwd: environment.cwd,
+  });
   const signals = watchSignals({
     // Through the progress display, so the live view is not torn by the message.
     notify: (text) => progress.print(text),
@@ -94,10 +99,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   });
 
   const refs: string[] = [];
+  const { engines, ...flagged } = flags;
   try {
-    const results = await buildTargets(targets, {
+    const results = await solveTargets(targets, {
       ...options,
-      ...flags,
+      ...flagged,
       targets: wanted,
       location: options.location,
       signal: signals.signal,
@@ -114,8 +120,8 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
         progress.update(status);
         options.onStatus?.(target, status);
       },
-    });
-    if (args.metadataFile) writeMetadataFile(resolve(args.metadataFile), results);
+    }, { environment, engines });
+    if (args.metadataFile) writeMetadataFile(resolve(environment.cwd, args.metadataFile), results);
     const outputs = Object.values(results).flatMap((r) => describeResult(r).trimEnd().split("\n"));
     progress.succeeded(outputs, Object.keys(results).length);
     return EXIT.ok;
@@ -126,7 +132,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
       return SIGNAL_EXIT[received];
     }
-    return fail(err, stderr, progress);
+    return fail(err, stderr, environment.cwd, progress);
   } finally {
     // Until the process exits, a signal means "exit now".
     signals.settle();
@@ -141,7 +147,13 @@ function compiledText(
   flags: FlagOptions,
   options: ProgramOptions,
 ): string {
-  const selected = selectTargets(targets, wanted, options.base, options.location, flags);
+  const selected = selectTargets(
+    targets,
+    wanted,
+    options.base ?? options.environment.cwd,
+    options.location,
+    flags,
+  );
   if (!args.printLlb) return dryRunText(compileTargets(selected, { noCache: args.noCache }));
   if (selected.length !== 1) {
     const flag = args.printLlb === "json" ? "--print" : "--dot";
@@ -152,7 +164,7 @@ function compiledText(
 }
 
 /** Reports a failure; with the build's progress, a failed step comes with its logs and code frame. */
-function fail(err: unknown, stderr: (text: string) => void, progress?: CliProgress): number {
+function fail(err: unknown, stderr: (text: string) => void, cwd: string, progress?: CliProgress): number {
   const hint = permissionHint(err);
   if (hint) {
     stderr(`error: ${hint}\n`);
@@ -162,8 +174,8 @@ function fail(err: unknown, stderr: (text: string) => void, progress?: CliProgre
     stderr(`error: ${err.message} (see --help)\n`);
     return EXIT.usage;
   }
-  stderr(progress ? progress.failed(err)! : formatError(err));
-  return err instanceof DrydockError && USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failed;
+  stderr(progress ? progress.failed(err)! : formatError(err, { cwd }));
+  return isUsageError(err) ? EXIT.usage : EXIT.failed;
 }
 
 function summaries(targets: Targets, defaults: readonly string[] | undefined): TargetSummary[] {

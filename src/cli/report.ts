@@ -30,6 +30,11 @@ export interface FormatErrorOptions {
    * @default {false}
    */
   color?: boolean;
+  /**
+   * The working directory: build.ts locations are shown relative to it when that is shorter.
+   * @default absolute paths
+   */
+  cwd?: string;
 }
 
 /**
@@ -43,7 +48,7 @@ export interface FormatErrorOptions {
  * import { formatError } from "./report.ts";
  * import { DrydockError } from "../core/errors.ts";
  *
- * assert.equal(formatError(new DrydockError("E_X", "it broke")), "error: it broke\n");
+ * assert.equal(formatError(new DrydockError("E_PUSH", "it broke")), "error: it broke\n");
  * ```
  */
 export function formatError(err: unknown, options: FormatErrorOptions = {}): string {
@@ -51,8 +56,8 @@ export function formatError(err: unknown, options: FormatErrorOptions = {}): str
   if (err instanceof DrydockError) {
     // Errors about a build.ts call (a bad option, a secret with no source...) show that call.
     const location = locationOf(err);
-    const frame = location && codeFrame(location, { color: options.color });
-    return `error: ${err.message}\n${frame ? frame + "\n" : ""}`;
+    const frame = location && codeFrame(location, { color: options.color, cwd: options.cwd });
+    return `error: ${err.describe(options.cwd)}\n${frame ? frame + "\n" : ""}`;
   }
   if (err instanceof Error) return `error: ${err.message}\n${err.stack ?? ""}\n`;
   return `error: ${String(err)}\n`;
@@ -67,7 +72,8 @@ function formatBuildError(err: BuildError, options: FormatErrorOptions): string 
     ? { summary: `exited with code ${err.exitCode}`, exitCode: err.exitCode }
     : explained;
   const lines = [`error: ${step ? `${step}: ` : ""}${hint.summary}`];
-  const frame = err.location && codeFrame(err.location, { color: options.color, text: err.sourceText });
+  const frame = err.location &&
+    codeFrame(err.location, { color: options.color, text: err.sourceText, cwd: options.cwd });
   if (frame) lines.push(frame);
   const logs = err.vertex && options.model
     ? options.model.lastLogLines(err.vertex, options.logLines ?? 10)

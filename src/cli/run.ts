@@ -10,9 +10,12 @@
 import { dirname } from "node:path";
 import process from "node:process";
 import { callerLocation } from "../core/location.ts";
-import { buildTargets, type BuildTargetsOptions, type TargetResult, type Targets } from "../solve/build.ts";
+import { type BuildTargetsOptions, solveTargets, type TargetResult, type Targets } from "../solve/build.ts";
 import { isEntryPoint } from "./entry_point.ts";
+import { processEnvironment } from "./environment.ts";
 import { runProgram } from "./program.ts";
+// Registers (without installing anything) the watch for DSL calls from a build.ts run as a program.
+import "./top_level_errors.ts";
 
 /** Options of {@link build}. */
 export interface BuildOptions extends Omit<BuildTargetsOptions, "targets" | "location"> {
@@ -54,13 +57,10 @@ export async function build(
   const defaults = options.default === undefined ? undefined : [options.default].flat();
   // Paths written in build.ts mean the same wherever it is run from, as in local().
   const { default: _, cli: __, argv, ...rest } = options;
+  // The process's configuration is read here, once, and passed down.
+  const environment = processEnvironment({ env: options.env, argv });
   const withBase = { ...rest, base: options.base ?? (location ? dirname(location.file) : undefined) };
-  if (!cli) return buildTargets(targets, { ...withBase, targets: defaults, location });
-  const code = await runProgram(targets, {
-    ...withBase,
-    defaults,
-    argv: argv ?? process.argv.slice(2),
-    location,
-  });
+  if (!cli) return solveTargets(targets, { ...withBase, targets: defaults, location }, { environment });
+  const code = await runProgram(targets, { ...withBase, defaults, location, environment });
   process.exit(code);
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import process from "node:process";
+import type { OutputStream } from "../core/environment.ts";
 import type { TerminalOutput } from "../progress/tty.ts";
 
 /** What Node's tty streams (and Deno's and Bun's copies of them) have for re-reading the window size. */
@@ -12,19 +12,19 @@ interface RefreshableStream {
 }
 
 /**
- * `process.stderr` as a {@link TerminalOutput}. Its size is asked of the terminal before every frame
+ * The CLI's standard error as a {@link TerminalOutput}. Its size is asked of the terminal before every frame
  * (`_refreshSize`, which Node, Deno and Bun implement with the terminal's ioctl), so a resize is seen before
  * the signal for it is handled.
  *
  * @example
  * ```ts
+ * import process from "node:process";
  * import { stderrTerminal } from "./terminal.ts";
- * const terminal = stderrTerminal();
+ * const terminal = stderrTerminal(process.stderr);
  * terminal.write("");
  * ```
  */
-export function stderrTerminal(): TerminalOutput {
-  const stderr = process.stderr;
+export function stderrTerminal(stderr: OutputStream): TerminalOutput {
   return {
     write: (text: string) => stderr.write(text),
     get columns() {
@@ -42,7 +42,8 @@ export function stderrTerminal(): TerminalOutput {
       } catch {
         return undefined; // the terminal went away; keep the last known size
       }
-      return { columns: stderr.columns, rows: stderr.rows };
+      const { columns, rows } = stderr;
+      return columns === undefined || rows === undefined ? undefined : { columns, rows };
     },
   };
 }

@@ -5,7 +5,6 @@
  */
 import { fileURLToPath } from "node:url";
 import { relative } from "node:path";
-import process from "node:process";
 
 /** A position in a source file: absolute path, 1-based line and column. */
 export interface SourceLocation {
@@ -37,9 +36,29 @@ export function callerLocation(): SourceLocation | undefined {
   for (const raw of stack.split("\n").slice(1)) {
     const frame = parseStackFrame(raw);
     if (!frame || isLibraryFile(frame.file)) continue;
+    observer?.(frame);
     return frame;
   }
   return undefined;
+}
+
+let observer: ((location: SourceLocation) => void) | undefined;
+
+/**
+ * Calls `fn` with the location of every DSL call from now on. The CLI uses it
+ * to learn that a build.ts is running as a program (a call from the entry
+ * file) before installing its handler for uncaught errors.
+ *
+ * @example
+ * ```ts
+ * import { callerLocation, observeCallerLocations } from "./location.ts";
+ * const seen: string[] = [];
+ * observeCallerLocations((loc) => seen.push(loc.file));
+ * observeCallerLocations(undefined);
+ * ```
+ */
+export function observeCallerLocations(fn: ((location: SourceLocation) => void) | undefined): void {
+  observer = fn;
 }
 
 /**
@@ -79,16 +98,30 @@ export function isLibraryFile(file: string): boolean {
 }
 
 /**
- * Formats a location for messages, relative to the working directory when shorter.
+ * Formats a location for messages: relative to `cwd` when that is shorter, else (and with no `cwd`) absolute.
  *
  * @example
  * ```ts
  * import { formatLocation } from "./location.ts";
- * formatLocation({ file: "/work/build.ts", line: 3, column: 14 }); // "build.ts:3:14" when cwd is /work
+ * formatLocation({ file: "/work/build.ts", line: 3, column: 14 }, "/work"); // "build.ts:3:14"
+ * formatLocation({ file: "/work/build.ts", line: 3, column: 14 }, undefined); // "/work/build.ts:3:14"
  * ```
  */
-export function formatLocation(loc: SourceLocation): string {
-  const rel = relative(process.cwd(), loc.file);
+export function formatLocation(loc: SourceLocation, cwd: string | undefined): string {
+  const rel = cwd === undefined ? loc.file : relative(cwd, loc.file);
   const shown = rel.length < loc.file.length && !rel.startsWith("../../") ? rel : loc.file;
   return `${shown}:${loc.line}:${loc.column}`;
+}
+
+/**
+ * ` (used at a, b)` for the build.ts calls that use a secret or an ssh agent; empty when there are none.
+ *
+ * @example
+ * ```ts
+ * import { usedAtText } from "./location.ts";
+ * usedAtText([{ file: "/w/build.ts", line: 3, column: 1 }], "/w"); // " (used at build.ts:3:1)"
+ * ```
+ */
+export function usedAtText(usedAt: readonly SourceLocation[], cwd: string | undefined): string {
+  return usedAt.length ? ` (used at ${usedAt.map((l) => formatLocation(l, cwd)).join(", ")})` : "";
 }

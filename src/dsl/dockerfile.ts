@@ -8,7 +8,8 @@ import { z } from "zod";
 import type { FrontendNode } from "./graph.ts";
 import { callerLocation } from "../core/location.ts";
 import { type DockerfileOptions, sourceSchemas } from "./source_options.ts";
-import { parsePlatform, stateOf } from "./sources.ts";
+import { parsePlatform } from "../core/platform.ts";
+import { stateOf } from "./sources.ts";
 import { State, stateData } from "./state.ts";
 import { validate } from "../core/validate.ts";
 

@@ -3,13 +3,23 @@
  *
  * @module
  */
-import type { Chown, CopyAction, MkdirAction, MkfileAction, Output, Owner, RmAction } from "./graph.ts";
+import type {
+  Chown,
+  CopyAction,
+  MkdirAction,
+  MkfileAction,
+  Output,
+  Owner,
+  RmAction,
+  SymlinkAction,
+} from "./graph.ts";
 import type {
   ChownValue,
   CopyOptions,
   MkdirOptions,
   MkfileOptions,
   RmOptions,
+  SymlinkOptions,
   TimestampValue,
 } from "./options.ts";
 
@@ -36,7 +46,29 @@ export function copyAction(source: Output | null, src: string, dest: string, o: 
     include: o.include ?? [],
     exclude: o.exclude ?? [],
     ...(o.chown !== undefined ? { chown: chownOf(o.chown) } : {}),
-    mode: o.chmod ?? -1,
+    mode: typeof o.chmod === "number" ? o.chmod : -1,
+    ...(typeof o.chmod === "string" ? { modeString: o.chmod } : {}),
+    timestamp: timestampOf(o.timestamp),
+    ...(o.alwaysReplaceExistingDestPaths ? { alwaysReplaceExistingDestPaths: true } : {}),
+    ...(o.requiredPaths?.length ? { requiredPaths: [...o.requiredPaths] } : {}),
+  };
+}
+
+/**
+ * A symlink action: a link at `newpath` whose target is `oldpath`.
+ *
+ * @example
+ * ```ts
+ * import { symlinkAction } from "./file_actions.ts";
+ * symlinkAction("busybox", "/bin/sh", {}).oldpath; // "busybox"
+ * ```
+ */
+export function symlinkAction(oldpath: string, newpath: string, o: SymlinkOptions): SymlinkAction {
+  return {
+    kind: "symlink",
+    oldpath,
+    newpath,
+    ...(o.chown !== undefined ? { chown: chownOf(o.chown) } : {}),
     timestamp: timestampOf(o.timestamp),
   };
 }

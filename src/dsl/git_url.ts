@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { posix } from "node:path";
 
 /** A parsed git remote. */
@@ -32,8 +33,11 @@ const SCP = /^(?:([^@/:]+)@)?([^@/:]+):(.*)$/;
  * try { parseGitRemote("ftp://example.com/x") } catch (e) { e instanceof GitUrlError; } // true
  * ```
  */
-export class GitUrlError extends Error {
+export class GitUrlError extends DrydockError {
   override name = "GitUrlError";
+  constructor(message: string) {
+    super("E_GIT_URL", message);
+  }
 }
 
 /**

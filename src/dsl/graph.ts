@@ -5,14 +5,10 @@
  * @module
  */
 import type { SourceLocation } from "../core/location.ts";
+import type { Platform } from "../core/platform.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
 
-/** An OCI platform. */
-export interface Platform {
-  readonly os: string;
-  readonly architecture: string;
-  readonly variant?: string;
-}
+export type { Platform };
 
 /** One output of an operation: a filesystem. */
 export interface Output {
@@ -202,6 +198,17 @@ export interface ExecNode extends NodeBase {
   readonly ulimits: readonly Ulimit[];
   readonly cgroupParent: string;
   readonly proxyEnv?: ProxyEnv;
+  /** Exit codes that count as success; absent means only 0. */
+  readonly validExitCodes?: readonly number[];
+  /** CDI devices (`vendor.com/class=name`) given to the step. */
+  readonly devices?: readonly CdiDevice[];
+}
+
+/** A Container Device Interface device for a `run` step. */
+export interface CdiDevice {
+  readonly name: string;
+  /** Run without it when the engine has no such device. */
+  readonly optional: boolean;
 }
 
 /**
@@ -225,7 +232,7 @@ export function execOutputIndex(mounts: readonly ExecMount[], dest: string): num
 }
 
 /** Actions of a FileOp; each applies to the result of the previous one. */
-export type FileAction = CopyAction | MkdirAction | MkfileAction | RmAction;
+export type FileAction = CopyAction | MkdirAction | MkfileAction | RmAction | SymlinkAction;
 
 /** A user or group: a name resolved in the target's /etc/passwd or /etc/group, or a numeric id. */
 export type Owner = { readonly name: string } | { readonly id: number };
@@ -265,7 +272,25 @@ export interface CopyAction extends PathBases {
   readonly chown?: Chown;
   /** Unix permission bits; -1 keeps the source's. */
   readonly mode: number;
+  /** A symbolic mode (`u+x,go-w`), instead of `mode`. */
+  readonly modeString?: string;
   /** Unix nanoseconds; -1 keeps the source's. */
+  readonly timestamp: bigint;
+  /** Replace a destination path whose type differs from the source's instead of failing. */
+  readonly alwaysReplaceExistingDestPaths?: boolean;
+  /** Paths that must be among those `include` selects, or the copy fails. */
+  readonly requiredPaths?: readonly string[];
+}
+
+/** Create a symbolic link at `newpath` pointing at `oldpath`. */
+export interface SymlinkAction extends PathBases {
+  readonly kind: "symlink";
+  /** The link's target, as written into the link (may be relative). */
+  readonly oldpath: string;
+  /** Absolute path of the link. */
+  readonly newpath: string;
+  readonly chown?: Chown;
+  /** Unix nanoseconds; -1 is now. */
   readonly timestamp: bigint;
 }
 

@@ -7,6 +7,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import { platformSchema } from "../core/platform.ts";
 import type { NetworkMode, SecurityMode } from "./graph.ts";
 import type { CacheMountSpec, TmpfsMountSpec } from "./mounts.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
@@ -40,6 +41,20 @@ export interface RunOptions {
   ignoreCache?: boolean;
   /** Show this step in a progress group of that name. */
   group?: string;
+  /** Exit codes that count as success (e.g. `[0, 1]`). Needs BuildKit 0.17+ (Docker 27.3+). @default [0] */
+  validExitCodes?: number[];
+  /**
+   * CDI devices for the step: a name (`"vendor.com/gpu=0"`, `"vendor.com/gpu=all"`) or
+   * `{ name, optional }`. Needs BuildKit 0.20+ (Docker 28+) and devices configured in the engine.
+   */
+  devices?: (string | CdiDeviceOptions)[];
+}
+
+/** A CDI device of a `run` step. */
+export interface CdiDeviceOptions {
+  name: string;
+  /** Run without it when the engine has no such device. @default false */
+  optional?: boolean;
 }
 
 /** A bind mount of another state's filesystem. */
@@ -162,9 +177,26 @@ export interface CopyOptions {
   allowEmptyWildcard?: boolean;
   /** Owner of the copied files. @default the source files' owners */
   chown?: ChownValue;
-  /** Permission bits of the copied files. @default the source files' modes */
-  chmod?: number;
+  /**
+   * Permission bits of the copied files, or a symbolic mode (`"u+x,go-w"`, as `chmod`; needs an engine
+   * with the `file.copy.modestring` cap). @default the source files' modes
+   */
+  chmod?: number | string;
   /** Modification time of the copied files. @default the source files' times */
+  timestamp?: TimestampValue;
+  /** Name shown in progress. */
+  name?: string;
+  /** Replace a destination path of another type (a file where a directory goes) instead of failing. */
+  alwaysReplaceExistingDestPaths?: boolean;
+  /** With `include`: these paths must be among those copied, or the copy fails. */
+  requiredPaths?: string[];
+}
+
+/** Options of {@link State.symlink}. */
+export interface SymlinkOptions {
+  /** Owner of the link. @default root */
+  chown?: ChownValue;
+  /** Modification time. @default now */
   timestamp?: TimestampValue;
   /** Name shown in progress. */
   name?: string;
@@ -259,6 +291,25 @@ const timestamp = z.union([
   z.number().int("must be whole milliseconds").min(0, "must not be before 1970"),
 ], { error: "must be a Date or milliseconds since 1970" });
 
+// chmod's symbolic syntax, as BuildKit parses it: [ugoa]*[+-=][rwxXst]*, comma separated.
+const modeString = z.string().superRefine((s, ctx) => {
+  if (/^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/.test(s)) return;
+  ctx.addIssue({
+    code: "custom",
+    message: /^[0-7]+$/.test(s)
+      ? `must be a number (0o${s}), not a string of digits`
+      : 'must be a symbolic mode like "u+x,go-w"',
+  });
+});
+
+// CDI qualified names: vendor.com/class=device (device may be "all" or "*"); or vendor.com/class.
+const cdiName = z.string().regex(
+  /^[a-zA-Z0-9][a-zA-Z0-9.-]*\/[a-zA-Z0-9][a-zA-Z0-9_.-]*(=[a-zA-Z0-9*][a-zA-Z0-9_.:*-]*)?$/,
+  {
+    message: 'must be a CDI device name like "vendor.com/gpu=0"',
+  },
+);
+
 const networkMode = z.enum(["sandbox", "host", "none"], { error: 'must be "sandbox", "host" or "none"' });
 const securityMode = z.enum(["sandbox", "insecure"], { error: 'must be "sandbox" or "insecure"' });
 
@@ -303,6 +354,13 @@ export const schemas = {
     security: securityMode.optional(),
     ignoreCache: z.boolean().optional(),
     group: nonEmptyString.optional(),
+    validExitCodes: z.array(
+      z.number().int("must be integers").min(0, "must be at least 0").max(255, "must be at most 255"),
+      { error: "must be an array of exit codes" },
+    ).min(1, "must have at least one exit code").optional(),
+    devices: z.array(z.union([cdiName, z.strictObject({ name: cdiName, optional: z.boolean().optional() })], {
+      error: 'each device must be a CDI name like "vendor.com/gpu=0" or { name, optional }',
+    })).optional(),
   }),
   mode,
   id,
@@ -335,7 +393,19 @@ export const schemas = {
     allowWildcard: z.boolean().optional(),
     allowEmptyWildcard: z.boolean().optional(),
     chown: chown.optional(),
-    chmod: mode.optional(),
+    chmod: z.union([mode, modeString], {
+      error: 'must be permission bits (0o755) or a symbolic mode like "u+x,go-w"',
+    }).optional(),
+    timestamp: timestamp.optional(),
+    name: nonEmptyString.optional(),
+    alwaysReplaceExistingDestPaths: z.boolean().optional(),
+    requiredPaths: z.array(path).min(1, "must have at least one path").optional(),
+  }).refine((o) => !o.requiredPaths || (o.include?.length ?? 0) > 0, {
+    message: "needs include patterns (the engine checks required paths only among them)",
+    path: ["requiredPaths"],
+  }),
+  symlink: z.strictObject({
+    chown: chown.optional(),
     timestamp: timestamp.optional(),
     name: nonEmptyString.optional(),
   }),
@@ -349,10 +419,7 @@ export const schemas = {
     ftpProxy: z.string().optional(),
     noProxy: z.string().optional(),
   }),
-  platform: z.string().regex(
-    /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
-    'must look like "linux/amd64" or "linux/arm64/v8"',
-  ),
+  platform: platformSchema,
   // The engine caps requests at 4 MiB; big contents belong in a local() source.
   fileData: z.union([z.string(), z.instanceof(Uint8Array)], { error: "must be a string or a Uint8Array" })
     .refine((d) => byteLength(d) <= 1024 * 1024, {

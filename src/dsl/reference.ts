@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 
 /** A parsed, normalized image reference. */
 export interface ImageReference {
@@ -35,8 +36,11 @@ const SHA256_HEX = /^[a-f0-9]{64}$/;
 const NAME_MAX = 255;
 
 /** Why a reference could not be parsed; the message is user-facing. */
-export class ReferenceError extends Error {
+export class ReferenceError extends DrydockError {
   override name = "ReferenceError";
+  constructor(message: string) {
+    super("E_REFERENCE", message);
+  }
 }
 
 /**

@@ -63,6 +63,8 @@ export function git(url: string, options: GitOptions = {}): State {
     attrs["git.mountsshsock"] = idOf(opts.sshSocket) ?? "default";
     if (typeof opts.sshSocket === "object") sshAgents.push({ agent: opts.sshSocket, optional: false });
   }
+  if (opts.checksum) attrs["git.checksum"] = opts.checksum;
+  if (opts.skipSubmodules) attrs["git.skipsubmodules"] = "true";
   const node: SourceNode = {
     kind: "source",
     location,
@@ -108,6 +110,16 @@ export function http(url: string, options: HttpOptions = {}): State {
   if (opts.chmod) attrs["http.perm"] = "0" + opts.chmod.toString(8);
   if (opts.chown?.uid) attrs["http.uid"] = String(opts.chown.uid);
   if (opts.chown?.gid) attrs["http.gid"] = String(opts.chown.gid);
-  const node: SourceNode = { kind: "source", location, identifier: u, attrs };
+  for (const [name, value] of Object.entries(opts.headers ?? {})) attrs[`http.header.${name}`] = value;
+  const auth = opts.authHeaderSecret;
+  if (auth) attrs["http.authheadersecret"] = idOf(auth)!;
+  const node: SourceNode = {
+    kind: "source",
+    location,
+    identifier: u,
+    attrs,
+    // The engine fails the download when a named auth secret is missing.
+    ...(typeof auth === "object" ? { secrets: [{ secret: auth, optional: false }] } : {}),
+  };
   return stateOf(node);
 }

@@ -146,6 +146,16 @@ export function execNode(
     ulimits: settings.ulimits ?? [],
     cgroupParent: settings.cgroupParent ?? "",
     ...(settings.proxyEnv ? { proxyEnv: settings.proxyEnv } : {}),
+    ...(opts.validExitCodes ? { validExitCodes: [...opts.validExitCodes] } : {}),
+    ...(opts.devices?.length
+      ? {
+        devices: opts.devices.map((d) =>
+          typeof d === "string"
+            ? { name: d, optional: false }
+            : { name: d.name, optional: d.optional ?? false }
+        ),
+      }
+      : {}),
   };
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { platformSchema } from "../core/platform.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
 
 /** How the engine finds an image: `default` as it likes, `pull` always from the registry, `local` from its store first. */
@@ -17,6 +18,8 @@ export interface ImageOptions {
   platform?: string;
   /** Where the engine looks for the image. @default "default" */
   resolveMode?: ResolveMode;
+  /** Fail unless the image resolves to this digest (`sha256:…`). Needs the `source.image.checksum` cap (Docker 28+). */
+  checksum?: string;
 }
 
 /** Options of {@link local}. */
@@ -31,6 +34,11 @@ export interface LocalOptions {
   sharedKeyHint?: string;
   /** Apply `.dockerignore` in the directory, as Docker does. @default true */
   dockerignore?: boolean;
+  /**
+   * Send file metadata only (files arrive empty), except for paths matching `except`. For steps that
+   * need the tree, not the contents. Needs the `source.local.metadatatransfer` cap (Docker 28+).
+   */
+  metadataOnly?: boolean | { except: string[] };
 }
 
 /** Options of {@link git}. */
@@ -52,6 +60,10 @@ export interface GitOptions {
   knownSshHosts?: string;
   /** The SSH agent used for SSH remotes: an `ssh()` agent or its id. @default "default" */
   sshSocket?: string | SshAgent;
+  /** Fail unless `ref` resolves to this commit (full hex). Needs the `source.git.checksum` cap (Docker 28+). */
+  checksum?: string;
+  /** Do not check out submodules. Needs the `source.git.skipsubmodules` cap (Docker 28+). @default false */
+  skipSubmodules?: boolean;
 }
 
 /** Owner of a downloaded file. */
@@ -70,6 +82,13 @@ export interface HttpOptions {
   chmod?: number;
   /** Owner of the file. @default root */
   chown?: Owner;
+  /** Request headers; the engine sends only `accept` and `user-agent`. Needs the `source.http.header` cap. */
+  headers?: { accept?: string; "user-agent"?: string };
+  /**
+   * The secret holding the full `Authorization` header: a `secret()` or the id of one given on the
+   * command line. Needs the `source.http.auth` cap (Docker 28+).
+   */
+  authHeaderSecret?: string | Secret;
 }
 
 /** Options of {@link dockerfile}. */
@@ -89,10 +108,9 @@ const patterns = z.array(nonEmpty, { error: "must be an array of patterns" });
 const id = z.number().int("must be an integer").min(0, "must be at least 0").max(2 ** 32 - 1, "is too large");
 
 /** `os/arch[/variant]`, as OCI writes it. */
-export const platformString = z.string().regex(
-  /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
-  'must look like "linux/amd64" or "linux/arm64/v8"',
-);
+export const platformString = platformSchema;
+
+const sha256 = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must look like "sha256:<64 hex digits>"');
 
 const secretOrId = z.union([
   nonEmpty,
@@ -104,6 +122,7 @@ export const sourceSchemas = {
     platform: platformString.optional(),
     resolveMode: z.enum(["default", "pull", "local"], { error: 'must be "default", "pull" or "local"' })
       .optional(),
+    checksum: sha256.optional(),
   }),
   local: z.strictObject({
     include: patterns.optional(),
@@ -111,6 +130,9 @@ export const sourceSchemas = {
     followPaths: patterns.optional(),
     sharedKeyHint: nonEmpty.optional(),
     dockerignore: z.boolean().optional(),
+    metadataOnly: z.union([z.boolean(), z.strictObject({ except: patterns })], {
+      error: "must be true, false or { except: [patterns] }",
+    }).optional(),
   }),
   gitUrl: nonEmpty.refine((s) => !/\s/.test(s), { message: "must not contain spaces" })
     .refine((s) => !s.includes("#"), {
@@ -129,12 +151,18 @@ export const sourceSchemas = {
       nonEmpty,
       z.custom<SshAgent>((v) => (v as SshAgent | null)?.kind === "ssh"),
     ], { error: "must be an ssh() agent or its id" }).optional(),
+    checksum: z.string().regex(
+      /^([0-9a-f]{40}|[0-9a-f]{64})$/,
+      "must be a full commit hash (40 or 64 hex digits)",
+    )
+      .optional(),
+    skipSubmodules: z.boolean().optional(),
   }),
   httpUrl: z.string().refine((s) => /^https?:\/\/[^/\s]+/.test(s), {
     message: "must be an http:// or https:// URL",
   }),
   http: z.strictObject({
-    checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must look like "sha256:<64 hex digits>"').optional(),
+    checksum: sha256.optional(),
     filename: nonEmpty.refine((s) => !s.includes("/") && s !== "." && s !== "..", {
       message: "must be a file name, not a path",
     }).optional(),
@@ -144,6 +172,11 @@ export const sourceSchemas = {
     )
       .optional(),
     chown: z.strictObject({ uid: id, gid: id }).optional(),
+    // The engine drops every other header silently: refuse them here.
+    headers: z.strictObject({ accept: nonEmpty.optional(), "user-agent": nonEmpty.optional() }, {
+      error: 'must be { accept?, "user-agent"? } (the engine sends no other header)',
+    }).optional(),
+    authHeaderSecret: secretOrId.optional(),
   }),
   dockerfile: z.strictObject({
     filename: nonEmpty.optional(),
@@ -155,20 +188,3 @@ export const sourceSchemas = {
     platform: platformString.optional(),
   }),
 };
-
-/**
- * JSON as Go's `encoding/json` writes it (HTML-safe escapes), so attrs match
- * what Go's llb would send byte for byte.
- *
- * @example
- * ```ts
- * import { goJson } from "./source_options.ts";
- * goJson(["a<b"]); // '["a\\u003cb"]'
- * ```
- */
-export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}

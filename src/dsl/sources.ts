@@ -8,33 +8,13 @@ import process from "node:process";
 import { z } from "zod";
 import type { OpNode, Output, Platform, SourceNode } from "./graph.ts";
 import { callerLocation } from "../core/location.ts";
+import { defaultPlatform, parsePlatform } from "../core/platform.ts";
 import { schemas } from "./options.ts";
-import { goJson, type ImageOptions, type LocalOptions, sourceSchemas } from "./source_options.ts";
+import { goJson } from "../core/go_json.ts";
+import { type ImageOptions, type LocalOptions, sourceSchemas } from "./source_options.ts";
 import { normalizeImageRef, ReferenceError } from "./reference.ts";
 import { State } from "./state.ts";
 import { validate } from "../core/validate.ts";
-
-/**
- * The platform the client runs on, as Go's `platforms.DefaultSpec()` gives it.
- *
- * @example
- * ```ts
- * import { defaultPlatform } from "./sources.ts";
- * defaultPlatform(); // { os: "linux", architecture: "amd64" } on an x64 machine
- * ```
- */
-export function defaultPlatform(): Platform {
-  const arch: Record<string, string> = {
-    x64: "amd64",
-    arm64: "arm64",
-    arm: "arm",
-    ia32: "386",
-    ppc64: "ppc64le",
-    s390x: "s390x",
-    riscv64: "riscv64",
-  };
-  return { os: "linux", architecture: arch[process.arch] ?? process.arch };
-}
 
 const ROOT_SETTINGS = { env: [], cwd: "/", user: "" } as const;
 const EMPTY_IMAGE = { labels: {}, exposedPorts: [] } as const;
@@ -74,9 +54,12 @@ export function image(ref: string, options: ImageOptions = {}): State {
     location,
     identifier: `docker-image://${normalized}`,
     // Go's llb writes the mode only when it is not the default.
-    attrs: opts.resolveMode && opts.resolveMode !== "default"
-      ? { "image.resolvemode": opts.resolveMode }
-      : {},
+    attrs: {
+      ...(opts.resolveMode && opts.resolveMode !== "default"
+        ? { "image.resolvemode": opts.resolveMode }
+        : {}),
+      ...(opts.checksum ? { "image.checksum": opts.checksum } : {}),
+    },
     platform,
   };
   return new State({
@@ -121,6 +104,8 @@ export function local(dir: string, options: LocalOptions = {}): State {
   const location = callerLocation();
   const d = validate("local", "dir", schemas.path, dir, location);
   const opts = validate("local", "", sourceSchemas.local, options, location);
+  // No caller frame outside drydock (a call from drydock's own code): relative to the working directory, as a
+  // path given to any other program; the DSL gets no environment, being pure.
   const base = location ? dirname(location.file) : process.cwd();
   const absolute = resolve(base, d);
   // The name is what the engine asks the session for; keep it machine-independent.
@@ -167,19 +152,10 @@ function localAttrs(opts: LocalOptions): Record<string, string> {
   if (opts.exclude?.length) attrs["local.excludepatterns"] = goJson(opts.exclude);
   if (opts.followPaths?.length) attrs["local.followpaths"] = goJson(opts.followPaths);
   if (opts.sharedKeyHint) attrs["local.sharedkeyhint"] = opts.sharedKeyHint;
+  if (opts.metadataOnly) {
+    attrs["local.metadatatransfer"] = "true";
+    const except = typeof opts.metadataOnly === "object" ? opts.metadataOnly.except : [];
+    if (except.length) attrs["local.metadatatransferexclude"] = goJson(except);
+  }
   return attrs;
-}
-
-/**
- * Parses `os/arch[/variant]`.
- *
- * @example
- * ```ts
- * import { parsePlatform } from "./sources.ts";
- * parsePlatform("linux/arm64/v8"); // { os: "linux", architecture: "arm64", variant: "v8" }
- * ```
- */
-export function parsePlatform(s: string): Platform {
-  const [os, architecture, variant] = s.split("/");
-  return variant ? { os, architecture, variant } : { os, architecture };
 }

@@ -27,9 +27,10 @@ import type {
   MkfileOptions,
   RmOptions,
   RunOptions,
+  SymlinkOptions,
 } from "./options.ts";
-import { schemas, ULIMIT_NAMES } from "./options.ts";
-import { copyAction, mkdirAction, mkfileAction, rmAction } from "./file_actions.ts";
+import { schemas, type ULIMIT_NAMES } from "./options.ts";
+import { copyAction, mkdirAction, mkfileAction, rmAction, symlinkAction } from "./file_actions.ts";
 import { execNode } from "./run.ts";
 import { fail, validate } from "../core/validate.ts";
 import { z } from "zod";
@@ -317,6 +318,29 @@ export class State {
       [{ ...rmAction(abs, opts), ...pathBase(this.#data.settings, p) }],
       location,
       opts.name ?? `RM ${abs}`,
+    );
+  }
+
+  /**
+   * Creates a symbolic link at `newpath` (relative to the working directory) pointing at
+   * `oldpath`, written as given. Needs an engine with the `file.symlink.create` cap (Docker 28+).
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").symlink("/usr/bin/busybox", "/usr/local/bin/vi");
+   * ```
+   */
+  symlink(oldpath: string, newpath: string, options: SymlinkOptions = {}): State {
+    const location = callerLocation();
+    const target = validate("symlink", "oldpath", schemas.path, oldpath, location);
+    const p = validate("symlink", "newpath", schemas.path, newpath, location);
+    const opts = validate("symlink", "", schemas.symlink, options, location);
+    const abs = resolvePath(this.#data.settings.cwd, p);
+    return this.#file(
+      [{ ...symlinkAction(target, abs, opts as SymlinkOptions), ...pathBase(this.#data.settings, p) }],
+      location,
+      opts.name ?? `SYMLINK ${target} ${abs}`,
     );
   }
 

@@ -17,11 +17,15 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { cleanPath } from "./clean_path.ts";
 
 /** A pattern that cannot be parsed (unclosed `[`, a trailing `\`, a bare `!`...). */
-export class PatternError extends Error {
+export class PatternError extends DrydockError {
   override name = "PatternError";
+  constructor(message: string) {
+    super("E_PATTERN", message);
+  }
 }
 
 /** How a pattern is matched; exact, prefix and suffix patterns avoid a regular expression, as moby's do. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { closeSync, constants, fchmodSync, futimesSync, openSync, writeSync } from "node:fs";
 import { chmod, link, lstat, lutimes, mkdir, realpath, rm, symlink, unlink, utimes } from "node:fs/promises";
 import { Buffer } from "node:buffer";
@@ -13,8 +14,11 @@ import { TreeOrderValidator } from "./tree_order.ts";
 import { MAX_PATH_BYTES, splitWirePath, wirePathProblem } from "./wire_path.ts";
 
 /** A received entry that must not be written. Nothing was created for it. */
-export class UnsafeEntryError extends Error {
+export class UnsafeEntryError extends DrydockError {
   override name = "UnsafeEntryError";
+  constructor(message: string) {
+    super("E_UNSAFE_ENTRY", message);
+  }
 }
 
 /** What {@link TreeWriter.add} did with an entry. */
@@ -155,7 +159,7 @@ export class TreeWriter {
   /** Applies directory modes and mtimes, deepest first; call once every file is complete. */
   async finish(): Promise<void> {
     const [unfinished] = this.#incomplete.values();
-    if (unfinished) throw new Error(`file "${unfinished.path}" was never completed`);
+    if (unfinished) throw new DrydockError("E_TRANSFER", `file "${unfinished.path}" was never completed`);
     this.#handles.closeAll();
     for (let i = this.#dirs.length - 1; i >= 0; i--) {
       const d = this.#dirs[i];
@@ -226,7 +230,7 @@ export class IncomingFile {
 
   /** Appends a chunk; returns once it was handed to the OS. */
   async write(data: Uint8Array): Promise<void> {
-    if (this.#complete) throw new Error(`file "${this.path}" is already complete`);
+    if (this.#complete) throw new DrydockError("E_TRANSFER", `file "${this.path}" is already complete`);
     const fd = await this.#fd();
     let done = 0;
     while (done < data.length) {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { type BigIntStats, lstatSync } from "node:fs";
 import { readdir, readlink, realpath, stat as statFollow } from "node:fs/promises";
 import { join } from "node:path";
@@ -73,7 +74,9 @@ interface Level {
 export async function* walkTree(root: string, options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
   const filter = options.filter;
   const rootPath = await realpath(root); // fsutil resolves a symlinked root too
-  if (!(await statFollow(rootPath)).isDirectory()) throw new Error(`walk: ${root} is not a directory`);
+  if (!(await statFollow(rootPath)).isDirectory()) {
+    throw new DrydockError("E_CONTEXT", `walk: ${root} is not a directory`);
+  }
   const firstPathOfInode = new Map<string, string>();
   const stack: Level[] = [newLevel(rootPath, "", await sortedNames(rootPath))];
 
@@ -190,7 +193,10 @@ function decodeName(bytes: Uint8Array, where: string): string {
     return utf8.decode(bytes);
   } catch {
     const shown = new TextDecoder().decode(bytes);
-    throw new Error(`walk: name ${JSON.stringify(shown)} in ${where} is not valid UTF-8 and cannot be sent`);
+    throw new DrydockError(
+      "E_CONTEXT",
+      `walk: name ${JSON.stringify(shown)} in ${where} is not valid UTF-8 and cannot be sent`,
+    );
   }
 }
 

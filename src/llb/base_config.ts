@@ -7,6 +7,7 @@
  * @module
  */
 import { posix } from "node:path";
+import { formatPlatform } from "../core/platform.ts";
 import type { ExecNode, InheritedConfig, Platform } from "../dsl/graph.ts";
 
 /** The part of a base image's config that `run` steps inherit. */
@@ -30,7 +31,7 @@ export type BaseConfigs = ReadonlyMap<string, BaseRunConfig>;
  * ```
  */
 export function baseConfigKey(image: string, platform: Platform): string {
-  return `${image} ${[platform.os, platform.architecture, platform.variant].filter(Boolean).join("/")}`;
+  return `${image} ${formatPlatform(platform)}`;
 }
 
 /**

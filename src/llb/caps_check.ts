@@ -33,7 +33,7 @@ export interface MissingCap {
 export class CapabilityError extends DrydockError {
   override name = "CapabilityError";
   constructor(readonly missing: readonly MissingCap[], readonly engine: string) {
-    super("E_CAPABILITY", missing.map((m) => describeMissing(m, engine)).join("\n"));
+    super("E_CAPABILITY", (cwd) => missing.map((m) => describeMissing(m, engine, cwd)).join("\n"));
   }
 }
 
@@ -43,12 +43,12 @@ export class CapabilityError extends DrydockError {
  * @example
  * ```ts
  * import { describeMissing } from "./caps_check.ts";
- * describeMissing({ cap: "mergeop", feature: "merge()", location: undefined, problem: { kind: "unknown" } }, "the engine");
+ * describeMissing({ cap: "mergeop", feature: "merge()", location: undefined, problem: { kind: "unknown" } }, "the engine", "/work");
  * // 'merge() needs the engine capability "mergeop", which the engine does not have (it is too old)'
  * ```
  */
-export function describeMissing(m: MissingCap, engine: string): string {
-  const where = m.location ? ` (at ${formatLocation(m.location)})` : "";
+export function describeMissing(m: MissingCap, engine: string, cwd: string | undefined): string {
+  const where = m.location ? ` (at ${formatLocation(m.location, cwd)})` : "";
   const why = m.problem.kind === "unknown"
     ? `which ${engine} does not have (it is too old)`
     : `which ${engine} has disabled${m.problem.reason ? `: ${m.problem.reason}` : ""}`;
@@ -77,7 +77,7 @@ export function missingCaps(result: MarshalResult, caps: EngineCaps): MissingCap
       const problem = caps.problem(cap);
       if (!problem) continue;
       const location = op.node?.location;
-      const key = `${cap}\n${location ? formatLocation(location) : ""}`;
+      const key = `${cap}\n${location ? formatLocation(location, undefined) : ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
       missing.push({ cap, feature: CAP_FEATURES[cap] ?? `a step`, location, problem });

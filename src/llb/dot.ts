@@ -52,6 +52,8 @@ function describeOp(op: pb.Op): string {
         ? `mkfile ${a.mkfile.path}`
         : a.rm
         ? `rm ${a.rm.path}`
+        : a.symlink
+        ? `symlink ${a.symlink.newpath} -> ${a.symlink.oldpath}`
         : "file"
     ).join("; ");
   }

@@ -76,6 +76,10 @@ export function execOp(
       noProxy: p.noProxy,
     };
   }
+  if (node.validExitCodes) {
+    caps.add(Cap.execValidExitCode);
+    meta.validExitCodes = [...node.validExitCodes];
+  }
   if (node.network !== "sandbox") caps.add(Cap.execMetaNetwork);
   if (node.security !== "sandbox") caps.add(Cap.execMetaSecurity);
   if (node.secretEnv.length > 0) {
@@ -90,6 +94,10 @@ export function execOp(
   };
   if (node.secretEnv.length > 0) {
     exec.secretenv = node.secretEnv.map((s) => ({ id: s.secret.id, name: s.name, optional: s.optional }));
+  }
+  if (node.devices?.length) {
+    caps.add(Cap.execMetaCdi);
+    exec.cdiDevices = node.devices.map((d) => ({ name: d.name, optional: d.optional }));
   }
   return { exec, platform: platformOf(node.platform) };
 }

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cache, image, marshal, scratch, secret, ssh, tmpfs } from "../../mod.ts";
+import { cache, image, scratch, secret, ssh, tmpfs } from "../../mod.ts";
+import { marshal } from "./marshal.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { richGraph } from "../../tests/support/rich_graph.ts";
 
@@ -17,14 +18,14 @@ function execOf(s: Parameters<typeof marshal>[0]) {
 describe("exec op", () => {
   test("golden digests: every exec and file feature", () => {
     assert.deepEqual(marshal(richGraph()).ops.map((o) => o.digest), [
-      "sha256:4d4c545105110254f8f16a62a90fed440e801feb44170cd8fb42065d02ce9a16",
-      "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e",
-      "sha256:907149311992affc1ed507a0125e6a7b74c35b3eab264880f063ee5a1d52f5fd",
-      "sha256:17a6ec436ee75317af5062ca8a55d70db047e3e1c99dd1a56433510be8179413",
-      "sha256:b41c7f9a2fd0418a6e9af8593e14bbd55ecfa04de7b7fe21b2f528c38cc60fe4",
-      "sha256:1a1a69526bc4c78c6c15122a0f1e1451ed5b9bd95287fb10d6f47a3917087042",
-      "sha256:ad31c83a6724615810745c4dc368e464ab8edd76177d1ab544c43674dec18b9a",
-      "sha256:6745855989d8c3ec8cb4d51940f1b1dbb166f6ab6b605f015be4d141a23baffe",
+      "sha256:477f745eeb703f68d0c3550480561aafdeb1c464ba2f60f02785e659b58d6a0d",
+      "sha256:e1432b8e2054abb034451c15f0a8ad49d07f5892ca266016226fec77e95d20a0",
+      "sha256:976bd082ade56af6c86231f389c83d40772a2f49417a80ac7df9e8b08cc4e6a5",
+      "sha256:96ea4e1ccab19dfce1932b91c04724c585d535a0c69bf93d0f4ae33b10fe2be3",
+      "sha256:9e564cdf5a87b61bcfded2d49a9925107ec1ffd92cea26a77c515de98aa1f8cc",
+      "sha256:aca37b0d18c4ed06647b71945ca18d55aa9dc66bd03e54faf6e628c9700fd275",
+      "sha256:f205fae30776f0158915640e7f628bca8c53baf071466bfc5592083b2f74b745",
+      "sha256:66abacfa1ac23956480029e0721240e1d1a2c61bc658b78a7c8b15e46e1f0f4b",
     ]);
   });
 

@@ -67,6 +67,20 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
         if (a.include.length > 0) copy.includePatterns = [...a.include];
         if (a.exclude.length > 0) copy.excludePatterns = [...a.exclude];
       }
+      if (a.requiredPaths?.length) {
+        caps.add(Cap.fileCopyRequiredPaths);
+        copy.requiredPaths = [...a.requiredPaths];
+      }
+      if (a.alwaysReplaceExistingDestPaths) {
+        caps.add(Cap.fileCopyAlwaysReplaceExistingDestPaths);
+        copy.alwaysReplaceExistingDestPaths = true;
+      }
+      if (a.modeString) {
+        // As Go's llb: the mode field stays 0 when the mode is a string.
+        caps.add(Cap.fileCopyModeString);
+        copy.mode = 0;
+        copy.modeStr = a.modeString;
+      }
       return { copy };
     }
     case "mkdir":
@@ -85,6 +99,16 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
           path: basedPath(a.path, a.pathBase, configs),
           mode: a.mode,
           data: a.data,
+          owner: chownOf(a.chown, input),
+          timestamp: a.timestamp,
+        },
+      };
+    case "symlink":
+      caps.add(Cap.fileSymlinkCreate);
+      return {
+        symlink: {
+          oldpath: a.oldpath,
+          newpath: basedPath(a.newpath, a.pathBase, configs),
           owner: chownOf(a.chown, input),
           timestamp: a.timestamp,
         },

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { image, marshal, scratch } from "../../mod.ts";
+import { image, scratch } from "../../mod.ts";
+import { marshal } from "./marshal.ts";
 
 const P = { platform: "linux/amd64" } as const;
 

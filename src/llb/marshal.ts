@@ -257,9 +257,10 @@ class Marshaller {
         const first = this.#localCalls.get(name);
         throw new OptionError("local", [{
           option: "dir",
-          message: `gets the engine name "${name}", which local("${known}")${
-            first ? ` at ${formatLocation(first)}` : ""
-          } already has; use one path for one directory (e.g. absolute, or relative to one build.ts)`,
+          message: (cwd) =>
+            `gets the engine name "${name}", which local("${known}")${
+              first ? ` at ${formatLocation(first, cwd)}` : ""
+            } already has; use one path for one directory (e.g. absolute, or relative to one build.ts)`,
         }], node.location);
       }
       this.#localDirs.set(name, node.localDir!);
@@ -283,13 +284,13 @@ class Marshaller {
       return placeholder;
     }
     if (!def?.def?.length) {
-      const where = node.location ? ` (at ${formatLocation(node.location)})` : "";
+      const location = node.location;
       throw new DrydockError(
         "E_FRONTEND_UNRESOLVED",
-        `${
-          node.name ?? node.frontend
-        }${where}: its steps come from the engine's frontend, so they are known ` +
-          "only during a build (see solve's onDefinition); marshal with previewFrontends for a placeholder",
+        (cwd) =>
+          `${node.name ?? node.frontend}${location ? ` (at ${formatLocation(location, cwd)})` : ""}: ` +
+          "its steps come from the engine's frontend, so they are known only during a build " +
+          "(see solve's onDefinition); marshal with previewFrontends for a placeholder",
       );
     }
     const last = def.def.length - 1;
@@ -302,7 +303,9 @@ class Marshaller {
       if (node.location) this.#locations.set(digest, node.location);
     }
     const result = pb.Op.fromBinary(def.def[last]).inputs?.[0];
-    if (!result?.digest) throw new Error(`${node.name ?? node.frontend}: the frontend returned no result`);
+    if (!result?.digest) {
+      throw new DrydockError("E_BUILD", `${node.name ?? node.frontend}: the frontend returned no result`);
+    }
     const lowered: Lowered = {
       digest: result.digest as Digest,
       index: result.index ?? 0n,

@@ -21,7 +21,7 @@ describe("marshal()", () => {
 
   test("golden digests: image source", () => {
     const { ops } = marshal(image("busybox", P));
-    assert.equal(ops[0].digest, "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e");
+    assert.equal(ops[0].digest, "sha256:e1432b8e2054abb034451c15f0a8ad49d07f5892ca266016226fec77e95d20a0");
   });
 
   test("golden digests: run, env, workdir, user, copy, mkdir, mkfile", () => {
@@ -30,12 +30,12 @@ describe("marshal()", () => {
       .copy(scratch().mkfile("/s", "s"), "/s", "t/");
     const digests = marshal(s).ops.map((o) => o.digest);
     assert.deepEqual(digests, [
-      "sha256:08a03f3ffe5fba421a6403c31e153425ced631d108868f30e04985f99d69326e",
-      "sha256:552deec7c5ebe3e4a0da56be4d34518be352cfa67187a4fc0701577d75088038",
-      "sha256:fbaf9eadc47c727e3c70a4f5dfc8496e0eb02e2f95d5ae3d9fdee2a8df86da4c",
-      "sha256:fbe3bf2c889aceec40101b50c840e8ae5e1f68b6f6cd92e1e39fd73605bdb585",
-      "sha256:d17bc350bd3ea7bfa5aa5d6023e3d47880c64ef77885b73b53575c4dcffedf63",
-      "sha256:faa1805e55dcccd8ec3c842ce6cc1fbc18fbef345d90f075d0613c46f988b78e",
+      "sha256:e1432b8e2054abb034451c15f0a8ad49d07f5892ca266016226fec77e95d20a0",
+      "sha256:a3322fe6e68bb00991623ad9e44fb47e6743dcb893db64cb4a2365432fe5562c",
+      "sha256:f6fba69edc24fb6fb456a9f2e1818b288bac9922c1598302704a273e34871bca",
+      "sha256:260873425e673791f4ad5a52b4c7ed31131dcd5b2df56323d92e0ff77196337b",
+      "sha256:4f2be8ea62fcb33d1415c8d648e7f060cc1684f85410f94535f519bdb2841e7d",
+      "sha256:ef6c7616e25386dd1fddfbf2e3a1a396e5c52e504f26ac30a7a1751b98396e96",
     ]);
   });
 

@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { image, marshal, scratch } from "../../mod.ts";
+import { image, scratch } from "../../mod.ts";
+import { marshal } from "./marshal.ts";
 import * as pb from "../proto/pb.gen.ts";
 
 const P = { platform: "linux/amd64" } as const;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { SourceNode } from "../dsl/graph.ts";
-import { goJson } from "../dsl/source_options.ts";
+import { goJson } from "../core/go_json.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { digestOf } from "./digest.ts";
@@ -42,6 +42,7 @@ export function sourceOp(node: SourceNode, ctx: SourceLoweringContext, caps: Set
       caps.add(Cap.sourceImage);
       // Go requires the cap only for the security-relevant "pull".
       if (attrs["image.resolvemode"] === "pull") caps.add(Cap.sourceImageResolveMode);
+      if (attrs["image.checksum"]) caps.add(Cap.sourceImageChecksum);
       break;
     case "local":
       localAttrs(node, attrs, ctx, caps);
@@ -59,6 +60,8 @@ export function sourceOp(node: SourceNode, ctx: SourceLoweringContext, caps: Set
         caps.add(Cap.sourceGitMountSshSock);
       }
       if (/#[^#]*:/.test(node.identifier)) caps.add(Cap.sourceGitSubdir);
+      if (attrs["git.checksum"]) caps.add(Cap.sourceGitChecksum);
+      if (attrs["git.skipsubmodules"]) caps.add(Cap.sourceGitSkipSubmodules);
       break;
     case "http":
     case "https":
@@ -66,6 +69,8 @@ export function sourceOp(node: SourceNode, ctx: SourceLoweringContext, caps: Set
       if (attrs["http.checksum"]) caps.add(Cap.sourceHttpChecksum);
       if (attrs["http.perm"]) caps.add(Cap.sourceHttpPerm);
       if (attrs["http.uid"] || attrs["http.gid"]) caps.add(Cap.sourceHttpUidGid);
+      if (attrs["http.authheadersecret"]) caps.add(Cap.sourceHttpAuth);
+      if (Object.keys(attrs).some((k) => k.startsWith("http.header."))) caps.add(Cap.sourceHttpHeader);
       break;
   }
   const op: pb.Op = { source: { identifier: node.identifier, attrs } };
@@ -90,6 +95,7 @@ function localAttrs(
   if (attrs["local.excludepatterns"]) caps.add(Cap.sourceLocalExcludePatterns);
   if (attrs["local.followpaths"]) caps.add(Cap.sourceLocalFollowPaths);
   if (attrs["local.sharedkeyhint"]) caps.add(Cap.sourceLocalSharedKeyHint);
+  if (attrs["local.metadatatransfer"]) caps.add(Cap.sourceLocalMetadataTransfer);
   if (ctx.localUniqueKey) {
     attrs["local.unique"] = digestOf(new TextEncoder().encode(`${ctx.localUniqueKey}\n${node.localDir}`))
       .slice(7, 39);

@@ -16,7 +16,7 @@ describe("image() options", () => {
     const s = sourceOf(marshal(image("busybox", { ...P, resolveMode: "pull" })));
     assert.deepEqual(s.op.source!.attrs, { "image.resolvemode": "pull" });
     assert.deepEqual(s.caps, { "source.image": true, "source.image.resolvemode": true });
-    assert.equal(s.digest, "sha256:0bbc9026c810a74f25e828b05a3b87b960a5bedd52dd066454825ced675165dd");
+    assert.equal(s.digest, "sha256:37285320eec0d460fd8ed012f78e9199b2ab9dbd5b30de6d68ed7f8483e60123");
   });
 
   test('resolveMode "local" writes the attr without the cap; "default" writes nothing, as Go does', () => {
@@ -66,7 +66,7 @@ describe("local() options", () => {
       "source.local.sharedkeyhint": true,
     });
     assert.equal(s.op.platform, undefined);
-    assert.equal(s.digest, "sha256:52744cd41b7f16b9ecce9a8a3c66dba1b37a1ec2eb5fa8c2c16ee09d4feb5f77");
+    assert.equal(s.digest, "sha256:2c74ca43419dbb39df0206ac5947a26a4ec5ea1b6f575aa1a69f2c9130c0973e");
   });
 
   test(".dockerignore patterns come first, then the call's own", () => {
@@ -97,7 +97,7 @@ describe("git()", () => {
     });
     assert.deepEqual(s.caps, { "source.git": true, "source.git.fullurl": true, "source.git.subdir": true });
     assert.equal(s.op.platform, undefined);
-    assert.equal(s.digest, "sha256:3a5d383986c31f0f6854bd8f3869f211c4afe87ecb84a1ac6baef60a93b2309e");
+    assert.equal(s.digest, "sha256:1ff1754969a0fa97325728164609c5eacebfbd44ca4b9cda36f234c6b1fab6d4");
   });
 
   test("keepGitDir and custom auth secrets", () => {
@@ -175,7 +175,7 @@ describe("http()", () => {
       "source.http.checksum": true,
       "source.http.perm": true,
     });
-    assert.equal(s.digest, "sha256:372550081e18a0ecd7dd85a279666ee247a08f64a9e52e62dce7d9bbd00d65e1");
+    assert.equal(s.digest, "sha256:f0f047eb5af30a15f51ca7fa0b1fe30db1f24506f01d8022d38208f5ddbd6067");
   });
 
   test("bad options name the option", () => {

@@ -146,9 +146,11 @@ function conflict(
   first: SourceLocation | undefined,
   second: SourceLocation | undefined,
 ): never {
-  const where = first ? ` at ${formatLocation(first)}` : "";
   throw new OptionError(call, [{
     option: "id",
-    message: `"${id}" is declared twice with different sources (first${where}); use one ${call}() value`,
+    message: (cwd) => {
+      const where = first ? ` at ${formatLocation(first, cwd)}` : "";
+      return `"${id}" is declared twice with different sources (first${where}); use one ${call}() value`;
+    },
   }], second);
 }

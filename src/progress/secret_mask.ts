@@ -114,6 +114,9 @@ export class SecretMasker {
    */
   error<E>(err: E): E {
     if (!this.#pattern || !(err instanceof Error)) return err;
+    const rewritable = err as unknown as { rewriteMessage?: (rewrite: (m: string) => string) => void };
+    // A DrydockError renders its message again for each working directory: mask every rendering.
+    rewritable.rewriteMessage?.((m) => this.text(m));
     const fields = err as unknown as Record<string, unknown>;
     for (const key of ["message", "stack", "engineMessage", "step", "details"]) {
       const value = fields[key];

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
+import { DrydockError } from "../core/errors.ts";
 import { SecretMasker } from "./secret_mask.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -51,6 +52,14 @@ describe("SecretMasker", () => {
     const err = m.error(Object.assign(new Error("failed: hunter22"), { engineMessage: "hunter22" }));
     assert.equal(err.message, "failed: ***");
     assert.equal((err as unknown as { engineMessage: string }).engineMessage, "***");
+  });
+
+  test("a DrydockError's message is masked however it is rendered", () => {
+    const err = new SecretMasker(["hunter22"]).error(
+      new DrydockError("E_BUILD", (cwd) => `in ${cwd}: hunter22`),
+    );
+    assert.equal(err.message, "in undefined: ***");
+    assert.equal(err.describe("/work"), "in /work: ***");
   });
 
   test("with no secrets, statuses pass through untouched", () => {

@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 import * as google_protobuf from "./google_protobuf.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
@@ -21,7 +21,7 @@ export interface Info {
   labels?: { [key: string]: string };
 }
 
-export const Info = {
+export const Info: MessageType<Info> = {
   encode(m: Info, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     if (m.size !== undefined && m.size !== 0n) w.uint32(16).int64(toLongBits(m.size));
@@ -92,7 +92,7 @@ export interface InfoRequest {
   digest?: string;
 }
 
-export const InfoRequest = {
+export const InfoRequest: MessageType<InfoRequest> = {
   encode(m: InfoRequest, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     return w;
@@ -128,7 +128,7 @@ export interface InfoResponse {
   info?: Info;
 }
 
-export const InfoResponse = {
+export const InfoResponse: MessageType<InfoResponse> = {
   encode(m: InfoResponse, w: Writer = Writer.create()): Writer {
     if (m.info !== undefined) Info.encode(m.info, w.uint32(10).fork()).ldelim();
     return w;
@@ -168,7 +168,7 @@ export interface ReadContentRequest {
   size?: bigint;
 }
 
-export const ReadContentRequest = {
+export const ReadContentRequest: MessageType<ReadContentRequest> = {
   encode(m: ReadContentRequest, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     if (m.offset !== undefined && m.offset !== 0n) w.uint32(16).int64(toLongBits(m.offset));
@@ -216,7 +216,7 @@ export interface ReadContentResponse {
   data?: Uint8Array;
 }
 
-export const ReadContentResponse = {
+export const ReadContentResponse: MessageType<ReadContentResponse> = {
   encode(m: ReadContentResponse, w: Writer = Writer.create()): Writer {
     if (m.offset !== undefined && m.offset !== 0n) w.uint32(8).int64(toLongBits(m.offset));
     if (m.data !== undefined && m.data.length > 0) w.uint32(18).bytes(m.data);
@@ -267,7 +267,7 @@ export interface Status {
   expected?: string;
 }
 
-export const Status = {
+export const Status: MessageType<Status> = {
   encode(m: Status, w: Writer = Writer.create()): Writer {
     if (m.startedAt !== undefined) google_protobuf.Timestamp.encode(m.startedAt, w.uint32(10).fork()).ldelim();
     if (m.updatedAt !== undefined) google_protobuf.Timestamp.encode(m.updatedAt, w.uint32(18).fork()).ldelim();
@@ -328,7 +328,7 @@ export interface StatusRequest {
   ref?: string;
 }
 
-export const StatusRequest = {
+export const StatusRequest: MessageType<StatusRequest> = {
   encode(m: StatusRequest, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     return w;
@@ -364,7 +364,7 @@ export interface StatusResponse {
   status?: Status;
 }
 
-export const StatusResponse = {
+export const StatusResponse: MessageType<StatusResponse> = {
   encode(m: StatusResponse, w: Writer = Writer.create()): Writer {
     if (m.status !== undefined) Status.encode(m.status, w.uint32(10).fork()).ldelim();
     return w;
@@ -420,7 +420,7 @@ export interface WriteContentRequest {
   labels?: { [key: string]: string };
 }
 
-export const WriteContentRequest = {
+export const WriteContentRequest: MessageType<WriteContentRequest> = {
   encode(m: WriteContentRequest, w: Writer = Writer.create()): Writer {
     if (m.action !== undefined && m.action !== 0) w.uint32(8).int32(m.action);
     if (m.ref !== undefined && m.ref !== "") w.uint32(18).string(m.ref);
@@ -511,7 +511,7 @@ export interface WriteContentResponse {
   digest?: string;
 }
 
-export const WriteContentResponse = {
+export const WriteContentResponse: MessageType<WriteContentResponse> = {
   encode(m: WriteContentResponse, w: Writer = Writer.create()): Writer {
     if (m.action !== undefined && m.action !== 0) w.uint32(8).int32(m.action);
     if (m.startedAt !== undefined) google_protobuf.Timestamp.encode(m.startedAt, w.uint32(18).fork()).ldelim();
@@ -572,7 +572,7 @@ export interface AbortRequest {
   ref?: string;
 }
 
-export const AbortRequest = {
+export const AbortRequest: MessageType<AbortRequest> = {
   encode(m: AbortRequest, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     return w;
@@ -606,7 +606,7 @@ export const AbortRequest = {
 export interface AbortResponse {
 }
 
-export const AbortResponse = {
+export const AbortResponse: MessageType<AbortResponse> = {
   encode(m: AbortResponse, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -632,40 +632,46 @@ export const AbortResponse = {
 };
 
 /** Service `containerd.services.content.v1.Content`: method descriptors for the transport. */
-export const ContentService = {
+export const ContentService: {
+  readonly info: MethodDescriptor<InfoRequest, InfoResponse>;
+  readonly read: MethodDescriptor<ReadContentRequest, ReadContentResponse>;
+  readonly status: MethodDescriptor<StatusRequest, StatusResponse>;
+  readonly write: MethodDescriptor<WriteContentRequest, WriteContentResponse>;
+  readonly abort: MethodDescriptor<AbortRequest, AbortResponse>;
+} = {
   info: {
     path: "/containerd.services.content.v1.Content/Info",
     requestStream: false,
     responseStream: false,
     requestType: InfoRequest,
     responseType: InfoResponse,
-  } as MethodDescriptor<InfoRequest, InfoResponse>,
+  },
   read: {
     path: "/containerd.services.content.v1.Content/Read",
     requestStream: false,
     responseStream: true,
     requestType: ReadContentRequest,
     responseType: ReadContentResponse,
-  } as MethodDescriptor<ReadContentRequest, ReadContentResponse>,
+  },
   status: {
     path: "/containerd.services.content.v1.Content/Status",
     requestStream: false,
     responseStream: false,
     requestType: StatusRequest,
     responseType: StatusResponse,
-  } as MethodDescriptor<StatusRequest, StatusResponse>,
+  },
   write: {
     path: "/containerd.services.content.v1.Content/Write",
     requestStream: true,
     responseStream: true,
     requestType: WriteContentRequest,
     responseType: WriteContentResponse,
-  } as MethodDescriptor<WriteContentRequest, WriteContentResponse>,
+  },
   abort: {
     path: "/containerd.services.content.v1.Content/Abort",
     requestStream: false,
     responseStream: false,
     requestType: AbortRequest,
     responseType: AbortResponse,
-  } as MethodDescriptor<AbortRequest, AbortResponse>,
-} as const;
+  },
+};

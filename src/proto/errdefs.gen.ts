@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 import * as pb from "./pb.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
@@ -13,7 +13,7 @@ export interface Vertex {
   digest?: string;
 }
 
-export const Vertex = {
+export const Vertex: MessageType<Vertex> = {
   encode(m: Vertex, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     return w;
@@ -51,7 +51,7 @@ export interface Source {
   ranges?: pb.Range[];
 }
 
-export const Source = {
+export const Source: MessageType<Source> = {
   encode(m: Source, w: Writer = Writer.create()): Writer {
     if (m.info !== undefined) pb.SourceInfo.encode(m.info, w.uint32(10).fork()).ldelim();
     if (m.ranges !== undefined) for (const x of m.ranges) pb.Range.encode(x, w.uint32(18).fork()).ldelim();

@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
 /** Message `fsutil.types.Stat`. */
@@ -30,7 +30,7 @@ export interface Stat {
   xattrs?: { [key: string]: Uint8Array };
 }
 
-export const Stat = {
+export const Stat: MessageType<Stat> = {
   encode(m: Stat, w: Writer = Writer.create()): Writer {
     if (m.path !== undefined && m.path !== "") w.uint32(10).string(m.path);
     if (m.mode !== undefined && m.mode !== 0) w.uint32(16).uint32(m.mode);
@@ -132,7 +132,7 @@ export interface Packet {
   data?: Uint8Array;
 }
 
-export const Packet = {
+export const Packet: MessageType<Packet> = {
   encode(m: Packet, w: Writer = Writer.create()): Writer {
     if (m.type !== undefined && m.type !== 0) w.uint32(8).int32(m.type);
     if (m.stat !== undefined) Stat.encode(m.stat, w.uint32(18).fork()).ldelim();

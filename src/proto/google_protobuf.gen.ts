@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
 /** Message `google.protobuf.Any`. */
@@ -14,7 +14,7 @@ export interface Any {
   value?: Uint8Array;
 }
 
-export const Any = {
+export const Any: MessageType<Any> = {
   encode(m: Any, w: Writer = Writer.create()): Writer {
     if (m.typeUrl !== undefined && m.typeUrl !== "") w.uint32(10).string(m.typeUrl);
     if (m.value !== undefined && m.value.length > 0) w.uint32(18).bytes(m.value);
@@ -57,7 +57,7 @@ export interface Timestamp {
   nanos?: number;
 }
 
-export const Timestamp = {
+export const Timestamp: MessageType<Timestamp> = {
   encode(m: Timestamp, w: Writer = Writer.create()): Writer {
     if (m.seconds !== undefined && m.seconds !== 0n) w.uint32(8).int64(toLongBits(m.seconds));
     if (m.nanos !== undefined && m.nanos !== 0) w.uint32(16).int32(m.nanos);

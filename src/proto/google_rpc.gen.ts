@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 import * as google_protobuf from "./google_protobuf.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
@@ -17,7 +17,7 @@ export interface Status {
   details?: google_protobuf.Any[];
 }
 
-export const Status = {
+export const Status: MessageType<Status> = {
   encode(m: Status, w: Writer = Writer.create()): Writer {
     if (m.code !== undefined && m.code !== 0) w.uint32(8).int32(m.code);
     if (m.message !== undefined && m.message !== "") w.uint32(18).string(m.message);

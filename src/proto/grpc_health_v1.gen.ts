@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
 /** Message `grpc.health.v1.HealthCheckRequest`. */
@@ -12,7 +12,7 @@ export interface HealthCheckRequest {
   service?: string;
 }
 
-export const HealthCheckRequest = {
+export const HealthCheckRequest: MessageType<HealthCheckRequest> = {
   encode(m: HealthCheckRequest, w: Writer = Writer.create()): Writer {
     if (m.service !== undefined && m.service !== "") w.uint32(10).string(m.service);
     return w;
@@ -48,7 +48,7 @@ export interface HealthCheckResponse {
   status?: HealthCheckResponse_ServingStatus;
 }
 
-export const HealthCheckResponse = {
+export const HealthCheckResponse: MessageType<HealthCheckResponse> = {
   encode(m: HealthCheckResponse, w: Writer = Writer.create()): Writer {
     if (m.status !== undefined && m.status !== 0) w.uint32(8).int32(m.status);
     return w;
@@ -88,19 +88,22 @@ export const HealthCheckResponse_ServingStatus = {
 export type HealthCheckResponse_ServingStatus = typeof HealthCheckResponse_ServingStatus[keyof typeof HealthCheckResponse_ServingStatus];
 
 /** Service `grpc.health.v1.Health`: method descriptors for the transport. */
-export const HealthService = {
+export const HealthService: {
+  readonly check: MethodDescriptor<HealthCheckRequest, HealthCheckResponse>;
+  readonly watch: MethodDescriptor<HealthCheckRequest, HealthCheckResponse>;
+} = {
   check: {
     path: "/grpc.health.v1.Health/Check",
     requestStream: false,
     responseStream: false,
     requestType: HealthCheckRequest,
     responseType: HealthCheckResponse,
-  } as MethodDescriptor<HealthCheckRequest, HealthCheckResponse>,
+  },
   watch: {
     path: "/grpc.health.v1.Health/Watch",
     requestStream: false,
     responseStream: true,
     requestType: HealthCheckRequest,
     responseType: HealthCheckResponse,
-  } as MethodDescriptor<HealthCheckRequest, HealthCheckResponse>,
-} as const;
+  },
+};

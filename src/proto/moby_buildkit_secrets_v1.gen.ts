@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
 /** Message `moby.buildkit.secrets.v1.GetSecretRequest`. */
@@ -14,7 +14,7 @@ export interface GetSecretRequest {
   annotations?: { [key: string]: string };
 }
 
-export const GetSecretRequest = {
+export const GetSecretRequest: MessageType<GetSecretRequest> = {
   encode(m: GetSecretRequest, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.annotations !== undefined) {
@@ -70,7 +70,7 @@ export interface GetSecretResponse {
   data?: Uint8Array;
 }
 
-export const GetSecretResponse = {
+export const GetSecretResponse: MessageType<GetSecretResponse> = {
   encode(m: GetSecretResponse, w: Writer = Writer.create()): Writer {
     if (m.data !== undefined && m.data.length > 0) w.uint32(10).bytes(m.data);
     return w;
@@ -101,12 +101,14 @@ export const GetSecretResponse = {
 };
 
 /** Service `moby.buildkit.secrets.v1.Secrets`: method descriptors for the transport. */
-export const SecretsService = {
+export const SecretsService: {
+  readonly getSecret: MethodDescriptor<GetSecretRequest, GetSecretResponse>;
+} = {
   getSecret: {
     path: "/moby.buildkit.secrets.v1.Secrets/GetSecret",
     requestStream: false,
     responseStream: false,
     requestType: GetSecretRequest,
     responseType: GetSecretResponse,
-  } as MethodDescriptor<GetSecretRequest, GetSecretResponse>,
-} as const;
+  },
+};

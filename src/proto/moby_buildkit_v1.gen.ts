@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 import * as google_protobuf from "./google_protobuf.gen.ts";
 import * as google_rpc from "./google_rpc.gen.ts";
 import * as moby_buildkit_v1_sourcepolicy from "./moby_buildkit_v1_sourcepolicy.gen.ts";
@@ -41,7 +41,7 @@ export interface SolveRequest {
   exporters?: Exporter[];
 }
 
-export const SolveRequest = {
+export const SolveRequest: MessageType<SolveRequest> = {
   encode(m: SolveRequest, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     if (m.definition !== undefined) pb.Definition.encode(m.definition, w.uint32(18).fork()).ldelim();
@@ -184,7 +184,7 @@ export interface Exporter {
   attrs?: { [key: string]: string };
 }
 
-export const Exporter = {
+export const Exporter: MessageType<Exporter> = {
   encode(m: Exporter, w: Writer = Writer.create()): Writer {
     if (m.type !== undefined && m.type !== "") w.uint32(10).string(m.type);
     if (m.attrs !== undefined) {
@@ -248,7 +248,7 @@ export interface CacheOptions {
   imports?: CacheOptionsEntry[];
 }
 
-export const CacheOptions = {
+export const CacheOptions: MessageType<CacheOptions> = {
   encode(m: CacheOptions, w: Writer = Writer.create()): Writer {
     if (m.exportRefDeprecated !== undefined && m.exportRefDeprecated !== "") w.uint32(10).string(m.exportRefDeprecated);
     if (m.importRefsDeprecated !== undefined) for (const x of m.importRefsDeprecated) w.uint32(18).string(x);
@@ -321,7 +321,7 @@ export interface CacheOptionsEntry {
   attrs?: { [key: string]: string };
 }
 
-export const CacheOptionsEntry = {
+export const CacheOptionsEntry: MessageType<CacheOptionsEntry> = {
   encode(m: CacheOptionsEntry, w: Writer = Writer.create()): Writer {
     if (m.type !== undefined && m.type !== "") w.uint32(10).string(m.type);
     if (m.attrs !== undefined) {
@@ -377,7 +377,7 @@ export interface SolveResponse {
   exporterResponse?: { [key: string]: string };
 }
 
-export const SolveResponse = {
+export const SolveResponse: MessageType<SolveResponse> = {
   encode(m: SolveResponse, w: Writer = Writer.create()): Writer {
     if (m.exporterResponse !== undefined) {
       for (const k of sortedKeys(m.exporterResponse)) {
@@ -428,7 +428,7 @@ export interface StatusRequest {
   ref?: string;
 }
 
-export const StatusRequest = {
+export const StatusRequest: MessageType<StatusRequest> = {
   encode(m: StatusRequest, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     return w;
@@ -470,7 +470,7 @@ export interface StatusResponse {
   warnings?: VertexWarning[];
 }
 
-export const StatusResponse = {
+export const StatusResponse: MessageType<StatusResponse> = {
   encode(m: StatusResponse, w: Writer = Writer.create()): Writer {
     if (m.vertexes !== undefined) for (const x of m.vertexes) Vertex.encode(x, w.uint32(10).fork()).ldelim();
     if (m.statuses !== undefined) for (const x of m.statuses) VertexStatus.encode(x, w.uint32(18).fork()).ldelim();
@@ -535,7 +535,7 @@ export interface Vertex {
   progressGroup?: pb.ProgressGroup;
 }
 
-export const Vertex = {
+export const Vertex: MessageType<Vertex> = {
   encode(m: Vertex, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     if (m.inputs !== undefined) for (const x of m.inputs) w.uint32(18).string(x);
@@ -620,7 +620,7 @@ export interface VertexStatus {
   completed?: google_protobuf.Timestamp;
 }
 
-export const VertexStatus = {
+export const VertexStatus: MessageType<VertexStatus> = {
   encode(m: VertexStatus, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.vertex !== undefined && m.vertex !== "") w.uint32(18).string(m.vertex);
@@ -697,7 +697,7 @@ export interface VertexLog {
   msg?: Uint8Array;
 }
 
-export const VertexLog = {
+export const VertexLog: MessageType<VertexLog> = {
   encode(m: VertexLog, w: Writer = Writer.create()): Writer {
     if (m.vertex !== undefined && m.vertex !== "") w.uint32(10).string(m.vertex);
     if (m.timestamp !== undefined) google_protobuf.Timestamp.encode(m.timestamp, w.uint32(18).fork()).ldelim();
@@ -760,7 +760,7 @@ export interface VertexWarning {
   ranges?: pb.Range[];
 }
 
-export const VertexWarning = {
+export const VertexWarning: MessageType<VertexWarning> = {
   encode(m: VertexWarning, w: Writer = Writer.create()): Writer {
     if (m.vertex !== undefined && m.vertex !== "") w.uint32(10).string(m.vertex);
     if (m.level !== undefined && m.level !== 0n) w.uint32(16).int64(toLongBits(m.level));
@@ -826,7 +826,7 @@ export interface BytesMessage {
   data?: Uint8Array;
 }
 
-export const BytesMessage = {
+export const BytesMessage: MessageType<BytesMessage> = {
   encode(m: BytesMessage, w: Writer = Writer.create()): Writer {
     if (m.data !== undefined && m.data.length > 0) w.uint32(10).bytes(m.data);
     return w;
@@ -862,7 +862,7 @@ export interface ListWorkersRequest {
   filter?: string[];
 }
 
-export const ListWorkersRequest = {
+export const ListWorkersRequest: MessageType<ListWorkersRequest> = {
   encode(m: ListWorkersRequest, w: Writer = Writer.create()): Writer {
     if (m.filter !== undefined) for (const x of m.filter) w.uint32(10).string(x);
     return w;
@@ -898,7 +898,7 @@ export interface ListWorkersResponse {
   record?: moby_buildkit_v1_types.WorkerRecord[];
 }
 
-export const ListWorkersResponse = {
+export const ListWorkersResponse: MessageType<ListWorkersResponse> = {
   encode(m: ListWorkersResponse, w: Writer = Writer.create()): Writer {
     if (m.record !== undefined) for (const x of m.record) moby_buildkit_v1_types.WorkerRecord.encode(x, w.uint32(10).fork()).ldelim();
     return w;
@@ -932,7 +932,7 @@ export const ListWorkersResponse = {
 export interface InfoRequest {
 }
 
-export const InfoRequest = {
+export const InfoRequest: MessageType<InfoRequest> = {
   encode(m: InfoRequest, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -963,7 +963,7 @@ export interface InfoResponse {
   buildkitVersion?: moby_buildkit_v1_types.BuildkitVersion;
 }
 
-export const InfoResponse = {
+export const InfoResponse: MessageType<InfoResponse> = {
   encode(m: InfoResponse, w: Writer = Writer.create()): Writer {
     if (m.buildkitVersion !== undefined) moby_buildkit_v1_types.BuildkitVersion.encode(m.buildkitVersion, w.uint32(10).fork()).ldelim();
     return w;
@@ -999,7 +999,7 @@ export interface DiskUsageRequest {
   filter?: string[];
 }
 
-export const DiskUsageRequest = {
+export const DiskUsageRequest: MessageType<DiskUsageRequest> = {
   encode(m: DiskUsageRequest, w: Writer = Writer.create()): Writer {
     if (m.filter !== undefined) for (const x of m.filter) w.uint32(10).string(x);
     return w;
@@ -1035,7 +1035,7 @@ export interface DiskUsageResponse {
   record?: UsageRecord[];
 }
 
-export const DiskUsageResponse = {
+export const DiskUsageResponse: MessageType<DiskUsageResponse> = {
   encode(m: DiskUsageResponse, w: Writer = Writer.create()): Writer {
     if (m.record !== undefined) for (const x of m.record) UsageRecord.encode(x, w.uint32(10).fork()).ldelim();
     return w;
@@ -1077,7 +1077,7 @@ export interface PruneRequest {
   keepBytes?: bigint;
 }
 
-export const PruneRequest = {
+export const PruneRequest: MessageType<PruneRequest> = {
   encode(m: PruneRequest, w: Writer = Writer.create()): Writer {
     if (m.filter !== undefined) for (const x of m.filter) w.uint32(10).string(x);
     if (m.all === true) w.uint32(16).bool(m.all);
@@ -1150,7 +1150,7 @@ export interface UsageRecord {
   parents?: string[];
 }
 
-export const UsageRecord = {
+export const UsageRecord: MessageType<UsageRecord> = {
   encode(m: UsageRecord, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.mutable === true) w.uint32(16).bool(m.mutable);
@@ -1245,7 +1245,7 @@ export interface BuildHistoryRequest {
   earlyExit?: boolean;
 }
 
-export const BuildHistoryRequest = {
+export const BuildHistoryRequest: MessageType<BuildHistoryRequest> = {
   encode(m: BuildHistoryRequest, w: Writer = Writer.create()): Writer {
     if (m.activeOnly === true) w.uint32(8).bool(m.activeOnly);
     if (m.ref !== undefined && m.ref !== "") w.uint32(18).string(m.ref);
@@ -1301,7 +1301,7 @@ export interface BuildHistoryEvent {
   record?: BuildHistoryRecord;
 }
 
-export const BuildHistoryEvent = {
+export const BuildHistoryEvent: MessageType<BuildHistoryEvent> = {
   encode(m: BuildHistoryEvent, w: Writer = Writer.create()): Writer {
     if (m.type !== undefined && m.type !== 0) w.uint32(8).int32(m.type);
     if (m.record !== undefined) BuildHistoryRecord.encode(m.record, w.uint32(18).fork()).ldelim();
@@ -1374,7 +1374,7 @@ export interface BuildHistoryRecord {
   numCompletedSteps?: number;
 }
 
-export const BuildHistoryRecord = {
+export const BuildHistoryRecord: MessageType<BuildHistoryRecord> = {
   encode(m: BuildHistoryRecord, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     if (m.frontend !== undefined && m.frontend !== "") w.uint32(18).string(m.frontend);
@@ -1539,7 +1539,7 @@ export interface UpdateBuildHistoryRequest {
   delete?: boolean;
 }
 
-export const UpdateBuildHistoryRequest = {
+export const UpdateBuildHistoryRequest: MessageType<UpdateBuildHistoryRequest> = {
   encode(m: UpdateBuildHistoryRequest, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     if (m.pinned === true) w.uint32(16).bool(m.pinned);
@@ -1583,7 +1583,7 @@ export const UpdateBuildHistoryRequest = {
 export interface UpdateBuildHistoryResponse {
 }
 
-export const UpdateBuildHistoryResponse = {
+export const UpdateBuildHistoryResponse: MessageType<UpdateBuildHistoryResponse> = {
   encode(m: UpdateBuildHistoryResponse, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -1620,7 +1620,7 @@ export interface Descriptor {
   annotations?: { [key: string]: string };
 }
 
-export const Descriptor = {
+export const Descriptor: MessageType<Descriptor> = {
   encode(m: Descriptor, w: Writer = Writer.create()): Writer {
     if (m.mediaType !== undefined && m.mediaType !== "") w.uint32(10).string(m.mediaType);
     if (m.digest !== undefined && m.digest !== "") w.uint32(18).string(m.digest);
@@ -1690,7 +1690,7 @@ export interface BuildResultInfo {
   results?: { [key: string]: Descriptor };
 }
 
-export const BuildResultInfo = {
+export const BuildResultInfo: MessageType<BuildResultInfo> = {
   encode(m: BuildResultInfo, w: Writer = Writer.create()): Writer {
     if (m.resultDeprecated !== undefined) Descriptor.encode(m.resultDeprecated, w.uint32(10).fork()).ldelim();
     if (m.attestations !== undefined) for (const x of m.attestations) Descriptor.encode(x, w.uint32(18).fork()).ldelim();
@@ -1746,68 +1746,78 @@ export const BuildResultInfo = {
 };
 
 /** Service `moby.buildkit.v1.Control`: method descriptors for the transport. */
-export const ControlService = {
+export const ControlService: {
+  readonly diskUsage: MethodDescriptor<DiskUsageRequest, DiskUsageResponse>;
+  readonly prune: MethodDescriptor<PruneRequest, UsageRecord>;
+  readonly solve: MethodDescriptor<SolveRequest, SolveResponse>;
+  readonly status: MethodDescriptor<StatusRequest, StatusResponse>;
+  readonly session: MethodDescriptor<BytesMessage, BytesMessage>;
+  readonly listWorkers: MethodDescriptor<ListWorkersRequest, ListWorkersResponse>;
+  readonly info: MethodDescriptor<InfoRequest, InfoResponse>;
+  readonly listenBuildHistory: MethodDescriptor<BuildHistoryRequest, BuildHistoryEvent>;
+  readonly updateBuildHistory: MethodDescriptor<UpdateBuildHistoryRequest, UpdateBuildHistoryResponse>;
+} = {
   diskUsage: {
     path: "/moby.buildkit.v1.Control/DiskUsage",
     requestStream: false,
     responseStream: false,
     requestType: DiskUsageRequest,
     responseType: DiskUsageResponse,
-  } as MethodDescriptor<DiskUsageRequest, DiskUsageResponse>,
+  },
   prune: {
     path: "/moby.buildkit.v1.Control/Prune",
     requestStream: false,
     responseStream: true,
     requestType: PruneRequest,
     responseType: UsageRecord,
-  } as MethodDescriptor<PruneRequest, UsageRecord>,
+  },
   solve: {
     path: "/moby.buildkit.v1.Control/Solve",
     requestStream: false,
     responseStream: false,
     requestType: SolveRequest,
     responseType: SolveResponse,
-  } as MethodDescriptor<SolveRequest, SolveResponse>,
+  },
   status: {
     path: "/moby.buildkit.v1.Control/Status",
     requestStream: false,
     responseStream: true,
     requestType: StatusRequest,
     responseType: StatusResponse,
-  } as MethodDescriptor<StatusRequest, StatusResponse>,
+  },
   session: {
     path: "/moby.buildkit.v1.Control/Session",
     requestStream: true,
     responseStream: true,
     requestType: BytesMessage,
     responseType: BytesMessage,
-  } as MethodDescriptor<BytesMessage, BytesMessage>,
+  },
   listWorkers: {
     path: "/moby.buildkit.v1.Control/ListWorkers",
     requestStream: false,
     responseStream: false,
     requestType: ListWorkersRequest,
     responseType: ListWorkersResponse,
-  } as MethodDescriptor<ListWorkersRequest, ListWorkersResponse>,
+  },
   info: {
     path: "/moby.buildkit.v1.Control/Info",
     requestStream: false,
     responseStream: false,
     requestType: InfoRequest,
     responseType: InfoResponse,
-  } as MethodDescriptor<InfoRequest, InfoResponse>,
+  },
   listenBuildHistory: {
     path: "/moby.buildkit.v1.Control/ListenBuildHistory",
     requestStream: false,
     responseStream: true,
     requestType: BuildHistoryRequest,
     responseType: BuildHistoryEvent,
-  } as MethodDescriptor<BuildHistoryRequest, BuildHistoryEvent>,
+  },
   updateBuildHistory: {
     path: "/moby.buildkit.v1.Control/UpdateBuildHistory",
     requestStream: false,
     responseStream: false,
     requestType: UpdateBuildHistoryRequest,
     responseType: UpdateBuildHistoryResponse,
-  } as MethodDescriptor<UpdateBuildHistoryRequest, UpdateBuildHistoryResponse>,
-} as const;
+  },
+};

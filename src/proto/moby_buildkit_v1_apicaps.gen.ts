@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
 /** Message `moby.buildkit.v1.apicaps.APICap`. */
@@ -22,7 +22,7 @@ export interface APICap {
   disabledAlternative?: string;
 }
 
-export const APICap = {
+export const APICap: MessageType<APICap> = {
   encode(m: APICap, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.enabled === true) w.uint32(16).bool(m.enabled);

@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 import * as fsutil_types from "./fsutil_types.gen.ts";
 import * as google_rpc from "./google_rpc.gen.ts";
 import * as moby_buildkit_v1_apicaps from "./moby_buildkit_v1_apicaps.gen.ts";
@@ -28,12 +28,8 @@ export interface Result {
   attestations?: { [key: string]: Attestations };
 }
 
-export const Result = {
+export const Result: MessageType<Result> = {
   encode(m: Result, w: Writer = Writer.create()): Writer {
-    if (m.refDeprecated !== undefined) w.uint32(10).string(m.refDeprecated);
-    if (m.refsDeprecated !== undefined) RefMapDeprecated.encode(m.refsDeprecated, w.uint32(18).fork()).ldelim();
-    if (m.ref !== undefined) Ref.encode(m.ref, w.uint32(26).fork()).ldelim();
-    if (m.refs !== undefined) RefMap.encode(m.refs, w.uint32(34).fork()).ldelim();
     if (m.metadata !== undefined) {
       for (const k of sortedKeys(m.metadata)) {
         w.uint32(82).fork().uint32(10).string(k);
@@ -48,6 +44,10 @@ export const Result = {
         w.ldelim();
       }
     }
+    if (m.refDeprecated !== undefined) w.uint32(10).string(m.refDeprecated);
+    if (m.refsDeprecated !== undefined) RefMapDeprecated.encode(m.refsDeprecated, w.uint32(18).fork()).ldelim();
+    if (m.ref !== undefined) Ref.encode(m.ref, w.uint32(26).fork()).ldelim();
+    if (m.refs !== undefined) RefMap.encode(m.refs, w.uint32(34).fork()).ldelim();
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): Result {
@@ -119,7 +119,7 @@ export interface RefMapDeprecated {
   refs?: { [key: string]: string };
 }
 
-export const RefMapDeprecated = {
+export const RefMapDeprecated: MessageType<RefMapDeprecated> = {
   encode(m: RefMapDeprecated, w: Writer = Writer.create()): Writer {
     if (m.refs !== undefined) {
       for (const k of sortedKeys(m.refs)) {
@@ -172,7 +172,7 @@ export interface Ref {
   def?: pb.Definition;
 }
 
-export const Ref = {
+export const Ref: MessageType<Ref> = {
   encode(m: Ref, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.def !== undefined) pb.Definition.encode(m.def, w.uint32(18).fork()).ldelim();
@@ -213,7 +213,7 @@ export interface RefMap {
   refs?: { [key: string]: Ref };
 }
 
-export const RefMap = {
+export const RefMap: MessageType<RefMap> = {
   encode(m: RefMap, w: Writer = Writer.create()): Writer {
     if (m.refs !== undefined) {
       for (const k of sortedKeys(m.refs)) {
@@ -264,7 +264,7 @@ export interface Attestations {
   attestation?: Attestation[];
 }
 
-export const Attestations = {
+export const Attestations: MessageType<Attestations> = {
   encode(m: Attestations, w: Writer = Writer.create()): Writer {
     if (m.attestation !== undefined) for (const x of m.attestation) Attestation.encode(x, w.uint32(10).fork()).ldelim();
     return w;
@@ -310,7 +310,7 @@ export interface Attestation {
   inTotoSubjects?: InTotoSubject[];
 }
 
-export const Attestation = {
+export const Attestation: MessageType<Attestation> = {
   encode(m: Attestation, w: Writer = Writer.create()): Writer {
     if (m.kind !== undefined && m.kind !== 0) w.uint32(8).int32(m.kind);
     if (m.metadata !== undefined) {
@@ -397,7 +397,7 @@ export interface InTotoSubject {
   name?: string;
 }
 
-export const InTotoSubject = {
+export const InTotoSubject: MessageType<InTotoSubject> = {
   encode(m: InTotoSubject, w: Writer = Writer.create()): Writer {
     if (m.kind !== undefined && m.kind !== 0) w.uint32(8).int32(m.kind);
     if (m.digest !== undefined) for (const x of m.digest) w.uint32(18).string(x);
@@ -452,7 +452,7 @@ export interface ReturnRequest {
   error?: google_rpc.Status;
 }
 
-export const ReturnRequest = {
+export const ReturnRequest: MessageType<ReturnRequest> = {
   encode(m: ReturnRequest, w: Writer = Writer.create()): Writer {
     if (m.result !== undefined) Result.encode(m.result, w.uint32(10).fork()).ldelim();
     if (m.error !== undefined) google_rpc.Status.encode(m.error, w.uint32(18).fork()).ldelim();
@@ -491,7 +491,7 @@ export const ReturnRequest = {
 export interface ReturnResponse {
 }
 
-export const ReturnResponse = {
+export const ReturnResponse: MessageType<ReturnResponse> = {
   encode(m: ReturnResponse, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -520,7 +520,7 @@ export const ReturnResponse = {
 export interface InputsRequest {
 }
 
-export const InputsRequest = {
+export const InputsRequest: MessageType<InputsRequest> = {
   encode(m: InputsRequest, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -551,7 +551,7 @@ export interface InputsResponse {
   definitions?: { [key: string]: pb.Definition };
 }
 
-export const InputsResponse = {
+export const InputsResponse: MessageType<InputsResponse> = {
   encode(m: InputsResponse, w: Writer = Writer.create()): Writer {
     if (m.definitions !== undefined) {
       for (const k of sortedKeys(m.definitions)) {
@@ -616,7 +616,7 @@ export interface ResolveImageConfigRequest {
   sourcePolicies?: moby_buildkit_v1_sourcepolicy.Policy[];
 }
 
-export const ResolveImageConfigRequest = {
+export const ResolveImageConfigRequest: MessageType<ResolveImageConfigRequest> = {
   encode(m: ResolveImageConfigRequest, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     if (m.platform !== undefined) pb.Platform.encode(m.platform, w.uint32(18).fork()).ldelim();
@@ -691,7 +691,7 @@ export interface ResolveImageConfigResponse {
   ref?: string;
 }
 
-export const ResolveImageConfigResponse = {
+export const ResolveImageConfigResponse: MessageType<ResolveImageConfigResponse> = {
   encode(m: ResolveImageConfigResponse, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     if (m.config !== undefined && m.config.length > 0) w.uint32(18).bytes(m.config);
@@ -745,7 +745,7 @@ export interface ResolveSourceMetaRequest {
   sourcePolicies?: moby_buildkit_v1_sourcepolicy.Policy[];
 }
 
-export const ResolveSourceMetaRequest = {
+export const ResolveSourceMetaRequest: MessageType<ResolveSourceMetaRequest> = {
   encode(m: ResolveSourceMetaRequest, w: Writer = Writer.create()): Writer {
     if (m.source !== undefined) pb.SourceOp.encode(m.source, w.uint32(10).fork()).ldelim();
     if (m.platform !== undefined) pb.Platform.encode(m.platform, w.uint32(18).fork()).ldelim();
@@ -803,7 +803,7 @@ export interface ResolveSourceMetaResponse {
   image?: ResolveSourceImageResponse;
 }
 
-export const ResolveSourceMetaResponse = {
+export const ResolveSourceMetaResponse: MessageType<ResolveSourceMetaResponse> = {
   encode(m: ResolveSourceMetaResponse, w: Writer = Writer.create()): Writer {
     if (m.source !== undefined) pb.SourceOp.encode(m.source, w.uint32(10).fork()).ldelim();
     if (m.image !== undefined) ResolveSourceImageResponse.encode(m.image, w.uint32(18).fork()).ldelim();
@@ -846,7 +846,7 @@ export interface ResolveSourceImageResponse {
   config?: Uint8Array;
 }
 
-export const ResolveSourceImageResponse = {
+export const ResolveSourceImageResponse: MessageType<ResolveSourceImageResponse> = {
   encode(m: ResolveSourceImageResponse, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     if (m.config !== undefined && m.config.length > 0) w.uint32(18).bytes(m.config);
@@ -907,7 +907,7 @@ export interface SolveRequest {
   sourcePolicies?: moby_buildkit_v1_sourcepolicy.Policy[];
 }
 
-export const SolveRequest = {
+export const SolveRequest: MessageType<SolveRequest> = {
   encode(m: SolveRequest, w: Writer = Writer.create()): Writer {
     if (m.definition !== undefined) pb.Definition.encode(m.definition, w.uint32(10).fork()).ldelim();
     if (m.frontend !== undefined && m.frontend !== "") w.uint32(18).string(m.frontend);
@@ -1025,7 +1025,7 @@ export interface CacheOptionsEntry {
   attrs?: { [key: string]: string };
 }
 
-export const CacheOptionsEntry = {
+export const CacheOptionsEntry: MessageType<CacheOptionsEntry> = {
   encode(m: CacheOptionsEntry, w: Writer = Writer.create()): Writer {
     if (m.type !== undefined && m.type !== "") w.uint32(10).string(m.type);
     if (m.attrs !== undefined) {
@@ -1083,7 +1083,7 @@ export interface SolveResponse {
   result?: Result;
 }
 
-export const SolveResponse = {
+export const SolveResponse: MessageType<SolveResponse> = {
   encode(m: SolveResponse, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     if (m.result !== undefined) Result.encode(m.result, w.uint32(26).fork()).ldelim();
@@ -1128,7 +1128,7 @@ export interface ReadFileRequest {
   range?: FileRange;
 }
 
-export const ReadFileRequest = {
+export const ReadFileRequest: MessageType<ReadFileRequest> = {
   encode(m: ReadFileRequest, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     if (m.filePath !== undefined && m.filePath !== "") w.uint32(18).string(m.filePath);
@@ -1176,7 +1176,7 @@ export interface FileRange {
   length?: bigint;
 }
 
-export const FileRange = {
+export const FileRange: MessageType<FileRange> = {
   encode(m: FileRange, w: Writer = Writer.create()): Writer {
     if (m.offset !== undefined && m.offset !== 0n) w.uint32(8).int64(toLongBits(m.offset));
     if (m.length !== undefined && m.length !== 0n) w.uint32(16).int64(toLongBits(m.length));
@@ -1217,7 +1217,7 @@ export interface ReadFileResponse {
   data?: Uint8Array;
 }
 
-export const ReadFileResponse = {
+export const ReadFileResponse: MessageType<ReadFileResponse> = {
   encode(m: ReadFileResponse, w: Writer = Writer.create()): Writer {
     if (m.data !== undefined && m.data.length > 0) w.uint32(10).bytes(m.data);
     return w;
@@ -1257,7 +1257,7 @@ export interface ReadDirRequest {
   includePattern?: string;
 }
 
-export const ReadDirRequest = {
+export const ReadDirRequest: MessageType<ReadDirRequest> = {
   encode(m: ReadDirRequest, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     if (m.dirPath !== undefined && m.dirPath !== "") w.uint32(18).string(m.dirPath);
@@ -1303,7 +1303,7 @@ export interface ReadDirResponse {
   entries?: fsutil_types.Stat[];
 }
 
-export const ReadDirResponse = {
+export const ReadDirResponse: MessageType<ReadDirResponse> = {
   encode(m: ReadDirResponse, w: Writer = Writer.create()): Writer {
     if (m.entries !== undefined) for (const x of m.entries) fsutil_types.Stat.encode(x, w.uint32(10).fork()).ldelim();
     return w;
@@ -1341,7 +1341,7 @@ export interface StatFileRequest {
   path?: string;
 }
 
-export const StatFileRequest = {
+export const StatFileRequest: MessageType<StatFileRequest> = {
   encode(m: StatFileRequest, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     if (m.path !== undefined && m.path !== "") w.uint32(18).string(m.path);
@@ -1382,7 +1382,7 @@ export interface StatFileResponse {
   stat?: fsutil_types.Stat;
 }
 
-export const StatFileResponse = {
+export const StatFileResponse: MessageType<StatFileResponse> = {
   encode(m: StatFileResponse, w: Writer = Writer.create()): Writer {
     if (m.stat !== undefined) fsutil_types.Stat.encode(m.stat, w.uint32(10).fork()).ldelim();
     return w;
@@ -1418,7 +1418,7 @@ export interface EvaluateRequest {
   ref?: string;
 }
 
-export const EvaluateRequest = {
+export const EvaluateRequest: MessageType<EvaluateRequest> = {
   encode(m: EvaluateRequest, w: Writer = Writer.create()): Writer {
     if (m.ref !== undefined && m.ref !== "") w.uint32(10).string(m.ref);
     return w;
@@ -1452,7 +1452,7 @@ export const EvaluateRequest = {
 export interface EvaluateResponse {
 }
 
-export const EvaluateResponse = {
+export const EvaluateResponse: MessageType<EvaluateResponse> = {
   encode(m: EvaluateResponse, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -1481,7 +1481,7 @@ export const EvaluateResponse = {
 export interface PingRequest {
 }
 
-export const PingRequest = {
+export const PingRequest: MessageType<PingRequest> = {
   encode(m: PingRequest, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -1516,7 +1516,7 @@ export interface PongResponse {
   workers?: moby_buildkit_v1_types.WorkerRecord[];
 }
 
-export const PongResponse = {
+export const PongResponse: MessageType<PongResponse> = {
   encode(m: PongResponse, w: Writer = Writer.create()): Writer {
     if (m.frontendAPICaps !== undefined) for (const x of m.frontendAPICaps) moby_buildkit_v1_apicaps.APICap.encode(x, w.uint32(10).fork()).ldelim();
     if (m.llbCaps !== undefined) for (const x of m.llbCaps) moby_buildkit_v1_apicaps.APICap.encode(x, w.uint32(18).fork()).ldelim();
@@ -1574,7 +1574,7 @@ export interface WarnRequest {
   ranges?: pb.Range[];
 }
 
-export const WarnRequest = {
+export const WarnRequest: MessageType<WarnRequest> = {
   encode(m: WarnRequest, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     if (m.level !== undefined && m.level !== 0n) w.uint32(16).int64(toLongBits(m.level));
@@ -1638,7 +1638,7 @@ export const WarnRequest = {
 export interface WarnResponse {
 }
 
-export const WarnResponse = {
+export const WarnResponse: MessageType<WarnResponse> = {
   encode(m: WarnResponse, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -1681,7 +1681,7 @@ export interface NewContainerRequest {
   hostname?: string;
 }
 
-export const NewContainerRequest = {
+export const NewContainerRequest: MessageType<NewContainerRequest> = {
   encode(m: NewContainerRequest, w: Writer = Writer.create()): Writer {
     if (m.containerID !== undefined && m.containerID !== "") w.uint32(10).string(m.containerID);
     if (m.mounts !== undefined) for (const x of m.mounts) pb.Mount.encode(x, w.uint32(18).fork()).ldelim();
@@ -1745,7 +1745,7 @@ export const NewContainerRequest = {
 export interface NewContainerResponse {
 }
 
-export const NewContainerResponse = {
+export const NewContainerResponse: MessageType<NewContainerResponse> = {
   encode(m: NewContainerResponse, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -1776,7 +1776,7 @@ export interface ReleaseContainerRequest {
   containerID?: string;
 }
 
-export const ReleaseContainerRequest = {
+export const ReleaseContainerRequest: MessageType<ReleaseContainerRequest> = {
   encode(m: ReleaseContainerRequest, w: Writer = Writer.create()): Writer {
     if (m.containerID !== undefined && m.containerID !== "") w.uint32(10).string(m.containerID);
     return w;
@@ -1810,7 +1810,7 @@ export const ReleaseContainerRequest = {
 export interface ReleaseContainerResponse {
 }
 
-export const ReleaseContainerResponse = {
+export const ReleaseContainerResponse: MessageType<ReleaseContainerResponse> = {
   encode(m: ReleaseContainerResponse, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -1855,7 +1855,7 @@ export interface ExecMessage {
   signal?: SignalMessage;
 }
 
-export const ExecMessage = {
+export const ExecMessage: MessageType<ExecMessage> = {
   encode(m: ExecMessage, w: Writer = Writer.create()): Writer {
     if (m.processID !== undefined && m.processID !== "") w.uint32(10).string(m.processID);
     if (m.init !== undefined) InitMessage.encode(m.init, w.uint32(18).fork()).ldelim();
@@ -1936,7 +1936,7 @@ export interface InitMessage {
   secretenv?: pb.SecretEnv[];
 }
 
-export const InitMessage = {
+export const InitMessage: MessageType<InitMessage> = {
   encode(m: InitMessage, w: Writer = Writer.create()): Writer {
     if (m.containerID !== undefined && m.containerID !== "") w.uint32(10).string(m.containerID);
     if (m.meta !== undefined) pb.Meta.encode(m.meta, w.uint32(18).fork()).ldelim();
@@ -2006,7 +2006,7 @@ export interface ExitMessage {
   error?: google_rpc.Status;
 }
 
-export const ExitMessage = {
+export const ExitMessage: MessageType<ExitMessage> = {
   encode(m: ExitMessage, w: Writer = Writer.create()): Writer {
     if (m.code !== undefined && m.code !== 0) w.uint32(8).uint32(m.code);
     if (m.error !== undefined) google_rpc.Status.encode(m.error, w.uint32(18).fork()).ldelim();
@@ -2045,7 +2045,7 @@ export const ExitMessage = {
 export interface StartedMessage {
 }
 
-export const StartedMessage = {
+export const StartedMessage: MessageType<StartedMessage> = {
   encode(m: StartedMessage, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -2074,7 +2074,7 @@ export const StartedMessage = {
 export interface DoneMessage {
 }
 
-export const DoneMessage = {
+export const DoneMessage: MessageType<DoneMessage> = {
   encode(m: DoneMessage, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -2109,7 +2109,7 @@ export interface FdMessage {
   data?: Uint8Array;
 }
 
-export const FdMessage = {
+export const FdMessage: MessageType<FdMessage> = {
   encode(m: FdMessage, w: Writer = Writer.create()): Writer {
     if (m.fd !== undefined && m.fd !== 0) w.uint32(8).uint32(m.fd);
     if (m.eof === true) w.uint32(16).bool(m.eof);
@@ -2157,7 +2157,7 @@ export interface ResizeMessage {
   cols?: number;
 }
 
-export const ResizeMessage = {
+export const ResizeMessage: MessageType<ResizeMessage> = {
   encode(m: ResizeMessage, w: Writer = Writer.create()): Writer {
     if (m.rows !== undefined && m.rows !== 0) w.uint32(8).uint32(m.rows);
     if (m.cols !== undefined && m.cols !== 0) w.uint32(16).uint32(m.cols);
@@ -2198,7 +2198,7 @@ export interface SignalMessage {
   name?: string;
 }
 
-export const SignalMessage = {
+export const SignalMessage: MessageType<SignalMessage> = {
   encode(m: SignalMessage, w: Writer = Writer.create()): Writer {
     if (m.name !== undefined && m.name !== "") w.uint32(10).string(m.name);
     return w;
@@ -2229,103 +2229,118 @@ export const SignalMessage = {
 };
 
 /** Service `moby.buildkit.v1.frontend.LLBBridge`: method descriptors for the transport. */
-export const LLBBridgeService = {
+export const LLBBridgeService: {
+  readonly resolveImageConfig: MethodDescriptor<ResolveImageConfigRequest, ResolveImageConfigResponse>;
+  readonly resolveSourceMeta: MethodDescriptor<ResolveSourceMetaRequest, ResolveSourceMetaResponse>;
+  readonly solve: MethodDescriptor<SolveRequest, SolveResponse>;
+  readonly readFile: MethodDescriptor<ReadFileRequest, ReadFileResponse>;
+  readonly readDir: MethodDescriptor<ReadDirRequest, ReadDirResponse>;
+  readonly statFile: MethodDescriptor<StatFileRequest, StatFileResponse>;
+  readonly evaluate: MethodDescriptor<EvaluateRequest, EvaluateResponse>;
+  readonly ping: MethodDescriptor<PingRequest, PongResponse>;
+  readonly return: MethodDescriptor<ReturnRequest, ReturnResponse>;
+  readonly inputs: MethodDescriptor<InputsRequest, InputsResponse>;
+  readonly newContainer: MethodDescriptor<NewContainerRequest, NewContainerResponse>;
+  readonly releaseContainer: MethodDescriptor<ReleaseContainerRequest, ReleaseContainerResponse>;
+  readonly execProcess: MethodDescriptor<ExecMessage, ExecMessage>;
+  readonly warn: MethodDescriptor<WarnRequest, WarnResponse>;
+} = {
   resolveImageConfig: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/ResolveImageConfig",
     requestStream: false,
     responseStream: false,
     requestType: ResolveImageConfigRequest,
     responseType: ResolveImageConfigResponse,
-  } as MethodDescriptor<ResolveImageConfigRequest, ResolveImageConfigResponse>,
+  },
   resolveSourceMeta: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/ResolveSourceMeta",
     requestStream: false,
     responseStream: false,
     requestType: ResolveSourceMetaRequest,
     responseType: ResolveSourceMetaResponse,
-  } as MethodDescriptor<ResolveSourceMetaRequest, ResolveSourceMetaResponse>,
+  },
   solve: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/Solve",
     requestStream: false,
     responseStream: false,
     requestType: SolveRequest,
     responseType: SolveResponse,
-  } as MethodDescriptor<SolveRequest, SolveResponse>,
+  },
   readFile: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/ReadFile",
     requestStream: false,
     responseStream: false,
     requestType: ReadFileRequest,
     responseType: ReadFileResponse,
-  } as MethodDescriptor<ReadFileRequest, ReadFileResponse>,
+  },
   readDir: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/ReadDir",
     requestStream: false,
     responseStream: false,
     requestType: ReadDirRequest,
     responseType: ReadDirResponse,
-  } as MethodDescriptor<ReadDirRequest, ReadDirResponse>,
+  },
   statFile: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/StatFile",
     requestStream: false,
     responseStream: false,
     requestType: StatFileRequest,
     responseType: StatFileResponse,
-  } as MethodDescriptor<StatFileRequest, StatFileResponse>,
+  },
   evaluate: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/Evaluate",
     requestStream: false,
     responseStream: false,
     requestType: EvaluateRequest,
     responseType: EvaluateResponse,
-  } as MethodDescriptor<EvaluateRequest, EvaluateResponse>,
+  },
   ping: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/Ping",
     requestStream: false,
     responseStream: false,
     requestType: PingRequest,
     responseType: PongResponse,
-  } as MethodDescriptor<PingRequest, PongResponse>,
+  },
   return: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/Return",
     requestStream: false,
     responseStream: false,
     requestType: ReturnRequest,
     responseType: ReturnResponse,
-  } as MethodDescriptor<ReturnRequest, ReturnResponse>,
+  },
   inputs: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/Inputs",
     requestStream: false,
     responseStream: false,
     requestType: InputsRequest,
     responseType: InputsResponse,
-  } as MethodDescriptor<InputsRequest, InputsResponse>,
+  },
   newContainer: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/NewContainer",
     requestStream: false,
     responseStream: false,
     requestType: NewContainerRequest,
     responseType: NewContainerResponse,
-  } as MethodDescriptor<NewContainerRequest, NewContainerResponse>,
+  },
   releaseContainer: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/ReleaseContainer",
     requestStream: false,
     responseStream: false,
     requestType: ReleaseContainerRequest,
     responseType: ReleaseContainerResponse,
-  } as MethodDescriptor<ReleaseContainerRequest, ReleaseContainerResponse>,
+  },
   execProcess: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/ExecProcess",
     requestStream: true,
     responseStream: true,
     requestType: ExecMessage,
     responseType: ExecMessage,
-  } as MethodDescriptor<ExecMessage, ExecMessage>,
+  },
   warn: {
     path: "/moby.buildkit.v1.frontend.LLBBridge/Warn",
     requestStream: false,
     responseStream: false,
     requestType: WarnRequest,
     responseType: WarnResponse,
-  } as MethodDescriptor<WarnRequest, WarnResponse>,
-} as const;
+  },
+};

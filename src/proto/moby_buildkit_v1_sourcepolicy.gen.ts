@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
 /** Message `moby.buildkit.v1.sourcepolicy.Policy`. */
@@ -14,7 +14,7 @@ export interface Policy {
   rules?: Rule[];
 }
 
-export const Policy = {
+export const Policy: MessageType<Policy> = {
   encode(m: Policy, w: Writer = Writer.create()): Writer {
     if (m.version !== undefined && m.version !== 0n) w.uint32(8).int64(toLongBits(m.version));
     if (m.rules !== undefined) for (const x of m.rules) Rule.encode(x, w.uint32(18).fork()).ldelim();
@@ -59,7 +59,7 @@ export interface Rule {
   updates?: Update;
 }
 
-export const Rule = {
+export const Rule: MessageType<Rule> = {
   encode(m: Rule, w: Writer = Writer.create()): Writer {
     if (m.action !== undefined && m.action !== 0) w.uint32(8).int32(m.action);
     if (m.selector !== undefined) Selector.encode(m.selector, w.uint32(18).fork()).ldelim();
@@ -117,7 +117,7 @@ export interface Selector {
   constraints?: AttrConstraint[];
 }
 
-export const Selector = {
+export const Selector: MessageType<Selector> = {
   encode(m: Selector, w: Writer = Writer.create()): Writer {
     if (m.identifier !== undefined && m.identifier !== "") w.uint32(10).string(m.identifier);
     if (m.matchType !== undefined && m.matchType !== 0) w.uint32(16).int32(m.matchType);
@@ -175,7 +175,7 @@ export interface AttrConstraint {
   condition?: AttrMatch;
 }
 
-export const AttrConstraint = {
+export const AttrConstraint: MessageType<AttrConstraint> = {
   encode(m: AttrConstraint, w: Writer = Writer.create()): Writer {
     if (m.key !== undefined && m.key !== "") w.uint32(10).string(m.key);
     if (m.value !== undefined && m.value !== "") w.uint32(18).string(m.value);
@@ -231,7 +231,7 @@ export interface Update {
   attrs?: { [key: string]: string };
 }
 
-export const Update = {
+export const Update: MessageType<Update> = {
   encode(m: Update, w: Writer = Writer.create()): Writer {
     if (m.identifier !== undefined && m.identifier !== "") w.uint32(10).string(m.identifier);
     if (m.attrs !== undefined) {

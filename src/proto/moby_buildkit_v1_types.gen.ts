@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 import * as pb from "./pb.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
@@ -21,7 +21,7 @@ export interface WorkerRecord {
   buildkitVersion?: BuildkitVersion;
 }
 
-export const WorkerRecord = {
+export const WorkerRecord: MessageType<WorkerRecord> = {
   encode(m: WorkerRecord, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.labels !== undefined) {
@@ -98,7 +98,7 @@ export interface GCPolicy {
   filters?: string[];
 }
 
-export const GCPolicy = {
+export const GCPolicy: MessageType<GCPolicy> = {
   encode(m: GCPolicy, w: Writer = Writer.create()): Writer {
     if (m.all === true) w.uint32(8).bool(m.all);
     if (m.keepDuration !== undefined && m.keepDuration !== 0n) w.uint32(16).int64(toLongBits(m.keepDuration));
@@ -153,7 +153,7 @@ export interface BuildkitVersion {
   revision?: string;
 }
 
-export const BuildkitVersion = {
+export const BuildkitVersion: MessageType<BuildkitVersion> = {
   encode(m: BuildkitVersion, w: Writer = Writer.create()): Writer {
     if (m.package !== undefined && m.package !== "") w.uint32(10).string(m.package);
     if (m.version !== undefined && m.version !== "") w.uint32(18).string(m.version);

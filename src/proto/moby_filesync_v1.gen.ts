@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 import * as fsutil_types from "./fsutil_types.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
@@ -13,7 +13,7 @@ export interface CredentialsRequest {
   host?: string;
 }
 
-export const CredentialsRequest = {
+export const CredentialsRequest: MessageType<CredentialsRequest> = {
   encode(m: CredentialsRequest, w: Writer = Writer.create()): Writer {
     if (m.host !== undefined && m.host !== "") w.uint32(10).string(m.host);
     return w;
@@ -51,7 +51,7 @@ export interface CredentialsResponse {
   secret?: string;
 }
 
-export const CredentialsResponse = {
+export const CredentialsResponse: MessageType<CredentialsResponse> = {
   encode(m: CredentialsResponse, w: Writer = Writer.create()): Writer {
     if (m.username !== undefined && m.username !== "") w.uint32(10).string(m.username);
     if (m.secret !== undefined && m.secret !== "") w.uint32(18).string(m.secret);
@@ -100,7 +100,7 @@ export interface FetchTokenRequest {
   scopes?: string[];
 }
 
-export const FetchTokenRequest = {
+export const FetchTokenRequest: MessageType<FetchTokenRequest> = {
   encode(m: FetchTokenRequest, w: Writer = Writer.create()): Writer {
     if (m.clientID !== undefined && m.clientID !== "") w.uint32(10).string(m.clientID);
     if (m.host !== undefined && m.host !== "") w.uint32(18).string(m.host);
@@ -160,7 +160,7 @@ export interface FetchTokenResponse {
   issuedAt?: bigint;
 }
 
-export const FetchTokenResponse = {
+export const FetchTokenResponse: MessageType<FetchTokenResponse> = {
   encode(m: FetchTokenResponse, w: Writer = Writer.create()): Writer {
     if (m.token !== undefined && m.token !== "") w.uint32(10).string(m.token);
     if (m.expiresIn !== undefined && m.expiresIn !== 0n) w.uint32(16).int64(toLongBits(m.expiresIn));
@@ -208,7 +208,7 @@ export interface GetTokenAuthorityRequest {
   salt?: Uint8Array;
 }
 
-export const GetTokenAuthorityRequest = {
+export const GetTokenAuthorityRequest: MessageType<GetTokenAuthorityRequest> = {
   encode(m: GetTokenAuthorityRequest, w: Writer = Writer.create()): Writer {
     if (m.host !== undefined && m.host !== "") w.uint32(10).string(m.host);
     if (m.salt !== undefined && m.salt.length > 0) w.uint32(18).bytes(m.salt);
@@ -249,7 +249,7 @@ export interface GetTokenAuthorityResponse {
   publicKey?: Uint8Array;
 }
 
-export const GetTokenAuthorityResponse = {
+export const GetTokenAuthorityResponse: MessageType<GetTokenAuthorityResponse> = {
   encode(m: GetTokenAuthorityResponse, w: Writer = Writer.create()): Writer {
     if (m.publicKey !== undefined && m.publicKey.length > 0) w.uint32(10).bytes(m.publicKey);
     return w;
@@ -289,7 +289,7 @@ export interface VerifyTokenAuthorityRequest {
   salt?: Uint8Array;
 }
 
-export const VerifyTokenAuthorityRequest = {
+export const VerifyTokenAuthorityRequest: MessageType<VerifyTokenAuthorityRequest> = {
   encode(m: VerifyTokenAuthorityRequest, w: Writer = Writer.create()): Writer {
     if (m.host !== undefined && m.host !== "") w.uint32(10).string(m.host);
     if (m.payload !== undefined && m.payload.length > 0) w.uint32(18).bytes(m.payload);
@@ -335,7 +335,7 @@ export interface VerifyTokenAuthorityResponse {
   signed?: Uint8Array;
 }
 
-export const VerifyTokenAuthorityResponse = {
+export const VerifyTokenAuthorityResponse: MessageType<VerifyTokenAuthorityResponse> = {
   encode(m: VerifyTokenAuthorityResponse, w: Writer = Writer.create()): Writer {
     if (m.signed !== undefined && m.signed.length > 0) w.uint32(10).bytes(m.signed);
     return w;
@@ -371,7 +371,7 @@ export interface BytesMessage {
   data?: Uint8Array;
 }
 
-export const BytesMessage = {
+export const BytesMessage: MessageType<BytesMessage> = {
   encode(m: BytesMessage, w: Writer = Writer.create()): Writer {
     if (m.data !== undefined && m.data.length > 0) w.uint32(10).bytes(m.data);
     return w;
@@ -402,62 +402,72 @@ export const BytesMessage = {
 };
 
 /** Service `moby.filesync.v1.Auth`: method descriptors for the transport. */
-export const AuthService = {
+export const AuthService: {
+  readonly credentials: MethodDescriptor<CredentialsRequest, CredentialsResponse>;
+  readonly fetchToken: MethodDescriptor<FetchTokenRequest, FetchTokenResponse>;
+  readonly getTokenAuthority: MethodDescriptor<GetTokenAuthorityRequest, GetTokenAuthorityResponse>;
+  readonly verifyTokenAuthority: MethodDescriptor<VerifyTokenAuthorityRequest, VerifyTokenAuthorityResponse>;
+} = {
   credentials: {
     path: "/moby.filesync.v1.Auth/Credentials",
     requestStream: false,
     responseStream: false,
     requestType: CredentialsRequest,
     responseType: CredentialsResponse,
-  } as MethodDescriptor<CredentialsRequest, CredentialsResponse>,
+  },
   fetchToken: {
     path: "/moby.filesync.v1.Auth/FetchToken",
     requestStream: false,
     responseStream: false,
     requestType: FetchTokenRequest,
     responseType: FetchTokenResponse,
-  } as MethodDescriptor<FetchTokenRequest, FetchTokenResponse>,
+  },
   getTokenAuthority: {
     path: "/moby.filesync.v1.Auth/GetTokenAuthority",
     requestStream: false,
     responseStream: false,
     requestType: GetTokenAuthorityRequest,
     responseType: GetTokenAuthorityResponse,
-  } as MethodDescriptor<GetTokenAuthorityRequest, GetTokenAuthorityResponse>,
+  },
   verifyTokenAuthority: {
     path: "/moby.filesync.v1.Auth/VerifyTokenAuthority",
     requestStream: false,
     responseStream: false,
     requestType: VerifyTokenAuthorityRequest,
     responseType: VerifyTokenAuthorityResponse,
-  } as MethodDescriptor<VerifyTokenAuthorityRequest, VerifyTokenAuthorityResponse>,
-} as const;
+  },
+};
 
 /** Service `moby.filesync.v1.FileSync`: method descriptors for the transport. */
-export const FileSyncService = {
+export const FileSyncService: {
+  readonly diffCopy: MethodDescriptor<fsutil_types.Packet, fsutil_types.Packet>;
+  readonly tarStream: MethodDescriptor<fsutil_types.Packet, fsutil_types.Packet>;
+} = {
   diffCopy: {
     path: "/moby.filesync.v1.FileSync/DiffCopy",
     requestStream: true,
     responseStream: true,
     requestType: fsutil_types.Packet,
     responseType: fsutil_types.Packet,
-  } as MethodDescriptor<fsutil_types.Packet, fsutil_types.Packet>,
+  },
   tarStream: {
     path: "/moby.filesync.v1.FileSync/TarStream",
     requestStream: true,
     responseStream: true,
     requestType: fsutil_types.Packet,
     responseType: fsutil_types.Packet,
-  } as MethodDescriptor<fsutil_types.Packet, fsutil_types.Packet>,
-} as const;
+  },
+};
 
 /** Service `moby.filesync.v1.FileSend`: method descriptors for the transport. */
-export const FileSendService = {
+export const FileSendService: {
+  readonly diffCopy: MethodDescriptor<BytesMessage, BytesMessage>;
+} = {
   diffCopy: {
     path: "/moby.filesync.v1.FileSend/DiffCopy",
     requestStream: true,
     responseStream: true,
     requestType: BytesMessage,
     responseType: BytesMessage,
-  } as MethodDescriptor<BytesMessage, BytesMessage>,
-} as const;
+  },
+};

@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
 /** Message `moby.sshforward.v1.BytesMessage`. */
@@ -12,7 +12,7 @@ export interface BytesMessage {
   data?: Uint8Array;
 }
 
-export const BytesMessage = {
+export const BytesMessage: MessageType<BytesMessage> = {
   encode(m: BytesMessage, w: Writer = Writer.create()): Writer {
     if (m.data !== undefined && m.data.length > 0) w.uint32(10).bytes(m.data);
     return w;
@@ -48,7 +48,7 @@ export interface CheckAgentRequest {
   id?: string;
 }
 
-export const CheckAgentRequest = {
+export const CheckAgentRequest: MessageType<CheckAgentRequest> = {
   encode(m: CheckAgentRequest, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     return w;
@@ -82,7 +82,7 @@ export const CheckAgentRequest = {
 export interface CheckAgentResponse {
 }
 
-export const CheckAgentResponse = {
+export const CheckAgentResponse: MessageType<CheckAgentResponse> = {
   encode(m: CheckAgentResponse, w: Writer = Writer.create()): Writer {
     return w;
   },
@@ -108,19 +108,22 @@ export const CheckAgentResponse = {
 };
 
 /** Service `moby.sshforward.v1.SSH`: method descriptors for the transport. */
-export const SSHService = {
+export const SSHService: {
+  readonly checkAgent: MethodDescriptor<CheckAgentRequest, CheckAgentResponse>;
+  readonly forwardAgent: MethodDescriptor<BytesMessage, BytesMessage>;
+} = {
   checkAgent: {
     path: "/moby.sshforward.v1.SSH/CheckAgent",
     requestStream: false,
     responseStream: false,
     requestType: CheckAgentRequest,
     responseType: CheckAgentResponse,
-  } as MethodDescriptor<CheckAgentRequest, CheckAgentResponse>,
+  },
   forwardAgent: {
     path: "/moby.sshforward.v1.SSH/ForwardAgent",
     requestStream: true,
     responseStream: true,
     requestType: BytesMessage,
     responseType: BytesMessage,
-  } as MethodDescriptor<BytesMessage, BytesMessage>,
-} as const;
+  },
+};

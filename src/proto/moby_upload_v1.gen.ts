@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
 /** Message `moby.upload.v1.BytesMessage`. */
@@ -12,7 +12,7 @@ export interface BytesMessage {
   data?: Uint8Array;
 }
 
-export const BytesMessage = {
+export const BytesMessage: MessageType<BytesMessage> = {
   encode(m: BytesMessage, w: Writer = Writer.create()): Writer {
     if (m.data !== undefined && m.data.length > 0) w.uint32(10).bytes(m.data);
     return w;
@@ -43,12 +43,14 @@ export const BytesMessage = {
 };
 
 /** Service `moby.upload.v1.Upload`: method descriptors for the transport. */
-export const UploadService = {
+export const UploadService: {
+  readonly pull: MethodDescriptor<BytesMessage, BytesMessage>;
+} = {
   pull: {
     path: "/moby.upload.v1.Upload/Pull",
     requestStream: true,
     responseStream: true,
     requestType: BytesMessage,
     responseType: BytesMessage,
-  } as MethodDescriptor<BytesMessage, BytesMessage>,
-} as const;
+  },
+};

@@ -3,7 +3,7 @@
 // deno-lint-ignore-file
 // deno-fmt-ignore-file
 
-import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MethodDescriptor } from "./runtime.gen.ts";
+import { Reader, Writer, sortedKeys, numericKeys, toLongBits, fromLong, type MessageType, type MethodDescriptor } from "./runtime.gen.ts";
 void sortedKeys; void numericKeys; void toLongBits; void fromLong;
 
 /** Message `pb.Definition`. */
@@ -16,7 +16,7 @@ export interface Definition {
   source?: Source;
 }
 
-export const Definition = {
+export const Definition: MessageType<Definition> = {
   encode(m: Definition, w: Writer = Writer.create()): Writer {
     if (m.def !== undefined) for (const x of m.def) w.uint32(10).bytes(x);
     if (m.metadata !== undefined) {
@@ -93,17 +93,17 @@ export interface Op {
   constraints?: WorkerConstraints;
 }
 
-export const Op = {
+export const Op: MessageType<Op> = {
   encode(m: Op, w: Writer = Writer.create()): Writer {
     if (m.inputs !== undefined) for (const x of m.inputs) Input.encode(x, w.uint32(10).fork()).ldelim();
+    if (m.platform !== undefined) Platform.encode(m.platform, w.uint32(82).fork()).ldelim();
+    if (m.constraints !== undefined) WorkerConstraints.encode(m.constraints, w.uint32(90).fork()).ldelim();
     if (m.exec !== undefined) ExecOp.encode(m.exec, w.uint32(18).fork()).ldelim();
     if (m.source !== undefined) SourceOp.encode(m.source, w.uint32(26).fork()).ldelim();
     if (m.file !== undefined) FileOp.encode(m.file, w.uint32(34).fork()).ldelim();
     if (m.build !== undefined) BuildOp.encode(m.build, w.uint32(42).fork()).ldelim();
     if (m.merge !== undefined) MergeOp.encode(m.merge, w.uint32(50).fork()).ldelim();
     if (m.diff !== undefined) DiffOp.encode(m.diff, w.uint32(58).fork()).ldelim();
-    if (m.platform !== undefined) Platform.encode(m.platform, w.uint32(82).fork()).ldelim();
-    if (m.constraints !== undefined) WorkerConstraints.encode(m.constraints, w.uint32(90).fork()).ldelim();
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): Op {
@@ -171,7 +171,7 @@ export interface Input {
   index?: bigint;
 }
 
-export const Input = {
+export const Input: MessageType<Input> = {
   encode(m: Input, w: Writer = Writer.create()): Writer {
     if (m.digest !== undefined && m.digest !== "") w.uint32(10).string(m.digest);
     if (m.index !== undefined && m.index !== 0n) w.uint32(16).int64(toLongBits(m.index));
@@ -220,7 +220,7 @@ export interface Platform {
   osFeatures?: string[];
 }
 
-export const Platform = {
+export const Platform: MessageType<Platform> = {
   encode(m: Platform, w: Writer = Writer.create()): Writer {
     if (m.architecture !== undefined && m.architecture !== "") w.uint32(10).string(m.architecture);
     if (m.os !== undefined && m.os !== "") w.uint32(18).string(m.os);
@@ -276,7 +276,7 @@ export interface WorkerConstraints {
   filter?: string[];
 }
 
-export const WorkerConstraints = {
+export const WorkerConstraints: MessageType<WorkerConstraints> = {
   encode(m: WorkerConstraints, w: Writer = Writer.create()): Writer {
     if (m.filter !== undefined) for (const x of m.filter) w.uint32(10).string(x);
     return w;
@@ -318,21 +318,24 @@ export interface ExecOp {
   security?: SecurityMode;
   /** 5: `secretenv` */
   secretenv?: SecretEnv[];
+  /** 6: `cdiDevices` */
+  cdiDevices?: CDIDevice[];
 }
 
-export const ExecOp = {
+export const ExecOp: MessageType<ExecOp> = {
   encode(m: ExecOp, w: Writer = Writer.create()): Writer {
     if (m.meta !== undefined) Meta.encode(m.meta, w.uint32(10).fork()).ldelim();
     if (m.mounts !== undefined) for (const x of m.mounts) Mount.encode(x, w.uint32(18).fork()).ldelim();
     if (m.network !== undefined && m.network !== 0) w.uint32(24).int32(m.network);
     if (m.security !== undefined && m.security !== 0) w.uint32(32).int32(m.security);
     if (m.secretenv !== undefined) for (const x of m.secretenv) SecretEnv.encode(x, w.uint32(42).fork()).ldelim();
+    if (m.cdiDevices !== undefined) for (const x of m.cdiDevices) CDIDevice.encode(x, w.uint32(50).fork()).ldelim();
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): ExecOp {
     const r = input instanceof Reader ? input : Reader.create(input);
     const end = length === undefined ? r.len : r.pos + length;
-    const m: ExecOp = { mounts: [], network: 0, security: 0, secretenv: [] };
+    const m: ExecOp = { mounts: [], network: 0, security: 0, secretenv: [], cdiDevices: [] };
     while (r.pos < end) {
       const tag = r.uint32();
       switch (tag >>> 3) {
@@ -354,6 +357,10 @@ export const ExecOp = {
         }
         case 5: {
           m.secretenv!.push(SecretEnv.decode(r, r.uint32()));
+          break;
+        }
+        case 6: {
+          m.cdiDevices!.push(CDIDevice.decode(r, r.uint32()));
           break;
         }
         default:
@@ -392,9 +399,11 @@ export interface Meta {
   cgroupParent?: string;
   /** 11: `removeMountStubsRecursive` */
   removeMountStubsRecursive?: boolean;
+  /** 12: `validExitCodes` */
+  validExitCodes?: number[];
 }
 
-export const Meta = {
+export const Meta: MessageType<Meta> = {
   encode(m: Meta, w: Writer = Writer.create()): Writer {
     if (m.args !== undefined) for (const x of m.args) w.uint32(10).string(x);
     if (m.env !== undefined) for (const x of m.env) w.uint32(18).string(x);
@@ -406,12 +415,17 @@ export const Meta = {
     if (m.ulimit !== undefined) for (const x of m.ulimit) Ulimit.encode(x, w.uint32(74).fork()).ldelim();
     if (m.cgroupParent !== undefined && m.cgroupParent !== "") w.uint32(82).string(m.cgroupParent);
     if (m.removeMountStubsRecursive === true) w.uint32(88).bool(m.removeMountStubsRecursive);
+    if (m.validExitCodes !== undefined && m.validExitCodes.length > 0) {
+      w.uint32(98).fork();
+      for (const x of m.validExitCodes) w.int32(x);
+      w.ldelim();
+    }
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): Meta {
     const r = input instanceof Reader ? input : Reader.create(input);
     const end = length === undefined ? r.len : r.pos + length;
-    const m: Meta = { args: [], env: [], cwd: "", user: "", extraHosts: [], hostname: "", ulimit: [], cgroupParent: "", removeMountStubsRecursive: false };
+    const m: Meta = { args: [], env: [], cwd: "", user: "", extraHosts: [], hostname: "", ulimit: [], cgroupParent: "", removeMountStubsRecursive: false, validExitCodes: [] };
     while (r.pos < end) {
       const tag = r.uint32();
       switch (tag >>> 3) {
@@ -455,6 +469,13 @@ export const Meta = {
           m.removeMountStubsRecursive = r.bool();
           break;
         }
+        case 12: {
+          if ((tag & 7) === 2) {
+            const e = r.uint32() + r.pos;
+            while (r.pos < e) m.validExitCodes!.push(r.int32());
+          } else m.validExitCodes!.push(r.int32());
+          break;
+        }
         default:
           r.skipType(tag & 7);
       }
@@ -477,7 +498,7 @@ export interface HostIP {
   ip?: string;
 }
 
-export const HostIP = {
+export const HostIP: MessageType<HostIP> = {
   encode(m: HostIP, w: Writer = Writer.create()): Writer {
     if (m.host !== undefined && m.host !== "") w.uint32(10).string(m.host);
     if (m.ip !== undefined && m.ip !== "") w.uint32(18).string(m.ip);
@@ -522,7 +543,7 @@ export interface Ulimit {
   hard?: bigint;
 }
 
-export const Ulimit = {
+export const Ulimit: MessageType<Ulimit> = {
   encode(m: Ulimit, w: Writer = Writer.create()): Writer {
     if (m.name !== undefined && m.name !== "") w.uint32(10).string(m.name);
     if (m.soft !== undefined && m.soft !== 0n) w.uint32(16).int64(toLongBits(m.soft));
@@ -576,7 +597,7 @@ export interface ProxyEnv {
   allProxy?: string;
 }
 
-export const ProxyEnv = {
+export const ProxyEnv: MessageType<ProxyEnv> = {
   encode(m: ProxyEnv, w: Writer = Writer.create()): Writer {
     if (m.httpProxy !== undefined && m.httpProxy !== "") w.uint32(10).string(m.httpProxy);
     if (m.httpsProxy !== undefined && m.httpsProxy !== "") w.uint32(18).string(m.httpsProxy);
@@ -641,6 +662,49 @@ export const SecurityMode = {
 } as const;
 export type SecurityMode = typeof SecurityMode[keyof typeof SecurityMode];
 
+/** Message `pb.CDIDevice`. */
+export interface CDIDevice {
+  /** 1: `name` */
+  name?: string;
+  /** 2: `optional` */
+  optional?: boolean;
+}
+
+export const CDIDevice: MessageType<CDIDevice> = {
+  encode(m: CDIDevice, w: Writer = Writer.create()): Writer {
+    if (m.name !== undefined && m.name !== "") w.uint32(10).string(m.name);
+    if (m.optional === true) w.uint32(16).bool(m.optional);
+    return w;
+  },
+  decode(input: Reader | Uint8Array, length?: number): CDIDevice {
+    const r = input instanceof Reader ? input : Reader.create(input);
+    const end = length === undefined ? r.len : r.pos + length;
+    const m: CDIDevice = { name: "", optional: false };
+    while (r.pos < end) {
+      const tag = r.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          m.name = r.string();
+          break;
+        }
+        case 2: {
+          m.optional = r.bool();
+          break;
+        }
+        default:
+          r.skipType(tag & 7);
+      }
+    }
+    return m;
+  },
+  toBinary(m: CDIDevice): Uint8Array {
+    return CDIDevice.encode(m).finish();
+  },
+  fromBinary(b: Uint8Array): CDIDevice {
+    return CDIDevice.decode(b);
+  },
+};
+
 /** Message `pb.SecretEnv`. */
 export interface SecretEnv {
   /** 1: `ID` */
@@ -651,7 +715,7 @@ export interface SecretEnv {
   optional?: boolean;
 }
 
-export const SecretEnv = {
+export const SecretEnv: MessageType<SecretEnv> = {
   encode(m: SecretEnv, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.name !== undefined && m.name !== "") w.uint32(18).string(m.name);
@@ -719,7 +783,7 @@ export interface Mount {
   contentCache?: MountContentCache;
 }
 
-export const Mount = {
+export const Mount: MessageType<Mount> = {
   encode(m: Mount, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     if (m.selector !== undefined && m.selector !== "") w.uint32(18).string(m.selector);
@@ -828,7 +892,7 @@ export interface TmpfsOpt {
   size?: bigint;
 }
 
-export const TmpfsOpt = {
+export const TmpfsOpt: MessageType<TmpfsOpt> = {
   encode(m: TmpfsOpt, w: Writer = Writer.create()): Writer {
     if (m.size !== undefined && m.size !== 0n) w.uint32(8).int64(toLongBits(m.size));
     return w;
@@ -866,7 +930,7 @@ export interface CacheOpt {
   sharing?: CacheSharingOpt;
 }
 
-export const CacheOpt = {
+export const CacheOpt: MessageType<CacheOpt> = {
   encode(m: CacheOpt, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.sharing !== undefined && m.sharing !== 0) w.uint32(16).int32(m.sharing);
@@ -923,7 +987,7 @@ export interface SecretOpt {
   optional?: boolean;
 }
 
-export const SecretOpt = {
+export const SecretOpt: MessageType<SecretOpt> = {
   encode(m: SecretOpt, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.uid !== undefined && m.uid !== 0) w.uint32(16).uint32(m.uid);
@@ -987,7 +1051,7 @@ export interface SSHOpt {
   optional?: boolean;
 }
 
-export const SSHOpt = {
+export const SSHOpt: MessageType<SSHOpt> = {
   encode(m: SSHOpt, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.uid !== undefined && m.uid !== 0) w.uint32(16).uint32(m.uid);
@@ -1045,7 +1109,7 @@ export interface SourceOp {
   attrs?: { [key: string]: string };
 }
 
-export const SourceOp = {
+export const SourceOp: MessageType<SourceOp> = {
   encode(m: SourceOp, w: Writer = Writer.create()): Writer {
     if (m.identifier !== undefined && m.identifier !== "") w.uint32(10).string(m.identifier);
     if (m.attrs !== undefined) {
@@ -1107,7 +1171,7 @@ export interface BuildOp {
   attrs?: { [key: string]: string };
 }
 
-export const BuildOp = {
+export const BuildOp: MessageType<BuildOp> = {
   encode(m: BuildOp, w: Writer = Writer.create()): Writer {
     if (m.builder !== undefined && m.builder !== 0n) w.uint32(8).int64(toLongBits(m.builder));
     if (m.inputs !== undefined) {
@@ -1188,7 +1252,7 @@ export interface BuildInput {
   input?: bigint;
 }
 
-export const BuildInput = {
+export const BuildInput: MessageType<BuildInput> = {
   encode(m: BuildInput, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     return w;
@@ -1224,7 +1288,7 @@ export interface FileOp {
   actions?: FileAction[];
 }
 
-export const FileOp = {
+export const FileOp: MessageType<FileOp> = {
   encode(m: FileOp, w: Writer = Writer.create()): Writer {
     if (m.actions !== undefined) for (const x of m.actions) FileAction.encode(x, w.uint32(18).fork()).ldelim();
     return w;
@@ -1270,9 +1334,11 @@ export interface FileAction {
   mkdir?: FileActionMkDir;
   /** 7: `rm` (oneof action) */
   rm?: FileActionRm;
+  /** 8: `symlink` (oneof action) */
+  symlink?: FileActionSymlink;
 }
 
-export const FileAction = {
+export const FileAction: MessageType<FileAction> = {
   encode(m: FileAction, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     if (m.secondaryInput !== undefined && m.secondaryInput !== 0n) w.uint32(16).int64(toLongBits(m.secondaryInput));
@@ -1281,6 +1347,7 @@ export const FileAction = {
     if (m.mkfile !== undefined) FileActionMkFile.encode(m.mkfile, w.uint32(42).fork()).ldelim();
     if (m.mkdir !== undefined) FileActionMkDir.encode(m.mkdir, w.uint32(50).fork()).ldelim();
     if (m.rm !== undefined) FileActionRm.encode(m.rm, w.uint32(58).fork()).ldelim();
+    if (m.symlink !== undefined) FileActionSymlink.encode(m.symlink, w.uint32(66).fork()).ldelim();
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): FileAction {
@@ -1316,6 +1383,10 @@ export const FileAction = {
         }
         case 7: {
           m.rm = FileActionRm.decode(r, r.uint32());
+          break;
+        }
+        case 8: {
+          m.symlink = FileActionSymlink.decode(r, r.uint32());
           break;
         }
         default:
@@ -1360,9 +1431,15 @@ export interface FileActionCopy {
   includePatterns?: string[];
   /** 13: `exclude_patterns` */
   excludePatterns?: string[];
+  /** 14: `alwaysReplaceExistingDestPaths` */
+  alwaysReplaceExistingDestPaths?: boolean;
+  /** 15: `modeStr` */
+  modeStr?: string;
+  /** 16: `required_paths` */
+  requiredPaths?: string[];
 }
 
-export const FileActionCopy = {
+export const FileActionCopy: MessageType<FileActionCopy> = {
   encode(m: FileActionCopy, w: Writer = Writer.create()): Writer {
     if (m.src !== undefined && m.src !== "") w.uint32(10).string(m.src);
     if (m.dest !== undefined && m.dest !== "") w.uint32(18).string(m.dest);
@@ -1377,12 +1454,15 @@ export const FileActionCopy = {
     if (m.timestamp !== undefined && m.timestamp !== 0n) w.uint32(88).int64(toLongBits(m.timestamp));
     if (m.includePatterns !== undefined) for (const x of m.includePatterns) w.uint32(98).string(x);
     if (m.excludePatterns !== undefined) for (const x of m.excludePatterns) w.uint32(106).string(x);
+    if (m.alwaysReplaceExistingDestPaths === true) w.uint32(112).bool(m.alwaysReplaceExistingDestPaths);
+    if (m.modeStr !== undefined && m.modeStr !== "") w.uint32(122).string(m.modeStr);
+    if (m.requiredPaths !== undefined) for (const x of m.requiredPaths) w.uint32(130).string(x);
     return w;
   },
   decode(input: Reader | Uint8Array, length?: number): FileActionCopy {
     const r = input instanceof Reader ? input : Reader.create(input);
     const end = length === undefined ? r.len : r.pos + length;
-    const m: FileActionCopy = { src: "", dest: "", mode: 0, followSymlink: false, dirCopyContents: false, attemptUnpackDockerCompatibility: false, createDestPath: false, allowWildcard: false, allowEmptyWildcard: false, timestamp: 0n, includePatterns: [], excludePatterns: [] };
+    const m: FileActionCopy = { src: "", dest: "", mode: 0, followSymlink: false, dirCopyContents: false, attemptUnpackDockerCompatibility: false, createDestPath: false, allowWildcard: false, allowEmptyWildcard: false, timestamp: 0n, includePatterns: [], excludePatterns: [], alwaysReplaceExistingDestPaths: false, modeStr: "", requiredPaths: [] };
     while (r.pos < end) {
       const tag = r.uint32();
       switch (tag >>> 3) {
@@ -1438,6 +1518,18 @@ export const FileActionCopy = {
           m.excludePatterns!.push(r.string());
           break;
         }
+        case 14: {
+          m.alwaysReplaceExistingDestPaths = r.bool();
+          break;
+        }
+        case 15: {
+          m.modeStr = r.string();
+          break;
+        }
+        case 16: {
+          m.requiredPaths!.push(r.string());
+          break;
+        }
         default:
           r.skipType(tag & 7);
       }
@@ -1466,7 +1558,7 @@ export interface FileActionMkFile {
   timestamp?: bigint;
 }
 
-export const FileActionMkFile = {
+export const FileActionMkFile: MessageType<FileActionMkFile> = {
   encode(m: FileActionMkFile, w: Writer = Writer.create()): Writer {
     if (m.path !== undefined && m.path !== "") w.uint32(10).string(m.path);
     if (m.mode !== undefined && m.mode !== 0) w.uint32(16).int32(m.mode);
@@ -1516,6 +1608,63 @@ export const FileActionMkFile = {
   },
 };
 
+/** Message `pb.FileActionSymlink`. */
+export interface FileActionSymlink {
+  /** 1: `oldpath` */
+  oldpath?: string;
+  /** 2: `newpath` */
+  newpath?: string;
+  /** 3: `owner` */
+  owner?: ChownOpt;
+  /** 4: `timestamp` */
+  timestamp?: bigint;
+}
+
+export const FileActionSymlink: MessageType<FileActionSymlink> = {
+  encode(m: FileActionSymlink, w: Writer = Writer.create()): Writer {
+    if (m.oldpath !== undefined && m.oldpath !== "") w.uint32(10).string(m.oldpath);
+    if (m.newpath !== undefined && m.newpath !== "") w.uint32(18).string(m.newpath);
+    if (m.owner !== undefined) ChownOpt.encode(m.owner, w.uint32(26).fork()).ldelim();
+    if (m.timestamp !== undefined && m.timestamp !== 0n) w.uint32(32).int64(toLongBits(m.timestamp));
+    return w;
+  },
+  decode(input: Reader | Uint8Array, length?: number): FileActionSymlink {
+    const r = input instanceof Reader ? input : Reader.create(input);
+    const end = length === undefined ? r.len : r.pos + length;
+    const m: FileActionSymlink = { oldpath: "", newpath: "", timestamp: 0n };
+    while (r.pos < end) {
+      const tag = r.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          m.oldpath = r.string();
+          break;
+        }
+        case 2: {
+          m.newpath = r.string();
+          break;
+        }
+        case 3: {
+          m.owner = ChownOpt.decode(r, r.uint32());
+          break;
+        }
+        case 4: {
+          m.timestamp = fromLong(r.int64(), false);
+          break;
+        }
+        default:
+          r.skipType(tag & 7);
+      }
+    }
+    return m;
+  },
+  toBinary(m: FileActionSymlink): Uint8Array {
+    return FileActionSymlink.encode(m).finish();
+  },
+  fromBinary(b: Uint8Array): FileActionSymlink {
+    return FileActionSymlink.decode(b);
+  },
+};
+
 /** Message `pb.FileActionMkDir`. */
 export interface FileActionMkDir {
   /** 1: `path` */
@@ -1530,7 +1679,7 @@ export interface FileActionMkDir {
   timestamp?: bigint;
 }
 
-export const FileActionMkDir = {
+export const FileActionMkDir: MessageType<FileActionMkDir> = {
   encode(m: FileActionMkDir, w: Writer = Writer.create()): Writer {
     if (m.path !== undefined && m.path !== "") w.uint32(10).string(m.path);
     if (m.mode !== undefined && m.mode !== 0) w.uint32(16).int32(m.mode);
@@ -1590,7 +1739,7 @@ export interface FileActionRm {
   allowWildcard?: boolean;
 }
 
-export const FileActionRm = {
+export const FileActionRm: MessageType<FileActionRm> = {
   encode(m: FileActionRm, w: Writer = Writer.create()): Writer {
     if (m.path !== undefined && m.path !== "") w.uint32(10).string(m.path);
     if (m.allowNotFound === true) w.uint32(16).bool(m.allowNotFound);
@@ -1638,7 +1787,7 @@ export interface ChownOpt {
   group?: UserOpt;
 }
 
-export const ChownOpt = {
+export const ChownOpt: MessageType<ChownOpt> = {
   encode(m: ChownOpt, w: Writer = Writer.create()): Writer {
     if (m.user !== undefined) UserOpt.encode(m.user, w.uint32(10).fork()).ldelim();
     if (m.group !== undefined) UserOpt.encode(m.group, w.uint32(18).fork()).ldelim();
@@ -1681,7 +1830,7 @@ export interface UserOpt {
   byID?: number;
 }
 
-export const UserOpt = {
+export const UserOpt: MessageType<UserOpt> = {
   encode(m: UserOpt, w: Writer = Writer.create()): Writer {
     if (m.byName !== undefined) NamedUserOpt.encode(m.byName, w.uint32(10).fork()).ldelim();
     if (m.byID !== undefined) w.uint32(16).uint32(m.byID);
@@ -1724,7 +1873,7 @@ export interface NamedUserOpt {
   input?: bigint;
 }
 
-export const NamedUserOpt = {
+export const NamedUserOpt: MessageType<NamedUserOpt> = {
   encode(m: NamedUserOpt, w: Writer = Writer.create()): Writer {
     if (m.name !== undefined && m.name !== "") w.uint32(10).string(m.name);
     if (m.input !== undefined && m.input !== 0n) w.uint32(16).int64(toLongBits(m.input));
@@ -1765,7 +1914,7 @@ export interface MergeOp {
   inputs?: MergeInput[];
 }
 
-export const MergeOp = {
+export const MergeOp: MessageType<MergeOp> = {
   encode(m: MergeOp, w: Writer = Writer.create()): Writer {
     if (m.inputs !== undefined) for (const x of m.inputs) MergeInput.encode(x, w.uint32(10).fork()).ldelim();
     return w;
@@ -1801,7 +1950,7 @@ export interface MergeInput {
   input?: bigint;
 }
 
-export const MergeInput = {
+export const MergeInput: MessageType<MergeInput> = {
   encode(m: MergeInput, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     return w;
@@ -1839,7 +1988,7 @@ export interface DiffOp {
   upper?: UpperDiffInput;
 }
 
-export const DiffOp = {
+export const DiffOp: MessageType<DiffOp> = {
   encode(m: DiffOp, w: Writer = Writer.create()): Writer {
     if (m.lower !== undefined) LowerDiffInput.encode(m.lower, w.uint32(10).fork()).ldelim();
     if (m.upper !== undefined) UpperDiffInput.encode(m.upper, w.uint32(18).fork()).ldelim();
@@ -1880,7 +2029,7 @@ export interface LowerDiffInput {
   input?: bigint;
 }
 
-export const LowerDiffInput = {
+export const LowerDiffInput: MessageType<LowerDiffInput> = {
   encode(m: LowerDiffInput, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     return w;
@@ -1916,7 +2065,7 @@ export interface UpperDiffInput {
   input?: bigint;
 }
 
-export const UpperDiffInput = {
+export const UpperDiffInput: MessageType<UpperDiffInput> = {
   encode(m: UpperDiffInput, w: Writer = Writer.create()): Writer {
     if (m.input !== undefined && m.input !== 0n) w.uint32(8).int64(toLongBits(m.input));
     return w;
@@ -1960,7 +2109,7 @@ export interface OpMetadata {
   progressGroup?: ProgressGroup;
 }
 
-export const OpMetadata = {
+export const OpMetadata: MessageType<OpMetadata> = {
   encode(m: OpMetadata, w: Writer = Writer.create()): Writer {
     if (m.ignoreCache === true) w.uint32(8).bool(m.ignoreCache);
     if (m.description !== undefined) {
@@ -2046,7 +2195,7 @@ export interface ExportCache {
   value?: boolean;
 }
 
-export const ExportCache = {
+export const ExportCache: MessageType<ExportCache> = {
   encode(m: ExportCache, w: Writer = Writer.create()): Writer {
     if (m.value === true) w.uint32(8).bool(m.value);
     return w;
@@ -2086,7 +2235,7 @@ export interface ProgressGroup {
   weak?: boolean;
 }
 
-export const ProgressGroup = {
+export const ProgressGroup: MessageType<ProgressGroup> = {
   encode(m: ProgressGroup, w: Writer = Writer.create()): Writer {
     if (m.id !== undefined && m.id !== "") w.uint32(10).string(m.id);
     if (m.name !== undefined && m.name !== "") w.uint32(18).string(m.name);
@@ -2134,7 +2283,7 @@ export interface Source {
   infos?: SourceInfo[];
 }
 
-export const Source = {
+export const Source: MessageType<Source> = {
   encode(m: Source, w: Writer = Writer.create()): Writer {
     if (m.locations !== undefined) {
       for (const k of sortedKeys(m.locations)) {
@@ -2190,7 +2339,7 @@ export interface Locations {
   locations?: Location[];
 }
 
-export const Locations = {
+export const Locations: MessageType<Locations> = {
   encode(m: Locations, w: Writer = Writer.create()): Writer {
     if (m.locations !== undefined) for (const x of m.locations) Location.encode(x, w.uint32(10).fork()).ldelim();
     return w;
@@ -2228,7 +2377,7 @@ export interface Location {
   ranges?: Range[];
 }
 
-export const Location = {
+export const Location: MessageType<Location> = {
   encode(m: Location, w: Writer = Writer.create()): Writer {
     if (m.sourceIndex !== undefined && m.sourceIndex !== 0) w.uint32(8).int32(m.sourceIndex);
     if (m.ranges !== undefined) for (const x of m.ranges) Range.encode(x, w.uint32(18).fork()).ldelim();
@@ -2275,7 +2424,7 @@ export interface SourceInfo {
   language?: string;
 }
 
-export const SourceInfo = {
+export const SourceInfo: MessageType<SourceInfo> = {
   encode(m: SourceInfo, w: Writer = Writer.create()): Writer {
     if (m.filename !== undefined && m.filename !== "") w.uint32(10).string(m.filename);
     if (m.data !== undefined && m.data.length > 0) w.uint32(18).bytes(m.data);
@@ -2328,7 +2477,7 @@ export interface Range {
   end?: Position;
 }
 
-export const Range = {
+export const Range: MessageType<Range> = {
   encode(m: Range, w: Writer = Writer.create()): Writer {
     if (m.start !== undefined) Position.encode(m.start, w.uint32(10).fork()).ldelim();
     if (m.end !== undefined) Position.encode(m.end, w.uint32(18).fork()).ldelim();
@@ -2371,7 +2520,7 @@ export interface Position {
   character?: number;
 }
 
-export const Position = {
+export const Position: MessageType<Position> = {
   encode(m: Position, w: Writer = Writer.create()): Writer {
     if (m.line !== undefined && m.line !== 0) w.uint32(8).int32(m.line);
     if (m.character !== undefined && m.character !== 0) w.uint32(16).int32(m.character);

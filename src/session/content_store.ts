@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { createHash, type Hash } from "node:crypto";
 import {
   closeSync,
@@ -40,9 +41,10 @@ export interface Ingest {
 }
 
 /** A failure with the gRPC status the content API expects. */
-export class ContentError extends Error {
+export class ContentError extends DrydockError {
+  override name = "ContentError";
   constructor(readonly grpcCode: number, message: string) {
-    super(message);
+    super("E_CONTENT", message);
   }
 }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { type Packet, Packet_PacketType as T } from "../proto/fsutil_types.gen.ts";
 import { type IncomingFile, TreeWriter } from "../fs/tree_writer.ts";
 import { TransferFailure } from "./transfer_failure.ts";
@@ -116,7 +117,10 @@ class TreeReceiver {
       if (this.#failure.error) return;
       if (r.done) {
         if (this.#finSent && this.#pending.size === 0) return; // the peer closed instead of answering FIN
-        throw new Error("DiffCopy: the sender closed the stream before the transfer finished");
+        throw new DrydockError(
+          "E_TRANSFER",
+          "DiffCopy: the sender closed the stream before the transfer finished",
+        );
       }
       const p = r.value;
       switch (p.type ?? T.PACKET_STAT) {
@@ -127,7 +131,12 @@ class TreeReceiver {
           await this.#onData(p.id ?? 0, p.data);
           break;
         case T.PACKET_FIN:
-          if (!this.#finSent) throw new Error("DiffCopy: the sender sent FIN before the transfer finished");
+          if (!this.#finSent) {
+            throw new DrydockError(
+              "E_TRANSFER",
+              "DiffCopy: the sender sent FIN before the transfer finished",
+            );
+          }
           return;
         case T.PACKET_ERR:
           throw new DiffCopyPeerError(`error from sender: ${new TextDecoder().decode(p.data)}`);
@@ -138,7 +147,9 @@ class TreeReceiver {
   }
 
   async #onStat(writer: TreeWriter, p: Packet): Promise<void> {
-    if (this.#listingDone) throw new Error("DiffCopy: STAT after the end of the listing");
+    if (this.#listingDone) {
+      throw new DrydockError("E_TRANSFER", "DiffCopy: STAT after the end of the listing");
+    }
     if (p.stat === undefined) {
       this.#listingDone = true;
       this.#notifyRequester();
@@ -159,7 +170,9 @@ class TreeReceiver {
 
   async #onData(id: number, data: Uint8Array | undefined): Promise<void> {
     const file = this.#pending.get(id);
-    if (file === undefined) throw new Error(`DiffCopy: DATA for file id ${id}, which is not being received`);
+    if (file === undefined) {
+      throw new DrydockError("E_TRANSFER", `DiffCopy: DATA for file id ${id}, which is not being received`);
+    }
     if (data !== undefined && data.length > 0) {
       await file.write(data);
       this.#stats.bytes += data.length;

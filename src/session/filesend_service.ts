@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Writable } from "node:stream";
 import * as grpc from "@grpc/grpc-js";
 import { Buffer } from "node:buffer";
 import { FileSendService } from "../proto/moby_filesync_v1.gen.ts";
@@ -46,6 +47,7 @@ export interface FileSendOptions {
 export function fileSendMethods(
   targets: readonly FileSendTarget[],
   exporterIndexes?: readonly number[],
+  stdout?: Writable,
   options: FileSendOptions = {},
 ): SessionMethod[] {
   if (targets.length === 0) return [];
@@ -69,7 +71,7 @@ export function fileSendMethods(
       if (isLocalFailure(err)) options.onFailure?.(new Error(message, { cause: err }));
     };
     if (target.type === "stream") {
-      receiveStream(call, target.dest).then(() => call.end(), fail);
+      receiveStream(call, target.dest, stdout).then(() => call.end(), fail);
       return;
     }
     const channel = serverCallChannel(call, {

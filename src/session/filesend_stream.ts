@@ -6,6 +6,7 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
+import { DrydockError } from "../core/errors.ts";
 import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import process from "node:process";
@@ -21,7 +22,7 @@ export interface ReceiveStreamStats {
 
 /**
  * Writes every chunk of `messages` (raw `BytesMessage` bytes) to `dest`, or to
- * standard output when `dest` is `-`. A file is written beside its final name
+ * `stdout` when `dest` is `-`. A file is written beside its final name
  * and renamed at the end, so a failed export leaves no half-written archive.
  * `messages` is the read side of the gRPC call; it is read with events, not
  * `for await`, which would destroy the call (and its status) when it ends.
@@ -29,17 +30,23 @@ export interface ReceiveStreamStats {
  * @example
  * ```ts
  * import { receiveStream } from "./filesend_stream.ts";
- * // In the FileSend/DiffCopy handler: const { bytes } = await receiveStream(call, "out/image.tar");
+ * // In the FileSend/DiffCopy handler: const { bytes } = await receiveStream(call, "out/image.tar", process.stdout);
  * ```
  */
-export async function receiveStream(messages: Readable, dest: string): Promise<ReceiveStreamStats> {
+export async function receiveStream(
+  messages: Readable,
+  dest: string,
+  stdout?: Writable,
+): Promise<ReceiveStreamStats> {
   const toStdout = dest === "-";
   // Unique per stream, not per process: two streams of one process may target one file.
   const partial = `${dest}.partial-${process.pid}-${randomBytes(6).toString("hex")}`;
   let sink: Writable;
   let forget = () => {};
-  if (toStdout) sink = process.stdout;
-  else {
+  if (toStdout) {
+    if (!stdout) throw new DrydockError("E_TRANSFER", "no standard output was given for the `-` output");
+    sink = stdout;
+  } else {
     mkdirSync(dirname(dest), { recursive: true });
     sink = createWriteStream(partial);
     forget = onExit(() => rmSync(partial, { force: true }));
@@ -58,7 +65,10 @@ export async function receiveStream(messages: Readable, dest: string): Promise<R
       });
       messages.once("end", resolve);
       // After "end" this is a no-op; before it, the engine gave up on the export.
-      messages.once("close", () => reject(new Error("the engine closed the export stream before its end")));
+      messages.once(
+        "close",
+        () => reject(new DrydockError("E_TRANSFER", "the engine closed the export stream before its end")),
+      );
       messages.once("error", reject);
       sink.once("error", reject);
     });

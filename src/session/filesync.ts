@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { type Packet, Packet_PacketType as T } from "../proto/fsutil_types.gen.ts";
@@ -178,7 +179,9 @@ class TreeSender {
     for (;;) {
       const r = await iterator.next();
       if (this.#failure.error) return;
-      if (r.done) throw new Error("DiffCopy: the receiver closed the stream before sending FIN");
+      if (r.done) {
+        throw new DrydockError("E_TRANSFER", "DiffCopy: the receiver closed the stream before sending FIN");
+      }
       const p = r.value;
       switch (p.type ?? T.PACKET_STAT) {
         case T.PACKET_REQ:
@@ -202,7 +205,7 @@ class TreeSender {
       const why = id >= this.#stats.entries
         ? "no such entry was sent"
         : "the entry is not a regular file or was already requested";
-      throw new Error(`invalid file request ${id}: ${why}`);
+      throw new DrydockError("E_TRANSFER", `invalid file request ${id}: ${why}`);
     }
     this.#requestable.delete(id);
     this.#queue.push({ id, file });
@@ -315,11 +318,14 @@ function endOfRead(bytesRead: number, asked: number, position: number, size: num
 }
 
 function vanished(file: Requestable, cause: unknown): Error {
-  return new Error(`file "${file.path}" vanished or was replaced before it was sent`, { cause });
+  return new DrydockError("E_CONTEXT", `file "${file.path}" vanished or was replaced before it was sent`, {
+    cause,
+  });
 }
 
 function changed(file: Requestable): Error {
-  return new Error(
+  return new DrydockError(
+    "E_CONTEXT",
     `file "${file.path}" changed while it was being sent (size or mtime differs from its STAT)`,
   );
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import * as grpc from "@grpc/grpc-js";
 import type { Packet } from "../proto/fsutil_types.gen.ts";
 import type { PacketChannel } from "./packet_channel.ts";
@@ -36,9 +37,9 @@ export function serverCallChannel<M = Packet>(
     for (const w of waiting) w(gone);
     waiting.clear();
   };
-  call.on("cancelled", () => fail(new Error("the engine cancelled the transfer")));
+  call.on("cancelled", () => fail(new DrydockError("E_TRANSFER", "the engine cancelled the transfer")));
   call.on("error", (e: Error) => fail(e));
-  call.on("close", () => fail(new Error("the transfer stream closed")));
+  call.on("close", () => fail(new DrydockError("E_TRANSFER", "the transfer stream closed")));
   return {
     dataBytes: DATA_BYTES,
     async *[Symbol.asyncIterator]() {
@@ -101,9 +102,9 @@ export function packetSenderChannel(call: grpc.ServerDuplexStream<Packet, Packet
   call.sendMetadata(new grpc.Metadata()); // response headers before our first DATA frame
   const writer = new FrameWriter(stream, WRITER_OPTIONS);
   const fail = (err: Error) => writer.fail(err);
-  call.on("cancelled", () => fail(new Error("the engine cancelled the transfer")));
+  call.on("cancelled", () => fail(new DrydockError("E_TRANSFER", "the engine cancelled the transfer")));
   call.on("error", (e: Error) => fail(e));
-  call.on("close", () => fail(new Error("the transfer stream closed")));
+  call.on("close", () => fail(new DrydockError("E_TRANSFER", "the transfer stream closed")));
   let ended = false;
   const channel: PacketChannel = {
     dataBytes: DATA_BYTES,

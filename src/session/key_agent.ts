@@ -35,6 +35,21 @@ const INSTALL_HINT = "install OpenSSH's client tools (Debian/Ubuntu: apt-get ins
 const WATCHDOG = `trap '' INT HUP TERM QUIT; echo "$SSH_AGENT_PID"; while read -r _; do :; done; ` +
   `kill "$SSH_AGENT_PID" 2>/dev/null; rm -rf "$1"`;
 
+// Deno without --allow-run refuses to start the program: the fix is a permission, not an install.
+function cannotRun(program: string, err: Error, label: string): DrydockError {
+  if (/^(NotCapable|PermissionDenied)$/.test(err.name)) {
+    return new DrydockError(
+      "E_SSH_AGENT",
+      `${label}: no permission to run ${program} (needed to load ssh keys): run deno run -P build.ts with the ` +
+        "permission set in deno.json, or add --allow-run=ssh-agent,ssh-add",
+    );
+  }
+  return new DrydockError(
+    "E_SSH_AGENT",
+    `${label}: could not run ${program} (${err.message}); ${INSTALL_HINT}`,
+  );
+}
+
 /**
  * Starts `ssh-agent` on a private socket and adds `keys` to it. Fails with a
  * {@link DrydockError} naming the key when `ssh-add` refuses it. The agent
@@ -70,8 +85,9 @@ export async function startKeyAgent(keys: readonly string[], label = "ssh"): Pro
       }
     });
   });
+  let spawnError: Error | undefined;
   const exited = new Promise<string>((resolve) => {
-    watchdog.on("error", (err) => resolve(err.message));
+    watchdog.on("error", (err) => resolve((spawnError = err).message));
     watchdog.on("exit", (code, signal) => resolve(`exited with ${signal ?? code}`));
   });
   // If we exit without close() (a signal handler's process.exit), stop the agent there and then.
@@ -88,6 +104,7 @@ export async function startKeyAgent(keys: readonly string[], label = "ssh"): Pro
   try {
     const failure = await Promise.race([pidKnown.then(() => waitForSocket(socket)), exited]);
     if (typeof failure === "string") {
+      if (spawnError) throw cannotRun("ssh-agent", spawnError, label);
       throw new DrydockError(
         "E_SSH_AGENT",
         `${label}: could not start ssh-agent (${failure}${agentError ? `: ${agentError.trim()}` : ""}); ` +
@@ -141,6 +158,8 @@ export function accepts(path: string): Promise<boolean> {
 
 function addKeys(socket: string, keys: readonly string[], label: string): Promise<void> {
   return new Promise((resolve, reject) => {
+    // The process's own environment on purpose: ssh-add must be found on its PATH even when a library caller
+    // gave the build a narrowed environment (ssh-agent above inherits it the same way).
     const env: Record<string, string | undefined> = { ...process.env, SSH_AUTH_SOCK: socket };
     delete env.SSH_AGENT_PID;
     const child = spawn("ssh-add", ["-q", ...keys], { env, stdio: ["ignore", "ignore", "pipe"] });
@@ -148,13 +167,7 @@ function addKeys(socket: string, keys: readonly string[], label: string): Promis
     child.stderr.on("data", (c) => (stderr += c));
     child.on(
       "error",
-      (err) =>
-        reject(
-          new DrydockError(
-            "E_SSH_AGENT",
-            `${label}: could not run ssh-add (${err.message}); ${INSTALL_HINT}`,
-          ),
-        ),
+      (err) => reject(cannotRun("ssh-add", err, label)),
     );
     child.on("exit", (code) => {
       if (code === 0) return resolve();

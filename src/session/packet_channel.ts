@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import type { Packet } from "../proto/fsutil_types.gen.ts";
 
 /**
@@ -56,6 +57,9 @@ export function createSerialSender(channel: PacketChannel): (packet: Packet) => 
  * err instanceof Error; // true
  * ```
  */
-export class DiffCopyPeerError extends Error {
+export class DiffCopyPeerError extends DrydockError {
   override name = "DiffCopyPeerError";
+  constructor(message: string) {
+    super("E_TRANSFER", message);
+  }
 }

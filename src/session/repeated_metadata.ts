@@ -39,10 +39,14 @@ export function keepRepeatedMetadata(server: grpc.Server): void {
   for (const http2Server of http2Servers.keys()) {
     if (marked.has(http2Server)) continue;
     marked.add(http2Server);
-    http2Server.prependListener("stream", (_stream, headers, _flags, rawHeaders) => {
-      splitRepeatedHeaders(headers, rawHeaders as unknown as readonly string[] | undefined);
-      escapeNonAsciiHeaders(headers);
-    });
+    // Typed by hand: older @types/node (a user's tsc) lists no rawHeaders argument for this event.
+    http2Server.prependListener(
+      "stream",
+      (_stream: unknown, headers: IncomingHttpHeaders, _f: unknown, rawHeaders: unknown) => {
+        splitRepeatedHeaders(headers, rawHeaders as unknown as readonly string[] | undefined);
+        escapeNonAsciiHeaders(headers);
+      },
+    );
   }
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import * as grpc from "@grpc/grpc-js";
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { connect } from "node:net";
 import { SSHService } from "../proto/moby_sshforward_v1.gen.ts";
 import type { BytesMessage, CheckAgentRequest, CheckAgentResponse } from "../proto/moby_sshforward_v1.gen.ts";

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { Buffer } from "node:buffer";
 import { type Packet, Packet_PacketType as T } from "../proto/fsutil_types.gen.ts";
 import { DiffCopyPeerError } from "./packet_channel.ts";
@@ -63,7 +64,8 @@ export class TransferFailure {
 
   /** Fails the transfer with "context canceled" when `signal` aborts; returns the unsubscribe. */
   watch(signal: AbortSignal | undefined): () => void {
-    const onAbort = () => this.fail(new Error("context canceled", { cause: signal?.reason }));
+    const onAbort = () =>
+      this.fail(new DrydockError("E_INTERRUPTED", "context canceled", { cause: signal?.reason }));
     if (signal?.aborted) onAbort();
     signal?.addEventListener("abort", onAbort);
     return () => signal?.removeEventListener("abort", onAbort);

@@ -6,21 +6,22 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import process from "node:process";
 import { z } from "zod";
 import { State } from "../dsl/state.ts";
 import { scratch } from "../dsl/sources.ts";
 import { type BuildContext, type DynamicState, isDynamicState } from "./build_context.ts";
 import { DrydockError } from "../core/errors.ts";
+import type { BuildEnvironment } from "../core/environment.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { fail, validate } from "../core/validate.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { connect } from "../transport/connect.ts";
-import { engineCandidates, type EngineEnv, type EngineSelection } from "../transport/discover.ts";
+import type { EngineAddress } from "../transport/address.ts";
+import { engineCandidates, type EngineSelection } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { Platform } from "../dsl/graph.ts";
-import { defaultPlatform } from "../dsl/sources.ts";
+import { defaultPlatform, formatPlatform, parsePlatform, platformSchema } from "../core/platform.ts";
 import { type AttestOptions, attestSchema, sourceDateEpochSchema } from "./attestations.ts";
 import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
 import { type EngineKind, probeEngine } from "./engine_features.ts";
@@ -28,10 +29,10 @@ import type { PushResult } from "./engine_push.ts";
 import { buildAndExport } from "./export.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
 import { checkOutputCollisions } from "./output_collisions.ts";
-import { platformId, type PlatformState } from "./solve.ts";
-import type { SecretSpec } from "./secret_spec.ts";
+import type { PlatformState } from "./solve.ts";
+import type { SecretSpec } from "./secret_flag.ts";
 import { sessionServiceOptions } from "./session_services.ts";
-import type { SshSpec } from "./ssh_spec.ts";
+import type { SshSpec } from "./ssh_flag.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 
 /** A named thing to build: a state and what to do with the result. */
@@ -72,8 +73,11 @@ export interface BuildTargetsOptions {
   engine?: EngineSelection;
   /** Run every step again instead of using cached results. @default false */
   noCache?: boolean;
-  /** Environment to discover the engine (and read SOURCE_DATE_EPOCH) from. @default process.env */
-  env?: EngineEnv & { SOURCE_DATE_EPOCH?: string };
+  /**
+   * Environment variables: for discovering the engine, `{ env }` secrets, `SSH_AUTH_SOCK`, Docker's config
+   * and SOURCE_DATE_EPOCH. @default the process's environment
+   */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Seconds to wait for an engine to answer. @default 5 */
   connectTimeoutMs?: number;
   /** Receives each target's build ref (as in `docker buildx history`) when its build starts. */
@@ -132,10 +136,6 @@ export interface TargetResult {
   readonly notices: readonly string[];
 }
 
-const platformSchema = z.string().regex(
-  /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
-  'must look like "linux/amd64" or "linux/arm64/v8"',
-);
 const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
 
 const targetSchema = z.strictObject({
@@ -187,12 +187,12 @@ export interface ResolvedTarget {
  * ```ts
  * import { image } from "../../mod.ts";
  * import { resolveTargets } from "./build.ts";
- * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } })[0].outputs; // [{ type: "image", name: ["app:dev"] }]
+ * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } }, "/src")[0].outputs; // [{ type: "image", name: ["app:dev"] }]
  * ```
  */
 export function resolveTargets(
   targets: Targets,
-  base = process.cwd(),
+  base: string,
   location?: SourceLocation,
   overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
 ): ResolvedTarget[] {
@@ -219,7 +219,7 @@ export function resolveTargets(
       if (platforms) platformStates = platforms.map((p) => ({ platform: parsePlatform(p), state }));
     } else if (typeof t.state === "function") {
       const fn = t.state as (platform: Platform) => State | Promise<State>;
-      const list = (platforms ?? [platformId(defaultPlatform())]).map(parsePlatform);
+      const list = (platforms ?? [formatPlatform(defaultPlatform())]).map(parsePlatform);
       platformStates = list.map((platform) => ({ platform, state: stateOf(fn(platform), name, location) }));
       state = platformStates[0].state;
       if (!platforms) platformStates = undefined;
@@ -272,11 +272,6 @@ function stateOf(value: unknown, target: string, location: SourceLocation | unde
   );
 }
 
-function parsePlatform(s: string): Platform {
-  const [os, architecture, variant] = s.split("/");
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
 /**
  * The targets named (all of them when `names` is undefined), resolved with the
  * command line's overrides. Every target is checked; the overrides (e.g. several
@@ -286,13 +281,13 @@ function parsePlatform(s: string): Platform {
  * ```ts
  * import { image } from "../../mod.ts";
  * import { selectTargets } from "./build.ts";
- * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"]).map((t) => t.name); // ["b"]
+ * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"], "/src").map((t) => t.name); // ["b"]
  * ```
  */
 export function selectTargets(
   targets: Targets,
   names: readonly string[] | undefined,
-  base = process.cwd(),
+  base: string,
   location?: SourceLocation,
   overrides: Pick<BuildTargetsOptions, "outputs" | "push" | "platforms" | "cacheFrom" | "cacheTo"> = {},
 ): ResolvedTarget[] {
@@ -312,6 +307,14 @@ export function selectTargets(
   return selected;
 }
 
+/** What a build takes from the program that runs it, besides its options. */
+export interface BuildRun {
+  /** The process's configuration, read once at the entry point. */
+  readonly environment: BuildEnvironment;
+  /** The engines to try, when the caller has discovered them already (the CLI does, to check `--host`). */
+  readonly engines?: readonly EngineAddress[];
+}
+
 /**
  * Builds targets on one engine, all at once, and returns what each produced.
  * Prints nothing; failures throw {@link DrydockError}s.
@@ -319,18 +322,22 @@ export function selectTargets(
  * @example
  * ```ts
  * import { image } from "../../mod.ts";
- * import { buildTargets } from "./build.ts";
- * const results = await buildTargets({ hello: { state: image("busybox").run("echo hi"), image: "hello:dev" } });
+ * import { processEnvironment } from "../cli/environment.ts";
+ * import { solveTargets } from "./build.ts";
+ * const run = { environment: processEnvironment() };
+ * const results = await solveTargets({ hello: { state: image("busybox").run("echo hi"), image: "hello:dev" } }, {}, run);
  * console.log(results.hello.exporterResponse["containerimage.digest"]);
  * ```
  */
-export async function buildTargets(
+export async function solveTargets(
   targets: Targets,
-  options: BuildTargetsOptions = {},
+  options: BuildTargetsOptions,
+  run: BuildRun,
 ): Promise<Record<string, TargetResult>> {
-  const base = options.base ?? process.cwd();
+  const { env, cwd } = run.environment;
+  const base = options.base ?? cwd;
   validate("build", "options", optionsSchema, options, options.location);
-  const envEpoch = (options.env ?? process.env).SOURCE_DATE_EPOCH;
+  const envEpoch = env.SOURCE_DATE_EPOCH;
   const sourceDateEpoch = options.sourceDateEpoch ??
     (envEpoch
       ? validate(
@@ -342,15 +349,17 @@ export async function buildTargets(
       )
       : undefined);
   const selected = selectTargets(targets, options.targets, base, options.location, options);
-  const services = sessionServiceOptions(options, base, options.location);
-  // Pushes through the Docker Engine API use the same credentials the session serves the engine.
-  const pushCredentials = new RegistryCredentialStore({ env: process.env, logins: options.registryAuth });
+  // One credential store per build: the session serves it to the engine, pushes through the Engine API use it.
+  const registryCredentials = new RegistryCredentialStore({ env, logins: options.registryAuth });
+  const services = {
+    ...sessionServiceOptions(options, base, options.location),
+    env,
+    registryCredentials,
+    stdout: run.environment.stdout,
+  };
   const transport = options.transport ??
     await connect(
-      engineCandidates(options.env ?? process.env, {
-        ...options.engine,
-        host: options.host ?? options.engine?.host,
-      }),
+      run.engines ?? engineCandidates(env, { ...options.engine, host: options.host ?? options.engine?.host }),
       {
         timeoutMs: options.connectTimeoutMs,
         signal: options.signal,
@@ -379,7 +388,7 @@ export async function buildTargets(
           features,
           sharedKey,
           name: t.name,
-          credentials: (host) => pushCredentials.get(host),
+          credentials: (host) => registryCredentials.get(host),
           noCache: options.noCache,
           signal: cancel.signal,
           onStart: (ref) => options.onStart?.(t.name, ref),

@@ -16,9 +16,9 @@ import { LLBBridgeService, type PongResponse } from "../proto/moby_buildkit_v1_f
 import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import { BuildError, failingVertex } from "./errors.ts";
 import type { GatewaySolver } from "./gateway_solver.ts";
-import { platformId } from "./solve.ts";
+import { formatPlatform } from "../core/platform.ts";
 import type { Container, ContainerOptions, Containers } from "./container_context.ts";
-import { Warnings, type WarnOptions } from "./warnings.ts";
+import type { Warnings, WarnOptions } from "./warnings.ts";
 
 /** The engine a dynamic target builds on, as it describes itself. */
 export interface EngineInfo {
@@ -256,7 +256,7 @@ export function requireCap(
   if (!problem) return;
   throw new DrydockError(
     "E_CAPABILITY",
-    describeMissing({ cap, feature, location, problem }, caps.description),
+    (cwd) => describeMissing({ cap, feature, location, problem }, caps.description, cwd),
   );
 }
 
@@ -268,7 +268,7 @@ function engineInfo(pong: PongResponse): EngineInfo {
   const workers = (pong.workers ?? []).map((w) => ({
     id: w.id ?? "",
     platforms: (w.platforms ?? []).map((p) =>
-      platformId({ os: p.os ?? "", architecture: p.architecture ?? "", variant: p.variant })
+      formatPlatform({ os: p.os ?? "", architecture: p.architecture ?? "", variant: p.variant })
     ),
     labels: { ...w.labels },
   }));

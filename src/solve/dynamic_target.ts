@@ -22,6 +22,8 @@ export interface DynamicRun {
   readonly sink: StatusSink;
   /** The target's name. */
   readonly target: string;
+  /** The working directory build.ts locations are shown relative to. */
+  readonly cwd?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function runDynamic(fn: DynamicState, run: DynamicRun): Promise<Sta
     bridge: run.solver.bridge,
     pong: run.pong,
     platform: run.platform,
-    warnings: new Warnings(run.solver, run.sink, run.target),
+    warnings: new Warnings(run.solver, run.sink, run.target, run.cwd),
     containers,
   });
   try {

@@ -47,7 +47,7 @@ export async function probeEngine(transport: Transport, signal?: AbortSignal): P
   const [workers, hasInfo] = await Promise.all([
     transport.rpc.unary(ControlService.listWorkers, {}, { signal, timeoutMs: 30_000 }),
     transport.rpc.unary(ControlService.info, {}, { signal, timeoutMs: 30_000 }).then(() => true, (err) => {
-      if (err instanceof RpcError && err.code === GRPC_UNIMPLEMENTED) return false;
+      if (err instanceof RpcError && err.grpcCode === GRPC_UNIMPLEMENTED) return false;
       throw err;
     }),
   ]);

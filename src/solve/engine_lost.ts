@@ -61,7 +61,7 @@ export type LossKind = "closed" | "unresponsive";
  * ```
  */
 export function isConnectionLoss(err: unknown): boolean {
-  return err instanceof RpcError && err.code === 14;
+  return err instanceof RpcError && err.grpcCode === 14;
 }
 
 /**

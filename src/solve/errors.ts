@@ -47,7 +47,11 @@ export class BuildError extends DrydockError {
     readonly location: SourceLocation | undefined,
     options: BuildErrorOptions = {},
   ) {
-    super("E_BUILD", engineMessage + (location ? `\n  at ${formatLocation(location)}` : ""), options);
+    super(
+      "E_BUILD",
+      (cwd) => engineMessage + (location ? `\n  at ${formatLocation(location, cwd)}` : ""),
+      options,
+    );
     this.step = options.step;
     this.sourceText = options.sourceText;
     this.exitCode = options.exitCode;

@@ -193,10 +193,12 @@ export class GatewaySolver {
     const { session } = this.#options;
     for (const [name, dir] of m.localDirs) session.localDirs.set(name, dir);
     const unserved = (kind: string, id: string, at: readonly SourceLocation[]) => {
-      const where = at[0] ? ` (used at ${formatLocation(at[0])})` : "";
       return new DrydockError(
         "E_DYNAMIC",
-        `${kind} "${id}"${where} is used only by a state a dynamic target made while building; ` +
+        (cwd) =>
+          `${kind} "${id}"${
+            at[0] ? ` (used at ${formatLocation(at[0], cwd)})` : ""
+          } is used only by a state a dynamic target made while building; ` +
           `drydock sets up a build's ${kind}s before the build starts, so a dynamic target cannot add one yet`,
       );
     };

@@ -8,10 +8,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DrydockError } from "../core/errors.ts";
-import { formatLocation, type SourceLocation } from "../core/location.ts";
+import { type SourceLocation, usedAtText } from "../core/location.ts";
 import type { SecretSource } from "../dsl/secrets.ts";
 import type { SecretUse } from "../llb/uses.ts";
-import type { SecretSpec } from "./secret_spec.ts";
+import type { SecretSpec } from "./secret_flag.ts";
 
 /** BuildKit's client refuses bigger secret files; so do we, for every source. */
 export const MAX_SECRET_BYTES = 500 * 1024;
@@ -36,8 +36,7 @@ export class SecretUnavailableError extends DrydockError {
     readonly location: SourceLocation | undefined,
     readonly usedAt: readonly SourceLocation[],
   ) {
-    const where = usedAt.length ? ` (used at ${usedAt.map(formatLocation).join(", ")})` : "";
-    super("E_SECRET", `secret "${id}"${where}: ${reason}`);
+    super("E_SECRET", (cwd) => `secret "${id}"${usedAtText(usedAt, cwd)}: ${reason}`);
   }
 }
 
@@ -61,7 +60,8 @@ type Resolvable = { source: SecretSource | undefined; base: string; fromFlag: bo
  * @example
  * ```ts
  * import process from "node:process";
- * import { image, marshal, secret } from "../../mod.ts";
+ * import { image, secret } from "../../mod.ts";
+ * import { marshal } from "../llb/marshal.ts";
  * import { resolveSecrets } from "./secret_resolution.ts";
  * const token = secret("token", { env: "TOKEN" });
  * const { secrets } = marshal(image("busybox").run("true", { secrets: { TOKEN: token } }));

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import process from "node:process";
+import type { Writable } from "node:stream";
 import { z } from "zod";
 import type { SourceLocation } from "../core/location.ts";
 import { nonEmptyString } from "../dsl/options.ts";
@@ -16,9 +16,9 @@ import { secretsMethods } from "../session/secrets_service.ts";
 import type { SessionMethod } from "../session/session.ts";
 import { sshForwardMethods } from "../session/ssh_forward_service.ts";
 import { resolveSecrets } from "./secret_resolution.ts";
-import type { SecretSpec } from "./secret_spec.ts";
+import type { SecretSpec } from "./secret_flag.ts";
 import { resolveSshAgents } from "./ssh_resolution.ts";
-import type { SshSpec } from "./ssh_spec.ts";
+import type { SshSpec } from "./ssh_flag.ts";
 
 /** What the caller (CLI or library user) adds to the build's own declarations. */
 export interface SessionServiceOptions {
@@ -28,10 +28,14 @@ export interface SessionServiceOptions {
   readonly ssh?: readonly SshSpec[];
   /** Registry logins by host; they win over `DOCKER_AUTH_CONFIG` and the Docker config file. */
   readonly registryAuth?: Readonly<Record<string, RegistryLogin>>;
-  /** Environment for env secrets, `SSH_AUTH_SOCK` and Docker config. @default process.env */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Base of relative paths given on the command line. @default process.cwd() */
-  readonly cwd?: string;
+  /** Environment for env secrets, `SSH_AUTH_SOCK` and Docker config. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Base of relative paths given on the command line. */
+  readonly cwd: string;
+  /** The build's one credential store. @default a store of `env` and `registryAuth` */
+  readonly registryCredentials?: RegistryCredentialStore;
+  /** Where `-` outputs (a tarball on standard output) are written. @default they fail */
+  readonly stdout?: Writable;
 }
 
 /** Ready-to-serve session methods and what to clean up after the build. */
@@ -52,22 +56,23 @@ export interface PreparedServices {
  *
  * @example
  * ```ts
- * import { image, marshal, secret } from "../../mod.ts";
+ * import { image, secret } from "../../mod.ts";
+ * import { marshal } from "../llb/marshal.ts";
  * import { prepareSessionServices } from "./session_services.ts";
  * const { secrets, sshAgents } = marshal(image("busybox").run("true", { secrets: { T: secret("t", { value: "x" }) } }));
- * const services = await prepareSessionServices({ secrets, sshAgents });
+ * const services = await prepareSessionServices({ secrets, sshAgents }, { env: {}, cwd: "/src" });
  * // new Session({ methods: [...services.methods, ...] }) ... finally: await services.close();
  * ```
  */
 export async function prepareSessionServices(
   uses: { readonly secrets: ReadonlyMap<string, SecretUse>; readonly sshAgents: ReadonlyMap<string, SshUse> },
-  options: SessionServiceOptions = {},
+  options: SessionServiceOptions,
 ): Promise<PreparedServices> {
-  const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
+  const { env, cwd } = options;
   const secrets = await resolveSecrets(uses.secrets, { overrides: options.secrets, env, cwd });
   const agents = await resolveSshAgents(uses.sshAgents, { overrides: options.ssh, env, cwd });
-  const registryCredentials = new RegistryCredentialStore({ env, logins: options.registryAuth });
+  const registryCredentials = options.registryCredentials ??
+    new RegistryCredentialStore({ env, logins: options.registryAuth });
   return {
     methods: [
       ...secretsMethods(secrets),
@@ -99,7 +104,7 @@ const optionsSchema = z.object({
 
 /**
  * Checks the session options of a build call (`secrets`, `ssh`,
- * `registryAuth`) and gives what {@link prepareSessionServices} takes.
+ * `registryAuth`) and gives what {@link prepareSessionServices} takes, but for the environment.
  *
  * @example
  * ```ts
@@ -111,7 +116,7 @@ export function sessionServiceOptions(
   options: Pick<SessionServiceOptions, "secrets" | "ssh" | "registryAuth">,
   cwd: string,
   location: SourceLocation | undefined,
-): SessionServiceOptions {
+): Omit<SessionServiceOptions, "env"> {
   const picked = { secrets: options.secrets, ssh: options.ssh, registryAuth: options.registryAuth };
   validate("build", "", optionsSchema, picked, location);
   return { ...picked, cwd };

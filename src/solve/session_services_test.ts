@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { image, marshal, secret, ssh } from "../../mod.ts";
+import { image, secret, ssh } from "../../mod.ts";
+import { marshal } from "../llb/marshal.ts";
 import { SecretsService } from "../proto/moby_buildkit_secrets_v1.gen.ts";
 import { SSHService } from "../proto/moby_sshforward_v1.gen.ts";
 import { serveSession } from "../session/session_test_util.ts";

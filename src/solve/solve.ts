@@ -8,6 +8,7 @@
 import type { Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import type { SourceLocation } from "../core/location.ts";
+import { formatPlatform } from "../core/platform.ts";
 import type { Digest } from "../llb/digest.ts";
 import { EngineCaps } from "../llb/engine_caps.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
@@ -79,7 +80,10 @@ export interface SolveSpec {
   /** Called after each upload of a local directory, with what the engine requested. */
   readonly onLocalSent?: (name: string, stats: SendTreeStats) => void;
   readonly signal?: AbortSignal;
-  /** Secret and ssh overrides, registry logins, environment for the session's services. */
+  /**
+   * Secret and ssh overrides, registry logins, environment for the session's services.
+   * @default none: no `{ env }` secrets, ssh agent or registry logins, and `-` outputs fail
+   */
   readonly services?: SessionServiceOptions;
   /** The target's name: the stage of steps whose build.ts line assigns no variable. @default "build" */
   readonly name?: string;
@@ -138,7 +142,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   const services = await prepareSessionServices({
     secrets: new Map(firstPass.flatMap((m) => [...m.secrets])),
     sshAgents: new Map(firstPass.flatMap((m) => [...m.sshAgents])),
-  }, spec.services);
+  }, spec.services ?? NO_SERVICES);
   const { exporters, fileTargets } = spec.exports;
   // An export failing on our side, or the engine going away, ends the build at once: nothing else
   // would (the engine may wait for the export forever; a frozen engine never answers).
@@ -161,9 +165,12 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       ...services.methods,
       // A dynamic target's states may name local directories once the build runs.
       ...fileSyncMethods(localDirs, { onSent: spec.onLocalSent, always: spec.dynamic !== undefined }),
-      ...fileSendMethods(fileTargets.map((f) => f.target), fileTargets.map((f) => f.exporterIndex), {
-        onFailure: (err) => stop(new ExportError(err.message, { cause: err })),
-      }),
+      ...fileSendMethods(
+        fileTargets.map((f) => f.target),
+        fileTargets.map((f) => f.exporterIndex),
+        spec.services?.stdout,
+        { onFailure: (err) => stop(new ExportError(err.message, { cause: err })) },
+      ),
       ...contentMethods(spec.exports.contentStores ?? new Map()),
     ],
     onLost: (how) => stop(lost(how)),
@@ -232,7 +239,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       const own = !(err instanceof RpcError);
       await transport.rpc.unary(
         LLBBridgeService.return,
-        { error: { code: e.code, message: e.details } },
+        { error: { code: e.grpcCode, message: e.details } },
         { ...bridge, timeoutMs: 10_000 },
       )
         .catch(() => {});
@@ -265,6 +272,9 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
 function rootCause(err: unknown): unknown {
   return err instanceof BuildError && err.cause !== undefined ? err.cause : err;
 }
+
+// A solve with no environment given serves nothing from one; its cwd is never used without overrides.
+const NO_SERVICES: SessionServiceOptions = { env: {}, cwd: "/" };
 
 function describeEngine(transport: Transport): string {
   return `the ${transport.engine === "docker" ? "Docker" : "BuildKit"} engine at ${transport.address}`;
@@ -326,6 +336,7 @@ async function gatewayResult(
         platform: p.platform,
         sink: spec.onStatus ?? (() => {}),
         target: spec.name ?? "build",
+        cwd: spec.services?.cwd,
       })
       : p.state;
     const [{ id }, config] = await Promise.all([
@@ -346,27 +357,14 @@ async function gatewayResult(
   const metadata: Record<string, Uint8Array> = {};
   const refs: Record<string, { id: string }> = {};
   for (const s of solved) {
-    const key = platformId(s.platform);
+    const key = formatPlatform(s.platform);
     refs[key] = { id: s.id };
     metadata[`containerimage.config/${key}`] = s.config;
   }
   metadata["refs.platforms"] = new TextEncoder().encode(JSON.stringify({
-    Platforms: solved.map((s) => ({ ID: platformId(s.platform), Platform: s.platform })),
+    Platforms: solved.map((s) => ({ ID: formatPlatform(s.platform), Platform: s.platform })),
   }));
   return { refs: { refs }, metadata };
-}
-
-/**
- * `os/arch[/variant]`, the key of a platform in multi-platform results.
- *
- * @example
- * ```ts
- * import { platformId } from "./solve.ts";
- * platformId({ os: "linux", architecture: "arm", variant: "v7" }); // "linux/arm/v7"
- * ```
- */
-export function platformId(p: Platform): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
 
 // The status stream ends on its own once the job is done; don't wait forever if it doesn't.

@@ -7,6 +7,7 @@
  * @module
  */
 import type { z } from "zod";
+import { splitCsv } from "../core/csv.ts";
 import { DrydockError } from "../core/errors.ts";
 import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
@@ -21,7 +22,7 @@ export class SpecError extends DrydockError {
 
 /**
  * Splits one CSV record (fields may be `"quoted"`, with `""` for a quote) into
- * `key=value` pairs, in order.
+ * `key=value` pairs, in order; empty fields are skipped.
  *
  * @example
  * ```ts
@@ -31,25 +32,9 @@ export class SpecError extends DrydockError {
  * ```
  */
 export function parseCsvPairs(spec: string): [string, string][] {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < spec.length; i++) {
-    const c = spec[i];
-    if (quoted) {
-      if (c === '"' && spec[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      fields.push(field);
-      field = "";
-    } else field += c;
-  }
-  if (quoted) throw new SpecError(`unterminated quote in "${spec}"`);
-  fields.push(field);
+  const fields = splitCsv(spec, (why) => {
+    throw new SpecError(`${why} in "${spec}"`);
+  });
   return fields.filter((f) => f.trim() !== "").map((f) => {
     const at = f.indexOf("=");
     return at === -1 ? [f.trim(), ""] : [f.slice(0, at).trim(), f.slice(at + 1)];

@@ -8,10 +8,10 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DrydockError } from "../core/errors.ts";
-import { formatLocation, type SourceLocation } from "../core/location.ts";
+import { type SourceLocation, usedAtText } from "../core/location.ts";
 import type { SshUse } from "../llb/uses.ts";
 import { type KeyAgent, startKeyAgent } from "../session/key_agent.ts";
-import type { SshSpec } from "./ssh_spec.ts";
+import type { SshSpec } from "./ssh_flag.ts";
 
 /**
  * An ssh agent the build needs is not available. Names the id and, in
@@ -31,8 +31,7 @@ export class SshUnavailableError extends DrydockError {
     readonly location: SourceLocation | undefined,
     readonly usedAt: readonly SourceLocation[],
   ) {
-    const where = usedAt.length ? ` (used at ${usedAt.map(formatLocation).join(", ")})` : "";
-    super("E_SSH", `ssh agent "${id}"${where}: ${reason}`);
+    super("E_SSH", (cwd) => `ssh agent "${id}"${usedAtText(usedAt, cwd)}: ${reason}`);
   }
 }
 
@@ -62,7 +61,8 @@ type Wanted = { socket?: string; keys?: readonly string[]; use?: SshUse; fromFla
  * @example
  * ```ts
  * import process from "node:process";
- * import { image, marshal, ssh } from "../../mod.ts";
+ * import { image, ssh } from "../../mod.ts";
+ * import { marshal } from "../llb/marshal.ts";
  * import { resolveSshAgents } from "./ssh_resolution.ts";
  * const { sshAgents } = marshal(image("busybox").run("ssh-add -l", { ssh: ssh() }));
  * const agents = await resolveSshAgents(sshAgents, { env: process.env, cwd: process.cwd() });

@@ -37,11 +37,12 @@ export class Warnings {
     readonly solver: GatewaySolver,
     readonly sink: StatusSink,
     readonly target: string,
+    readonly cwd?: string,
   ) {}
 
   /** Reports one warning; `at` is the build.ts call that raised it. */
   async warn(message: string, options: WarnOptions, at: SourceLocation | undefined): Promise<void> {
-    const where = at ? formatLocation(at) : undefined;
+    const where = at ? formatLocation(at, this.cwd) : undefined;
     // As BuildKit's Dockerfile lint warnings carry "(line N)": every renderer shows where.
     const short = new TextEncoder().encode(where ? `${message} (${where})` : message);
     const detail = [options.detail ?? []].flat().map((d) => new TextEncoder().encode(d));

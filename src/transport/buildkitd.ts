@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import * as grpc from "@grpc/grpc-js";
 import { Buffer } from "node:buffer";
 import type { Socket } from "node:net";
@@ -101,14 +102,18 @@ function serverSpeaks(socket: Socket, withClientCert: boolean, signal?: AbortSig
       if (err) reject(err);
       else resolve();
     };
-    const onAbort = () => done(signal?.reason ?? new Error("aborted"));
-    const timer = setTimeout(() => done(new Error("the server did not answer over TLS within 5 s")), 5_000);
+    const onAbort = () => done(signal?.reason ?? new DrydockError("E_INTERRUPTED", "aborted"));
+    const timer = setTimeout(
+      () => done(new DrydockError("E_ENGINE_UNAVAILABLE", "the server did not answer over TLS within 5 s")),
+      5_000,
+    );
     signal?.addEventListener("abort", onAbort, { once: true });
     socket.once("data", () => done());
     socket.once("error", (err) => done(err));
     socket.once("close", () =>
       done(
-        new Error(
+        new DrydockError(
+          "E_ENGINE_UNAVAILABLE",
           "the server closed the connection after the TLS handshake: " + (withClientCert
             ? "it did not accept the client certificate (check --tlscert/--tlskey and which CA the server trusts)"
             : "it probably requires a client certificate (--tlscert/--tlskey)"),

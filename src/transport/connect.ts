@@ -91,7 +91,7 @@ export async function connect(
 }
 
 function reasonOf(err: unknown, address: EngineAddress): string {
-  if (err instanceof RpcError) return err.code === 14 ? `unavailable: ${err.details}` : err.details;
+  if (err instanceof RpcError) return err.grpcCode === 14 ? `unavailable: ${err.details}` : err.details;
   // A regular file refuses connections like a socket nobody listens on: say what it is.
   if ((err as { code?: string })?.code === "ECONNREFUSED" && address.socket.kind === "unix") {
     if (isRegularFile(address.socket.path)) return "that path is a regular file, not a socket";

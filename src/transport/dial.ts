@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { connect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { Buffer } from "node:buffer";
@@ -33,7 +34,7 @@ export function dial(address: SocketAddress, tls?: TlsOptions, signal?: AbortSig
     const ready = tls && address.kind === "tcp" ? "secureConnect" : "connect";
     const onAbort = () => {
       socket.destroy();
-      reject(signal?.reason ?? new Error("aborted"));
+      reject(signal?.reason ?? new DrydockError("E_INTERRUPTED", "aborted"));
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     socket.once(ready, () => {

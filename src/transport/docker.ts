@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import * as grpc from "@grpc/grpc-js";
 import { createServer, type Server, type Socket } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -101,7 +102,7 @@ export class DockerTransport implements Transport {
         const shown = /^\s*</.test(body.text)
           ? "an HTML page, so this is not a Docker Engine API socket"
           : body.text.trim().slice(0, 200);
-        throw new Error(`GET /_ping answered HTTP ${body.status}: ${shown}`);
+        throw new DrydockError("E_ENGINE_UNAVAILABLE", `GET /_ping answered HTTP ${body.status}: ${shown}`);
       }
     } finally {
       socket.destroy();
@@ -147,7 +148,10 @@ function httpGet(
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     let text = "";
-    const timer = setTimeout(() => reject(new Error(`GET ${path}: no answer within 10s`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new DrydockError("E_ENGINE_UNAVAILABLE", `GET ${path}: no answer within 10s`)),
+      10_000,
+    );
     const done = () => {
       clearTimeout(timer);
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0);
@@ -156,7 +160,7 @@ function httpGet(
     };
     signal?.addEventListener("abort", () => {
       clearTimeout(timer);
-      reject(signal.reason ?? new Error("aborted"));
+      reject(signal.reason ?? new DrydockError("E_INTERRUPTED", "aborted"));
     }, { once: true });
     socket.setEncoding("utf8");
     socket.on("data", (chunk: string) => {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { Buffer } from "node:buffer";
 import type { EngineAddress } from "./address.ts";
 import { dial } from "./dial.ts";
@@ -37,7 +38,7 @@ export async function dockerApiRequest(
   try {
     const raw = await new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
-      const onAbort = () => reject(signal?.reason ?? new Error("aborted"));
+      const onAbort = () => reject(signal?.reason ?? new DrydockError("E_INTERRUPTED", "aborted"));
       signal?.addEventListener("abort", onAbort, { once: true });
       socket.on("data", (c: Buffer) => chunks.push(c));
       socket.on("end", () => resolve(Buffer.concat(chunks)));
@@ -69,7 +70,9 @@ export async function dockerApiRequest(
  */
 export function parseResponse(raw: Buffer): DockerApiResponse {
   const end = raw.indexOf("\r\n\r\n");
-  if (end === -1) throw new Error("the engine closed the connection before answering");
+  if (end === -1) {
+    throw new DrydockError("E_ENGINE_UNAVAILABLE", "the engine closed the connection before answering");
+  }
   const head = raw.subarray(0, end).toString("latin1");
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
   let body = raw.subarray(end + 4);

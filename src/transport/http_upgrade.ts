@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import type { Socket } from "node:net";
 import { Buffer } from "node:buffer";
 
@@ -15,10 +16,10 @@ export interface Upgraded {
 }
 
 /** The engine answered the upgrade with something other than 101. */
-export class UpgradeError extends Error {
+export class UpgradeError extends DrydockError {
   override name = "UpgradeError";
   constructor(readonly status: number, message: string) {
-    super(message);
+    super("E_UPGRADE", message);
   }
 }
 
@@ -68,8 +69,9 @@ export function upgrade(
       reject(err);
     };
     const onError = (err: Error) => fail(err);
-    const onClose = () => fail(new Error(`connection closed during the ${path} upgrade`));
-    const onAbort = () => fail(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
+    const onClose = () => fail(new DrydockError("E_UPGRADE", `connection closed during the ${path} upgrade`));
+    const onAbort = () =>
+      fail(signal?.reason instanceof Error ? signal.reason : new DrydockError("E_INTERRUPTED", "aborted"));
     const onData = (chunk: Uint8Array) => {
       const next = new Uint8Array(buffered.byteLength + chunk.byteLength);
       next.set(buffered);
@@ -78,7 +80,7 @@ export function upgrade(
       const end = indexOfHeaderEnd(buffered);
       if (end === -1) {
         if (buffered.byteLength > MAX_HEADER_BYTES) {
-          fail(new Error(`response to ${path} upgrade is too large`));
+          fail(new DrydockError("E_UPGRADE", `response to ${path} upgrade is too large`));
         }
         return;
       }

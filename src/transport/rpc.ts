@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import * as grpc from "@grpc/grpc-js";
 import { Buffer } from "node:buffer";
 import type { MethodDescriptor } from "../proto/runtime.gen.ts";
@@ -21,16 +22,17 @@ export interface CallOptions {
 }
 
 /** A failed call: its gRPC status code and message, plus rich details when the engine sent them. */
-export class RpcError extends Error {
+export class RpcError extends DrydockError {
   override name = "RpcError";
   constructor(
     readonly method: string,
-    readonly code: number,
+    /** The gRPC status code (14 UNAVAILABLE, 12 UNIMPLEMENTED ...). */
+    readonly grpcCode: number,
     readonly details: string,
     /** Decoded `grpc-status-details-bin` (v0.13 engines): typed JSON details. */
     readonly statusDetails: readonly { typeUrl: string; value: Uint8Array }[] = [],
   ) {
-    super(details || `${method} failed with gRPC status ${code}`);
+    super("E_RPC", details || `${method} failed with gRPC status ${grpcCode}`);
   }
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Proves the engines started by up.sh do real BuildKit work, with the reference clients
-# (bookworm's docker 20.10 CLI and the trixie buildx plugin), not with drydock:
-#   - a Dockerfile with a RUN step builds on dk26c, dk26 and dk20, all at the same time;
+# (bookworm's docker 20.10 CLI, the trixie buildx 0.13 and sid buildx 0.29 plugins), not with drydock:
+#   - a Dockerfile with a RUN step builds on dk26c, dk26, dk20 and dk28, all at the same time;
 #   - buildx on dk26c exports an image and pushes it to both registries (the auth one with
-#     credentials), then pulls from the auth registry in a FROM.
+#     credentials), then pulls from the auth registry in a FROM;
+#   - the newer buildx, as a plugin of the 28.5 CLI, builds on dk28 and loads the image there.
 # Cleans up the images and registry tags it made. Exit status 0 = all good.
 set -euo pipefail
 
@@ -20,7 +21,12 @@ REPO=drydock-engines-check
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-engine_host() { case $1 in dk26c) echo "$DRYDOCK_DK26C_HOST" ;; dk26) echo "$DRYDOCK_DK26_HOST" ;; dk20) echo "$DRYDOCK_DK20_HOST" ;; esac; }
+engine_host() {
+  case $1 in
+    dk26c) echo "$DRYDOCK_DK26C_HOST" ;; dk26) echo "$DRYDOCK_DK26_HOST" ;;
+    dk20) echo "$DRYDOCK_DK20_HOST" ;; dk28) echo "$DRYDOCK_DK28_HOST" ;;
+  esac
+}
 
 # A build with a RUN step on one engine; the RUN output must show up in the progress.
 build_on() {
@@ -88,6 +94,20 @@ buildx_push() {
   DOCKER_HOST=$DRYDOCK_DK26C_HOST $DOCKER rmi "$DRYDOCK_REGISTRY/$REPO:1" "$DRYDOCK_AUTH_REGISTRY/$REPO:1" >/dev/null 2>&1 || true
 }
 
+buildx_new_build() {
+  local cfg=$WORK/docker-config-new t0
+  t0=$(now)
+  mkdir -p "$cfg/cli-plugins"
+  ln -s "$DRYDOCK_BUILDX_NEW" "$cfg/cli-plugins/docker-buildx"
+  printf 'FROM busybox\nRUN echo new > /x\n' |
+    DOCKER_CONFIG=$cfg DOCKER_HOST=$DRYDOCK_DK28_HOST "$DRYDOCK_DOCKER_NEW" buildx build --progress=plain \
+      -t "$REPO:new" - >"$WORK/new.log" 2>&1 || { cat "$WORK/new.log" >&2; die "buildx $($DRYDOCK_BUILDX_NEW version) on dk28 failed"; }
+  DOCKER_HOST=$DRYDOCK_DK28_HOST $DOCKER image inspect "$REPO:new" >/dev/null || die "dk28 has no $REPO:new"
+  DOCKER_HOST=$DRYDOCK_DK28_HOST $DOCKER rmi "$REPO:new" >/dev/null 2>&1 || true
+  say "check: $("$DRYDOCK_BUILDX_NEW" version | awk '{ print $1, $2 }') on dk28 built and loaded an image in $(since "$t0")"
+}
+
 parallel_builds
 buildx_push
+buildx_new_build
 say "check: all good"

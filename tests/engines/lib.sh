@@ -9,8 +9,9 @@ ENGINES_DIR=${DRYDOCK_ENGINES_DIR:-/tmp/drydock-engines}
 
 # dk26c: Docker 26.1 with the containerd image store (the primary engine);
 # dk26:  the same dockerd with the overlay2 graphdriver store;
-# dk20:  Docker 20.10 from bookworm.
-ENGINES="dk26c dk26 dk20"
+# dk20:  Docker 20.10 from bookworm;
+# dk28:  Docker 28.5 from sid (BuildKit 0.25) with the containerd image store.
+ENGINES="dk26c dk26 dk20 dk28"
 
 # Two plain-HTTP registries on loopback: "open" has no auth, "auth" uses htpasswd.
 REGISTRIES="open auth"
@@ -33,6 +34,7 @@ engine_cidr() {
     dk26c) echo 172.30.1.1/24 ;;
     dk26)  echo 172.30.2.1/24 ;;
     dk20)  echo 172.30.3.1/24 ;;
+    dk28)  echo 172.30.4.1/24 ;;
     *) die "unknown engine $1" ;;
   esac
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs (once) and starts (if not running) the real BuildKit engines the tests use:
-# three Docker Engine daemons (dk26c, dk26, dk20), two local registries (ports 5000 and
+# four Docker Engine daemons (dk26c, dk26, dk20, dk28), two local registries (ports 5000 and
 # 5001 with htpasswd auth) and a busybox base image in every engine and both registries;
 # also installs openssh-client (ssh-agent, ssh-add, ssh-keygen) for the ssh forwarding tests.
 # Then writes $DRYDOCK_ENGINES_DIR/engines.env and prints it.
 #
-# Root only; idempotent; a run with everything already up takes about a second.
+# Root only; idempotent; a run with everything already up takes about a second. Engines that are
+# running are left alone (never restarted), so a run that adds an engine does not disturb the others.
 # No standalone buildkitd is installable here: the BuildKit embedded in Debian's Docker
 # packages is what we get (see the project notes on real BuildKit).
 set -euo pipefail
@@ -15,9 +16,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 BOOKWORM_PKGS=(docker.io docker-registry apache2-utils curl iproute2 openssh-client)
 TRIXIE_PKGS=(docker.io containerd docker-buildx)
+# Docker 28.5 (BuildKit 0.25): sid's runc needs glibc 2.38, so bookworm's runc is used (as for 26).
+SID_PKGS=(docker.io docker-cli containerd docker-buildx tini-static)
 TRIXIE=$ENGINES_DIR/trixie           # dpkg -x root of the trixie debs
+SID=$ENGINES_DIR/sid                 # dpkg -x root of the sid debs
 BIN26=$ENGINES_DIR/bin26             # first on Docker 26's PATH
+BIN28=$ENGINES_DIR/bin28             # first on Docker 28's PATH
 BUILDX=$ENGINES_DIR/docker-config/cli-plugins/docker-buildx
+BUILDX_NEW=$ENGINES_DIR/docker-config-28/cli-plugins/docker-buildx
 BUSYBOX_TAR=$ENGINES_DIR/busybox/rootfs.tar
 AUTH_DIR=$ENGINES_DIR/registry-auth
 LOGS=$ENGINES_DIR/logs
@@ -34,6 +40,8 @@ main() {
   install_bookworm_packages
   fetch_trixie_debs
   make_bin26
+  fetch_sid_debs
+  make_bin28
   make_busybox_tar
   ensure_registry_password
 
@@ -128,32 +136,47 @@ debian_archive_url() {
   echo "$url"
 }
 
-# Docker 26.1 comes from trixie: downloaded with a private sources list, lists dir and cache
-# (the system's apt config is untouched), then only unpacked with dpkg -x, never installed.
+# Debian debs of another suite (trixie, sid) are downloaded with a private sources list, lists dir
+# and cache (the system's apt config is untouched), then only unpacked with dpkg -x, never installed.
+# The archive URL is the one this machine already uses, read at run time.
+# Usage: fetch_debs SUITE ROOT PKG...
+fetch_debs() {
+  local suite=$1 root=$2 apt t0 p; shift 2
+  [ -f "$root/.unpacked" ] && return 0
+  apt=$ENGINES_DIR/apt
+  [ "$suite" = trixie ] || apt=$ENGINES_DIR/apt-$suite
+  t0=$(now)
+  say "fetching $* from $suite"
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_archive_url) $suite main" \
+    >"$apt/$suite.list"
+  local opts=(
+    -q -o "Dir::Etc::sourcelist=$apt/$suite.list" -o Dir::Etc::sourceparts=/nonexistent
+    -o Dir::Etc::preferencesparts=/nonexistent -o "Dir::State::Lists=$apt/lists"
+    -o "Dir::Cache=$apt/cache" -o APT::Sandbox::User=root
+  )
+  rm -f "$apt/debs/"*.deb
+  logged "$LOGS/apt-$suite-update.log" apt-get "${opts[@]}" update
+  (cd "$apt/debs" && logged "$LOGS/apt-$suite-download.log" apt-get "${opts[@]}" download "$@")
+  rm -rf "$root"
+  mkdir -p "$root"
+  for p; do dpkg -x "$apt/debs/${p}"_*.deb "$root"; done
+  touch "$root/.unpacked"
+  say "$suite debs unpacked in $(since "$t0"): $(cd "$apt/debs" && ls -- *.deb | tr '\n' ' ')"
+}
+
+# Docker 26.1 comes from trixie.
 fetch_trixie_debs() {
-  [ -f "$TRIXIE/.unpacked" ] || {
-    local apt=$ENGINES_DIR/apt t0 p
-    t0=$(now)
-    say "fetching ${TRIXIE_PKGS[*]} from trixie"
-    mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs"
-    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_archive_url) trixie main" \
-      >"$apt/trixie.list"
-    local opts=(
-      -q -o "Dir::Etc::sourcelist=$apt/trixie.list" -o Dir::Etc::sourceparts=/nonexistent
-      -o Dir::Etc::preferencesparts=/nonexistent -o "Dir::State::Lists=$apt/lists"
-      -o "Dir::Cache=$apt/cache" -o APT::Sandbox::User=root
-    )
-    rm -f "$apt/debs/"*.deb
-    logged "$LOGS/apt-trixie-update.log" apt-get "${opts[@]}" update
-    (cd "$apt/debs" && logged "$LOGS/apt-trixie-download.log" apt-get "${opts[@]}" download "${TRIXIE_PKGS[@]}")
-    rm -rf "$TRIXIE"
-    mkdir -p "$TRIXIE"
-    for p in "${TRIXIE_PKGS[@]}"; do dpkg -x "$apt/debs/${p}"_*.deb "$TRIXIE"; done
-    touch "$TRIXIE/.unpacked"
-    say "trixie debs unpacked in $(since "$t0")"
-  }
+  fetch_debs trixie "$TRIXIE" "${TRIXIE_PKGS[@]}"
   mkdir -p "$(dirname "$BUILDX")"
   ln -sfn "$TRIXIE/usr/libexec/docker/cli-plugins/docker-buildx" "$BUILDX"
+}
+
+# Docker 28.5 comes from sid, with its CLI and buildx (the newer reference client).
+fetch_sid_debs() {
+  fetch_debs sid "$SID" "${SID_PKGS[@]}"
+  mkdir -p "$(dirname "$BUILDX_NEW")"
+  ln -sfn "$SID/usr/libexec/docker/cli-plugins/docker-buildx" "$BUILDX_NEW"
 }
 
 # Docker 26 finds containerd, the shim, runc, docker-init and docker-proxy on its PATH.
@@ -166,6 +189,20 @@ make_bin26() {
   ln -sfn "$TRIXIE/usr/sbin/docker-proxy" "$BIN26/docker-proxy"
   ln -sfn /usr/bin/tini-static "$BIN26/docker-init"
   ln -sfn /usr/sbin/runc "$BIN26/runc"
+}
+
+# Docker 28 the same way, from sid; each binary must load on this machine's glibc.
+make_bin28() {
+  local b f
+  for f in "$SID/usr/sbin/dockerd --version" "$SID/usr/bin/containerd --version" \
+    "$SID/usr/bin/containerd-shim-runc-v2 -v" "$SID/usr/bin/docker --version"; do
+    $f >/dev/null 2>&1 || die "${f% *} does not run here: $($f 2>&1 | tail -n 1)"
+  done
+  mkdir -p "$BIN28"
+  for b in containerd containerd-shim-runc-v2 ctr; do ln -sfn "$SID/usr/bin/$b" "$BIN28/$b"; done
+  ln -sfn "$SID/usr/sbin/docker-proxy" "$BIN28/docker-proxy"
+  ln -sfn "$SID/usr/bin/tini-static" "$BIN28/docker-init"
+  ln -sfn /usr/sbin/runc "$BIN28/runc"
 }
 
 # ---------------------------------------------------------------- busybox base image
@@ -302,12 +339,16 @@ start_engine() {
   mkdir -p "$dir"
   clear_crash_leftovers "$dir"
   ensure_bridge "$(engine_bridge "$e")" "$(engine_cidr "$e")"
+  # Docker 28 still defaults to the graphdriver store: the containerd store is opt-in there too.
   case $e in
-    dk26c) echo '{"features":{"containerd-snapshotter":true}}' >"$dir/daemon.json" ;;
+    dk26c | dk28) echo '{"features":{"containerd-snapshotter":true}}' >"$dir/daemon.json" ;;
     *) echo '{}' >"$dir/daemon.json" ;;
   esac
+  local extra=()
   case $e in
     dk20) dockerd=/usr/sbin/dockerd path=/usr/sbin:/usr/bin:/sbin:/bin ;;
+    # 28 defaults to --ip6tables=true.
+    dk28) dockerd=$SID/usr/sbin/dockerd path=$BIN28:/usr/sbin:/usr/bin:/sbin:/bin extra=(--ip6tables=false) ;;
     *) dockerd=$TRIXIE/usr/sbin/dockerd path=$BIN26:/usr/sbin:/usr/bin:/sbin:/bin ;;
   esac
   # No --containerd: each dockerd supervises its own containerd, whose state, root and
@@ -317,7 +358,7 @@ start_engine() {
   launch "$dir/launch.pid" "$dir/dockerd.log" env -i "PATH=$path" "HOME=$dir" \
     "$dockerd" --data-root "$dir/data" --exec-root "$dir/run" --pidfile "$dir/dockerd.pid" \
     --host "unix://$sock" --config-file "$dir/daemon.json" \
-    --bridge "$(engine_bridge "$e")" --iptables=false --ip-masq=false
+    --bridge "$(engine_bridge "$e")" --iptables=false --ip-masq=false "${extra[@]}"
 }
 
 wait_engine() {
@@ -426,11 +467,14 @@ write_env() {
     echo "DRYDOCK_DK26C_HOST=unix://$(engine_sock dk26c)"
     echo "DRYDOCK_DK26_HOST=unix://$(engine_sock dk26)"
     echo "DRYDOCK_DK20_HOST=unix://$(engine_sock dk20)"
+    echo "DRYDOCK_DK28_HOST=unix://$(engine_sock dk28)"
     echo "DRYDOCK_REGISTRY=localhost:$(registry_port open)"
     echo "DRYDOCK_AUTH_REGISTRY=localhost:$(registry_port auth)"
     echo "DRYDOCK_AUTH_REGISTRY_USER=$REGISTRY_USER"
     echo "DRYDOCK_AUTH_REGISTRY_PASSWORD=$(cat "$AUTH_DIR/password")"
     echo "DRYDOCK_BUILDX=$BUILDX"
+    echo "DRYDOCK_BUILDX_NEW=$BUILDX_NEW"
+    echo "DRYDOCK_DOCKER_NEW=$SID/usr/bin/docker"
   } >"$f.tmp"
   mv "$f.tmp" "$f"
 }

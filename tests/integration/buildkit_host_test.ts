@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTargets, image, local, scratch } from "../../mod.ts";
-import { dk20, dk26c, skipWithout, type TestEngine } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine } from "../support/engines.ts";
 import { type StandIn, startStandIn } from "../support/standin.ts";
 
 let work: string;
@@ -51,5 +51,6 @@ function throughStandIn(engine: TestEngine | undefined, label: string, listen: "
 describe("buildkitd transport", () => {
   throughStandIn(dk26c, "Docker 26.1 (containerd store)", "unix");
   throughStandIn(dk26c, "Docker 26.1 (containerd store)", "tcp");
+  throughStandIn(dk28, "Docker 28.5 (containerd store)", "unix");
   throughStandIn(dk20, "Docker 20.10", "unix");
 });

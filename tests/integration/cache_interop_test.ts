@@ -10,7 +10,7 @@ import process from "node:process";
 import { promisify } from "node:util";
 import { buildTargets, dockerfile, image, local, type State } from "../../mod.ts";
 import * as pb from "../../src/proto/pb.gen.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 
 const DOCKERFILE = `FROM busybox AS build
 COPY hello.txt /src/hello.txt
@@ -93,25 +93,35 @@ function interopOn(engine: TestEngine | undefined, label: string) {
 }
 
 interopOn(dk26c, "Docker 26.1 (containerd store)");
+interopOn(dk28, "Docker 28.5 (containerd store)");
 // BuildKit 0.8 drops the exec field it does not know, so its cache keys match as well.
 interopOn(dk20, "Docker 20.10");
 
-test("our exec and file ops equal the Dockerfile frontend's, field for field, on dk26c", {
-  skip: skipWithout(dk26c, "dk26c"),
-}, async () => {
-  let theirs: pb.Definition | undefined;
-  await buildTargets({ dockerfile: dockerfile(local(ctx)) }, {
-    host: dk26c!.host,
-    onDefinition: (_target, definition) => {
-      theirs = definition;
+// dk28 runs a newer Dockerfile frontend (in dockerd 28) than dk26c.
+for (const engine of [dk26c, dk28]) {
+  test(
+    `our exec and file ops equal the Dockerfile frontend's, field for field, on ${
+      engine?.name ?? "dk26c/dk28"
+    }`,
+    {
+      skip: skipWithout(engine),
     },
-  });
-  let ours: pb.Definition | undefined;
-  await buildTargets({ ours: equivalent() }, {
-    host: dk26c!.host,
-    onDefinition: (_target, definition) => {
-      ours = definition;
+    async () => {
+      let theirs: pb.Definition | undefined;
+      await buildTargets({ dockerfile: dockerfile(local(ctx)) }, {
+        host: engine!.host,
+        onDefinition: (_target, definition) => {
+          theirs = definition;
+        },
+      });
+      let ours: pb.Definition | undefined;
+      await buildTargets({ ours: equivalent() }, {
+        host: engine!.host,
+        onDefinition: (_target, definition) => {
+          ours = definition;
+        },
+      });
+      assert.deepEqual(stepsOf(ours!), stepsOf(theirs!));
     },
-  });
-  assert.deepEqual(stepsOf(ours!), stepsOf(theirs!));
-});
+  );
+}

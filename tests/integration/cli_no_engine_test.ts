@@ -77,7 +77,7 @@ test("Deno without permissions: a one-line hint naming the flag to add", () => {
   assert.equal(r.status, 2, r.stderr);
   assert.match(
     r.stderr,
-    /^error: Deno needs --allow-[a-z]+ \(Requires .*\); drydock uses --allow-env .*--allow-sys, or simply: deno run -A cli_build\.ts\n$/,
+    /^error: Deno needs --allow-[a-z]+ \(.*\); run deno run -P cli_build\.ts with the permission set in deno\.json .*--allow-sys.*\n$/,
   );
 });
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { dk20, dk26c, skipWithout, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { buildHistory, processesWith } from "../support/engine_probe.ts";
 import { startBuildFile, waitFor } from "../support/program.ts";
 import { runBuildFile } from "../support/runtime.ts";
@@ -25,8 +25,8 @@ before(() => {
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** The engine from DOCKER_HOST only, and a private TMPDIR to check for leftovers. */
-function env(tmp?: string): Record<string, string | undefined> {
-  return { DOCKER_HOST: dk26c!.socket && `unix://${dk26c!.socket}`, BUILDKIT_HOST: undefined, TMPDIR: tmp };
+function env(tmp?: string, engine: TestEngine | undefined = dk26c): Record<string, string | undefined> {
+  return { DOCKER_HOST: engine!.socket && `unix://${engine!.socket}`, BUILDKIT_HOST: undefined, TMPDIR: tmp };
 }
 
 function privateTmp(): string {
@@ -240,6 +240,21 @@ describe("build.ts as a program (Docker 26.1)", { skip }, () => {
     assert.notEqual(await id(["--no-cache"]), first, "--no-cache ran the step again");
   });
 });
+
+// The engine-sensitive cases on the current engine generation (BuildKit 0.25).
+describe(
+  "build.ts as a program (Docker 28.5)",
+  { skip: skipWithout(dk28, "Docker 28.5 (containerd store)") },
+  () => {
+    test("exit 1: a failing step, reported at its build.ts line", async () => {
+      const r = await runBuildFile(BUILD, ["fails"], env(undefined, dk28));
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /code:? 3/);
+      assert.match(r.stderr, /cli_build\.ts:\d+:\d+/);
+      assert.match(r.stderr, /^#\d+ .*failing on purpose/m);
+    });
+  },
+);
 
 describe("build.ts as a program (Docker 20.10)", { skip: skipWithout(dk20, "Docker 20.10") }, () => {
   test("an engine fallback is reported as a notice, and the build succeeds", async () => {

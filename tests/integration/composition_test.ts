@@ -17,7 +17,7 @@ import {
   type State,
 } from "../../mod.ts";
 import { dockerApi, removeImage } from "../support/docker_api.ts";
-import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 
 let out: string;
 let ctx: string;
@@ -80,19 +80,21 @@ function report(s: State): State {
 }
 
 describe("merge() and diff()", () => {
-  test(
-    "stack layers with the containerd store (mergeop, diffop)",
-    { skip: skipWithout(dk26c, "dk26c") },
-    async () => {
-      const { dir, notices } = await exported(
-        dk26c!,
-        "merge",
-        scratch().copy(report(layered()), "/report.txt", "/r"),
-      );
-      assert.equal(read(dir, "r"), "./a.txt\n./b.txt\n./opt/built.txt\n./shared\nfrom b\n");
-      assert.deepEqual(notices, []);
-    },
-  );
+  for (const engine of [dk26c, dk28]) {
+    test(
+      `stack layers with the containerd store (mergeop, diffop) on ${engine?.name ?? "dk26c/dk28"}`,
+      { skip: skipWithout(engine) },
+      async () => {
+        const { dir, notices } = await exported(
+          engine!,
+          "merge",
+          scratch().copy(report(layered()), "/report.txt", "/r"),
+        );
+        assert.equal(read(dir, "r"), "./a.txt\n./b.txt\n./opt/built.txt\n./shared\nfrom b\n");
+        assert.deepEqual(notices, []);
+      },
+    );
+  }
 
   test(
     "merge() falls back to copies on overlay2, says so once",
@@ -159,12 +161,18 @@ async function mergedLayers(engine: TestEngine): Promise<number> {
 }
 
 describe("merge() layers in an exported image", () => {
-  test("one layer per input with mergeop (dk26c)", { skip: skipWithout(dk26c, "dk26c") }, async () => {
-    const busybox = (await dockerApi(dk26c!.socket, "/images/busybox:latest/json")).body as {
-      RootFS: { Layers: string[] };
-    };
-    assert.equal(await mergedLayers(dk26c!), busybox.RootFS.Layers.length + 2);
-  });
+  for (const engine of [dk26c, dk28]) {
+    test(
+      `one layer per input with mergeop (${engine?.name ?? "dk26c/dk28"})`,
+      { skip: skipWithout(engine) },
+      async () => {
+        const busybox = (await dockerApi(engine!.socket, "/images/busybox:latest/json")).body as {
+          RootFS: { Layers: string[] };
+        };
+        assert.equal(await mergedLayers(engine!), busybox.RootFS.Layers.length + 2);
+      },
+    );
+  }
 
   test("one layer for all copies in the fallback (dk26)", { skip: skipWithout(dk26, "dk26") }, async () => {
     const busybox = (await dockerApi(dk26!.socket, "/images/busybox:latest/json")).body as {
@@ -195,5 +203,6 @@ function dockerfileOn(engine: TestEngine | undefined, label: string) {
 
 describe("dockerfile()", () => {
   dockerfileOn(dk26c, "dk26c");
+  dockerfileOn(dk28, "dk28");
   dockerfileOn(dk20, "dk20");
 });

@@ -7,7 +7,7 @@ import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { local } from "../../mod.ts";
-import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { filteredLocal, listContext } from "../support/local_context.ts";
 
 let ctx: string;
@@ -164,14 +164,17 @@ function linksOn(engine: TestEngine | undefined, label: string) {
 }
 
 filterOn(dk26c, "Docker 26.1 (containerd store)");
+filterOn(dk28, "Docker 28.5 (containerd store)");
 filterOn(dk26, "Docker 26.1 (overlay2)");
 filterOn(dk20, "Docker 20.10");
 describe("links in a local context", () => {
   linksOn(dk26c, "Docker 26.1 (containerd store)");
+  linksOn(dk28, "Docker 28.5 (containerd store)");
   linksOn(dk20, "Docker 20.10");
 });
 describe("local context reuse", () => {
   reuseOn(dk26c, "Docker 26.1 (containerd store)");
+  reuseOn(dk28, "Docker 28.5 (containerd store)");
   reuseOn(dk26, "Docker 26.1 (overlay2)");
   reuseOn(dk20, "Docker 20.10");
 });

@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTargets, image, local, scratch } from "../../mod.ts";
-import { dk20, dk26c, skipWithout, type TestEngine } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine } from "../support/engines.ts";
 
 let ctx: string;
 let out: string;
@@ -78,5 +78,6 @@ function contextOn(engine: TestEngine | undefined, label: string) {
 
 describe("local context upload", () => {
   contextOn(dk26c, "Docker 26.1 (containerd store)");
+  contextOn(dk28, "Docker 28.5 (containerd store)");
   contextOn(dk20, "Docker 20.10");
 });

@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { dk20, dk26c, skipWithout, type TestEngine } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
 
 const BUILD = fileURLToPath(new URL("./fixtures/errors/build.ts", import.meta.url));
@@ -131,5 +131,6 @@ test("a bad option of build() is reported with a code frame of the call, before 
 
 describe("error reports", () => {
   reportsOn(dk26c, "Docker 26.1 (containerd store)");
+  reportsOn(dk28, "Docker 28.5 (containerd store)");
   reportsOn(dk20, "Docker 20.10");
 });

@@ -3,7 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { image, type State } from "../../mod.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { buildFiles } from "../support/build_files.ts";
 
 const WHEN = new Date("2001-02-03T04:05:06Z");
@@ -99,6 +99,7 @@ function fileOpsOn(engine: TestEngine | undefined, label: string, patterns: bool
 
 describe("file operations", () => {
   fileOpsOn(dk26c, "Docker 26.1, containerd store", true);
+  fileOpsOn(dk28, "Docker 28.5, containerd store", true);
   fileOpsOn(dk20, "Docker 20.10", false);
 
   test("include/exclude patterns are refused by name on BuildKit 0.8, never ignored (Docker 20.10)", {

@@ -6,9 +6,10 @@ import { Buffer } from "node:buffer";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BuildError, buildTargets, git, image, marshal, scratch, secret, type State } from "../../mod.ts";
+import { BuildError, buildTargets, git, image, scratch, secret, type State } from "../../mod.ts";
+import { marshal } from "../../src/llb/marshal.ts";
 import * as pb from "../../src/proto/pb.gen.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { type GitFixture, gitFixture } from "../support/git_fixture.ts";
 
 const TOKEN = unique("tok");
@@ -86,5 +87,6 @@ function authOn(engine: TestEngine | undefined, label: string) {
 
 describe("git() credentials", () => {
   authOn(dk26c, "Docker 26.1 (containerd store)");
+  authOn(dk28, "Docker 28.5 (containerd store)");
   authOn(dk20, "Docker 20.10");
 });

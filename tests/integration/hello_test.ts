@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { dk20, dk26c, skipWithout, type TestEngine } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine } from "../support/engines.ts";
 import { imageConfig } from "../support/docker_api.ts";
 import { runBuildFile } from "../support/runtime.ts";
 
@@ -48,5 +48,6 @@ function helloOn(engine: TestEngine | undefined, label: string) {
 
 describe("hello example", () => {
   helloOn(dk26c, "Docker 26.1 (containerd store)");
+  helloOn(dk28, "Docker 28.5 (containerd store)");
   helloOn(dk20, "Docker 20.10");
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTargets, image, scratch } from "../../mod.ts";
-import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { imageConfig, removeImage } from "../support/docker_api.ts";
 
 function inheritOn(engine: TestEngine | undefined, label: string) {
@@ -95,6 +95,7 @@ function inheritOn(engine: TestEngine | undefined, label: string) {
 
 describe("base image config", () => {
   inheritOn(dk26c, "Docker 26.1, containerd store");
+  inheritOn(dk28, "Docker 28.5, containerd store");
   inheritOn(dk26, "Docker 26.1, overlay2");
   inheritOn(dk20, "Docker 20.10");
 });

@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { buildTargets, image } from "../../mod.ts";
-import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { imageConfig, removeImage } from "../support/docker_api.ts";
 
 function configOn(engine: TestEngine | undefined, label: string) {
@@ -47,6 +47,7 @@ function configOn(engine: TestEngine | undefined, label: string) {
 
 describe("image config", () => {
   configOn(dk26c, "Docker 26.1, containerd store");
+  configOn(dk28, "Docker 28.5, containerd store");
   configOn(dk26, "Docker 26.1, overlay2");
   configOn(dk20, "Docker 20.10");
 });

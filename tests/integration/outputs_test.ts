@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildTargets, image, scratch } from "../../mod.ts";
-import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { imageConfig, removeImage } from "../support/docker_api.ts";
 import { runBuildFile } from "../support/runtime.ts";
 import { tarEntries, tarFile } from "../support/tarball.ts";
@@ -61,42 +61,50 @@ function tarOn(engine: TestEngine | undefined, label: string) {
   });
 }
 
+const CONTAINERD_STORES = [
+  [dk26c, "Docker 26.1, containerd store"],
+  [dk28, "Docker 28.5, containerd store"],
+] as const;
+
 describe("tar outputs", () => {
   tarOn(dk26c, "Docker 26.1, containerd store");
+  tarOn(dk28, "Docker 28.5, containerd store");
   tarOn(dk26, "Docker 26.1, overlay2");
   tarOn(dk20, "Docker 20.10");
 });
 
 describe("oci and docker tarballs", () => {
-  test(
-    "oci and docker tarballs hold the image, with names (Docker 26.1, containerd store)",
-    {
-      skip: skipWithout(dk26c, "dk26c"),
-    },
-    withDir(async (dir) => {
-      const state = scratch().mkfile("/app.txt", "app\n").config({ cmd: ["/app"] });
-      const r = await buildTargets({
-        t: {
-          state,
-          output: [
-            { type: "oci", dest: join(dir, "oci.tar"), name: "example.test/app:oci" },
-            { type: "docker", dest: join(dir, "docker.tar"), name: "example.test/app:docker" },
-          ],
-        },
-      }, { host: dk26c!.host });
-      const oci = tarEntries(join(dir, "oci.tar"));
-      assert.ok(oci.includes("oci-layout") && oci.includes("index.json"), oci.join(" "));
-      const index = JSON.parse(tarFile(join(dir, "oci.tar"), "index.json"));
-      assert.equal(index.manifests[0].annotations["io.containerd.image.name"], "example.test/app:oci");
-      const docker = tarEntries(join(dir, "docker.tar"));
-      assert.ok(docker.includes("manifest.json"), docker.join(" "));
-      const manifest = JSON.parse(tarFile(join(dir, "docker.tar"), "manifest.json"));
-      assert.deepEqual(manifest[0].RepoTags, ["example.test/app:docker"]);
-      const config = JSON.parse(tarFile(join(dir, "docker.tar"), manifest[0].Config));
-      assert.deepEqual(config.config.Cmd, ["/app"]);
-      assert.match(r.t.exporterResponse["containerimage.digest"] ?? "", /^sha256:/);
-    }),
-  );
+  for (const [engine, label] of CONTAINERD_STORES) {
+    test(
+      `oci and docker tarballs hold the image, with names (${label})`,
+      {
+        skip: skipWithout(engine, label),
+      },
+      withDir(async (dir) => {
+        const state = scratch().mkfile("/app.txt", "app\n").config({ cmd: ["/app"] });
+        const r = await buildTargets({
+          t: {
+            state,
+            output: [
+              { type: "oci", dest: join(dir, "oci.tar"), name: "example.test/app:oci" },
+              { type: "docker", dest: join(dir, "docker.tar"), name: "example.test/app:docker" },
+            ],
+          },
+        }, { host: engine!.host });
+        const oci = tarEntries(join(dir, "oci.tar"));
+        assert.ok(oci.includes("oci-layout") && oci.includes("index.json"), oci.join(" "));
+        const index = JSON.parse(tarFile(join(dir, "oci.tar"), "index.json"));
+        assert.equal(index.manifests[0].annotations["io.containerd.image.name"], "example.test/app:oci");
+        const docker = tarEntries(join(dir, "docker.tar"));
+        assert.ok(docker.includes("manifest.json"), docker.join(" "));
+        const manifest = JSON.parse(tarFile(join(dir, "docker.tar"), "manifest.json"));
+        assert.deepEqual(manifest[0].RepoTags, ["example.test/app:docker"]);
+        const config = JSON.parse(tarFile(join(dir, "docker.tar"), manifest[0].Config));
+        assert.deepEqual(config.config.Cmd, ["/app"]);
+        assert.match(r.t.exporterResponse["containerimage.digest"] ?? "", /^sha256:/);
+      }),
+    );
+  }
 
   for (const [engine, label] of [[dk26, "Docker 26.1, overlay2"], [dk20, "Docker 20.10"]] as const) {
     test(`an oci output is refused with the engines that can (${label})`, {
@@ -115,44 +123,46 @@ describe("oci and docker tarballs", () => {
 });
 
 describe("several outputs of one build", () => {
-  test(
-    "image, local and tar in one solve (Docker 26.1, containerd store)",
-    {
-      skip: skipWithout(dk26c, "dk26c"),
-    },
-    withDir(async (dir) => {
-      const name = `${unique("drydock-multi")}:v1`;
-      const id = unique("multi");
-      const state = image("busybox").run(`echo ${id} > /id.txt`).config({ cmd: ["cat", "/id.txt"] });
-      const vertexNames: string[] = [];
-      try {
-        const r = await buildTargets({
-          t: {
-            state,
-            image: name,
-            output: [{ type: "local", dest: join(dir, "fs") }, { type: "tar", dest: join(dir, "fs.tar") }],
-          },
-        }, {
-          host: dk26c!.host,
-          onStatus: (_t, s) =>
-            vertexNames.push(
-              ...(s.vertexes ?? []).filter((v) => v.completed).map((v) =>
-                (v.name ?? "").replace(/^\[\S+ \d+\/\d+\] /, "")
+  for (const [engine, label] of CONTAINERD_STORES) {
+    test(
+      `image, local and tar in one solve (${label})`,
+      {
+        skip: skipWithout(engine, label),
+      },
+      withDir(async (dir) => {
+        const name = `${unique("drydock-multi")}:v1`;
+        const id = unique("multi");
+        const state = image("busybox").run(`echo ${id} > /id.txt`).config({ cmd: ["cat", "/id.txt"] });
+        const vertexNames: string[] = [];
+        try {
+          const r = await buildTargets({
+            t: {
+              state,
+              image: name,
+              output: [{ type: "local", dest: join(dir, "fs") }, { type: "tar", dest: join(dir, "fs.tar") }],
+            },
+          }, {
+            host: engine!.host,
+            onStatus: (_t, s) =>
+              vertexNames.push(
+                ...(s.vertexes ?? []).filter((v) => v.completed).map((v) =>
+                  (v.name ?? "").replace(/^\[\S+ \d+\/\d+\] /, "")
+                ),
               ),
-            ),
-        });
-        assert.equal(readFileSync(join(dir, "fs/id.txt"), "utf8"), `${id}\n`);
-        assert.equal(tarFile(join(dir, "fs.tar"), "id.txt"), `${id}\n`);
-        assert.deepEqual((await imageConfig(dk26c!.socket, name)).Cmd, ["cat", "/id.txt"]);
-        assert.deepEqual(r.t.notices, []);
-        // The image exporter is last, so the digest in the response is the image's.
-        assert.equal(r.t.exporterResponse["image.name"], `docker.io/library/${name}`);
-        assert.equal(vertexNames.filter((n) => n.startsWith(`RUN echo ${id}`)).length, 1, "built once");
-      } finally {
-        await removeImage(dk26c!.socket, name);
-      }
-    }),
-  );
+          });
+          assert.equal(readFileSync(join(dir, "fs/id.txt"), "utf8"), `${id}\n`);
+          assert.equal(tarFile(join(dir, "fs.tar"), "id.txt"), `${id}\n`);
+          assert.deepEqual((await imageConfig(engine!.socket, name)).Cmd, ["cat", "/id.txt"]);
+          assert.deepEqual(r.t.notices, []);
+          // The image exporter is last, so the digest in the response is the image's.
+          assert.equal(r.t.exporterResponse["image.name"], `docker.io/library/${name}`);
+          assert.equal(vertexNames.filter((n) => n.startsWith(`RUN echo ${id}`)).length, 1, "built once");
+        } finally {
+          await removeImage(engine!.socket, name);
+        }
+      }),
+    );
+  }
 
   test(
     "Docker 20.10 builds once per output and says so",

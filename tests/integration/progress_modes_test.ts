@@ -3,7 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
 import { parseRawJson } from "../../src/progress/rawjson.ts";
 
@@ -62,5 +62,6 @@ function modesOn(engine: TestEngine | undefined, label: string) {
 
 describe("progress modes", () => {
   modesOn(dk26c, "Docker 26.1 (containerd store)");
+  modesOn(dk28, "Docker 28.5 (containerd store)");
   modesOn(dk20, "Docker 20.10");
 });

@@ -5,7 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { buildTargets, image, type State } from "../../mod.ts";
-import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { removeImage } from "../support/docker_api.ts";
 import { authRegistry } from "../support/auth_registry.ts";
 import { fetchManifest } from "../support/registry.ts";
@@ -31,7 +31,7 @@ function pushOn(engine: TestEngine | undefined, label: string) {
         });
         const m = await fetchManifest(authRegistry!.host, repo, "v1", authRegistry!);
         assert.equal(m.status, 200);
-        const digest = engine === dk26c
+        const digest = engine!.containerdStore
           ? r.app.exporterResponse["containerimage.digest"]
           : r.app.pushed[0]?.digest;
         assert.equal(m.digest, digest);
@@ -67,6 +67,7 @@ function pushOn(engine: TestEngine | undefined, label: string) {
 
 describe("push with registry auth", () => {
   pushOn(dk26c, "Docker 26.1, containerd store");
+  pushOn(dk28, "Docker 28.5, containerd store");
   pushOn(dk26, "Docker 26.1, overlay2");
   pushOn(dk20, "Docker 20.10");
 });

@@ -11,7 +11,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { BuildError, buildTargets, image } from "../../mod.ts";
 import { authRegistry, freshBusyboxTag } from "../support/auth_registry.ts";
-import { dk20, dk26, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/registry_auth/build.ts", import.meta.url));
@@ -198,10 +198,13 @@ function wrongPushOn(engine: TestEngine | undefined, label: string) {
 
 describe("registry auth", () => {
   inCodeOn(dk26c, "Docker 26.1, containerd store");
+  inCodeOn(dk28, "Docker 28.5, containerd store");
   inCodeOn(dk26, "Docker 26.1, overlay2");
   inCodeOn(dk20, "Docker 20.10");
   dockerConfigOn(dk26c, "Docker 26.1, containerd store");
+  dockerConfigOn(dk28, "Docker 28.5, containerd store");
   dockerConfigOn(dk20, "Docker 20.10");
   wrongPushOn(dk26c, "Docker 26.1, containerd store");
+  wrongPushOn(dk28, "Docker 28.5, containerd store");
   wrongPushOn(dk20, "Docker 20.10");
 });

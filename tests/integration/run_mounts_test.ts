@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cache, image, scratch, secret, ssh, type State, tmpfs } from "../../mod.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { buildFiles } from "../support/build_files.ts";
 
 const SCRIPT = [
@@ -135,12 +135,16 @@ function requiredSecretOn(engine: TestEngine | undefined, label: string) {
 
 describe("run() mounts and step options", () => {
   mountsOn(dk26c, "Docker 26.1, containerd store", "1m");
+  mountsOn(dk28, "Docker 28.5, containerd store", "1m");
   mountsOn(dk20, "Docker 20.10", undefined);
   seededCacheOn(dk26c, "Docker 26.1, containerd store");
+  seededCacheOn(dk28, "Docker 28.5, containerd store");
   seededCacheOn(dk20, "Docker 20.10");
   ignoreCacheOn(dk26c, "Docker 26.1, containerd store");
+  ignoreCacheOn(dk28, "Docker 28.5, containerd store");
   ignoreCacheOn(dk20, "Docker 20.10");
   requiredSecretOn(dk26c, "Docker 26.1, containerd store");
+  requiredSecretOn(dk28, "Docker 28.5, containerd store");
   requiredSecretOn(dk20, "Docker 20.10");
 
   test(

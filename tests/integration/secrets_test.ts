@@ -8,10 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildTargets, image, marshal, secret, SecretUnavailableError } from "../../mod.ts";
+import { buildTargets, image, secret, SecretUnavailableError } from "../../mod.ts";
+import { marshal } from "../../src/llb/marshal.ts";
 import { Definition } from "../../src/proto/pb.gen.ts";
 import type { StatusResponse } from "../../src/proto/moby_buildkit_v1.gen.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/secrets/build.ts", import.meta.url));
@@ -115,7 +116,7 @@ function libraryOn(engine: TestEngine | undefined, label: string, withEnvSecret:
       const name = unique("drydock-secrets");
       const results = await buildTargets({
         files: { state, output: { type: "local", dest: dir } },
-        ...(engine!.name === "dk26c" ? { img: { state, image: `${name}:latest` } } : {}),
+        ...(engine!.containerdStore ? { img: { state, image: `${name}:latest` } } : {}),
       }, { host: engine!.host, onStatus: (_t, s) => statuses.push(s) });
 
       const read = (f: string) => readFileSync(join(dir, "out", f), "utf8").trim();
@@ -183,9 +184,12 @@ function secretEnvRefusedOn(engine: TestEngine | undefined, label: string) {
 
 describe("secrets", () => {
   programOn(dk26c, "Docker 26.1, containerd store");
+  programOn(dk28, "Docker 28.5, containerd store");
   libraryOn(dk26c, "Docker 26.1, containerd store", true);
+  libraryOn(dk28, "Docker 28.5, containerd store", true);
   libraryOn(dk20, "Docker 20.10 (file mounts)", false);
   missingOn(dk26c, "Docker 26.1, containerd store");
+  missingOn(dk28, "Docker 28.5, containerd store");
   missingOn(dk20, "Docker 20.10");
   secretEnvRefusedOn(dk20, "Docker 20.10");
 });

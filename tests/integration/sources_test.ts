@@ -18,7 +18,7 @@ import {
   type State,
 } from "../../mod.ts";
 import { dockerApi, removeImage } from "../support/docker_api.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { pushImage } from "../support/registry_push.ts";
 import { type GitFixture, gitFixture } from "../support/git_fixture.ts";
 
@@ -192,6 +192,7 @@ function sourcesOn(engine: TestEngine | undefined, label: string) {
 
 describe("sources on real engines", () => {
   sourcesOn(dk26c, "Docker 26.1 (containerd store)");
+  sourcesOn(dk28, "Docker 28.5 (containerd store)");
   sourcesOn(dk20, "Docker 20.10");
 
   test("git({ subdir }) on Docker 20.10 fails before solving, naming the feature and line", {

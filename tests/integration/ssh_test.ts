@@ -7,8 +7,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildTargets, image, local, parseSshSpec, ssh, SshUnavailableError } from "../../mod.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { buildTargets, image, local, ssh, SshUnavailableError } from "../../mod.ts";
+import { parseSshSpec } from "../../src/solve/ssh_flag.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
 import { bundleSshAdd, makeKey, SSH_ADD_IN_STEP, startAgent } from "../support/ssh_tools.ts";
 
@@ -138,7 +139,10 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 describe("ssh agent forwarding", () => {
   programOn(dk26c, "Docker 26.1, containerd store");
+  programOn(dk28, "Docker 28.5, containerd store");
   programOn(dk20, "Docker 20.10");
   namedOn(dk26c, "Docker 26.1, containerd store");
+  namedOn(dk28, "Docker 28.5, containerd store");
   missingOn(dk26c, "Docker 26.1, containerd store");
+  missingOn(dk28, "Docker 28.5, containerd store");
 });

@@ -3,7 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { image, scratch } from "../../mod.ts";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { buildFiles } from "../support/build_files.ts";
 
 function settingsOn(engine: TestEngine | undefined, label: string) {
@@ -52,6 +52,7 @@ function settingsOn(engine: TestEngine | undefined, label: string) {
 
 describe("state settings", () => {
   settingsOn(dk26c, "Docker 26.1, containerd store");
+  settingsOn(dk28, "Docker 28.5, containerd store");
   settingsOn(dk20, "Docker 20.10");
 
   test("ulimit and cgroupParent apply on BuildKit 0.13 (Docker 26.1, containerd store)", {

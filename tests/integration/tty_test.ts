@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { dk20, dk26c, skipWithout, type TestEngine, unique } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 import { runtimeCommand } from "../support/runtime.ts";
 
 const BUILD = fileURLToPath(new URL("./fixtures/progress/build.ts", import.meta.url));
@@ -101,5 +101,6 @@ function liveViewOn(engine: TestEngine | undefined, label: string) {
 
 describe("live progress on a terminal", () => {
   liveViewOn(dk26c, "Docker 26.1 (containerd store)");
+  liveViewOn(dk28, "Docker 28.5 (containerd store)");
   liveViewOn(dk20, "Docker 20.10");
 });

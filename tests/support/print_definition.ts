@@ -1,7 +1,7 @@
 // Prints the SHA-256 of the rich graph's Definition bytes and its op digests,
 // so a test can compare what Deno and Bun produce.
 import { createHash } from "node:crypto";
-import { marshal } from "../../mod.ts";
+import { marshal } from "../../src/llb/marshal.ts";
 import * as pb from "../../src/proto/pb.gen.ts";
 import { richGraph } from "./rich_graph.ts";
 

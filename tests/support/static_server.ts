@@ -15,6 +15,8 @@ export interface StaticServer {
   readonly url: string;
   /** Paths requested so far, in order. */
   readonly requests: string[];
+  /** The headers of each request, in the same order. */
+  readonly headers: Record<string, string | string[] | undefined>[];
   close(): Promise<void>;
 }
 
@@ -37,9 +39,11 @@ export interface ServeOptions {
  */
 export async function serveDirectory(root: string, options: ServeOptions = {}): Promise<StaticServer> {
   const requests: string[] = [];
+  const headers: Record<string, string | string[] | undefined>[] = [];
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     requests.push(path);
+    headers.push({ ...req.headers });
     if (options.authorization !== undefined && req.headers.authorization !== options.authorization) {
       res.writeHead(401, { "www-authenticate": 'Basic realm="drydock-test"' });
       res.end();
@@ -63,6 +67,7 @@ export async function serveDirectory(root: string, options: ServeOptions = {}): 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    headers,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseSshSpec } from "./ssh_spec.ts";
+import { parseSshSpec } from "./ssh_flag.ts";
 
 describe("parseSshSpec()", () => {
   test("default alone means SSH_AUTH_SOCK", () =>

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseSecretSpec } from "./secret_spec.ts";
+import { parseSecretSpec } from "./secret_flag.ts";
 
 describe("parseSecretSpec()", () => {
   const cases: [string, ReturnType<typeof parseSecretSpec>][] = [
@@ -32,7 +32,7 @@ describe("parseSecretSpec()", () => {
   for (const [spec, want] of bad) {
     test(`rejects ${spec}`, () =>
       assert.throws(() => parseSecretSpec(spec), (err: Error & { code?: string }) => {
-        assert.equal(err.code, "E_FLAG");
+        assert.equal(err.code, "E_SPEC");
         assert.match(err.message, want);
         return true;
       }));

@@ -6,8 +6,8 @@
  * @module
  */
 import { resolve } from "node:path";
-import process from "node:process";
-import { DrydockError } from "../core/errors.ts";
+import { splitCsv } from "../core/csv.ts";
+import { SpecError } from "./spec_parse.ts";
 
 /** A secret given on the command line, by id. Overrides the build.ts source of that id. */
 export interface SecretSpec {
@@ -19,18 +19,18 @@ export interface SecretSpec {
 /**
  * Parses one `--secret` value. A relative `src` is made absolute against
  * `cwd`, the directory the command was typed in, as buildx reads it. Throws a
- * {@link DrydockError} (`E_FLAG`) naming the bad part.
+ * {@link SpecError} (`E_SPEC`) naming the bad part.
  *
  * @example
  * ```ts
- * import { parseSecretSpec } from "./secret_spec.ts";
+ * import { parseSecretSpec } from "./secret_flag.ts";
  * parseSecretSpec("id=npm,src=./npm.txt", "/home/me"); // { id: "npm", source: { file: "/home/me/npm.txt" } }
- * parseSecretSpec("id=npm,env=NPM_TOKEN"); // { id: "npm", source: { env: "NPM_TOKEN" } }
+ * parseSecretSpec("id=npm,env=NPM_TOKEN", "/home/me"); // { id: "npm", source: { env: "NPM_TOKEN" } }
  * ```
  */
-export function parseSecretSpec(spec: string, cwd: string = process.cwd()): SecretSpec {
+export function parseSecretSpec(spec: string, cwd?: string): SecretSpec {
   const fail = (why: string): never => {
-    throw new DrydockError("E_FLAG", `--secret ${JSON.stringify(spec)}: ${why}`);
+    throw new SpecError(`--secret ${JSON.stringify(spec)}: ${why}`);
   };
   let id: string | undefined, file: string | undefined, env: string | undefined, type: string | undefined;
   for (const field of splitCsv(spec, fail)) {
@@ -65,39 +65,24 @@ export function parseSecretSpec(spec: string, cwd: string = process.cwd()): Secr
   if (env !== undefined && file !== undefined) fail("give src= or env=, not both");
   if (env === "" || file === "") fail(`${env === "" ? "env" : "src"}= must not be empty`);
   if (type === "env" && env === undefined) env = id;
-  const source = env !== undefined ? { env } : file !== undefined ? { file: resolve(cwd, file) } : undefined;
+  const source = env !== undefined
+    ? { env }
+    : file !== undefined
+    ? { file: fromWorkingDir(file, cwd) }
+    : undefined;
   return { id: id!, source };
 }
 
-// Go's encoding/csv on one line: commas split fields, double quotes protect commas and `""` is a quote.
-function splitCsv(line: string, fail: (why: string) => never): string[] {
-  const out: string[] = [];
-  let i = 0;
-  for (;;) {
-    let field = "";
-    if (line[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= line.length) fail("unterminated quote");
-        if (line[i] === '"') {
-          if (line[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        field += line[i++];
-      }
-      if (i < line.length && line[i] !== ",") fail("unexpected text after a closing quote");
-    } else {
-      const end = line.indexOf(",", i);
-      field = line.slice(i, end < 0 ? line.length : end);
-      i = end < 0 ? line.length : end;
-    }
-    out.push(field);
-    if (i >= line.length) return out;
-    i++; // the comma
-  }
+/**
+ * `path` made absolute against `cwd`, the directory the command was typed in. Without one (a library caller
+ * parsing a flag itself), Node's `resolve()` takes the process's working directory, as buildx does.
+ *
+ * @example
+ * ```ts
+ * import { fromWorkingDir } from "./secret_flag.ts";
+ * fromWorkingDir("./key", "/home/me"); // "/home/me/key"
+ * ```
+ */
+export function fromWorkingDir(path: string, cwd: string | undefined): string {
+  return cwd === undefined ? resolve(path) : resolve(cwd, path);
 }
