@@ -11,7 +11,7 @@ import { CliProgress } from "./cli_progress.ts";
 import type { ProgressMode } from "./flags.ts";
 
 const SEED = Number(process.env.DRYDOCK_FUZZ_SEED ?? 0x57a7);
-const CASES = Number(process.env.DRYDOCK_FUZZ_CASES ?? 100);
+const CASES = Number(process.env.DRYDOCK_FUZZ_CASES ?? 40);
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;
