@@ -8,33 +8,13 @@ import type { StatusResponse, Vertex } from "../proto/moby_buildkit_v1.gen.ts";
 import { BuildError, engineSource, exitCodeOf, failingVertex } from "../solve/errors.ts";
 import { RpcError } from "../transport/rpc.ts";
 import { CliProgress } from "./cli_progress.ts";
+import { SeededRandom } from "../../tests/support/seeded_random.ts";
 import type { ProgressMode } from "./flags.ts";
 
 const SEED = Number(process.env.DRYDOCK_FUZZ_SEED ?? 0x57a7);
 const CASES = Number(process.env.DRYDOCK_FUZZ_CASES ?? 40);
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Gen {
-  constructor(readonly next: () => number) {}
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
+class Gen extends SeededRandom {
   bytes(max: number): Uint8Array {
     const b = new Uint8Array(this.int(max + 1));
     for (let i = 0; i < b.length; i++) b[i] = this.chance(0.7) ? 32 + this.int(95) : this.int(256);
@@ -111,7 +91,7 @@ function rpcError(g: Gen): RpcError {
 const MODES: ProgressMode[] = ["plain", "tty", "rawjson", "quiet"];
 
 test(`the progress model, renderers and error report survive ${CASES} malformed status streams (seed ${SEED})`, () => {
-  const g = new Gen(prng(SEED));
+  const g = new Gen(SEED);
   for (let i = 0; i < CASES; i++) {
     const mode = MODES[i % MODES.length];
     let written = 0;
