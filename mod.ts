@@ -64,7 +64,8 @@ export type { ParamsOptions } from "./src/cli/params.ts";
 export { UsageError } from "./src/cli/usage_error.ts";
 export { permissionHint } from "./src/cli/permission_hint.ts";
 export { buildTargets } from "./src/cli/build_targets.ts";
-export type { BuildTargetsOptions, Target, TargetResult, Targets } from "./src/solve/build.ts";
+export type { BuildTargetsOptions, TargetResult } from "./src/solve/build.ts";
+export type { Target, Targets } from "./src/solve/targets.ts";
 export type {
   BuildContext,
   DynamicState,

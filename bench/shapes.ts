@@ -38,6 +38,18 @@ export const SHAPES: readonly Shape[] = [
   { name: "large", label: "one 512 MiB file", files: 1, dirs: 0, bytes: 512 * MiB },
 ];
 
+/** The scaling series: 1 KiB files, 1k to 200k (50k is `small`), 1,000 per folder. */
+export const SCALING_SHAPES: readonly Shape[] = [1_000, 10_000, 200_000].map((files) => ({
+  name: `files${files / 1000}k`,
+  label: `${files.toLocaleString("en")} files of 1 KiB`,
+  files,
+  dirs: Math.max(1, files / 1000),
+  bytes: files * KiB,
+}));
+
+/** Every upload shape by name. */
+export const ALL_SHAPES: readonly Shape[] = [...SHAPES, ...SCALING_SHAPES];
+
 /**
  * Scales a shape down (for the smoke test): `factor` 0.001 makes 50 files of the small shape.
  *

@@ -4,6 +4,7 @@
  * @module
  */
 import { median, type Run } from "./measure.ts";
+import type { GraphRun } from "./graph.ts";
 
 /** All runs of one client on one shape. */
 export interface Cell {
@@ -34,7 +35,9 @@ export function renderTable(cells: readonly Cell[], bytesByShape: ReadonlyMap<st
   for (const cell of cells) {
     const seconds = median(cell.runs.map((r) => r.seconds));
     const reference = cells.find((c) => c.shape === cell.shape && c.client === REFERENCE);
-    const ratio = reference ? median(reference.runs.map((r) => r.seconds)) / seconds : NaN;
+    const ratio = reference && cell.runs.length
+      ? median(reference.runs.map((r) => r.seconds)) / seconds
+      : NaN;
     const mib = (bytesByShape.get(cell.shape) ?? 0) / 2 ** 20;
     const rss = cell.runs.map((r) => r.peakRss / 2 ** 20);
     rows.push(
@@ -43,6 +46,42 @@ export function renderTable(cells: readonly Cell[], bytesByShape: ReadonlyMap<st
       } | ${Number.isNaN(ratio) ? "–" : ratio.toFixed(2)} | ${
         median(cell.runs.map((r) => r.cpuSeconds)).toFixed(2)
       } | ${median(rss).toFixed(0)} | ${Math.max(...rss).toFixed(0)} |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+/** All runs of one runtime on one graph size. */
+export interface GraphCell {
+  readonly steps: number;
+  readonly runtime: string;
+  readonly runs: readonly GraphRun[];
+}
+
+/**
+ * Renders the graph table: medians (and the spread) of build, marshal and CPU milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { renderGraphTable } from "./table.ts";
+ * const run = { shape: "chain" as const, steps: 10, ops: 12, buildMs: 1, marshalMs: 2, cpuMs: 3, bytes: 100 };
+ * console.log(renderGraphTable([{ steps: 10, runtime: "deno", runs: [run] }]));
+ * ```
+ */
+export function renderGraphTable(cells: readonly GraphCell[]): string {
+  const rows = [
+    "| chain steps | runtime | runs | ops | build ms | marshal ms | build + marshal ms (min–max) | CPU ms |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const cell of cells) {
+    const total = cell.runs.map((r) => r.buildMs + r.marshalMs);
+    const m = (f: (r: GraphRun) => number) => median(cell.runs.map(f)).toFixed(0);
+    rows.push(
+      `| ${cell.steps} | ${cell.runtime} | ${cell.runs.length} | ${cell.runs[0]?.ops ?? 0} | ${
+        m((r) => r.buildMs)
+      } | ${m((r) => r.marshalMs)} | ${median(total).toFixed(0)} (${Math.min(...total).toFixed(0)}–${
+        Math.max(...total).toFixed(0)
+      }) | ${m((r) => r.cpuMs)} |`,
     );
   }
   return rows.join("\n");

@@ -5,9 +5,17 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ContextDir, fileSizes, generateContext, scaleShape, SHAPES } from "../bench/shapes.ts";
+import {
+  ContextDir,
+  fileSizes,
+  generateContext,
+  scaleShape,
+  SCALING_SHAPES,
+  SHAPES,
+} from "../bench/shapes.ts";
 import { median, parseTimeOutput, timed } from "../bench/measure.ts";
-import { renderTable } from "../bench/table.ts";
+import { renderGraphTable, renderTable } from "../bench/table.ts";
+import { timeGraph } from "../bench/graph.ts";
 
 function filesUnder(dir: string): { count: number; bytes: number } {
   let count = 0, bytes = 0;
@@ -36,6 +44,14 @@ describe("bench shapes", () => {
       SHAPES.map((s) => [s.name, s.files, s.bytes]),
       [["small", 50_000, 50_000 * 1024], ["medium", 5_000, 500 * 2 ** 20], ["large", 1, 512 * 2 ** 20]],
     );
+  });
+
+  test("the scaling series adds 1k, 10k and 200k files of 1 KiB (50k is the small shape)", () => {
+    assert.deepEqual(SCALING_SHAPES.map((s) => [s.name, s.files, s.bytes]), [
+      ["files1k", 1_000, 1_000 * 1024],
+      ["files10k", 10_000, 10_000 * 1024],
+      ["files200k", 200_000, 200_000 * 1024],
+    ]);
   });
 
   test("fileSizes() sums to the shape's bytes exactly", () => {
@@ -103,5 +119,17 @@ describe("bench measuring", () => {
     const run = await timed(["true"], {});
     assert.ok(run.peakRss > 0);
     await assert.rejects(timed(["false"], {}), /exited with 1/);
+  });
+});
+
+describe("bench graph", () => {
+  test("timeGraph() builds and marshals a chain of one op per step, and a table shows it", () => {
+    const chain = timeGraph("chain", 50);
+    assert.equal(chain.ops, 52); // the image, 50 steps, the terminal op
+    assert.ok(chain.bytes > 0 && chain.cpuMs >= 0);
+    const stages = timeGraph("stages", 200);
+    assert.equal(stages.ops, 1 + 200 + 2); // the 100 images are one op; 200 steps, the merge, the terminal op
+    const table = renderGraphTable([{ steps: 50, runtime: "deno", runs: [chain] }]).split("\n");
+    assert.match(table[2], /^\| 50 \| deno \| 1 \| 52 \|/);
   });
 });

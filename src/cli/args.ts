@@ -42,6 +42,12 @@ export interface CliArgs {
   /** `--builder` when it names a buildx builder or docker context. */
   builder?: string;
   tls: { caCert?: string; cert?: string; key?: string; serverName?: string };
+  /** `-i` or `--on-error shell`: a shell on a failed run step. */
+  interactive: boolean;
+  /** `--shell TARGET`: a shell in that target's final state. */
+  shell?: string;
+  /** `--shell-command`, split at spaces. @default ["/bin/sh"] */
+  shellCommand: string[];
 }
 
 /** What the command line is checked against. */
@@ -123,6 +129,26 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
       throw new UsageError(`--platform "${p}": must look like linux/amd64 or linux/arm64/v8`);
     }
   }
+  const onError = v["on-error"] as string | undefined;
+  if (onError !== undefined && onError !== "fail" && onError !== "shell") {
+    throw new UsageError(`--on-error must be fail or shell, not "${onError}"`);
+  }
+  const shell = v.shell as string | undefined;
+  if (shell !== undefined && !spec.targets.includes(shell)) {
+    const near = closest(shell, spec.targets);
+    throw new UsageError(
+      `--shell ${shell}: no such target${near ? `; did you mean "${near}"?` : ""} (targets: ${
+        spec.targets.join(", ")
+      })`,
+    );
+  }
+  if (shell !== undefined && targets.length > 0 && !targets.includes(shell)) {
+    throw new UsageError(
+      `--shell ${shell}: that target is not among the targets to build (${targets.join(", ")})`,
+    );
+  }
+  const shellCommand = ((v["shell-command"] as string | undefined) ?? "/bin/sh").split(" ").filter(Boolean);
+  if (shellCommand.length === 0) throw new UsageError("--shell-command needs a command");
   const builderIsAddress = builder !== undefined && (builder.includes("://") || builder.startsWith("/"));
   return {
     targets,
@@ -145,6 +171,9 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
       ? { printLlb: "dot" as const }
       : {}),
     progress: progress as ProgressMode,
+    interactive: v.interactive === true || onError === "shell",
+    ...(shell !== undefined ? { shell } : {}),
+    shellCommand,
     ...(host !== undefined || builderIsAddress ? { host: host ?? builder } : {}),
     ...(builder !== undefined && !builderIsAddress ? { builder } : {}),
     tls: {

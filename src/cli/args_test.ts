@@ -39,6 +39,8 @@ test("`parseCli()` defaults: no targets, auto progress, nothing switched on", ()
     ssh: [],
     progress: "auto",
     tls: {},
+    interactive: false,
+    shellCommand: ["/bin/sh"],
   });
   assert.equal(parseCli([], spec).printLlb, undefined);
 });
@@ -180,4 +182,21 @@ test("output flags: -o, --push, --platform (comma lists), --cache-from/--cache-t
     '--platform "amd64": must look like linux/amd64 or linux/arm64/v8',
   );
   assert.equal(usageMessage(["--metadata-file="]), "--metadata-file needs a value");
+});
+
+test("-i and --on-error shell ask for a shell on a failed step; --shell names a target built, --shell-command splits", () => {
+  assert.equal(parseCli(["-i"], spec).interactive, true);
+  assert.equal(parseCli(["--on-error", "shell"], spec).interactive, true);
+  assert.equal(parseCli(["--on-error", "fail"], spec).interactive, false);
+  assert.deepEqual(parseCli([], spec).shellCommand, ["/bin/sh"]);
+  assert.deepEqual(parseCli(["--shell-command", "/bin/bash -l"], spec).shellCommand, ["/bin/bash", "-l"]);
+  assert.equal(parseCli(["--shell", "app"], spec).shell, "app");
+  assert.equal(parseCli(["app", "--shell", "app"], spec).shell, "app");
+  assert.match(usageMessage(["--on-error", "retry"]), /--on-error must be fail or shell, not "retry"/);
+  assert.match(usageMessage(["--shell", "ap"]), /--shell ap: no such target; did you mean "app"\?/);
+  assert.match(
+    usageMessage(["test", "--shell", "app"]),
+    /--shell app: that target is not among the targets to build/,
+  );
+  assert.match(usageMessage(["--shell-command", " "]), /--shell-command needs a command/);
 });

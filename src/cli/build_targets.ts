@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { type BuildTargetsOptions, solveTargets, type TargetResult, type Targets } from "../solve/build.ts";
+import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
+import type { Targets } from "../solve/targets.ts";
 import { processEnvironment } from "./environment.ts";
 
 /**

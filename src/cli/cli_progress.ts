@@ -48,6 +48,7 @@ export class CliProgress {
   readonly #cwd: string | undefined;
   readonly #now: () => number;
   readonly #started: number;
+  #liveViewEnded = false;
 
   constructor(requested: ProgressMode, options: CliProgressOptions) {
     const env = options.env;
@@ -97,7 +98,7 @@ export class CliProgress {
    * ```
    */
   succeeded(outputs: readonly string[], targets = 1): void {
-    if (this.mode === "tty") {
+    if (this.mode === "tty" && !this.#liveViewEnded) {
       this.#renderer.done({ outputs });
       return;
     }
@@ -121,6 +122,21 @@ export class CliProgress {
     return err === undefined
       ? undefined
       : formatError(err, { model: this.model, color: this.#color, cwd: this.#cwd });
+  }
+
+  /**
+   * Ends the live view early, for a program that takes the terminal over (a shell); later updates are
+   * printed as they come and the summary as lines.
+   *
+   * @example
+   * ```ts
+   * import { CliProgress } from "./cli_progress.ts";
+   * new CliProgress("quiet").endLiveView();
+   * ```
+   */
+  endLiveView(): void {
+    this.#liveViewEnded = true;
+    this.#renderer.done();
   }
 
   /**

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
+import { readSourceLines, sourceLines } from "../core/source_text.ts";
 
 /** Options for {@linkcode codeFrame} and {@linkcode formatCodeFrame}. */
 export interface CodeFrameOptions {
@@ -36,17 +36,8 @@ export interface CodeFrameOptions {
  * ```
  */
 export function codeFrame(location: SourceLocation, options: CodeFrameOptions = {}): string | undefined {
-  let text = options.text;
-  if (text === undefined) {
-    try {
-      text = readFileSync(location.file, "utf8");
-    } catch {
-      return undefined;
-    }
-  }
-  const lines = text.split(/\r?\n/);
-  if (lines.at(-1) === "") lines.pop(); // the file's final newline ends the last line, it adds none
-  return formatCodeFrame(lines, location, options);
+  const lines = options.text === undefined ? readSourceLines(location.file) : sourceLines(options.text);
+  return lines && formatCodeFrame(lines, location, options);
 }
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import { marshal } from "../llb/marshal.ts";
-import type { ResolvedTarget } from "../solve/build.ts";
+import type { ResolvedTarget } from "../solve/targets.ts";
 
 /** What compiling one target gave. */
 export interface CompiledTarget {
@@ -24,7 +24,7 @@ export interface CompiledTarget {
  * @example
  * ```ts
  * import { image } from "../../mod.ts";
- * import { resolveTargets } from "../solve/build.ts";
+ * import { resolveTargets } from "../solve/targets.ts";
  * import { compileTargets } from "./dry_run.ts";
  * compileTargets(resolveTargets({ app: image("busybox").run("true") }), { noCache: false })[0].ops; // 3
  * ```

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { image, scratch } from "../../mod.ts";
 import { marshal } from "../llb/marshal.ts";
-import { resolveTargets } from "../solve/build.ts";
+import { resolveTargets } from "../solve/targets.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
 
 test("`compileTargets()` compiles each target to its LLB terminal digest, with no engine", () => {

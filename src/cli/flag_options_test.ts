@@ -45,3 +45,9 @@ test("`flagOptions()`: bad specs and engines are reported, naming the flag", () 
     (err: unknown) => err instanceof UsageError && /docker context "nope"/.test(err.message),
   );
 });
+
+test("`flagOptions()`: --host is discovered once, and the engines found go to the build", () => {
+  const o = flagOptions(parseCli(["--host", "tcp://127.0.0.1:1234"], spec), {}, here);
+  assert.deepEqual(o.engines?.map((e) => [e.engine, e.text]), [["buildkitd", "tcp://127.0.0.1:1234"]]);
+  assert.equal(flagOptions(parseCli([], spec), {}, here).engines, undefined);
+});

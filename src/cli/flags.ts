@@ -77,6 +77,35 @@ export const FLAGS: readonly FlagSpec[] = [
     help: "validate and compile the targets to LLB, without an engine",
   },
   {
+    name: "interactive",
+    short: "i",
+    type: "boolean",
+    group: "Build",
+    help: "when a run step fails, open a shell in its view before it ran (needs a terminal);\n" +
+      "exiting the shell ends the build with the step's exit code",
+  },
+  {
+    name: "on-error",
+    type: "string",
+    value: "ACTION",
+    group: "Build",
+    help: "what a failed run step does: fail (the default) or shell (as -i)",
+  },
+  {
+    name: "shell",
+    type: "string",
+    value: "TARGET",
+    group: "Build",
+    help: "open a shell in TARGET's final state once it is built (needs a terminal)",
+  },
+  {
+    name: "shell-command",
+    type: "string",
+    value: "CMD",
+    group: "Build",
+    help: "the shell -i and --shell run (default /bin/sh), split at spaces",
+  },
+  {
     name: "output",
     short: "o",
     type: "string",

@@ -47,7 +47,7 @@ export interface ParamsOptions {
   values?: Record<string, unknown>;
 }
 
-const KEY = /^[a-zA-Z][a-zA-Z0-9]*(?:-[a-zA-Z0-9]+)*$/;
+const KEY = /^[a-zA-Z][a-zA-Z0-9]*(?:[-_][a-zA-Z0-9]+)*$/;
 const declared: ParamSpec[] = [];
 
 /**
@@ -137,7 +137,7 @@ export function describeParam(key: string, schema: z.ZodType, location?: SourceL
   if (!KEY.test(key)) {
     throw new OptionError("params", [{
       option: key,
-      message: "must be a name of letters and digits (camelCase or kebab-case), like appVersion",
+      message: "must be a name of letters and digits (camelCase, kebab-case or SNAKE_CASE), like appVersion",
     }], location);
   }
   let inner: z.ZodType = schema;
@@ -165,7 +165,7 @@ export function describeParam(key: string, schema: z.ZodType, location?: SourceL
   const entries = (inner._zod.def as { entries?: Record<string, unknown> }).entries;
   return {
     key,
-    flag: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+    flag: flagOf(key),
     kind,
     ...(description ? { description } : {}),
     ...(hasDefault ? { defaultText: JSON.stringify(defaultValue) } : {}),
@@ -271,4 +271,10 @@ function defaults(schema: z.ZodType): Record<string, unknown> {
     if (r.success) out[key] = r.data;
   }
   return out;
+}
+
+/** `appVersion` and `app-version` are `--app-version`; a Dockerfile-style `APP_VERSION` is too. */
+function flagOf(key: string): string {
+  if (key.includes("_") || key === key.toUpperCase()) return key.toLowerCase().replaceAll("_", "-");
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

@@ -108,3 +108,9 @@ test("`params()` refuses names that clash with built-in flags or earlier params"
     /declared twice/,
   );
 });
+
+test("Dockerfile-style ARG names are parameter keys: BASE_TAG is --base-tag and --build-arg BASE_TAG", () => {
+  const spec = describeParam("BASE_TAG", z.string().default("latest"));
+  assert.deepEqual([spec.key, spec.flag], ["BASE_TAG", "base-tag"]);
+  assert.equal(describeParam("TAG", z.string()).flag, "tag");
+});

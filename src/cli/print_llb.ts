@@ -7,7 +7,7 @@
 import { definitionDot } from "../llb/dot.ts";
 import { formatDump } from "../llb/dump.ts";
 import { marshal } from "../llb/marshal.ts";
-import type { ResolvedTarget } from "../solve/build.ts";
+import type { ResolvedTarget } from "../solve/targets.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** How to show the LLB. */
@@ -21,7 +21,7 @@ export type LlbFormat = "json" | "dot";
  * @example
  * ```ts
  * import { image } from "../../mod.ts";
- * import { resolveTargets } from "../solve/build.ts";
+ * import { resolveTargets } from "../solve/targets.ts";
  * import { llbText } from "./print_llb.ts";
  * const [app] = resolveTargets({ app: image("busybox").run("echo hi") });
  * llbText(app, "dot", {}).startsWith("digraph {"); // true

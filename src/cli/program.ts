@@ -7,17 +7,12 @@
 import { statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import process from "node:process";
-import { DrydockError, isUsageError } from "../core/errors.ts";
+import { isUsageError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { State } from "../dsl/state.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
-import {
-  type BuildTargetsOptions,
-  selectTargets,
-  solveTargets,
-  type TargetResult,
-  type Targets,
-} from "../solve/build.ts";
+import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
+import { selectTargets, type Targets } from "../solve/targets.ts";
 import { writeMetadataFile } from "../solve/metadata.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
@@ -29,6 +24,9 @@ import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
 import { CliProgress } from "./cli_progress.ts";
 import { SIGNAL_EXIT, watchSignals } from "./signals.ts";
+import { processTerminal, requireTerminal, runShell } from "./interactive_shell.ts";
+import type { BuildError } from "../solve/errors.ts";
+import type { ShellAccess } from "../solve/debug_shell.ts";
 import { VERSION } from "./version.ts";
 import { stderrTerminal } from "./terminal.ts";
 
@@ -69,7 +67,8 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   } catch (err) {
     return fail(err, stderr, environment.cwd);
   }
-  const wanted = args.targets.length > 0 ? args.targets : options.defaults;
+  // `--shell TARGET` alone builds that target.
+  const wanted = args.targets.length > 0 ? args.targets : args.shell ? [args.shell] : options.defaults;
 
   let flags: FlagOptions;
   try {
@@ -79,6 +78,9 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     if (metadataDir && !isDirectory(metadataDir)) {
       throw new UsageError(`--metadata-file ${args.metadataFile}: directory ${metadataDir} does not exist`);
     }
+    const streams = { stdin: process.stdin, stdout: environment.stdout };
+    if (args.interactive) requireTerminal("-i (or --on-error shell)", streams);
+    if (args.shell) requireTerminal("--shell", streams);
     if (args.printLlb || args.dryRun) {
       return stdout(compiledText(targets, wanted, args, flags, options)), EXIT.ok;
     }
@@ -99,11 +101,29 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   });
 
   const refs: string[] = [];
+  // The failure a shell was opened for: already reported, and its exit code is the build's.
+  let shownFailure: BuildError | undefined;
+  const shell: BuildTargetsOptions["shell"] = args.interactive || args.shell
+    ? {
+      onError: args.interactive,
+      target: args.shell,
+      run: async (target, access) => {
+        if (access.error) {
+          shownFailure = access.error;
+          stderr(progress.failed(access.error) ?? "");
+        } else progress.endLiveView();
+        stderr(shellBanner(target, access, args.shellCommand));
+        const code = await runShell(access, args.shellCommand, processTerminal(environment));
+        stderr(`drydock: the shell exited (${code})${access.error ? "; the build ends" : ""}\n`);
+      },
+    }
+    : undefined;
   const { engines, ...flagged } = flags;
   try {
     const results = await solveTargets(targets, {
       ...options,
       ...flagged,
+      ...(shell ? { shell } : {}),
       targets: wanted,
       location: options.location,
       signal: signals.signal,
@@ -131,6 +151,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       progress.failed(undefined);
       stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
       return SIGNAL_EXIT[received];
+    }
+    // Engines before BuildKit 0.13 give the exit code only in the message.
+    if (shownFailure) {
+      return shownFailure.exitCode || Number(/exit code: (\d+)/.exec(shownFailure.engineMessage)?.[1]) ||
+        EXIT.failed;
     }
     return fail(err, stderr, environment.cwd, progress);
   } finally {
@@ -208,4 +233,17 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+function shellBanner(target: string, access: ShellAccess, shell: readonly string[]): string {
+  const lines = access.error
+    ? [
+      `drydock: ${shell.join(" ")} in ${access.error.step ?? target} as it was before the step ` +
+      `(files, mounts, env, working directory, user)`,
+      `drydock: the failed command:  ${access.command}`,
+      `drydock: exit the shell (exit or Ctrl-D) to end the build with the step's exit code` +
+      (access.error.exitCode ? ` (${access.error.exitCode})` : ""),
+    ]
+    : [`drydock: ${shell.join(" ")} in the final state of ${target}; exit it (exit or Ctrl-D) to go on`];
+  return lines.join("\n") + "\n";
 }

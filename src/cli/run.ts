@@ -10,7 +10,8 @@
 import { dirname } from "node:path";
 import process from "node:process";
 import { callerLocation } from "../core/location.ts";
-import { type BuildTargetsOptions, solveTargets, type TargetResult, type Targets } from "../solve/build.ts";
+import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
+import type { Targets } from "../solve/targets.ts";
 import { isEntryPoint } from "./entry_point.ts";
 import { processEnvironment } from "./environment.ts";
 import { runProgram } from "./program.ts";

@@ -38,7 +38,10 @@ export type ErrorCode =
   // The build itself.
   | "E_BUILD" // the engine failed a step
   | "E_FRONTEND_UNRESOLVED" // a frontend's steps were asked for outside a build
-  | "E_TRANSFER" // a file transfer with the engine failed
+  | "E_DYNAMIC" // a dynamic target asked for what a running build cannot add (a secret, an entitlement ...)
+  | "E_READ" // a dynamic target's read of a built file failed
+  | "E_CONTAINER" // a build container (ctx.container()) failed or was used after its release
+  | "E_TRANSFER" // a file transfer with the engine failed (or one side broke its protocol)
   | "E_CONTENT" // a local cache's content store refused an engine request
   | "E_UNSAFE_ENTRY" // an exported entry would escape its destination
   | "E_UNSUPPORTED_OUTPUT" // the engine cannot make this output

@@ -21,9 +21,27 @@ const ENTRY_POINTS = new Set(["mod.ts"]);
 // The path must start the frame or follow "(": "ext:core/01_core.js:1:2" is no "/01_core.js".
 const V8_FRAME = /(?:^at (?:async )?|\()((?:file:\/\/|\/)[^()]*?):(\d+):(\d+)\)?\s*$/;
 
+// The user's call is usually the second frame (a DSL method, then build.ts): look at a few frames first,
+// each costs; then as many as a stack trace has by default on V8 and JSC.
+const FIRST_FRAMES = 4;
+const MORE_FRAMES = 10;
+
+/** The part of V8's and JSC's structured stack frames (`CallSite`) read here. */
+interface CallSite {
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+}
+
+const asCallSites = (_error: Error, sites: CallSite[]): CallSite[] => sites;
+
 /**
  * Captures the location of the first stack frame outside drydock's own sources.
  * Returns `undefined` when the stack has no such frame (e.g. drydock's own tests).
+ *
+ * Cheap enough to run on every DSL call: the runtime hands over its structured frames (no stack text
+ * is formatted or parsed), and only the user's frame is asked for its line and column (on Deno, each
+ * of those goes through the source map).
  *
  * @example Record where a DSL call was made
  * ```ts
@@ -32,7 +50,49 @@ const V8_FRAME = /(?:^at (?:async )?|\()((?:file:\/\/|\/)[^()]*?):(\d+):(\d+)\)?
  * ```
  */
 export function callerLocation(): SourceLocation | undefined {
-  const stack = new Error().stack ?? "";
+  const first = captureCallSites(FIRST_FRAMES);
+  if (first === undefined) return fromStackText(new Error().stack ?? "");
+  const found = firstUserFrame(first, 0);
+  if (found !== undefined || first.length < FIRST_FRAMES) return found;
+  const more = captureCallSites(MORE_FRAMES);
+  return more && firstUserFrame(more, FIRST_FRAMES);
+}
+
+function firstUserFrame(sites: readonly CallSite[], from: number): SourceLocation | undefined {
+  for (let i = from; i < sites.length; i++) {
+    const name = sites[i].getFileName();
+    if (!name) continue;
+    const file = name.startsWith("file://") ? fileURLToPath(name) : name;
+    if (!file.startsWith("/") || isLibraryFile(file)) continue;
+    return { file, line: sites[i].getLineNumber() ?? 0, column: sites[i].getColumnNumber() ?? 0 };
+  }
+  return undefined;
+}
+
+// The frames above callerLocation's caller, structured; undefined when the runtime does not honour
+// prepareStackTrace.
+function captureCallSites(frames: number): readonly CallSite[] | undefined {
+  const ErrorCtor = Error as ErrorConstructor & {
+    prepareStackTrace?: unknown;
+    captureStackTrace?: (target: object, ctor?: unknown) => void;
+  };
+  if (typeof ErrorCtor.captureStackTrace !== "function") return undefined;
+  const prepare = ErrorCtor.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  const holder: { stack?: unknown } = {};
+  try {
+    ErrorCtor.prepareStackTrace = asCallSites;
+    Error.stackTraceLimit = frames;
+    ErrorCtor.captureStackTrace(holder, callerLocation);
+    const sites = holder.stack;
+    return Array.isArray(sites) ? sites : undefined;
+  } finally {
+    ErrorCtor.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function fromStackText(stack: string): SourceLocation | undefined {
   for (const raw of stack.split("\n").slice(1)) {
     const frame = parseStackFrame(raw);
     if (!frame || isLibraryFile(frame.file)) continue;

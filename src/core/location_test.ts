@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseStackFrame } from "./location.ts";
+import { fileURLToPath } from "node:url";
+import { callerLocation, parseStackFrame } from "./location.ts";
 
 test("parseStackFrame() reads user frames and skips runtime-internal ones", () => {
   const cases: [string, ReturnType<typeof parseStackFrame>][] = [
@@ -15,4 +16,25 @@ test("parseStackFrame() reads user frames and skips runtime-internal ones", () =
     ["    at processTicksAndRejections (native:7:39)", undefined],
   ];
   for (const [line, want] of cases) assert.deepEqual(parseStackFrame(line), want, line);
+});
+
+test("callerLocation() finds the calling test's line and column", () => {
+  const where = callerLocation();
+  assert.equal(where?.file, fileURLToPath(import.meta.url));
+  assert.equal(where?.line, 22);
+  assert.equal(where?.column, 17);
+});
+
+test("callerLocation() leaves the runtime's stack trace settings as they were", () => {
+  const E = Error as ErrorConstructor & { prepareStackTrace?: unknown };
+  const [limit, original] = [Error.stackTraceLimit, E.prepareStackTrace];
+  const custom = (_e: Error, _sites: unknown[]) => "custom";
+  E.prepareStackTrace = custom;
+  try {
+    callerLocation();
+    assert.equal(E.prepareStackTrace, custom);
+    assert.equal(Error.stackTraceLimit, limit);
+  } finally {
+    E.prepareStackTrace = original;
+  }
 });

@@ -51,6 +51,7 @@ export function copyAction(source: Output | null, src: string, dest: string, o: 
     timestamp: timestampOf(o.timestamp),
     ...(o.alwaysReplaceExistingDestPaths ? { alwaysReplaceExistingDestPaths: true } : {}),
     ...(o.requiredPaths?.length ? { requiredPaths: [...o.requiredPaths] } : {}),
+    ...(o.unpack ? { unpack: true } : {}),
   };
 }
 

@@ -7,6 +7,7 @@
 import type { SourceLocation } from "../core/location.ts";
 import type { Platform } from "../core/platform.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
+import type { EnvTemplate } from "./env_template.ts";
 
 export type { Platform };
 
@@ -78,6 +79,8 @@ export interface BindMount {
   /** A path inside `source` to mount instead of its root. */
   readonly selector?: string;
   readonly readonly: boolean;
+  /** Writable, but the step's changes are thrown away: no output (a Dockerfile `rw` bind mount). */
+  readonly discard?: boolean;
 }
 
 /** Cache sharing between concurrent steps using the same cache id. */
@@ -190,6 +193,10 @@ export interface ExecNode extends NodeBase {
   readonly mounts: readonly ExecMount[];
   /** Env, cwd and user to take from the base image config; `env` then overrides by name. */
   readonly inherit?: InheritedConfig;
+  /** Mount targets written relative to a working directory that builds on the base image's. */
+  readonly baseRelativeMounts?: readonly string[];
+  /** Values of `env` that use the base image's env, filled in once it is resolved. */
+  readonly baseEnv?: Readonly<Record<string, EnvTemplate>>;
   readonly secretEnv: readonly SecretEnv[];
   readonly network: NetworkMode;
   readonly security: SecurityMode;
@@ -224,7 +231,7 @@ export interface CdiDevice {
 export function execOutputIndex(mounts: readonly ExecMount[], dest: string): number {
   let index = 0;
   for (const m of mounts) {
-    if (m.kind !== "bind" || m.readonly) continue;
+    if (m.kind !== "bind" || m.readonly || m.discard) continue;
     if (m.dest === dest) return index;
     index++;
   }
@@ -280,6 +287,8 @@ export interface CopyAction extends PathBases {
   readonly alwaysReplaceExistingDestPaths?: boolean;
   /** Paths that must be among those `include` selects, or the copy fails. */
   readonly requiredPaths?: readonly string[];
+  /** Extract a tar archive source into `dest` (Dockerfile `ADD`). */
+  readonly unpack?: boolean;
 }
 
 /** Create a symbolic link at `newpath` pointing at `oldpath`. */
@@ -329,6 +338,8 @@ export interface FileNode extends NodeBase {
   readonly kind: "file";
   readonly base: Output | null;
   readonly actions: readonly FileAction[];
+  /** Never chained with neighbouring file steps (a `workdir()` mkdir, as the frontend's WORKDIR). */
+  readonly ownOp?: boolean;
   /** Where each action was made in build.ts (same length as `actions`). */
   readonly actionLocations?: readonly (SourceLocation | undefined)[];
 }

@@ -65,6 +65,11 @@ export interface BindMountOptions {
   path?: string;
   /** Mount read-only; then the mount has no result. @default false */
   readonly?: boolean;
+  /**
+   * Writable, but what the step writes there is thrown away (no result), as a
+   * Dockerfile `RUN --mount=type=bind,rw`. @default false
+   */
+  discard?: boolean;
 }
 
 /** A secret mounted as a file. */
@@ -184,6 +189,13 @@ export interface CopyOptions {
   chmod?: number | string;
   /** Modification time of the copied files. @default the source files' times */
   timestamp?: TimestampValue;
+  /** Extract a local tar archive (gzip, bzip2, xz) into `dest`, as a Dockerfile `ADD` does. @default false */
+  unpack?: boolean;
+  /**
+   * Copy into an empty layer merged onto this state, as `COPY --link`: the
+   * copy's cache does not depend on what is below. Needs BuildKit 0.10 (Docker 23+). @default false
+   */
+  link?: boolean;
   /** Name shown in progress. */
   name?: string;
   /** Replace a destination path of another type (a file where a directory goes) instead of failing. */
@@ -224,6 +236,10 @@ export interface ImageConfigOptions {
   stopSignal?: string;
   /** How to check the container is healthy, or `"none"` to disable an inherited check. */
   healthcheck?: HealthcheckOptions | "none";
+  /** The shell for string commands of later steps and the image, as {@link State.shell}. */
+  shell?: string[];
+  /** Dockerfile instructions an image built `FROM` this one runs first (Dockerfile `ONBUILD`); added. */
+  onbuild?: string[];
 }
 
 /** Options of a container healthcheck. Durations are Go-style strings (`30s`, `1m30s`) or seconds. */
@@ -407,6 +423,8 @@ export const schemas = {
   symlink: z.strictObject({
     chown: chown.optional(),
     timestamp: timestamp.optional(),
+    unpack: z.boolean().optional(),
+    link: z.boolean().optional(),
     name: nonEmptyString.optional(),
   }),
   hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/, "must be a valid host name"),
@@ -446,6 +464,8 @@ export const schemas = {
       .optional(),
     entrypoint: z.array(z.string()).optional(),
     cmd: z.array(z.string()).optional(),
+    shell: z.array(nonEmptyString).min(1, "must have at least one element").optional(),
+    onbuild: z.array(nonEmptyString).optional(),
     labels: z.record(nonEmptyString, z.string()).optional(),
     expose: z.array(
       z.union([

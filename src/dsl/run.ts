@@ -50,7 +50,8 @@ const bindSchema = z.strictObject({
   from: z.custom<State>((v) => v instanceof State, "must be a State (from image(), local(), scratch() ...)"),
   path: schemas.path.optional(),
   readonly: flag,
-});
+  discard: flag,
+}).refine((b) => !(b.readonly && b.discard), "readonly and discard exclude each other");
 
 const MOUNT_KINDS =
   "must be a State, { from, path, readonly }, cache(...), tmpfs(...), secret(...) or { secret, mode, ... }";
@@ -81,6 +82,9 @@ export function execNode(
   for (const [k, v] of Object.entries(opts.env ?? {})) env = [...env.filter(([n]) => n !== k), [k, v]];
 
   const mounts: ExecMount[] = [{ kind: "bind", dest: "/", source: data.output, readonly: false }];
+  // Relative targets under a working directory the base image gives: the lowering moves them under it.
+  const cwdFromBase = settings.inherit?.cwd === true && !opts.workdir?.startsWith("/");
+  const baseRelativeMounts: string[] = [];
   const secretMounts: SecretMount[] = [];
   for (const [rawDest, value] of Object.entries(opts.mounts ?? {})) {
     const option = `mounts.${rawDest}`;
@@ -92,6 +96,7 @@ export function execNode(
     if ([...mounts, ...secretMounts].some((m) => m.dest === abs)) {
       fail("run", option, `mounts ${abs} twice`, location);
     }
+    if (cwdFromBase && !dest.startsWith("/")) baseRelativeMounts.push(abs);
     const m = mountOf(abs, value, option, location);
     if (m.kind === "secret") secretMounts.push(m);
     else mounts.push(m);
@@ -122,12 +127,14 @@ export function execNode(
     name: opts.name ?? `RUN ${typeof cmd === "string" ? cmd : JSON.stringify(cmd)}`,
     ...(opts.ignoreCache ? { ignoreCache: true } : {}),
     ...(opts.group ? { progressGroup: { id: opts.group, name: opts.group } } : {}),
-    args: typeof cmd === "string" ? ["/bin/sh", "-c", cmd] : [...cmd],
+    args: typeof cmd === "string" ? [...(settings.shell ?? ["/bin/sh", "-c"]), cmd] : [...cmd],
     env: env.map(([k, v]) => `${k}=${v}`),
     cwd,
     user: opts.user ?? settings.user,
     platform: settings.platform,
     // Resolved by the engine at build time; a step's own absolute workdir or user wins.
+    ...(baseEnvOf(settings.baseEnv, opts.env)),
+    ...(baseRelativeMounts.length > 0 ? { baseRelativeMounts } : {}),
     ...(settings.inherit
       ? {
         inherit: {
@@ -159,6 +166,16 @@ export function execNode(
   };
 }
 
+/** The base-env templates a step keeps: those its own `env` option does not replace. */
+function baseEnvOf(
+  templates: StateData["settings"]["baseEnv"],
+  own: Record<string, string> | undefined,
+): { baseEnv?: NonNullable<StateData["settings"]["baseEnv"]> } {
+  if (!templates) return {};
+  const kept = Object.fromEntries(Object.entries(templates).filter(([k]) => !(own && k in own)));
+  return Object.keys(kept).length > 0 ? { baseEnv: kept } : {};
+}
+
 function mountOf(
   dest: string,
   value: unknown,
@@ -184,6 +201,7 @@ function mountOf(
       source: from.output,
       ...(selector !== undefined && selector !== "/" ? { selector } : {}),
       readonly: b.readonly ?? false,
+      ...(b.discard ? { discard: true } : {}),
     };
   }
   if (typeof value === "object" && value !== null && "secret" in value) {

@@ -11,6 +11,7 @@ import type {
   FileNode,
   Healthcheck,
   InheritedConfig,
+  MergeNode,
   NetworkMode,
   Output,
   Platform,
@@ -32,6 +33,7 @@ import type {
 import { schemas, type ULIMIT_NAMES } from "./options.ts";
 import { copyAction, mkdirAction, mkfileAction, rmAction, symlinkAction } from "./file_actions.ts";
 import { execNode } from "./run.ts";
+import { type EnvTemplate, expandEnv, templateText } from "./env_template.ts";
 import { fail, validate } from "../core/validate.ts";
 import { z } from "zod";
 
@@ -39,6 +41,20 @@ import { z } from "zod";
 export interface StateSettings {
   /** Environment in definition order; a later set of the same name replaces it and moves it last. */
   readonly env: readonly (readonly [string, string])[];
+  /**
+   * Values of `env` that use the base image's env (`$PATH`), by name: the
+   * lowering fills them in once the engine has resolved that config.
+   */
+  readonly baseEnv?: Readonly<Record<string, EnvTemplate>>;
+  /**
+   * Names of `env` in the order they were first set: an image config keeps a
+   * variable where it was first set (`env` itself moves it last, as `run` steps see it).
+   */
+  readonly envFirstSet?: readonly string[];
+  /** Names in `env` set by `arg()`: later steps see them, the exported image does not. */
+  readonly argNames?: readonly string[];
+  /** The shell string commands run with; unset is `/bin/sh -c`. */
+  readonly shell?: readonly string[];
   /** Absolute working directory. */
   readonly cwd: string;
   /** User to run as; empty means the image default (root). */
@@ -68,6 +84,7 @@ export interface ImageSettings {
   readonly volumes?: readonly string[];
   readonly stopSignal?: string;
   readonly healthcheck?: Healthcheck;
+  readonly onbuild?: readonly string[];
 }
 
 /** What a State is made of; read by the LLB lowering, not by users. */
@@ -139,12 +156,16 @@ export class State {
   }
 
   /**
-   * Sets environment variables for later steps and the exported image.
+   * Sets environment variables for later steps and the exported image. As in
+   * a Dockerfile `ENV`, values expand `$NAME`, `${NAME}`, `${NAME:-default}`
+   * and `${NAME:+alternative}` from the env in effect, the base image's
+   * included (all values of one call see the env before it); `\$` is a `$`.
    *
    * @example
    * ```ts
    * import { image } from "../../mod.ts";
-   * const s = image("busybox").env("A", "1").env({ B: "2", C: "3" });
+   * const s = image("busybox").env("A", "1").env({ B: "2", C: "${A}3" }); // C is "13"
+   * const p = image("busybox").env("PATH", "/app/bin:$PATH"); // busybox's PATH, after /app/bin
    * ```
    */
   env(name: string, value: string): State;
@@ -159,23 +180,112 @@ export class State {
       : Object.entries(
         validate("env", "vars", z.record(schemas.envName, schemas.envValue), nameOrVars, location),
       );
-    let env = this.#data.settings.env;
-    for (const [k, v] of vars) env = setEnv(env, k, v);
-    return this.#withSettings({ env });
+    return this.#setVars("env", typeof nameOrVars === "string" ? "value" : "vars.", vars, false, location);
   }
 
   /**
-   * Sets the working directory; a relative path joins the current one.
+   * Sets a build-time variable, as a Dockerfile `ARG` with a value: later
+   * steps see it in their env (and `$NAME` in `env()` values expands it), the
+   * exported image's config does not record it.
    *
    * @example
    * ```ts
    * import { image } from "../../mod.ts";
-   * const s = image("busybox").workdir("/app").workdir("src"); // cwd is /app/src
+   * const s = image("busybox").arg("VERSION", "1.2").run("echo $VERSION > /version");
+   * ```
+   */
+  arg(name: string, value: string): State {
+    const location = callerLocation();
+    const vars: [string, string][] = [[
+      validate("arg", "name", schemas.envName, name, location),
+      validate("arg", "value", schemas.envValue, value, location),
+    ]];
+    return this.#setVars("arg", "value", vars, true, location);
+  }
+
+  /**
+   * Sets the shell string commands of later `run` steps go through, and the
+   * image's `Shell`, as a Dockerfile `SHELL`.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").shell(["/bin/sh", "-ec"]).run("false; echo never");
+   * ```
+   */
+  shell(argv: string[]): State {
+    const location = callerLocation();
+    const shell = validate("shell", "argv", z.array(schemas.envValue.min(1)).min(1), argv, location);
+    return this.#withSettings({ shell });
+  }
+
+  #setVars(
+    call: string,
+    option: string,
+    vars: readonly [string, string][],
+    buildOnly: boolean,
+    location: SourceLocation | undefined,
+  ): State {
+    const before = this.#data.settings;
+    let env = before.env;
+    const baseEnv: Record<string, EnvTemplate> = { ...before.baseEnv };
+    const argNames = new Set(before.argNames);
+    const firstSet = new Set(before.envFirstSet ?? before.env.map(([k]) => k));
+    for (const [k, v] of vars) {
+      firstSet.add(k);
+      let t: EnvTemplate;
+      try {
+        t = expandEnv(v, (name) => envLookup(before, name));
+      } catch (e) {
+        return fail(call, option.endsWith(".") ? option + k : option, (e as Error).message, location);
+      }
+      const literal = t.length === 1 && typeof t[0] === "string";
+      env = setEnv(env, k, literal ? t[0] as string : templateText(t));
+      if (literal) delete baseEnv[k];
+      else baseEnv[k] = t;
+      if (buildOnly) argNames.add(k);
+      else argNames.delete(k);
+    }
+    return this.#withSettings({
+      env,
+      baseEnv: Object.keys(baseEnv).length > 0 ? baseEnv : undefined,
+      argNames: argNames.size > 0 ? [...argNames] : undefined,
+      envFirstSet: [...firstSet],
+    });
+  }
+
+  /**
+   * Sets the working directory and creates it (with parents, mode 0755, owned
+   * by the state's user), as a Dockerfile `WORKDIR` does; a relative path
+   * joins the current one.
+   *
+   * @example
+   * ```ts
+   * import { image } from "../../mod.ts";
+   * const s = image("busybox").workdir("/app").workdir("src"); // cwd is /app/src, which exists
    * ```
    */
   workdir(path: string): State {
-    const p = validate("workdir", "path", schemas.path, path, callerLocation());
-    return this.#withWorkdir(p);
+    const location = callerLocation();
+    const p = validate("workdir", "path", schemas.path, path, location);
+    return this.#withWorkdir(p).#mkdirWorkdir(location);
+  }
+
+  /** The mkdir a Dockerfile `WORKDIR` makes (none for `/`, which exists). */
+  #mkdirWorkdir(location: SourceLocation | undefined): State {
+    const { cwd, user, inherit } = this.#data.settings;
+    const based = inherit?.cwd === true;
+    if (cwd === "/" && !based) return this;
+    const action = mkdirAction(cwd, { mode: 0o755, parents: true, ...(user ? { chown: user } : {}) });
+    const node: FileNode = {
+      kind: "file",
+      location,
+      name: `WORKDIR ${cwd}`,
+      base: this.#data.output,
+      actions: [{ ...action, ...(based ? { pathBase: inherit } : {}) }],
+      ownOp: true,
+    };
+    return this.#with({ output: { op: node, index: 0 } });
   }
 
   /**
@@ -242,7 +352,8 @@ export class State {
     const opts = validate("copy", "", schemas.copy, options, location) as CopyOptions;
     const fromData = readState(from);
     const list = typeof srcs === "string" ? [srcs] : srcs;
-    const target = resolvePath(this.#data.settings.cwd, destPath, true);
+    // "." (the working directory) is a directory to copy into, as in a Dockerfile.
+    const target = resolvePath(this.#data.settings.cwd, destPath === "." ? "./" : destPath, true);
     const actions: FileAction[] = list.map((s) => ({
       ...copyAction(
         fromData.output,
@@ -253,7 +364,17 @@ export class State {
       ...pathBase(this.#data.settings, destPath),
       ...(isRelativeToBase(fromData.settings, s) ? { srcBase: fromData.settings.inherit } : {}),
     }));
-    return this.#file(actions, location, opts.name ?? `COPY ${list.join(" ")} ${destPath}`);
+    const name = opts.name ?? `COPY ${list.join(" ")} ${destPath}`;
+    if (!opts.link) return this.#file(actions, location, name);
+    // COPY --link: the copy lands on an empty filesystem, merged onto this one.
+    const layer: FileNode = { kind: "file", location, name, base: null, actions };
+    const merged: MergeNode = {
+      kind: "merge",
+      location,
+      name: `LINK ${name}`,
+      inputs: [this.#data.output, { op: layer, index: 0 }],
+    };
+    return this.#with({ output: { op: merged, index: 0 } });
   }
 
   /**
@@ -527,14 +648,16 @@ export class State {
     const c = validate("config", "", schemas.config, config, location);
     let state = this.#with({});
     if (c.env) state = state.env(c.env);
-    if (c.workdir) state = state.#withWorkdir(c.workdir);
+    if (c.workdir) state = state.#withWorkdir(c.workdir).#mkdirWorkdir(location);
     if (c.user) state = state.#withUser(c.user);
+    if (c.shell) state = state.#withSettings({ shell: c.shell });
     const image = state.#data.image;
     return state.#with({
       image: {
         ...image,
         entrypoint: c.entrypoint ?? image.entrypoint,
-        cmd: c.cmd ?? (c.entrypoint ? null : image.cmd),
+        // As a Dockerfile: a new entrypoint clears the command unless this build set one.
+        cmd: c.cmd ?? (c.entrypoint && image.cmd === undefined ? null : image.cmd),
         labels: { ...image.labels, ...c.labels },
         exposedPorts: [
           ...new Set([
@@ -545,13 +668,15 @@ export class State {
         ...(c.volumes ? { volumes: [...new Set([...(image.volumes ?? []), ...c.volumes])] } : {}),
         ...(c.stopSignal ? { stopSignal: c.stopSignal } : {}),
         ...(c.healthcheck ? { healthcheck: healthcheckOf(c.healthcheck) } : {}),
+        ...(c.onbuild ? { onbuild: [...(image.onbuild ?? []), ...c.onbuild] } : {}),
       },
     });
   }
 
   /**
-   * The value of an environment variable as set in build.ts. Variables of the
-   * base image are not known here: the engine resolves them at build time.
+   * The value of an environment variable as set in build.ts. The base image's
+   * config is resolved by the engine at build time, so its variables are not
+   * known here: a value made from them reads as written (`/app/bin:${PATH}`).
    *
    * @example
    * ```ts
@@ -670,6 +795,15 @@ function healthcheckOf(h: NonNullable<ImageConfigOptions["healthcheck"]>): Healt
     ...(h.startInterval !== undefined ? { startIntervalNs: durationNs(h.startInterval) } : {}),
     ...(h.retries !== undefined ? { retries: h.retries } : {}),
   };
+}
+
+/** What `$name` means in an `env()` value of a state with these settings. */
+function envLookup(settings: StateSettings, name: string): string | undefined | "base" | EnvTemplate {
+  const template = settings.baseEnv?.[name];
+  if (template) return template;
+  const set = settings.env.find(([k]) => k === name);
+  if (set) return set[1];
+  return settings.inherit ? "base" : undefined;
 }
 
 function setEnv(

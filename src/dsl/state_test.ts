@@ -23,9 +23,22 @@ describe("State", () => {
   });
 
   test("config: a new entrypoint clears an inherited cmd, as in a Dockerfile", () => {
-    const s = scratch().config({ cmd: ["a"] }).config({ entrypoint: ["e"] });
+    const s = scratch().config({ entrypoint: ["e"] });
     assert.equal(stateData(s).image.cmd, null, "null: cleared, not inherited from the base image");
     assert.deepEqual(stateData(s).image.entrypoint, ["e"]);
+  });
+
+  test("config: a cmd set in build.ts survives a later entrypoint (Dockerfile CMD then ENTRYPOINT)", () => {
+    const s = scratch().config({ cmd: ["a"] }).config({ entrypoint: ["e"] });
+    assert.deepEqual(stateData(s).image.cmd, ["a"]);
+  });
+
+  test("arg() is seen by later steps, not by the image; shell() runs string commands", () => {
+    const s = scratch().arg("V", "1").env("X", "$V").shell(["/bin/ash", "-ec"]);
+    assert.deepEqual(stateData(s).settings.env, [["V", "1"], ["X", "1"]]);
+    assert.deepEqual(stateData(s).settings.argNames, ["V"]);
+    const run = stateData(s.run("true")).output!.op;
+    assert.deepEqual(run.kind === "exec" && run.args, ["/bin/ash", "-ec", "true"]);
   });
 });
 

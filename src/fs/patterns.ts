@@ -191,6 +191,7 @@ export class PatternMatcher {
   ): { matched: boolean; parent: ParentMatch } {
     const known = parent?.matched;
     if (known !== undefined && known.length !== this.patterns.length) {
+      // A bug in drydock, not a user's mistake: a plain Error, reported with its stack.
       throw new Error("matchesWithParent: the parent results belong to another matcher");
     }
     const results: boolean[] = new Array(this.patterns.length).fill(false);

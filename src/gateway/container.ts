@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import { randomBytes } from "node:crypto";
 import { LLBBridgeService, type NewContainerRequest } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type { InitMessage } from "../proto/moby_buildkit_v1_frontend.gen.ts";
@@ -55,7 +56,9 @@ export class GatewayContainer {
     init: Omit<InitMessage, "containerID">,
     options: { onOutput?: (fd: number, data: Uint8Array) => void } = {},
   ): Promise<ContainerProcess> {
-    if (this.#released) return Promise.reject(new Error(`container ${this.id} was released`));
+    if (this.#released) {
+      return Promise.reject(new DrydockError("E_CONTAINER", `container ${this.id} was released`));
+    }
     const pid = `${this.id}:${++this.#processes}`;
     return ContainerProcess.start(this.stream, pid, { ...init, containerID: this.id }, options);
   }

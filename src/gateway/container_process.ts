@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import type { ExecMessage, InitMessage } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type { ExecStream } from "./exec_stream.ts";
 
@@ -111,12 +112,20 @@ export class ContainerProcess {
           const code = msg.exit.code ?? 0;
           status = { code, ...(msg.exit.error?.message ? { message: msg.exit.error.message } : {}) };
           if (code === UNKNOWN_EXIT && !status.message) status = { code, message: "the process did not run" };
+          // The engine says done only once every stream is closed, stdin included.
+          if (init.fds?.includes(0)) {
+            try {
+              stream.send({ processID: id, file: { fd: 0, eof: true } });
+            } catch { /* the stream ended: done or its failure follows */ }
+          }
         } else if (msg.done) {
           stream.unregister(id);
           if (proc) proc.#done = true;
           closeOutputs();
           const final = status ?? { code: UNKNOWN_EXIT, message: "the engine reported no exit status" };
-          if (!proc) failedToStart(new Error(final.message ?? `exit code ${final.code}`));
+          if (!proc) {
+            failedToStart(new DrydockError("E_CONTAINER", final.message ?? `exit code ${final.code}`));
+          }
           exited(final);
         }
       },

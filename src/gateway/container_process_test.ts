@@ -58,7 +58,31 @@ test("stdin, resize and signals go out tagged with the process id; nothing is se
   f.reply({ processID: "c:2", done: {} });
   await proc.exit;
   proc.signal("KILL");
-  assert.equal(f.sent.length, 5);
+  assert.equal(f.sent.length, 6); // 5, and the stdin EOF sent at Exit
+});
+
+test("a process with stdin closes it at Exit, since the engine says Done only once every stream is closed", async () => {
+  const f = fakeStream();
+  const starting = ContainerProcess.start(
+    f.stream,
+    "c:4",
+    { containerID: "c", fds: [0, 1, 2], tty: true },
+    {},
+  );
+  f.reply({ processID: "c:4", started: {} });
+  const proc = await starting;
+  assert.equal(f.sent.length, 1);
+  f.reply({ processID: "c:4", exit: { code: 5 } });
+  assert.deepEqual(f.sent.slice(1).map((m) => [m.processID, m.file]), [["c:4", { fd: 0, eof: true }]]);
+  f.reply({ processID: "c:4", done: {} });
+  assert.deepEqual(await proc.exit, { code: 5 });
+  // Without stdin there is nothing to close.
+  const g = fakeStream();
+  const other = ContainerProcess.start(g.stream, "c:5", { containerID: "c", fds: [1, 2] }, {});
+  g.reply({ processID: "c:5", started: {} });
+  await other;
+  g.reply({ processID: "c:5", exit: { code: 0 } });
+  assert.equal(g.sent.length, 1);
 });
 
 test("a stream that ends before Started fails the start with its reason", async () => {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DrydockError } from "../core/errors.ts";
 import type { ClientDuplexStream } from "@grpc/grpc-js";
 import type { ExecMessage } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import { toRpcError } from "../transport/rpc.ts";
@@ -55,7 +56,7 @@ export class ExecStream {
   /** Ends the stream; processes still registered are told it ended. */
   close(): void {
     const call = this.#call;
-    this.#fail(new Error("the build's container stream was closed"));
+    this.#fail(new DrydockError("E_CONTAINER", "the build's container stream was closed"));
     if (call) {
       call.end();
       call.cancel();
@@ -68,7 +69,10 @@ export class ExecStream {
     this.#call = call;
     call.on("data", (msg: ExecMessage) => this.#listeners.get(msg.processID ?? "")?.message(msg));
     call.on("error", (err: Error) => this.#fail(toRpcError("LLBBridge/ExecProcess", err)));
-    call.on("end", () => this.#fail(new Error("the engine ended the container stream")));
+    call.on(
+      "end",
+      () => this.#fail(new DrydockError("E_CONTAINER", "the engine ended the container stream")),
+    );
     return call;
   }
 

@@ -9,6 +9,7 @@
 import { posix } from "node:path";
 import { formatPlatform } from "../core/platform.ts";
 import type { ExecNode, InheritedConfig, Platform } from "../dsl/graph.ts";
+import { type EnvTemplate, resolveTemplate } from "../dsl/env_template.ts";
 
 /** The part of a base image's config that `run` steps inherit. */
 export interface BaseRunConfig {
@@ -67,8 +68,41 @@ export function inheritedCwd(
   cwd: string,
   inherit: InheritedConfig | undefined,
   base: BaseRunConfig | undefined,
-) {
-  return inherit?.cwd && base?.WorkingDir ? posix.join(base.WorkingDir, cwd) : cwd;
+): string {
+  return inherit?.cwd && base?.WorkingDir ? joinDir(base.WorkingDir, cwd) : cwd;
+}
+
+/** `dir` joined with `p`, without the trailing slash `posix.join` keeps (`/w` + `/` is `/w`, as the frontend's). */
+function joinDir(dir: string, p: string): string {
+  const joined = posix.join("/", dir, p);
+  return joined.length > 1 ? joined.replace(/\/+$/, "") : joined;
+}
+
+/**
+ * Env entries (`NAME=value`) with the values that use the base image's env
+ * filled in from `baseEnv`; without it they keep the text as written.
+ *
+ * @example
+ * ```ts
+ * import { resolveBaseEnv } from "./base_config.ts";
+ * resolveBaseEnv(["P=/app:${PATH}"], { P: ["/app:", { name: "PATH" }] }, ["PATH=/bin"]); // ["P=/app:/bin"]
+ * ```
+ */
+export function resolveBaseEnv(
+  env: readonly string[],
+  templates: Readonly<Record<string, EnvTemplate>> | undefined,
+  baseEnv: readonly string[] | undefined,
+): string[] {
+  if (!templates || !baseEnv) return [...env];
+  const lookup = (name: string) => {
+    const kv = baseEnv.find((e) => e.startsWith(`${name}=`));
+    return kv === undefined ? undefined : kv.slice(name.length + 1);
+  };
+  return env.map((kv) => {
+    const name = kv.slice(0, kv.indexOf("="));
+    const t = templates[name];
+    return t ? `${name}=${resolveTemplate(t, lookup)}` : kv;
+  });
 }
 
 /**
@@ -86,12 +120,13 @@ export function basedPath(
   path: string,
   base: InheritedConfig | undefined,
   configs: BaseConfigs | undefined,
+  keepSlash = false,
 ): string {
   const wd = base && configs?.get(baseConfigKey(base.image, base.platform))?.WorkingDir;
   if (!wd) return path;
-  const joined = posix.join(wd, path);
+  const joined = joinDir(wd, path);
   // A copy destination ending in "/" means "into this directory"; keep it.
-  return path.endsWith("/") && !joined.endsWith("/") ? joined + "/" : joined;
+  return keepSlash && path.endsWith("/") && joined !== "/" ? joined + "/" : joined;
 }
 
 /**
@@ -109,9 +144,27 @@ export function runSettings(
 ): { env: string[]; cwd: string; user: string } {
   const base = node.inherit && configs?.get(baseConfigKey(node.inherit.image, node.inherit.platform));
   if (!node.inherit || !base) return { env: [...node.env], cwd: node.cwd, user: node.user };
+  const env = resolveBaseEnv(node.env, node.baseEnv, base.Env ?? []);
+  const own = new Set(env.map((kv) => kv.slice(0, kv.indexOf("="))));
   return {
-    env: mergeEnv(base.Env ?? [], node.env),
+    // As Go's llb env list: base variables first, each one set again moves to the end.
+    env: [...(base.Env ?? []).filter((kv) => !own.has(kv.slice(0, kv.indexOf("=")))), ...env],
     cwd: inheritedCwd(node.cwd, node.inherit, base),
     user: node.inherit.user ? base.User ?? "" : node.user,
   };
+}
+
+/**
+ * A mount target written relative to a working directory that builds on the
+ * base image's, once that is known.
+ *
+ * @example
+ * ```ts
+ * import { inheritedMountDest } from "./base_config.ts";
+ * // inheritedMountDest(execNode, "/cache", new Map([[key, { WorkingDir: "/app" }]])); // "/app/cache"
+ * ```
+ */
+export function inheritedMountDest(node: ExecNode, dest: string, configs: BaseConfigs | undefined): string {
+  const base = node.inherit && configs?.get(baseConfigKey(node.inherit.image, node.inherit.platform));
+  return base?.WorkingDir ? joinDir(base.WorkingDir, dest) : dest;
 }

@@ -7,7 +7,8 @@ import type { CacheSharing, ExecMount, ExecNode, NetworkMode } from "../dsl/grap
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type InputList, platformOf } from "./inputs.ts";
-import { type BaseConfigs, runSettings } from "./base_config.ts";
+import { type BaseConfigs, inheritedMountDest, runSettings } from "./base_config.ts";
+import type { EngineCaps } from "./engine_caps.ts";
 
 const NET: Record<NetworkMode, pb.NetMode> = {
   sandbox: pb.NetMode.UNSET,
@@ -39,11 +40,24 @@ export function execOp(
   inputs: InputList,
   caps: Set<CapID>,
   baseConfigs?: BaseConfigs,
+  engine?: EngineCaps,
 ): pb.Op {
   caps.add(Cap.execMetaBase);
+  // As the Dockerfile frontend: a discarded writable bind has no output where the engine can say so.
+  const noOutput = !engine || engine.supports(Cap.execMountBindReadWriteNoOutput);
+  // Go's llb gave secret and ssh mounts input 0 before BuildKit 0.17 and -1 since (the release that
+  // brought exec.validexitcode); the cache keys of the engine's own Dockerfile frontend follow its version.
+  const inputlessInput = !engine || engine.supports(Cap.execValidExitCode) ? -1n : 0n;
   let nextOutput = 0n;
   const mounts = node.mounts.map((m) => {
     const pm = mountOf(m, inputs, caps);
+    if (m.kind === "secret" || m.kind === "ssh") pm.input = inputlessInput;
+    if (node.baseRelativeMounts?.includes(m.dest)) pm.dest = inheritedMountDest(node, m.dest, baseConfigs);
+    if (m.kind === "bind" && m.discard && noOutput) {
+      caps.add(Cap.execMountBindReadWriteNoOutput);
+      pm.output = -1n;
+      return pm;
+    }
     // Outputs count up over writable binds only, in mount order (the engine's numbering).
     if (m.kind === "bind") pm.output = m.readonly ? -1n : nextOutput++;
     return pm;

@@ -1,12 +1,13 @@
 /**
  * Chains consecutive file steps into one FileOp where the graph allows: a
  * step of mkdir/mkfile/rm actions joins the file step it builds on when
- * nothing else uses that step's result. Copies keep their own op, as a
- * Dockerfile `COPY` does, so their cache keys match the Dockerfile frontend's.
+ * nothing else uses that step's result. Copies and `workdir()` mkdirs keep
+ * their own op, as a Dockerfile `COPY` and `WORKDIR` do, so their cache keys
+ * match the Dockerfile frontend's.
  *
  * @module
  */
-import type { FileNode, OpNode, Output } from "../dsl/graph.ts";
+import type { FileAction, FileNode, OpNode, Output } from "../dsl/graph.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { nodeInputs } from "./graph_walk.ts";
 
@@ -61,23 +62,37 @@ export function chainFileNodes(
   node: FileNode,
   consumers: ReadonlyMap<OpNode, number>,
 ): { node: FileNode; locations: SourceLocation[] } {
-  const own = node.location ? [node.location] : [];
-  const base = node.base;
-  if (
-    node.actions.some((a) => a.kind === "copy") || base === null || base.op.kind !== "file" ||
-    base.index !== 0 || consumers.get(base.op) !== 1
-  ) {
-    return { node, locations: own };
+  // Walk up while the step joins the one below it (a loop, not recursion: chains can be long).
+  const chain: FileNode[] = [node];
+  for (let top = node; joinsBase(top, consumers); top = top.base!.op as FileNode) {
+    chain.push(top.base!.op as FileNode);
   }
-  const up = chainFileNodes(base.op, consumers);
+  const bottom = chain[chain.length - 1];
+  if (chain.length === 1) return { node, locations: node.location ? [node.location] : [] };
+  const names: string[] = [];
+  const actions: FileAction[] = [];
+  const locations: SourceLocation[] = [];
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const step = chain[i];
+    if (step.name) names.push(step.name);
+    for (const a of step.actions) actions.push(a);
+    if (step.location) locations.push(step.location);
+  }
   return {
     node: {
       kind: "file",
-      location: up.node.location,
-      name: [up.node.name, node.name].filter((n) => n).join("; ") || undefined,
-      base: up.node.base,
-      actions: [...up.node.actions, ...node.actions],
+      location: bottom.location,
+      name: names.join("; ") || undefined,
+      base: bottom.base,
+      actions,
     },
-    locations: [...up.locations, ...own],
+    locations,
   };
+}
+
+function joinsBase(node: FileNode, consumers: ReadonlyMap<OpNode, number>): boolean {
+  const base = node.base;
+  // A step that must stay its own op (a WORKDIR's mkdir, as the Dockerfile frontend emits it) never joins.
+  return !node.actions.some((a) => a.kind === "copy") && !node.ownOp && base !== null &&
+    base.op.kind === "file" && !base.op.ownOp && base.index === 0 && consumers.get(base.op) === 1;
 }

@@ -51,7 +51,7 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
     case "copy": {
       const copy: pb.FileActionCopy = {
         src: basedPath(a.src, a.srcBase, configs),
-        dest: basedPath(a.dest, a.pathBase, configs),
+        dest: basedPath(a.dest, a.pathBase, configs, true),
         owner: chownOf(a.chown, input),
         mode: a.mode,
         followSymlink: a.followSymlink,
@@ -61,6 +61,7 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
         allowEmptyWildcard: a.allowEmptyWildcard,
         timestamp: a.timestamp,
       };
+      if (a.unpack) copy.attemptUnpackDockerCompatibility = true;
       if (a.include.length > 0 || a.exclude.length > 0) {
         // BuildKit 0.8 would ignore the patterns and copy everything: require the cap.
         caps.add(Cap.fileCopyIncludeExcludePatterns);

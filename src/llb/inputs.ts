@@ -18,6 +18,8 @@ import type * as pb from "../proto/pb.gen.ts";
  */
 export class InputList {
   readonly list: pb.Input[] = [];
+  // By "digest index": a merge of thousands of states stays linear.
+  readonly #at = new Map<string, bigint>();
   /** `refOf` gives the digest and output index an output lowers to. */
   constructor(readonly refOf: (o: Output) => pb.Input) {}
 
@@ -25,10 +27,13 @@ export class InputList {
   indexOf(o: Output | null): bigint {
     if (o === null) return -1n;
     const { digest, index } = this.refOf(o);
-    const at = this.list.findIndex((i) => i.digest === digest && i.index === index);
-    if (at !== -1) return BigInt(at);
+    const key = `${digest} ${index}`;
+    const at = this.#at.get(key);
+    if (at !== undefined) return at;
     this.list.push({ digest, index });
-    return BigInt(this.list.length - 1);
+    const added = BigInt(this.list.length - 1);
+    this.#at.set(key, added);
+    return added;
   }
 }
 

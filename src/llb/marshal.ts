@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { FileNode, FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
+import type { FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
 import { DrydockError, OptionError } from "../core/errors.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
@@ -17,6 +17,7 @@ import { sourceOp } from "./source_op.ts";
 import { execOp } from "./exec_op.ts";
 import type { BaseConfigs } from "./base_config.ts";
 import { chainFileNodes, countConsumers } from "./file_chain.ts";
+import { nodeInputs } from "./graph_walk.ts";
 import { fileOp } from "./file_op.ts";
 import { InputList } from "./inputs.ts";
 import { SourceMapBuilder } from "./source_map.ts";
@@ -99,6 +100,24 @@ interface Lowered {
   readonly metadata: pb.OpMetadata;
 }
 
+/** How one node is lowered. */
+interface Plan {
+  /** The node whose op is made: the node itself, or the file steps it chains, joined. */
+  readonly node: OpNode;
+  /** Where the calls that made the op were. */
+  readonly locations: readonly SourceLocation[];
+  /** Nodes lowered before this one, in the order the op reads them. */
+  readonly needs: readonly OpNode[];
+  /** Lowered as this other node (a merge's copy fallback). */
+  readonly as?: OpNode;
+}
+
+function opsOf(outputs: readonly (Output | null)[]): OpNode[] {
+  const ops: OpNode[] = [];
+  for (const o of outputs) if (o) ops.push(o.op);
+  return ops;
+}
+
 /**
  * Lowers the filesystem of `state` to an LLB definition.
  *
@@ -116,6 +135,7 @@ export function marshal(state: State, options: MarshalOptions = {}): MarshalResu
 
 class Marshaller {
   readonly #done = new Map<OpNode, Lowered>();
+  readonly #plans = new Map<OpNode, Plan>();
   readonly #order: MarshalledOp[] = [];
   readonly #seen = new Set<Digest>();
   readonly #metadata: Record<string, pb.OpMetadata> = {};
@@ -143,6 +163,7 @@ class Marshaller {
     };
     if (output === null) return empty;
     this.#consumers = countConsumers(output);
+    this.#lowerAll(output.op);
     const terminal: pb.Op = { inputs: [this.#ref(output)] };
     const caps: Record<string, boolean> = { [Cap.constraints]: true, [Cap.platform]: true };
     for (const md of Object.values(this.#metadata)) {
@@ -172,49 +193,90 @@ class Marshaller {
   }
 
   #ref(o: Output): pb.Input {
-    const lowered = this.#lower(o.op);
+    const lowered = this.#done.get(o.op);
+    if (!lowered) throw new Error(`internal: ${o.op.kind} op referenced before it was lowered`);
     return { digest: lowered.digest, index: lowered.index ?? BigInt(o.index) };
   }
 
-  #lower(node: OpNode): Lowered {
-    const cached = this.#done.get(node);
-    if (cached) return cached;
-    if (node.kind === "frontend") return this.#splice(node);
+  /**
+   * Lowers `root` and everything it needs, dependencies first, with an explicit stack instead of
+   * recursion: a chain of any length cannot overflow the call stack. The order is the one a recursive
+   * walk over each op's inputs gives, so definitions stay byte-identical.
+   */
+  #lowerAll(root: OpNode): void {
+    const stack: OpNode[] = [root];
+    while (stack.length > 0) {
+      const node = stack[stack.length - 1];
+      if (this.#done.has(node)) {
+        stack.pop();
+        continue;
+      }
+      const plan = this.#plan(node);
+      let ready = true;
+      for (let i = plan.needs.length - 1; i >= 0; i--) {
+        if (!this.#done.has(plan.needs[i])) {
+          stack.push(plan.needs[i]);
+          ready = false;
+        }
+      }
+      if (!ready) continue;
+      stack.pop();
+      this.#done.set(node, plan.as ? this.#done.get(plan.as)! : this.#lower(node, plan));
+    }
+  }
+
+  /** What lowering `node` takes: the node actually lowered (chained file steps) and the nodes it reads. */
+  #plan(node: OpNode): Plan {
+    const known = this.#plans.get(node);
+    if (known) return known;
+    let plan: Plan;
     if (node.kind === "merge" && this.options.caps && !this.options.caps.supports(Cap.mergeOp)) {
       // Same files, as copies instead of layers: what Dockerfile COPY --link does without mergeop.
       this.#notices.add(
         "merge(): this engine has no merge op, so layers are stacked with copies (one layer, no independent caching)",
       );
-      const fallback = this.#lower(mergeFallback(node));
-      this.#done.set(node, fallback);
-      return fallback;
+      const fallback = mergeFallback(node);
+      plan = { node, locations: [], needs: [fallback], as: fallback };
+    } else if (node.kind === "frontend") {
+      const preview = !this.options.frontendResults?.get(node) && this.options.previewFrontends;
+      plan = { node, locations: [], needs: preview ? opsOf(Object.values(node.inputs)) : [] };
+    } else if (node.kind === "file") {
+      const chained = chainFileNodes(node, this.#consumers);
+      plan = { node: chained.node, locations: chained.locations, needs: opsOf(nodeInputs(chained.node)) };
+    } else {
+      plan = { node, locations: node.location ? [node.location] : [], needs: opsOf(nodeInputs(node)) };
     }
+    this.#plans.set(node, plan);
+    return plan;
+  }
+
+  /** Lowers one node whose inputs are all lowered. */
+  #lower(node: OpNode, plan: Plan): Lowered {
+    if (node.kind === "frontend") return this.#splice(node);
     const inputs = new InputList((o) => this.#ref(o));
     const caps = new Set<CapID>();
+    const lowered = plan.node;
+    const locations = plan.locations;
     let op: pb.Op;
-    let lowered: OpNode = node;
-    let locations = node.location ? [node.location] : [];
-    switch (node.kind) {
+    switch (lowered.kind) {
       case "source":
-        op = this.#source(node, caps);
+        op = this.#source(lowered, caps);
         break;
       case "merge":
-        op = mergeOp(node, inputs, caps);
+        op = mergeOp(lowered, inputs, caps);
         break;
       case "diff":
-        op = diffOp(node, inputs, caps);
+        op = diffOp(lowered, inputs, caps);
         break;
       case "exec":
-        this.#uses.addExec(node);
-        op = execOp(node, inputs, caps, this.options.baseConfigs);
+        this.#uses.addExec(lowered);
+        op = execOp(lowered, inputs, caps, this.options.baseConfigs, this.options.caps);
         break;
-      case "file": {
-        const chained = chainFileNodes(node, this.#consumers);
-        lowered = chained.node;
-        locations = chained.locations;
-        op = fileOp(chained.node as FileNode, inputs, caps, this.options.baseConfigs);
+      case "file":
+        op = fileOp(lowered, inputs, caps, this.options.baseConfigs);
         break;
-      }
+      case "frontend":
+        throw new Error("internal: a frontend is spliced, not lowered");
     }
     op = { inputs: inputs.list, ...op, constraints: {} };
     const metadata: pb.OpMetadata = {};
@@ -230,7 +292,6 @@ class Marshaller {
     const bytes = pb.Op.toBinary(op);
     const digest = digestOf(bytes);
     const result = { digest, bytes, op, metadata };
-    this.#done.set(node, result);
     for (const loc of locations) this.#sourceMap.add(digest, loc);
     // Identical ops collapse into one, as the engine would do anyway; one asking to
     // ignore the cache makes the shared vertex do so.
@@ -273,15 +334,13 @@ class Marshaller {
   #splice(node: FrontendNode): Lowered {
     const def = this.options.frontendResults?.get(node);
     if (!def && this.options.previewFrontends) {
-      for (const input of Object.values(node.inputs)) if (input) this.#ref(input);
-      const placeholder: Lowered = {
+      // Its inputs are lowered already (see #plan): their local dirs and secrets are known.
+      return {
         digest: digestOf(new TextEncoder().encode(`frontend ${node.frontend} ${JSON.stringify(node.attrs)}`)),
         bytes: new Uint8Array(),
         op: {},
         metadata: {},
       };
-      this.#done.set(node, placeholder);
-      return placeholder;
     }
     if (!def?.def?.length) {
       const location = node.location;
@@ -306,15 +365,13 @@ class Marshaller {
     if (!result?.digest) {
       throw new DrydockError("E_BUILD", `${node.name ?? node.frontend}: the frontend returned no result`);
     }
-    const lowered: Lowered = {
+    return {
       digest: result.digest as Digest,
       index: result.index ?? 0n,
       bytes: new Uint8Array(),
       op: {},
       metadata: {},
     };
-    this.#done.set(node, lowered);
-    return lowered;
   }
 }
 

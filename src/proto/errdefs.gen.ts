@@ -85,3 +85,46 @@ export const Source: MessageType<Source> = {
     return Source.decode(b);
   },
 };
+
+/** Message `errdefs.Solve`. */
+export interface Solve {
+  /** 1: `inputIDs` */
+  inputIDs?: string[];
+  /** 2: `mountIDs` */
+  mountIDs?: string[];
+}
+
+export const Solve: MessageType<Solve> = {
+  encode(m: Solve, w: Writer = Writer.create()): Writer {
+    if (m.inputIDs !== undefined) for (const x of m.inputIDs) w.uint32(10).string(x);
+    if (m.mountIDs !== undefined) for (const x of m.mountIDs) w.uint32(18).string(x);
+    return w;
+  },
+  decode(input: Reader | Uint8Array, length?: number): Solve {
+    const r = input instanceof Reader ? input : Reader.create(input);
+    const end = length === undefined ? r.len : r.pos + length;
+    const m: Solve = { inputIDs: [], mountIDs: [] };
+    while (r.pos < end) {
+      const tag = r.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          m.inputIDs!.push(r.string());
+          break;
+        }
+        case 2: {
+          m.mountIDs!.push(r.string());
+          break;
+        }
+        default:
+          r.skipType(tag & 7);
+      }
+    }
+    return m;
+  },
+  toBinary(m: Solve): Uint8Array {
+    return Solve.encode(m).finish();
+  },
+  fromBinary(b: Uint8Array): Solve {
+    return Solve.decode(b);
+  },
+};

@@ -69,12 +69,12 @@ describe("grpcFrame()", () => {
 
 describe("recycleFrame()", () => {
   test("gives an in-place DATA frame's memory back to allocDataBuffer()", () => {
-    const data = allocDataBuffer(64);
+    const data = allocDataBuffer(100_000);
     const frame = grpcFrame({ type: T.PACKET_DATA, id: 2, data: data.subarray(0, 10) });
     recycleFrame(frame);
-    const again = allocDataBuffer(32);
+    const again = allocDataBuffer(80_000);
     assert.equal(again.buffer, data.buffer);
-    assert.equal(again.length, 32);
+    assert.equal(again.length, 80_000);
     // A header still fits in front of the reused view.
     assert.deepEqual(
       new Uint8Array(grpcFrame({ type: T.PACKET_DATA, id: 300, data: again })),
@@ -84,12 +84,31 @@ describe("recycleFrame()", () => {
 
   test("ignores frames that were copied, and never hands out one buffer twice", () => {
     recycleFrame(grpcFrame({ type: T.PACKET_DATA, id: 1, data: new Uint8Array(8) }));
-    const data = allocDataBuffer(16);
+    const data = allocDataBuffer(70_000);
     const frame = grpcFrame({ type: T.PACKET_DATA, id: 1, data });
     recycleFrame(frame);
     recycleFrame(frame);
-    const a = allocDataBuffer(16);
-    const b = allocDataBuffer(16);
+    const a = allocDataBuffer(70_000);
+    const b = allocDataBuffer(70_000);
     assert.notEqual(a.buffer, b.buffer);
+  });
+
+  test("small views share a slab: each frame is written in front of its own view only, none recycled", () => {
+    const views = [1, 1024, 5000, 1].map((n, i) => {
+      const v = allocDataBuffer(n);
+      v.fill(i + 1);
+      return v;
+    });
+    assert.ok(views.every((v) => v.buffer === views[0].buffer));
+    const frames = views.map((v, i) => grpcFrame({ type: T.PACKET_DATA, id: 70_000 + i, data: v }));
+    frames.forEach((f, i) => {
+      assert.equal(f.buffer, views[i].buffer, "in place");
+      assert.deepEqual(
+        new Uint8Array(f),
+        reference({ type: T.PACKET_DATA, id: 70_000 + i, data: new Uint8Array(views[i].length).fill(i + 1) }),
+      );
+    });
+    recycleFrame(frames[1]);
+    assert.notEqual(allocDataBuffer(100_000).buffer, views[0].buffer);
   });
 });

@@ -34,6 +34,7 @@ import { Buffer } from "node:buffer";
 export function keepRepeatedMetadata(server: grpc.Server): void {
   const http2Servers = (server as unknown as { http2Servers?: Map<Http2Server, unknown> }).http2Servers;
   if (!(http2Servers instanceof Map)) {
+    // A dependency drydock was not built for, not a user's mistake: a plain Error, reported with its stack.
     throw new Error("keepRepeatedMetadata: this grpc-js version does not expose its HTTP/2 servers");
   }
   for (const http2Server of http2Servers.keys()) {

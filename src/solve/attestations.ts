@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { validate } from "../core/validate.ts";
 
 /** Attestations attached to exported images (image exporter engines only). */
 export interface AttestOptions {
@@ -24,6 +25,30 @@ export const attestSchema = z.strictObject({
 
 /** A source date epoch: whole seconds since 1970, not negative. */
 export const sourceDateEpochSchema = z.number().int("must be whole seconds").min(0, "must be at least 0");
+
+/**
+ * The source date epoch the environment's `SOURCE_DATE_EPOCH` sets, checked; `undefined` when it is unset.
+ *
+ * @example
+ * ```ts
+ * import { sourceDateEpochFromEnv } from "./attestations.ts";
+ * sourceDateEpochFromEnv({ SOURCE_DATE_EPOCH: "1700000000" }); // 1700000000
+ * sourceDateEpochFromEnv({}); // undefined
+ * ```
+ */
+export function sourceDateEpochFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): number | undefined {
+  const text = env.SOURCE_DATE_EPOCH;
+  if (!text) return undefined;
+  return validate(
+    "build",
+    "SOURCE_DATE_EPOCH",
+    z.coerce.number().pipe(sourceDateEpochSchema),
+    text,
+    undefined,
+  );
+}
 
 /**
  * The `SolveRequest.FrontendAttrs` for these attestations and epoch.

@@ -196,13 +196,10 @@ export function createBuildContext(deps: BuildContextDeps): BuildContext {
     async evaluate(state) {
       const at = callerLocation();
       checkState(state, "evaluate()", at);
-      if (!solver.caps.problem("gateway.solve.evaluate", true)) {
-        await solver.solve(state, { evaluate: true });
-        return;
+      if (solver.caps.problem("gateway.solve.evaluate", true)) {
+        requireCap(solver.caps, "gateway.evaluate", "ctx.evaluate()", at);
       }
-      requireCap(solver.caps, "gateway.evaluate", "ctx.evaluate()", at);
-      const { id } = await solver.solve(state);
-      if (id) await rpc.unary(LLBBridgeService.evaluate, { ref: id }, bridge);
+      await solver.evaluate(state);
     },
     async resolveImageConfig(ref, options = {}) {
       const at = callerLocation();

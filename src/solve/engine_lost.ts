@@ -6,7 +6,6 @@
  * @module
  */
 import { DrydockError } from "../core/errors.ts";
-import type { Digest } from "../llb/digest.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { RpcError } from "../transport/rpc.ts";
 
@@ -26,7 +25,7 @@ export class EngineLostError extends DrydockError {
  * import { RunningSteps } from "./engine_lost.ts";
  * const running = new RunningSteps();
  * running.update({ vertexes: [{ digest: "sha256:a", name: "RUN make", started: { seconds: 1n } }] });
- * running.list(new Map()); // ["RUN make"]
+ * running.list(() => undefined); // ["RUN make"]
  * ```
  */
 export class RunningSteps {
@@ -42,8 +41,8 @@ export class RunningSteps {
   }
 
   /** The running steps' names, progress names (`[app 2/3] RUN make`) where known. */
-  list(names: ReadonlyMap<Digest, string>): string[] {
-    return [...this.#running].map(([digest, name]) => names.get(digest as Digest) ?? name);
+  list(nameOf: (digest: string) => string | undefined): string[] {
+    return [...this.#running].map(([digest, name]) => nameOf(digest) ?? name);
   }
 }
 

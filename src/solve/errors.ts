@@ -77,6 +77,7 @@ export class ExportError extends DrydockError {
 const VERTEX_TYPE = "errdefs.Vertex";
 const EXIT_TYPE = "gatewayapi.ExitMessage";
 const SOURCE_TYPE = "errdefs.Source";
+const SOLVE_TYPE = "errdefs.Solve";
 
 /**
  * The failing op's digest from a v0.13 engine's error details, if present.
@@ -110,6 +111,26 @@ export function exitCodeOf(err: RpcError): number | undefined {
     const code = parseJson(d) as { Code?: unknown; code?: unknown } | undefined;
     const value = code?.Code ?? code?.code;
     if (typeof value === "number") return value;
+  }
+  return undefined;
+}
+
+/**
+ * The refs the engine kept of a failed op's inputs and mounts (`errdefs.Solve`, sent when a gateway Solve
+ * fails in an op), one per mount: what a container needs to show the op's view. Absent on engines that
+ * do not send it.
+ *
+ * @example
+ * ```ts
+ * import { solveRefs } from "./errors.ts";
+ * // solveRefs(rpcError)?.inputIDs → ["ref-of-root", ""]
+ * ```
+ */
+export function solveRefs(err: RpcError): { inputIDs: string[]; mountIDs: string[] } | undefined {
+  for (const d of details(err, SOLVE_TYPE)) {
+    const json = parseJson(d) as { inputIDs?: string[]; mountIDs?: string[] } | undefined;
+    const solve = json ?? decodeOr(() => errdefs.Solve.decode(d));
+    if (solve?.inputIDs?.length) return { inputIDs: solve.inputIDs, mountIDs: solve.mountIDs ?? [] };
   }
   return undefined;
 }

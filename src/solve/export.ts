@@ -20,6 +20,7 @@ import { type BuildOutput, exporterFor, isFileOutput, nameList, UnsupportedOutpu
 import { type PlatformState, solve } from "./solve.ts";
 import type { DynamicState } from "./build_context.ts";
 import type { SessionServiceOptions } from "./session_services.ts";
+import type { ShellOptions } from "./debug_shell.ts";
 
 /** Everything one target's build needs. */
 export interface ExportSpec {
@@ -49,6 +50,10 @@ export interface ExportSpec {
   readonly signal?: AbortSignal;
   /** Secret and ssh overrides, registry logins, for the session's services. */
   readonly services?: SessionServiceOptions;
+  /** Shells to open on a failed step or in the final state. */
+  readonly shell?: ShellOptions;
+  /** The working directory: build.ts paths in warnings are shown relative to it. @default absolute paths */
+  readonly cwd?: string;
   /** The target's name, for progress names of steps whose build.ts line assigns no variable. */
   readonly name?: string;
 }
@@ -153,7 +158,10 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       onDefinition: spec.onDefinition,
       signal: spec.signal,
       services: spec.services,
+      cwd: spec.cwd,
       name: spec.name,
+      // One shell per target: with the first of several solves.
+      ...(spec.shell && i === 0 ? { shell: spec.shell } : {}),
     });
     ref ||= r.ref;
     if (i === 0) localCache.finish(r.exporterResponse);

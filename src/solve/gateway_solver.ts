@@ -12,7 +12,6 @@ import type { Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import { baseConfigKey } from "../llb/base_config.ts";
 import { checkCaps } from "../llb/caps_check.ts";
-import type { Digest } from "../llb/digest.ts";
 import type { EngineCaps } from "../llb/engine_caps.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
 import { marshal, type MarshalOptions, type MarshalResult } from "../llb/marshal.ts";
@@ -23,6 +22,7 @@ import { type BaseImage, baseImagesOf, resolveBaseConfigs } from "./base_configs
 import { readDockerignores } from "./dockerignore.ts";
 import { resolveFrontends } from "./frontends.ts";
 import { imageConfig } from "./image_config.ts";
+import type { SolveFindings } from "./solve_findings.ts";
 import { type StageReader, stepNames, withStepNames } from "./step_names.ts";
 
 /** What the session of the build already serves, for states first seen while the build runs. */
@@ -44,9 +44,8 @@ export interface GatewaySolverOptions {
   /** The target's name, for step names. */
   readonly name: string;
   readonly stages: StageReader;
-  /** Filled with each solved op's build.ts location and progress name, for error reports. */
-  readonly locations: Map<Digest, SourceLocation>;
-  readonly names: Map<Digest, string>;
+  /** Learns each solved op's build.ts location and progress name, for error reports. */
+  readonly findings: SolveFindings;
   readonly session: SessionView;
   readonly onNotice: (message: string) => void;
   readonly onDefinition?: (definition: pb.Definition) => void;
@@ -73,6 +72,7 @@ export class GatewaySolver {
   readonly #bases = new Map<string, Promise<BaseImage>>();
   readonly #solved = new WeakMap<State, Promise<SolvedState>>();
   readonly #byDigest = new Map<string, Promise<SolvedState>>();
+  readonly #sent: pb.Definition[] = [];
   #noticesShown = false;
 
   constructor(options: GatewaySolverOptions) {
@@ -94,6 +94,53 @@ export class GatewaySolver {
   /** What the build's session serves. */
   get session(): SessionView {
     return this.#options.session;
+  }
+
+  /** Every definition sent so far (to find a failed step's op in). */
+  get definitions(): readonly pb.Definition[] {
+    return this.#sent;
+  }
+
+  /**
+   * Sends a definition made from sent ones (e.g. a failed step's input) and gives its ref.
+   *
+   * @example
+   * ```ts
+   * // const ref = await solver.solveDefinition(inputDefinition(run, 0));
+   * ```
+   */
+  async solveDefinition(definition: pb.Definition): Promise<string> {
+    const res = await this.#options.rpc.unary(LLBBridgeService.solve, {
+      definition,
+      allowResultReturn: true,
+      allowResultArrayRef: true,
+    }, this.#options.bridge);
+    return res.result?.ref?.id ?? res.result?.refDeprecated ?? res.ref ?? "";
+  }
+
+  /**
+   * Builds `state` now, before its ref is used: with `gateway.solve.evaluate`, else an `Evaluate` call, else
+   * by reading its root's metadata (which builds it on every engine with `statfile`).
+   *
+   * @example
+   * ```ts
+   * // const { id } = await solver.evaluate(state); // a failing step fails here
+   * ```
+   */
+  async evaluate(state: State): Promise<SolvedState> {
+    if (!this.caps.problem("gateway.solve.evaluate", true)) {
+      return await this.solve(state, { evaluate: true });
+    }
+    const solved = await this.solve(state);
+    if (!solved.id) return solved;
+    const { rpc, bridge } = this.#options;
+    if (!this.caps.problem("gateway.evaluate", true)) {
+      await rpc.unary(LLBBridgeService.evaluate, { ref: solved.id }, bridge);
+    } else if (!this.caps.problem("statfile", true)) {
+      // Older engines (BuildKit 0.8) build a ref when its files are first read.
+      await rpc.unary(LLBBridgeService.statFile, { ref: solved.id, path: "/" }, bridge);
+    }
+    return solved;
   }
 
   /** The configs of the base images `states` inherit, resolved once per image and platform. */
@@ -164,15 +211,16 @@ export class GatewaySolver {
       this.#noticesShown = true;
       for (const notice of m.notices) o.onNotice(notice);
     }
-    for (const [d, l] of m.locations) o.locations.set(d, l);
+    o.findings.learn(m);
     const stepped = stepNames(m.ops, (l) => o.stages.stageAt(l), o.name);
-    for (const [d, n] of stepped) o.names.set(d, n);
+    o.findings.nameSteps(stepped);
     if (!m.definition) return { id: "", marshalled: m };
     // Two State objects with the same graph are one solve.
     const key = `${m.ops.at(-1)!.digest}\n${evaluate}`;
     const known = this.#byDigest.get(key);
     if (known) return { ...(await known), marshalled: m };
     const definition = withStepNames(m.definition, stepped);
+    this.#sent.push(definition);
     o.onDefinition?.(definition);
     const sent = o.rpc.unary(LLBBridgeService.solve, {
       definition,

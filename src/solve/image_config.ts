@@ -8,7 +8,7 @@
  */
 import type { Healthcheck, Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
-import { inheritedCwd, mergeEnv } from "../llb/base_config.ts";
+import { inheritedCwd, mergeEnv, resolveBaseEnv } from "../llb/base_config.ts";
 
 /** The default PATH Docker gives images that set none, as the Dockerfile frontend does. */
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -65,7 +65,15 @@ export function imageConfig(
   const { settings, image } = stateData(state);
   const from = settings.inherit && base?.config ? base.config : {};
   const config: ContainerConfig = structuredClone(from);
-  const env = mergeEnv(from.Env ?? [], settings.env.map(([k, v]) => `${k}=${v}`));
+  // arg() variables are for the build's steps only, as a Dockerfile ARG.
+  const order = settings.envFirstSet ?? settings.env.map(([k]) => k);
+  const own = settings.env.filter(([k]) => !settings.argNames?.includes(k))
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .map(([k, v]) => `${k}=${v}`);
+  const resolved = settings.inherit && base?.config
+    ? resolveBaseEnv(own, settings.baseEnv, from.Env ?? [])
+    : own;
+  const env = mergeEnv(from.Env ?? [], resolved);
   if (!env.some((e) => e.startsWith("PATH="))) env.unshift(`PATH=${DEFAULT_PATH}`);
   config.Env = env;
 
@@ -86,6 +94,8 @@ export function imageConfig(
   if (volumes.length > 0) config.Volumes = Object.fromEntries(volumes.map((v) => [v, {}]));
   if (image.stopSignal) config.StopSignal = image.stopSignal;
   if (image.healthcheck) config.Healthcheck = dockerHealthcheck(image.healthcheck);
+  if (settings.shell) config.Shell = [...settings.shell];
+  if (image.onbuild) config.OnBuild = [...(from.OnBuild as string[] | undefined ?? []), ...image.onbuild];
 
   const p = platform ?? settings.platform;
   return {

@@ -104,3 +104,20 @@ describe("imageConfig()", () => {
     assert.deepEqual([c.os, c.architecture, c.variant], ["linux", "arm64", "v8"]);
   });
 });
+
+test("imageConfig: arg() variables stay out, shell and onbuild are recorded", () => {
+  const s = image("busybox").arg("V", "1").env("X", "$V").shell(["/bin/ash", "-c"]).config({
+    onbuild: ["RUN x"],
+  });
+  const c = imageConfig(s, { config: { Env: ["PATH=/bin"], OnBuild: ["RUN base"] } }).config;
+  assert.deepEqual([c.Env, c.Shell, c.OnBuild], [["PATH=/bin", "X=1"], ["/bin/ash", "-c"], [
+    "RUN base",
+    "RUN x",
+  ]]);
+});
+
+test("imageConfig: a variable set again keeps its first place, as a Dockerfile's config", () => {
+  const s = image("busybox").env("A", "1").env("B", "2").env("A", "3").env("PATH", "$PATH:/x");
+  const c = imageConfig(s, { config: { Env: ["PATH=/bin"] } }).config;
+  assert.deepEqual(c.Env, ["PATH=/bin:/x", "A=3", "B=2"]);
+});

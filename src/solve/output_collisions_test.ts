@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { OptionError } from "../core/errors.ts";
 import { checkOutputCollisions, type TargetOutputs } from "./output_collisions.ts";
-import { selectTargets } from "./build.ts";
+import { selectTargets } from "./targets.ts";
 import { scratch } from "../dsl/sources.ts";
 
 const at = { file: "/p/build.ts", line: 12, column: 7 };

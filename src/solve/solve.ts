@@ -7,10 +7,6 @@
  */
 import type { Platform } from "../dsl/graph.ts";
 import { type State, stateData } from "../dsl/state.ts";
-import type { SourceLocation } from "../core/location.ts";
-import { formatPlatform } from "../core/platform.ts";
-import type { Digest } from "../llb/digest.ts";
-import { EngineCaps } from "../llb/engine_caps.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
 import { marshal, type MarshalOptions } from "../llb/marshal.ts";
 import type * as pb from "../proto/pb.gen.ts";
@@ -28,18 +24,18 @@ import { fileSendMethods, type FileSendTarget } from "../session/filesend_servic
 import { fileSyncMethods } from "../session/filesync_service.ts";
 import type { SendTreeStats } from "../session/filesync.ts";
 import { newSessionId, Session } from "../session/session.ts";
-import { type CallOptions, RpcError } from "../transport/rpc.ts";
+import { RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
-import { BuildError, engineSource, exitCodeOf, ExportError, failingVertex } from "./errors.ts";
-import { StageReader } from "./step_names.ts";
-import type { DynamicState } from "./build_context.ts";
-import { runDynamic } from "./dynamic_target.ts";
-import { GatewaySolver, type SessionView } from "./gateway_solver.ts";
+import { BuildError, ExportError } from "./errors.ts";
 import { engineLost, isConnectionLoss, type LossKind, RunningSteps, watchEngine } from "./engine_lost.ts";
 import { SecretMasker } from "../progress/secret_mask.ts";
+import type { DynamicState } from "./build_context.ts";
+import { describeEngine, gatewayResult } from "./gateway_result.ts";
+import { SolveFindings } from "./solve_findings.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
 import { readDockerignores } from "./dockerignore.ts";
+import type { ShellOptions } from "./debug_shell.ts";
 
 /** One platform's state in a (possibly multi-platform) build. */
 export interface PlatformState {
@@ -85,10 +81,14 @@ export interface SolveSpec {
    * @default none: no `{ env }` secrets, ssh agent or registry logins, and `-` outputs fail
    */
   readonly services?: SessionServiceOptions;
+  /** The working directory: build.ts paths in warnings are shown relative to it. @default absolute paths */
+  readonly cwd?: string;
   /** The target's name: the stage of steps whose build.ts line assigns no variable. @default "build" */
   readonly name?: string;
   /** A dynamic target's function, run inside the build once per platform; `state` is then unused. */
   readonly dynamic?: DynamicState;
+  /** Shells to open: on a failed `run` step (the build waits for it), or in the target's final state. */
+  readonly shell?: ShellOptions;
 }
 
 /** What a finished build reports. */
@@ -129,15 +129,8 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     for (const [k, v] of m.localDirs) localDirs.set(k, v);
     for (const e of m.entitlements) entitlements.add(e);
   }
-  const locations = new Map<Digest, SourceLocation>(firstPass.flatMap((m) => [...m.locations]));
-  // An image that cannot be resolved fails in an engine step of its own; its reference leads to the image() call.
-  const imageCalls = new Map<string, SourceLocation>();
-  for (const { op, node } of firstPass.flatMap((m) => m.ops)) {
-    const id = op.source?.identifier;
-    if (id?.startsWith("docker-image://") && node?.location) imageCalls.set(id.slice(15), node.location);
-  }
-  // Progress names like `[app 3/5] RUN npm ci`, filled in once the definitions sent are known.
-  const names = new Map<Digest, string>();
+  const findings = new SolveFindings();
+  for (const m of firstPass) findings.learn(m);
   // Missing secrets and agents fail here, before the engine sees anything.
   const services = await prepareSessionServices({
     secrets: new Map(firstPass.flatMap((m) => [...m.secrets])),
@@ -150,10 +143,10 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   const signal = spec.signal ? AbortSignal.any([spec.signal, stopped.signal]) : stopped.signal;
   const stop = (err: Error) => void (stopped.signal.aborted || stopped.abort(err));
   const running = new RunningSteps();
+  const lost = (how: LossKind, cause?: unknown) =>
+    engineLost(describeEngine(transport), how, running.list((d) => findings.stepName(d)), { cause });
   // Secret values never reach what is shown or returned, whatever a step prints.
   const masker = new SecretMasker(services.secretValues);
-  const lost = (how: LossKind, cause?: unknown) =>
-    engineLost(describeEngine(transport), how, running.list(names), { cause });
   const overrides = {
     secrets: (spec.services?.secrets ?? []).map((x) => x.id),
     ssh: (spec.services?.ssh ?? []).map((x) => x.id),
@@ -177,7 +170,6 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
   });
   const ref = newSessionId();
   const bridge = { metadata: { "buildkit-controlapi-buildid": ref }, signal };
-  let erroredVertex: Digest | undefined;
   let unwatch = () => {};
 
   try {
@@ -203,7 +195,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       for await (
         const status of transport.rpc.serverStream(ControlService.status, { ref }, { signal })
       ) {
-        for (const v of status.vertexes ?? []) if (v.error) erroredVertex = v.digest as Digest;
+        findings.watch(status);
         running.update(status);
         spec.onStatus?.(masker.status(status));
       }
@@ -215,22 +207,20 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
 
     let result: Result;
     try {
-      result = await gatewayResult(
-        transport,
+      result = await gatewayResult(transport, {
+        spec,
         platformStates,
         marshalOptions,
-        spec,
         bridge,
-        locations,
-        names,
-        {
+        findings,
+        session: {
           localDirs,
           secrets: new Set([...firstPass.flatMap((m) => [...m.secrets.keys()]), ...overrides.secrets]),
           sshAgents: new Set([...firstPass.flatMap((m) => [...m.sshAgents.keys()]), ...overrides.ssh]),
           entitlements,
         },
         solving,
-      );
+      });
     } catch (err) {
       if (err instanceof BuildError) throw err;
       // Tell the engine the build failed, so Control.Solve ends with this error.
@@ -245,7 +235,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
         .catch(() => {});
       await solving.catch(() => {});
       await settle(statusDone);
-      throw own ? err : buildError(e, locations, names, erroredVertex, imageCalls);
+      throw own ? err : findings.buildError(e);
     }
     await transport.rpc.unary(LLBBridgeService.return, { result }, bridge);
     let response;
@@ -253,7 +243,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       response = await solving;
     } catch (err) {
       await settle(statusDone);
-      throw buildError(err, locations, names, erroredVertex, imageCalls);
+      throw findings.buildError(err);
     }
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
@@ -276,121 +266,7 @@ function rootCause(err: unknown): unknown {
 // A solve with no environment given serves nothing from one; its cwd is never used without overrides.
 const NO_SERVICES: SessionServiceOptions = { env: {}, cwd: "/" };
 
-function describeEngine(transport: Transport): string {
-  return `the ${transport.engine === "docker" ? "Docker" : "BuildKit"} engine at ${transport.address}`;
-}
-
-function printNotice(message: string): void {
-  console.error(`drydock: ${message}`);
-}
-
-async function refusalOf(solving: Promise<unknown>, fallback: unknown): Promise<unknown> {
-  const late = Symbol("late");
-  const outcome = await Promise.race([
-    solving.then(() => late, (e) => e),
-    new Promise<symbol>((r) => setTimeout(() => r(late), 2_000).unref?.()),
-  ]);
-  return outcome === late ? fallback : outcome;
-}
-
-/**
- * Inside the gateway solve: run a dynamic target's function, solve each
- * platform's state, and make the result to return (refs plus image config metadata).
- */
-async function gatewayResult(
-  transport: Transport,
-  platformStates: readonly PlatformState[],
-  marshalOptions: MarshalOptions,
-  spec: SolveSpec,
-  bridge: CallOptions,
-  locations: Map<Digest, SourceLocation>,
-  names: Map<Digest, string>,
-  session: SessionView,
-  solving: Promise<unknown>,
-): Promise<Result> {
-  const pong = await transport.rpc.unary(LLBBridgeService.ping, {}, bridge).catch(async (err) => {
-    // The engine refuses some requests (e.g. an entitlement it does not grant) before the job
-    // exists; then Ping finds no job and Solve's own error is the reason to report.
-    throw buildError(await refusalOf(solving, err), locations, names, undefined);
-  });
-  const refArray = (pong.frontendAPICaps ?? []).some((c) => c.id === "proto.refarray" && c.enabled);
-  const solver = new GatewaySolver({
-    rpc: transport.rpc,
-    bridge,
-    caps: EngineCaps.fromPong(pong, describeEngine(transport)),
-    marshalOptions,
-    cacheImports: spec.exports.cache?.imports ?? [],
-    name: spec.name ?? "build",
-    stages: new StageReader(),
-    locations,
-    names,
-    session,
-    onNotice: spec.onNotice ?? printNotice,
-    onDefinition: spec.onDefinition,
-  });
-  const solved = await Promise.all(platformStates.map(async (p) => {
-    const state = spec.dynamic
-      ? await runDynamic(spec.dynamic, {
-        solver,
-        pong,
-        platform: p.platform,
-        sink: spec.onStatus ?? (() => {}),
-        target: spec.name ?? "build",
-        cwd: spec.services?.cwd,
-      })
-      : p.state;
-    const [{ id }, config] = await Promise.all([
-      solver.solve(state),
-      solver.imageConfigBytes(state, p.platform),
-    ]);
-    return { platform: p.platform, id, config };
-  }));
-  if (!spec.platformStates) {
-    const { id, config } = solved[0];
-    const result: Result = { metadata: { "containerimage.config": config } };
-    if (id) {
-      if (refArray) result.ref = { id };
-      else result.refDeprecated = id;
-    }
-    return result;
-  }
-  const metadata: Record<string, Uint8Array> = {};
-  const refs: Record<string, { id: string }> = {};
-  for (const s of solved) {
-    const key = formatPlatform(s.platform);
-    refs[key] = { id: s.id };
-    metadata[`containerimage.config/${key}`] = s.config;
-  }
-  metadata["refs.platforms"] = new TextEncoder().encode(JSON.stringify({
-    Platforms: solved.map((s) => ({ ID: formatPlatform(s.platform), Platform: s.platform })),
-  }));
-  return { refs: { refs }, metadata };
-}
-
 // The status stream ends on its own once the job is done; don't wait forever if it doesn't.
 function settle(p: Promise<void>, ms = 5_000): Promise<void> {
   return Promise.race([p.catch(() => {}), new Promise<void>((r) => setTimeout(r, ms).unref?.())]);
-}
-
-function buildError(
-  err: unknown,
-  locations: ReadonlyMap<Digest, SourceLocation>,
-  names: ReadonlyMap<Digest, string>,
-  erroredVertex: Digest | undefined,
-  imageCalls: ReadonlyMap<string, SourceLocation> = new Map(),
-): BuildError {
-  if (err instanceof BuildError) return err;
-  const rpc = err instanceof RpcError ? err : undefined;
-  const message = rpc?.details ?? (err instanceof Error ? err.message : String(err));
-  const vertex = (rpc && failingVertex(rpc)) ?? erroredVertex;
-  // The engine's source map entry when it sent one, our own digest → location map otherwise.
-  const fromEngine = rpc && engineSource(rpc);
-  const location = fromEngine?.location ?? (vertex ? locations.get(vertex) : undefined) ??
-    [...imageCalls].find(([ref]) => message.includes(`${ref}: not found`))?.[1];
-  return new BuildError(message, vertex, location, {
-    cause: err,
-    step: vertex && names.get(vertex),
-    sourceText: fromEngine?.text,
-    exitCode: rpc && exitCodeOf(rpc),
-  });
 }

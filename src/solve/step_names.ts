@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { readSourceLines } from "../core/source_text.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { Cap } from "../llb/caps.ts";
 import { type Digest, digestOf } from "../llb/digest.ts";
@@ -120,11 +120,7 @@ export class StageReader {
 
   #lines(file: string): readonly string[] | undefined {
     if (!this.#files.has(file)) {
-      try {
-        this.#files.set(file, readFileSync(file, "utf8").split("\n"));
-      } catch {
-        this.#files.set(file, undefined);
-      }
+      this.#files.set(file, readSourceLines(file));
     }
     return this.#files.get(file);
   }

@@ -165,6 +165,29 @@ function missingOn(engine: TestEngine | undefined, label: string) {
   });
 }
 
+function envOptionOn(engine: TestEngine | undefined, label: string) {
+  test(`an { env } secret is read from buildTargets()'s env option, not the process's (${label})`, {
+    skip: skipWithout(engine, label),
+  }, async () => {
+    const variable = unique("DRYDOCK_ONLY_IN_OPTION").replace(/-/g, "_").toUpperCase();
+    const value = randomSecret("option-env");
+    const dir = mkdtempSync(join(tmpdir(), "drydock-secret-env-option-"));
+    try {
+      const state = image("busybox:latest").run(
+        `mkdir -p /out && sha256sum < /run/secrets/tok | cut -d' ' -f1 > /out/tok.sha`,
+        { mounts: { "/run/secrets/tok": secret("tok", { env: variable }) } },
+      );
+      await buildTargets({ s: { state, output: { type: "local", dest: dir } } }, {
+        host: engine!.host,
+        env: { [variable]: value },
+      });
+      assert.equal(readFileSync(join(dir, "out", "tok.sha"), "utf8").trim(), sha256(value));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
 function secretEnvRefusedOn(engine: TestEngine | undefined, label: string) {
   test(`a secret as an env var needs exec.secretenv, which BuildKit 0.8 lacks: a clear error (${label})`, {
     skip: skipWithout(engine, label),
@@ -190,6 +213,7 @@ describe("secrets", () => {
   libraryOn(dk20, "Docker 20.10 (file mounts)", false);
   missingOn(dk26c, "Docker 26.1, containerd store");
   missingOn(dk28, "Docker 28.5, containerd store");
+  envOptionOn(dk26c, "Docker 26.1, containerd store");
   missingOn(dk20, "Docker 20.10");
   secretEnvRefusedOn(dk20, "Docker 20.10");
 });

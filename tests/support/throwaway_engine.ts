@@ -94,7 +94,7 @@ export async function startThrowawayEngine(bridge: string, cidr: string): Promis
     } catch { /* already gone */ }
   };
   const deadline = Date.now() + 60_000;
-  while (!(await pings(socket))) {
+  while (!pings(socket)) {
     if (Date.now() > deadline || child.exitCode !== null) {
       await remove();
       throw new Error(`the throwaway dockerd did not start (exit ${child.exitCode})`);
@@ -115,7 +115,7 @@ function processesNaming(text: string): number[] {
   return pids;
 }
 
-async function pings(socket: string): Promise<boolean> {
+function pings(socket: string): boolean {
   try {
     const out = execFileSync("curl", [
       "-s",

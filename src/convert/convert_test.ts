@@ -1,0 +1,98 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { convertDockerfile } from "./convert.ts";
+import { runConvert } from "./cli.ts";
+
+const DOCKERFILE = `# syntax=docker/dockerfile:1
+ARG BASE_TAG=latest
+
+# the builder
+FROM busybox:\${BASE_TAG} AS build-env
+WORKDIR /src
+COPY --chown=1000:1000 go.mod ./
+RUN --mount=type=cache,target=/root/.cache \\
+    --mount=type=secret,id=token,env=TOKEN \\
+    make build
+ENV PATH=/src/bin:$PATH
+
+FROM scratch
+COPY --from=build-env src/out /app/
+USER 1000
+ENTRYPOINT ["/app/out"]
+`;
+
+test("convert: one const per stage, params for ARGs, the context, targets and comments", () => {
+  const { code, todos } = convertDockerfile(DOCKERFILE, { importFrom: "drydock" });
+  assert.deepEqual(todos, []);
+  for (
+    const expected of [
+      'import { z } from "zod";',
+      'import { build, cache, image, local, params, scratch, secret } from "drydock";',
+      "// syntax=docker/dockerfile:1 (a parser directive: build.ts needs none)",
+      '  BASE_TAG: z.string().default("latest"),',
+      'const ctx = local(".");',
+      "// the builder",
+      "const buildEnv = image(`busybox:${p.BASE_TAG}`)",
+      '  .workdir("/src")',
+      '  .copy(ctx, "go.mod", "./", { chown: "1000:1000" })',
+      '  .run("make build", { mounts: { "/root/.cache": cache("//root/.cache") }, secrets: { TOKEN: ' +
+      '{ secret: secret("token"), optional: true } } })',
+      '  .env("PATH", "/src/bin:$PATH");',
+      "const final = scratch()",
+      '  .copy(buildEnv, "/src/out", "/app/")',
+      '  .config({ entrypoint: ["/app/out"] });',
+      'export const targets = { final, "build-env": buildEnv };',
+      'export const defaultTarget = "final";',
+    ]
+  ) assert.ok(code.includes(expected), `missing ${expected}\n---\n${code}`);
+});
+
+test("convert: what it cannot translate stays a TODO with the original line, and is listed", () => {
+  const { code, todos } = convertDockerfile(
+    "FROM busybox\nADD https://example.com/x.tgz /x/\nMAINTAINER me\n",
+  );
+  assert.deepEqual(todos.map((t) => [t.line, t.instruction]), [
+    [2, "ADD https://example.com/x.tgz /x/"],
+    [3, "MAINTAINER me"],
+  ]);
+  assert.match(
+    code,
+    /\/\/ TODO: ADD https:\/\/example\.com\/x\.tgz \/x\/  \(ADD of a URL or git repository\)/,
+  );
+  assert.match(code, /const final = image\("busybox"\);/);
+});
+
+test("convert CLI: writes build.ts next to the context, reports TODOs on stderr", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "drydock-convert-"));
+  try {
+    writeFileSync(join(dir, "Dockerfile"), "FROM busybox\nCOPY . /app\nHEALTHCHECK --bogus=1 CMD true\n");
+    const err: string[] = [];
+    const status = await runConvert(["-o", "ci/build.ts"], {
+      cwd: dir,
+      stdout: () => {},
+      stderr: (s) => err.push(s),
+    });
+    assert.equal(status, 1, "ci/ does not exist");
+    writeFileSync(join(dir, "ci"), "", { flag: "w" });
+    rmSync(join(dir, "ci"));
+    const out: string[] = [];
+    assert.equal(
+      await runConvert([], { cwd: dir, stdout: (s) => out.push(s), stderr: (s) => err.push(s) }),
+      0,
+    );
+    assert.match(out.join(""), /const ctx = local\("\."\);/);
+    assert.match(
+      err.join(""),
+      /Dockerfile:3: not translated \(HEALTHCHECK --bogus\): HEALTHCHECK --bogus=1 CMD true/,
+    );
+    assert.equal(await runConvert(["missing"], { cwd: dir, stdout: () => {}, stderr: () => {} }), 1);
+    assert.equal(await runConvert(["--nope"], { cwd: dir, stdout: () => {}, stderr: () => {} }), 2);
+    assert.equal(await runConvert(["-o", "build.ts"], { cwd: dir, stdout: () => {}, stderr: () => {} }), 0);
+    assert.match(readFileSync(join(dir, "build.ts"), "utf8"), /from "drydock"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,106 @@
+/**
+ * COPY and ADD to `.copy(...)`: sources from the context, another stage or an
+ * image, heredoc documents, and the `--chown`, `--chmod`, `--link`,
+ * `--exclude` flags; ADD extracts local archives (`unpack`).
+ *
+ * @module
+ */
+import type { ConvertContext, StageContext } from "./context.ts";
+import { fromExpr, type InstructionText } from "./run.ts";
+import { expandWord, js, jsonArray } from "./words.ts";
+
+/**
+ * The `.copy(...)` call for a COPY or ADD, or a TODO.
+ *
+ * @example
+ * ```ts
+ * // copyCall(ctx, stage, { keyword: "COPY", args: "a.txt /app/", flags: [], ... }); // { call: '.copy(ctx, "a.txt", "/app/")' }
+ * ```
+ */
+export function copyCall(
+  ctx: ConvertContext,
+  stage: StageContext,
+  i: InstructionText,
+): { call: string } | { todo: string } {
+  const add = i.keyword === "ADD";
+  let from: string | undefined;
+  const options: string[] = [];
+  const exclude: string[] = [];
+  let chmod: string | undefined;
+  let link = false;
+  for (const [name, value] of i.flags) {
+    if (name === "from" && value) from = value;
+    else if (name === "chown" && value) {
+      const owner = expandWord(value, ctx.scope(stage));
+      if (owner === undefined) return { todo: `a variable in --chown` };
+      options.push(`chown: ${owner}`);
+    } else if (name === "chmod" && value) {
+      if (!/^[0-7]{1,4}$/.test(value)) return { todo: `the non-octal --chmod=${value}` };
+      chmod = value;
+      options.push(`chmod: 0o${parseInt(value, 8).toString(8)}`);
+    } else if (name === "link") link = value === null || value === "true";
+    else if (name === "exclude" && value) exclude.push(value);
+    else return { todo: `the flag --${name}${value === null ? "" : `=${value}`}` };
+  }
+  if (exclude.length > 0) options.push(`exclude: [${exclude.map(js).join(", ")}]`);
+  // As the frontend: --link with --chmod is a plain copy.
+  if (link && chmod === undefined) options.push("link: true");
+
+  const heredoc = /^<<(-?)(["']?)([A-Za-z0-9_.\/-]+)\2[ \t]+(\S+)[ \t]*\n/.exec(i.rawArgs.trimStart());
+  if (heredoc) return heredocCopy(ctx, i, heredoc, options);
+  if (i.args.trimStart().startsWith("<<")) return { todo: "this heredoc form" };
+
+  const words = jsonArray(i.args) ?? splitWords(i.args);
+  if (words.length < 2) return { todo: "fewer than two arguments" };
+  const dest = expandWord(words.at(-1)!, ctx.scope(stage));
+  const sources = words.slice(0, -1);
+  if (dest === undefined) return { todo: "a variable in the destination" };
+  if (add) {
+    if (sources.some((s) => /^(https?|git):\/\/|^git@|\.git(#.*)?$/.test(s))) {
+      return { todo: "ADD of a URL or git repository" };
+    }
+    options.push("unpack: true");
+  }
+  const source = from === undefined ? ctx.context() : fromExpr(ctx, from);
+  // A stage's or image's paths start at its root, whatever its WORKDIR.
+  const srcs: string[] = [];
+  for (const s of sources) {
+    const expr = expandWord(from === undefined || s.startsWith("/") ? s : `/${s}`, ctx.scope(stage));
+    if (expr === undefined) return { todo: "a variable in a source path" };
+    srcs.push(expr);
+  }
+  const src = srcs.length === 1 ? srcs[0] : `[${srcs.join(", ")}]`;
+  return { call: `.copy(${source}, ${src}, ${dest}${options.length ? `, { ${options.join(", ")} }` : ""})` };
+}
+
+function heredocCopy(
+  ctx: ConvertContext,
+  i: InstructionText,
+  m: RegExpExecArray,
+  options: string[],
+): { call: string } | { todo: string } {
+  const body = i.rawArgs.trimStart().slice(m[0].length);
+  const end = body.lastIndexOf(`\n${m[3]}`);
+  if (end === -1 && !body.startsWith(m[3])) return { todo: "an unterminated heredoc" };
+  const content = end === -1 ? "" : body.slice(0, end + 1);
+  if (body.slice(end + 1 + m[3].length).trim() !== "") return { todo: "more than one heredoc document" };
+  ctx.imports.add("scratch");
+  const name = `/${m[3]}`;
+  // The frontend writes the document to an empty filesystem and copies it without COPY's path rules.
+  const doc = `scratch().mkfile(${js(name)}, ${js(m[1] ? content.replace(/^\t+/gm, "") : content)})`;
+  const opts = [
+    ...options.filter((o) => !o.startsWith("unpack")),
+    "followSymlinks: false",
+    "contentsOnly: false",
+    "allowWildcard: false",
+    "allowEmptyWildcard: false",
+  ];
+  return { call: `.copy(${doc}, ${js(name)}, ${js(m[4])}, { ${opts.join(", ")} })` };
+}
+
+/** Shell-form words: whitespace-separated, quotes removed. */
+function splitWords(text: string): string[] {
+  const words: string[] = [];
+  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3]);
+  return words;
+}

@@ -1,0 +1,62 @@
+// The differential suite: every Dockerfile of tests/dockerfile_corpus built with `docker buildx build`,
+// then its hand-written build.ts and its converted build.ts with drydock on the same engine; the exported
+// filesystems, the image configs and the cache (every drydock step CACHED after buildx) must agree.
+// Differences an engine forces are listed in tests/dockerfile_corpus/engine_differences.ts, and nowhere else.
+// DRYDOCK_CORPUS=name1,name2 runs only those cases.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import process from "node:process";
+import {
+  buildxBuild,
+  convertedCase,
+  corpusCases,
+  corpusEngines,
+  defaultState,
+  differences,
+  drydockBuild,
+  handWritten,
+  skipReason,
+} from "../support/dockerfile_corpus.ts";
+import { allowedDifferences } from "../dockerfile_corpus/engine_differences.ts";
+
+const only = process.env.DRYDOCK_CORPUS?.split(",").filter(Boolean);
+const cases = corpusCases().filter((c) => !only || only.includes(c.name));
+const buildx = process.env.DRYDOCK_BUILDX;
+
+test("the corpus has at least 30 cases, and the converter translates every line of each", async () => {
+  assert.ok(corpusCases().length >= 30, `${corpusCases().length} cases`);
+  for (const c of cases) {
+    const { todos } = await convertedCase(c);
+    assert.deepEqual(todos, [], c.name);
+  }
+});
+
+for (const engine of corpusEngines()) {
+  describe(
+    `Dockerfile corpus on ${engine.name}`,
+    { skip: buildx ? false : "DRYDOCK_BUILDX is not set" },
+    () => {
+      for (const c of cases) {
+        test(`${c.name}: hand-written and converted build.ts build what buildx builds, from its cache`, {
+          skip: skipReason(c, engine.name) ?? false,
+        }, async () => {
+          const reference = await buildxBuild(engine, c);
+          const allowed = new Set(allowedDifferences(c.name, engine.name));
+          const hand = await drydockBuild(engine, c, defaultState(await handWritten(c)), "hand");
+          assert.deepEqual(
+            differences(reference, hand).filter((d) => !allowed.has(d)),
+            [],
+            "hand-written build.ts",
+          );
+          const { module } = await convertedCase(c);
+          const converted = await drydockBuild(engine, c, defaultState(module), "converted");
+          assert.deepEqual(
+            differences(reference, converted).filter((d) => !allowed.has(d)),
+            [],
+            "converted build.ts",
+          );
+        });
+      }
+    },
+  );
+}
