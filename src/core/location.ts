@@ -50,6 +50,12 @@ const asCallSites = (_error: Error, sites: CallSite[]): CallSite[] => sites;
  * ```
  */
 export function callerLocation(): SourceLocation | undefined {
+  const found = userFrame();
+  if (found) observer?.(found);
+  return found;
+}
+
+function userFrame(): SourceLocation | undefined {
   const first = captureCallSites(FIRST_FRAMES);
   if (first === undefined) return fromStackText(new Error().stack ?? "");
   const found = firstUserFrame(first, 0);
@@ -96,7 +102,6 @@ function fromStackText(stack: string): SourceLocation | undefined {
   for (const raw of stack.split("\n").slice(1)) {
     const frame = parseStackFrame(raw);
     if (!frame || isLibraryFile(frame.file)) continue;
-    observer?.(frame);
     return frame;
   }
   return undefined;
