@@ -227,5 +227,9 @@ function usageErrorFrom(err: Error, known: readonly string[]): UsageError {
     return new UsageError(`${flag} does not take a value`);
   }
   if (flag && /argument missing/.test(message)) return new UsageError(`${flag} needs a value`);
+  // parseArgs takes "--flag --other" for a value that looks like a flag: the value is missing.
+  if (flag && /argument is ambiguous/.test(message)) {
+    return new UsageError(`${flag} needs a value (to give one starting with "-", write ${flag}=VALUE)`);
+  }
   return new UsageError(message.split("\n")[0]);
 }

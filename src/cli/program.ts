@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { basename, resolve } from "node:path";
+import { statSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import process from "node:process";
-import { DrydockError, isUsageError } from "../core/errors.ts";
+import { isUsageError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { State } from "../dsl/state.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
@@ -22,6 +23,7 @@ import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
 import { EXIT, formatError } from "./report.ts";
 import { CliProgress } from "./cli_progress.ts";
+import { SIGNAL_EXIT, watchSignals } from "./signals.ts";
 import { processTerminal, requireTerminal, runShell } from "./interactive_shell.ts";
 import type { BuildError } from "../solve/errors.ts";
 import type { ShellAccess } from "../solve/debug_shell.ts";
@@ -71,6 +73,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   let flags: FlagOptions;
   try {
     flags = flagOptions(args, options, environment);
+    // Found out before the build, not after it succeeded.
+    const metadataDir = args.metadataFile && dirname(resolve(environment.cwd, args.metadataFile));
+    if (metadataDir && !isDirectory(metadataDir)) {
+      throw new UsageError(`--metadata-file ${args.metadataFile}: directory ${metadataDir} does not exist`);
+    }
     const streams = { stdin: process.stdin, stdout: environment.stdout };
     if (args.interactive) requireTerminal("-i (or --on-error shell)", streams);
     if (args.shell) requireTerminal("--shell", streams);
@@ -87,18 +94,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     env: environment.env,
     cwd: environment.cwd,
   });
-  const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) {
-      progress.abandon(); // gives the terminal its cursor back
-      process.exit(EXIT.interrupted);
-    }
+  const signals = watchSignals({
     // Through the progress display, so the live view is not torn by the message.
-    progress.print("Interrupted: cancelling the build (press Ctrl-C again to exit now)\n");
-    abort.abort(new DrydockError("E_INTERRUPTED", "build interrupted"));
-  };
-  process.on("SIGINT", onSigint);
+    notify: (text) => progress.print(text),
+    beforeExit: () => progress.abandon(), // gives the terminal its cursor back
+  });
 
   const refs: string[] = [];
   // The failure a shell was opened for: already reported, and its exit code is the build's.
@@ -126,7 +126,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
       ...(shell ? { shell } : {}),
       targets: wanted,
       location: options.location,
-      signal: abort.signal,
+      signal: signals.signal,
       onStart: (target, ref) => {
         refs.push(ref);
         options.onStart?.(target, ref);
@@ -146,10 +146,11 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     progress.succeeded(outputs, Object.keys(results).length);
     return EXIT.ok;
   } catch (err) {
-    if (abort.signal.aborted) {
+    const received = signals.received();
+    if (received) {
       progress.failed(undefined);
       stderr(`Build cancelled${refs.length > 0 ? ` (engine build ${refs.join(", ")})` : ""}.\n`);
-      return EXIT.interrupted;
+      return SIGNAL_EXIT[received];
     }
     // Engines before BuildKit 0.13 give the exit code only in the message.
     if (shownFailure) {
@@ -158,9 +159,8 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     }
     return fail(err, stderr, environment.cwd, progress);
   } finally {
-    // Until the process exits, Ctrl-C means "exit now".
-    process.off("SIGINT", onSigint);
-    process.on("SIGINT", () => process.exit(EXIT.interrupted));
+    // Until the process exits, a signal means "exit now".
+    signals.settle();
   }
 }
 
@@ -229,6 +229,14 @@ function describeResult(r: TargetResult): string {
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function shellBanner(target: string, access: ShellAccess, shell: readonly string[]): string {

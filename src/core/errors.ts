@@ -50,7 +50,9 @@ export type ErrorCode =
   | "E_PUSH" // pushing an image failed
   | "E_READ" // a dynamic target read a file or directory that a state does not have
   | "E_DYNAMIC" // a dynamic target's function asked for something a running build cannot add
-  | "E_INTERRUPTED"; // the build was cancelled (Ctrl-C or an abort signal)
+  | "E_EXPORT" // writing an export on this machine failed (the build was cancelled)
+  | "E_ENGINE_LOST" // the engine closed the connection or stopped answering during a build
+  | "E_INTERRUPTED"; // the build was cancelled (Ctrl-C, SIGTERM, SIGHUP or an abort signal)
 
 /** Codes of errors that mean "the command line or build.ts is wrong": the CLI exits with status 2 for them. */
 export const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -91,11 +93,28 @@ export type ErrorMessage = string | ((cwd: string | undefined) => string);
  */
 export class DrydockError extends Error {
   override name = "DrydockError";
-  readonly #render: (cwd: string | undefined) => string;
+  #render: (cwd: string | undefined) => string;
   constructor(readonly code: ErrorCode, message: ErrorMessage, options?: ErrorOptions) {
     const render = typeof message === "string" ? () => message : message;
     super(render(undefined), options);
     this.#render = render;
+  }
+
+  /**
+   * Passes the message through `rewrite` wherever it is shown (e.g. to mask secret values).
+   *
+   * @example
+   * ```ts
+   * import { DrydockError } from "./errors.ts";
+   * const err = new DrydockError("E_BUILD", "echo hunter22 failed");
+   * err.rewriteMessage((m) => m.replaceAll("hunter22", "***"));
+   * err.describe(undefined); // "echo *** failed"
+   * ```
+   */
+  rewriteMessage(rewrite: (message: string) => string): void {
+    const render = this.#render;
+    this.#render = (cwd) => rewrite(render(cwd));
+    this.message = rewrite(this.message);
   }
 
   /**

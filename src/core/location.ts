@@ -15,6 +15,8 @@ export interface SourceLocation {
 
 // Frames inside drydock itself are skipped: the first frame outside is the user's call.
 const OWN_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+// The package's entry modules at its root; everything else there (a build.ts) is the user's.
+const ENTRY_POINTS = new Set(["mod.ts"]);
 
 // The path must start the frame or follow "(": "ext:core/01_core.js:1:2" is no "/01_core.js".
 const V8_FRAME = /(?:^at (?:async )?|\()((?:file:\/\/|\/)[^()]*?):(\d+):(\d+)\)?\s*$/;
@@ -67,7 +69,7 @@ function firstUserFrame(sites: readonly CallSite[], from: number): SourceLocatio
     const name = sites[i].getFileName();
     if (!name) continue;
     const file = name.startsWith("file://") ? fileURLToPath(name) : name;
-    if (!file.startsWith("/") || (file.startsWith(OWN_ROOT) && !isOwnExampleOrTest(file))) continue;
+    if (!file.startsWith("/") || isLibraryFile(file)) continue;
     return { file, line: sites[i].getLineNumber() ?? 0, column: sites[i].getColumnNumber() ?? 0 };
   }
   return undefined;
@@ -99,7 +101,7 @@ function captureCallSites(frames: number): readonly CallSite[] | undefined {
 function fromStackText(stack: string): SourceLocation | undefined {
   for (const raw of stack.split("\n").slice(1)) {
     const frame = parseStackFrame(raw);
-    if (!frame || (frame.file.startsWith(OWN_ROOT) && !isOwnExampleOrTest(frame.file))) continue;
+    if (!frame || isLibraryFile(frame.file)) continue;
     return frame;
   }
   return undefined;
@@ -141,11 +143,23 @@ export function parseStackFrame(line: string): SourceLocation | undefined {
   return { file, line: Number(m[2]), column: Number(m[3]) };
 }
 
-// Examples and tests in this repository are user code, not drydock internals.
-function isOwnExampleOrTest(file: string): boolean {
+/**
+ * Whether a file is drydock's own library code: its `src/` (tests aside), its entry modules and its
+ * dependencies. A build.ts anywhere else in the package (the root, examples/, tests/) is user code.
+ *
+ * @example
+ * ```ts
+ * import { isLibraryFile } from "./location.ts";
+ * isLibraryFile(new URL("../../build.ts", import.meta.url).pathname); // false: a user's build.ts at the root
+ * isLibraryFile(new URL("./location.ts", import.meta.url).pathname); // true
+ * ```
+ */
+export function isLibraryFile(file: string): boolean {
+  if (!file.startsWith(OWN_ROOT)) return false;
   const rel = file.slice(OWN_ROOT.length);
-  return rel.startsWith("examples/") || rel.startsWith("tests/") || rel.startsWith("bench/") ||
-    /_test\.ts$/.test(rel);
+  if (ENTRY_POINTS.has(rel)) return true;
+  if (rel.startsWith("node_modules/")) return true;
+  return rel.startsWith("src/") && !/_test\.ts$/.test(rel);
 }
 
 /**

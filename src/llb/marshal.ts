@@ -5,7 +5,7 @@
  * @module
  */
 import type { FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
-import { DrydockError } from "../core/errors.ts";
+import { DrydockError, OptionError } from "../core/errors.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import * as pb from "../proto/pb.gen.ts";
@@ -145,6 +145,8 @@ class Marshaller {
   readonly #metadata: Record<string, pb.OpMetadata> = {};
   readonly #locations = new Map<Digest, SourceLocation>();
   readonly #localDirs = new Map<string, string>();
+  /** Where each local() name was first used, for the message when another directory takes it. */
+  readonly #localCalls = new Map<string, SourceLocation>();
   readonly #uses = new UseCollector();
   readonly #sourceMap = new SourceMapBuilder();
   #consumers = new Map<OpNode, number>();
@@ -321,12 +323,17 @@ class Marshaller {
       const name = node.sessionName;
       const known = this.#localDirs.get(name);
       if (known !== undefined && known !== node.dir) {
-        throw new DrydockError(
-          "E_OPTION",
-          `two local() sources share the name "${name}": ${known} and ${node.dir}`,
-        );
+        const first = this.#localCalls.get(name);
+        throw new OptionError("local", [{
+          option: "dir",
+          message: (cwd) =>
+            `gets the engine name "${name}", which local("${known}")${
+              first ? ` at ${formatLocation(first, cwd)}` : ""
+            } already has; use one path for one directory (e.g. absolute, or relative to one build.ts)`,
+        }], node.location);
       }
       this.#localDirs.set(name, node.dir);
+      if (node.location && !this.#localCalls.has(name)) this.#localCalls.set(name, node.location);
     }
     return sourceOp(node, this.options, caps);
   }

@@ -6,6 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { DrydockError } from "../core/errors.ts";
+import { onExit } from "../core/exit_cleanup.ts";
 
 /** What a helper returned. An identity token comes back with the user `<token>`. */
 export interface HelperCredentials {
@@ -39,13 +40,17 @@ export function runCredentialHelper(
     child.stdout.on("data", (c) => (stdout += c));
     child.stderr.on("data", (c) => (stderr += c));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    // A helper still running when we exit (a signal's immediate exit) is stopped with us.
+    const forget = onExit(() => child.kill("SIGKILL"));
     child.on("error", (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      forget();
       const code = err.code === "ENOENT" ? "E_CREDENTIAL_HELPER_MISSING" : "E_REGISTRY_AUTH";
       reject(new DrydockError(code, `credential helper ${program} could not run: ${err.message}`));
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      forget();
       if (code !== 0) {
         if (NOT_FOUND.test(stdout) || NOT_FOUND.test(stderr)) return resolve(undefined);
         const why = (stderr.trim() || stdout.trim() || `exit ${signal ?? code}`).slice(0, 300);

@@ -10,6 +10,7 @@ import * as grpc from "@grpc/grpc-js";
 import { Buffer } from "node:buffer";
 import { FileSendService } from "../proto/moby_filesync_v1.gen.ts";
 import { Packet } from "../proto/fsutil_types.gen.ts";
+import { UnsafeEntryError } from "../fs/tree_writer.ts";
 import { receiveTree } from "./filesend.ts";
 import { receiveStream } from "./filesend_stream.ts";
 import { failCall, serverCallChannel } from "./grpc_packet_channel.ts";
@@ -28,6 +29,12 @@ export interface FileSendTarget {
 
 const raw = (b: unknown) => b as Buffer;
 
+/** Options of {@link fileSendMethods}. */
+export interface FileSendOptions {
+  /** Told when writing an export fails here, after the engine was told; the build should stop. */
+  onFailure?: (error: Error) => void;
+}
+
 /**
  * Receives exported trees. With several exporters (v0.13+), the engine names
  * the exporter's index in `buildkit-attachable-exporter-id`; older engines
@@ -43,6 +50,7 @@ export function fileSendMethods(
   targets: readonly FileSendTarget[],
   exporterIndexes?: readonly number[],
   stdout?: Writable,
+  options: FileSendOptions = {},
 ): SessionMethod[] {
   if (targets.length === 0) return [];
   const handler: grpc.handleBidiStreamingCall<Buffer, Buffer> = (call) => {
@@ -58,11 +66,16 @@ export function fileSendMethods(
       failCall(call, grpc.status.NOT_FOUND, `no export target for exporter ${String(idHeader)}`);
       return;
     }
+    const fail = (err: Error) => {
+      const message = `writing export to ${target.dest}: ${err.message}`;
+      failCall(call, grpc.status.UNKNOWN, message);
+      // Our own failures only: when the engine gave up on the export, its error is the one to report.
+      if (isLocalFailure(err)) options.onFailure?.(new Error(message, { cause: err }));
+    };
     if (target.type === "stream") {
       receiveStream(call, target.writer ? "-" : target.dest, target.writer ?? stdout).then(
         () => call.end(),
-        (err: Error) =>
-          failCall(call, grpc.status.UNKNOWN, `writing export to ${target.dest}: ${err.message}`),
+        fail,
       );
       return;
     }
@@ -70,10 +83,8 @@ export function fileSendMethods(
       decode: (b) => Packet.fromBinary(b),
       encode: (p) => Buffer.from(Packet.toBinary(p)),
     });
-    receiveTree(channel, target.dest).catch(
-      // On success it has ended the stream itself.
-      (err: Error) => failCall(call, grpc.status.UNKNOWN, `writing export to ${target.dest}: ${err.message}`),
-    );
+    // On success it has ended the stream itself.
+    receiveTree(channel, target.dest).catch(fail);
   };
   return [{
     path: FileSendService.diffCopy.path,
@@ -88,4 +99,11 @@ export function fileSendMethods(
     },
     handler: handler as grpc.UntypedHandleCall,
   }];
+}
+
+// Errors of this machine's file system (EPERM, ENOSPC, EEXIST ...) and entries refused as unsafe.
+function isLocalFailure(err: Error): boolean {
+  // errno codes only: "ERR_STREAM_PREMATURE_CLOSE" and the like are the stream ending under us.
+  const code = (err as { code?: unknown }).code;
+  return (typeof code === "string" && /^E[A-Z]+$/.test(code)) || err instanceof UnsafeEntryError;
 }

@@ -5,11 +5,13 @@
  *
  * @module
  */
+import { randomBytes } from "node:crypto";
 import { DrydockError } from "../core/errors.ts";
 import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import process from "node:process";
 import type { Readable, Writable } from "node:stream";
+import { onExit } from "../core/exit_cleanup.ts";
 import { BytesMessage } from "../proto/moby_filesync_v1.gen.ts";
 
 /** What {@link receiveStream} wrote. */
@@ -37,14 +39,17 @@ export async function receiveStream(
   stdout?: Writable,
 ): Promise<ReceiveStreamStats> {
   const toStdout = dest === "-";
-  const partial = `${dest}.partial-${process.pid}`;
+  // Unique per stream, not per process: two streams of one process may target one file.
+  const partial = `${dest}.partial-${process.pid}-${randomBytes(6).toString("hex")}`;
   let sink: Writable;
+  let forget = () => {};
   if (toStdout) {
     if (!stdout) throw new DrydockError("E_TRANSFER", "no standard output was given for the `-` output");
     sink = stdout;
   } else {
     mkdirSync(dirname(dest), { recursive: true });
     sink = createWriteStream(partial);
+    forget = onExit(() => rmSync(partial, { force: true }));
   }
   let bytes = 0;
   try {
@@ -73,12 +78,14 @@ export async function receiveStream(
         sink.once("error", reject);
       });
       renameSync(partial, dest);
+      forget();
     }
     return { bytes };
   } catch (err) {
     if (!toStdout) {
       sink.destroy();
       rmSync(partial, { force: true });
+      forget();
     }
     throw err;
   }

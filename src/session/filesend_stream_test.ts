@@ -40,4 +40,23 @@ describe("receiveStream()", () => {
       assert.deepEqual(readdirSync(dir), []);
     }),
   );
+
+  test(
+    "two streams into one file in one process do not share a temp file",
+    withDir(async (dir) => {
+      const dest = join(dir, "out.tar");
+      const a = new PassThrough({ objectMode: true });
+      const b = new PassThrough({ objectMode: true });
+      const doneA = receiveStream(a, dest);
+      const doneB = receiveStream(b, dest);
+      a.write(message("from a"));
+      b.write(message("from b"));
+      a.end();
+      assert.deepEqual(await doneA, { bytes: 6 });
+      b.end();
+      assert.deepEqual(await doneB, { bytes: 6 });
+      assert.equal(readFileSync(dest, "utf8"), "from b");
+      assert.deepEqual(readdirSync(dir), ["out.tar"]);
+    }),
+  );
 });

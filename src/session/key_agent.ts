@@ -7,22 +7,33 @@
  * @module
  */
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { DrydockError } from "../core/errors.ts";
+import { onExit } from "../core/exit_cleanup.ts";
 
 /** A running agent. */
 export interface KeyAgent {
   /** Its unix socket (what `SSH_AUTH_SOCK` would be). */
   readonly socket: string;
+  /** The ssh-agent's process id. */
+  readonly pid: number;
   /** Stops the agent and removes its socket. */
   close(): Promise<void>;
 }
 
 const INSTALL_HINT = "install OpenSSH's client tools (Debian/Ubuntu: apt-get install openssh-client)";
+
+// ssh-agent runs this script as its command: it prints the agent's pid, then waits for its standard
+// input (a pipe from us) to close. That happens when we close the agent or when our process ends in
+// any way, SIGKILL included: it then stops the agent and removes the socket's directory. Terminal
+// signals are ignored; the agent itself runs in its own session and exits if this script dies.
+const WATCHDOG = `trap '' INT HUP TERM QUIT; echo "$SSH_AGENT_PID"; while read -r _; do :; done; ` +
+  `kill "$SSH_AGENT_PID" 2>/dev/null; rm -rf "$1"`;
 
 // Deno without --allow-run refuses to start the program: the fix is a permission, not an install.
 function cannotRun(program: string, err: Error, label: string): DrydockError {
@@ -41,7 +52,9 @@ function cannotRun(program: string, err: Error, label: string): DrydockError {
 
 /**
  * Starts `ssh-agent` on a private socket and adds `keys` to it. Fails with a
- * {@link DrydockError} naming the key when `ssh-add` refuses it.
+ * {@link DrydockError} naming the key when `ssh-add` refuses it. The agent
+ * ends with this process however it ends (even SIGKILL), and its temp
+ * directory goes with it.
  *
  * @example
  * ```ts
@@ -54,24 +67,42 @@ function cannotRun(program: string, err: Error, label: string): DrydockError {
 export async function startKeyAgent(keys: readonly string[], label = "ssh"): Promise<KeyAgent> {
   const dir = await mkdtemp(join(tmpdir(), "drydock-ssh-"));
   const socket = join(dir, "agent.sock");
-  // -D keeps it in the foreground, so it is our child and ends when we kill it.
-  const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: ["ignore", "ignore", "pipe"] });
+  const watchdog = spawn("ssh-agent", ["-a", socket, "sh", "-c", WATCHDOG, "sh", dir], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let agentError = "";
-  agent.stderr.on("data", (c) => (agentError += c));
+  watchdog.stderr.on("data", (c) => (agentError += c));
+  watchdog.stdin.on("error", () => {/* the watchdog is gone: exited reports why */});
+  let agentPid = 0;
+  const pidKnown = new Promise<void>((resolve) => {
+    let out = "";
+    watchdog.stdout.on("data", (c) => {
+      out += c;
+      const line = /^(\d+)\n/.exec(out);
+      if (line) {
+        agentPid = Number(line[1]);
+        resolve();
+      }
+    });
+  });
   let spawnError: Error | undefined;
   const exited = new Promise<string>((resolve) => {
-    agent.on("error", (err) => resolve((spawnError = err).message));
-    agent.on("exit", (code, signal) => resolve(`exited with ${signal ?? code}`));
+    watchdog.on("error", (err) => resolve((spawnError = err).message));
+    watchdog.on("exit", (code, signal) => resolve(`exited with ${signal ?? code}`));
+  });
+  // If we exit without close() (a signal handler's process.exit), stop the agent there and then.
+  const forget = onExit(() => {
+    if (agentPid) killQuietly(agentPid);
+    rmSync(dir, { recursive: true, force: true });
   });
   const close = async () => {
-    if (agent.exitCode === null && agent.signalCode === null) {
-      agent.kill("SIGTERM");
-      await exited;
-    }
+    forget();
+    watchdog.stdin.end();
+    if (watchdog.exitCode === null && watchdog.signalCode === null) await exited;
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const failure = await Promise.race([waitForSocket(socket), exited]);
+    const failure = await Promise.race([pidKnown.then(() => waitForSocket(socket)), exited]);
     if (typeof failure === "string") {
       if (spawnError) throw cannotRun("ssh-agent", spawnError, label);
       throw new DrydockError(
@@ -81,11 +112,17 @@ export async function startKeyAgent(keys: readonly string[], label = "ssh"): Pro
       );
     }
     await addKeys(socket, keys, label);
-    return { socket, close };
+    return { socket, pid: agentPid, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch { /* already gone */ }
 }
 
 // The socket file appears at bind(), before listen(): wait until a connection is accepted.

@@ -26,6 +26,16 @@ export interface SessionOptions {
   /** Human-readable name shown by the engine. @default "drydock" */
   name?: string;
   methods: readonly SessionMethod[];
+  /**
+   * Told once if the engine's side of the session goes away before {@link Session.close}:
+   * `"closed"` when the engine closed it (stopped, crashed), `"unresponsive"` when it stopped
+   * answering HTTP/2 pings (frozen).
+   */
+  onLost?: (how: "closed" | "unresponsive") => void;
+  /** Milliseconds between HTTP/2 pings to the engine. @default 5000 */
+  keepaliveMs?: number;
+  /** Milliseconds to wait for a ping's answer before dropping the session. @default 10000 */
+  keepaliveTimeoutMs?: number;
 }
 
 /**
@@ -66,6 +76,11 @@ export class Session {
     this.#server = new grpc.Server({
       "grpc.max_receive_message_length": 32 * 1024 * 1024,
       "grpc.max_send_message_length": 32 * 1024 * 1024,
+      // The session is the one connection the engine is the client of, so pinging it is welcome
+      // (engines' own servers refuse pings more often than every 5 minutes): a frozen engine
+      // leaves them unanswered and the session drops.
+      "grpc.keepalive_time_ms": options.keepaliveMs ?? 5_000,
+      "grpc.keepalive_timeout_ms": options.keepaliveTimeoutMs ?? 10_000,
     });
     // grpc-js groups handlers by service; one service per method path is enough.
     for (const m of options.methods) {
@@ -90,7 +105,13 @@ export class Session {
   async attach(transport: Transport, signal?: AbortSignal): Promise<void> {
     const stream = await transport.openSession(this.headers(), signal);
     this.#stream = stream;
-    stream.on("error", () => {/* the build reports the engine's view */});
+    // The engine's end arrives as "end" (or a reset); a session we drop after unanswered pings does not.
+    let peerGone = false;
+    stream.on("end", () => (peerGone = true));
+    stream.on("error", () => (peerGone = true)); // the build reports the engine's view
+    stream.on("close", () => {
+      if (!this.#closed) this.#options.onLost?.(peerGone ? "closed" : "unresponsive");
+    });
     this.#injector.injectConnection(stream);
   }
 

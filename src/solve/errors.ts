@@ -58,6 +58,22 @@ export class BuildError extends DrydockError {
   }
 }
 
+/**
+ * Writing an export on this machine failed (a destination that cannot be written); the build was cancelled.
+ *
+ * @example
+ * ```ts
+ * import { ExportError } from "./errors.ts";
+ * new ExportError("writing export to /out: EPERM").code; // "E_EXPORT"
+ * ```
+ */
+export class ExportError extends DrydockError {
+  override name = "ExportError";
+  constructor(message: string, options?: ErrorOptions) {
+    super("E_EXPORT", message, options);
+  }
+}
+
 const VERTEX_TYPE = "errdefs.Vertex";
 const EXIT_TYPE = "gatewayapi.ExitMessage";
 const SOURCE_TYPE = "errdefs.Source";

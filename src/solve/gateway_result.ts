@@ -128,7 +128,16 @@ export async function gatewayResult(transport: Transport, run: GatewayRun): Prom
   return { refs: { refs }, metadata };
 }
 
-function describeEngine(transport: Transport): string {
+/**
+ * The engine as messages name it.
+ *
+ * @example
+ * ```ts
+ * import { describeEngine } from "./gateway_result.ts";
+ * // describeEngine(transport); // "the Docker engine at unix:///var/run/docker.sock"
+ * ```
+ */
+export function describeEngine(transport: Pick<Transport, "engine" | "address">): string {
   return `the ${transport.engine === "docker" ? "Docker" : "BuildKit"} engine at ${transport.address}`;
 }
 

@@ -7,7 +7,6 @@
  * @module
  */
 import { DrydockError } from "../core/errors.ts";
-import type { SourceLocation } from "../core/location.ts";
 import type { Platform } from "../dsl/graph.ts";
 import type { State } from "../dsl/state.ts";
 import { baseConfigKey } from "../llb/base_config.ts";

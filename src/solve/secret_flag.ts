@@ -58,6 +58,8 @@ export function parseSecretSpec(spec: string, cwd?: string): SecretSpec {
     }
   }
   if (!id) fail("needs id=NAME");
+  // As secret() in build.ts: an id with these could never be asked for by a mount.
+  if (/[\s,=]/.test(id!)) fail(`id "${id}" must not contain whitespace, "," or "="`);
   // buildx: with type=env, src names the variable.
   if (type === "env" && env === undefined && file !== undefined) [env, file] = [file, undefined];
   if (env !== undefined && file !== undefined) fail("give src= or env=, not both");

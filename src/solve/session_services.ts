@@ -53,6 +53,8 @@ export interface PreparedServices {
       readonly sshAgents: ReadonlyMap<string, SshUse>;
     },
   ): Promise<void>;
+  /** Every secret's value (those added while the build runs too), to mask them in what is shown. */
+  readonly secretValues: readonly Uint8Array[];
   /** Stops ssh agents started for key files. */
   close(): Promise<void>;
 }
@@ -91,6 +93,9 @@ export async function prepareSessionServices(
       ...authMethods(registryCredentials),
     ],
     registryCredentials,
+    get secretValues() {
+      return [...secrets.values()];
+    },
     async add(more) {
       const newSecrets = new Map([...more.secrets].filter(([id]) => !secrets.has(id)));
       const newAgents = new Map([...more.sshAgents].filter(([id]) => !sockets.has(id)));

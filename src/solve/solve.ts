@@ -26,9 +26,11 @@ import type { SendTreeStats } from "../session/filesync.ts";
 import { newSessionId, Session } from "../session/session.ts";
 import { RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
-import { BuildError } from "./errors.ts";
+import { BuildError, ExportError } from "./errors.ts";
+import { engineLost, isConnectionLoss, type LossKind, RunningSteps, watchEngine } from "./engine_lost.ts";
+import { SecretMasker } from "../progress/secret_mask.ts";
 import type { DynamicState } from "./build_context.ts";
-import { gatewayResult } from "./gateway_result.ts";
+import { describeEngine, gatewayResult } from "./gateway_result.ts";
 import { SolveFindings } from "./solve_findings.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
@@ -135,6 +137,16 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     sshAgents: new Map(firstPass.flatMap((m) => [...m.sshAgents])),
   }, spec.services ?? NO_SERVICES);
   const { exporters, fileTargets } = spec.exports;
+  // An export failing on our side, or the engine going away, ends the build at once: nothing else
+  // would (the engine may wait for the export forever; a frozen engine never answers).
+  const stopped = new AbortController();
+  const signal = spec.signal ? AbortSignal.any([spec.signal, stopped.signal]) : stopped.signal;
+  const stop = (err: Error) => void (stopped.signal.aborted || stopped.abort(err));
+  const running = new RunningSteps();
+  const lost = (how: LossKind, cause?: unknown) =>
+    engineLost(describeEngine(transport), how, running.list((d) => findings.stepName(d)), { cause });
+  // Secret values never reach what is shown or returned, whatever a step prints.
+  const masker = new SecretMasker(services.secretValues);
   const overrides = {
     secrets: (spec.services?.secrets ?? []).map((x) => x.id),
     ssh: (spec.services?.ssh ?? []).map((x) => x.id),
@@ -150,16 +162,20 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
         fileTargets.map((f) => f.target),
         fileTargets.map((f) => f.exporterIndex),
         spec.services?.stdout,
+        { onFailure: (err) => stop(new ExportError(err.message, { cause: err })) },
       ),
       ...contentMethods(spec.exports.contentStores ?? new Map()),
     ],
+    onLost: (how) => stop(lost(how)),
   });
   const ref = newSessionId();
-  const bridge = { metadata: { "buildkit-controlapi-buildid": ref }, signal: spec.signal };
+  const bridge = { metadata: { "buildkit-controlapi-buildid": ref }, signal };
+  let unwatch = () => {};
 
   try {
     // The engine waits 5 s for a named session; attach it before solving.
-    await session.attach(transport, spec.signal);
+    await session.attach(transport, signal);
+    unwatch = watchEngine(transport, () => stop(lost("unresponsive")));
     spec.onStart?.(ref);
     const solving = transport.rpc.unary(ControlService.solve, {
       ref,
@@ -172,17 +188,21 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       exporterAttrsDeprecated: exporters[0]?.attrs,
       cache: spec.exports.cache,
       frontendAttrs: { ...spec.exports.frontendAttrs },
-    }, { signal: spec.signal });
+    }, { signal });
     solving.catch(() => {/* awaited below */});
 
     const statusDone = (async () => {
       for await (
-        const status of transport.rpc.serverStream(ControlService.status, { ref }, { signal: spec.signal })
+        const status of transport.rpc.serverStream(ControlService.status, { ref }, { signal })
       ) {
         findings.watch(status);
-        spec.onStatus?.(status);
+        running.update(status);
+        spec.onStatus?.(masker.status(status));
       }
-    })();
+    })().finally(() => {
+      const held = masker.flush();
+      if (held) spec.onStatus?.(held);
+    });
     statusDone.catch(() => {/* the solve's own error is the one to report */});
 
     let result: Result;
@@ -211,7 +231,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
       await transport.rpc.unary(
         LLBBridgeService.return,
         { error: { code: e.grpcCode, message: e.details } },
-        bridge,
+        { ...bridge, timeoutMs: 10_000 },
       )
         .catch(() => {});
       await solving.catch(() => {});
@@ -229,11 +249,19 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     await settle(statusDone);
     return { ref, exporterResponse: response.exporterResponse ?? {} };
   } catch (err) {
-    throw withRegistryHint(err, services.registryCredentials);
+    if (stopped.signal.aborted) throw masker.error(stopped.signal.reason);
+    if (!spec.signal?.aborted && isConnectionLoss(rootCause(err))) throw masker.error(lost("closed", err));
+    throw masker.error(withRegistryHint(err, services.registryCredentials));
   } finally {
+    unwatch();
     session.close();
     await services.close();
   }
+}
+
+// Build errors keep the transport's error as their cause.
+function rootCause(err: unknown): unknown {
+  return err instanceof BuildError && err.cause !== undefined ? err.cause : err;
 }
 
 // A solve with no environment given serves nothing from one; its cwd is never used without overrides.

@@ -43,6 +43,11 @@ export class SolveFindings {
     }
   }
 
+  /** The progress name of a step, when known. */
+  stepName(digest: string): string | undefined {
+    return this.#names.get(digest as Digest);
+  }
+
   /** Records the progress names of steps, e.g. `[app 3/5] RUN npm ci`. */
   nameSteps(names: ReadonlyMap<Digest, string>): void {
     for (const [digest, name] of names) this.#names.set(digest, name);

@@ -186,6 +186,11 @@ function annotationKey(key: string, flag: string): string {
 function checked<S extends z.ZodType>(schema: S, value: unknown, flag: string, spec: string): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${i.path.length ? `"${i.path.join(".")}" ` : ""}${i.message}`);
+  const problems = r.error.issues.map((i) => {
+    const key = i.path.join(".");
+    // zod's own words for a missing key ("Invalid input: expected string, received undefined").
+    if (key && i.code === "invalid_type" && /received undefined/.test(i.message)) return `needs ${key}=...`;
+    return `${key ? `"${key}" ` : ""}${i.message}`;
+  });
   throw new SpecError(`${flag} "${spec}": ${problems.join("; ")}`);
 }

@@ -22,6 +22,7 @@ import { type BuildContext, type DynamicState, isDynamicState } from "./build_co
 import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
 import type { PlatformState } from "./solve.ts";
+import { checkOutputCollisions } from "./output_collisions.ts";
 
 /** A named thing to build: a state and what to do with the result. */
 export interface Target {
@@ -228,7 +229,9 @@ export function selectTargets(
     }
   }
   const picked = Object.fromEntries(Object.entries(targets).filter(([name]) => wanted.includes(name)));
-  return resolveTargets(picked, base, location, overrides);
+  const selected = resolveTargets(picked, base, location, overrides);
+  checkOutputCollisions(selected, location);
+  return selected;
 }
 
 // The schema checks exactly the Target type (checked when compiling).

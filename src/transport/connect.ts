@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { statSync } from "node:fs";
 import { DrydockError } from "../core/errors.ts";
 import type { EngineAddress } from "./address.ts";
 import { BuildkitdTransport } from "./buildkitd.ts";
@@ -67,23 +68,55 @@ export async function connect(
       } catch (err) {
         await transport.close();
         options.signal?.throwIfAborted();
-        reasons.set(address, reasonOf(err));
+        reasons.set(address, reasonOf(err, address));
       }
     }
     const left = deadline - Date.now();
     if (left <= 0) {
-      throw new EngineUnavailableError(
-        candidates.map((address) => ({ address, reason: reasons.get(address)! })),
-      );
+      const attempts = [];
+      for (const address of candidates) {
+        let reason = reasons.get(address)!;
+        // BUILDKIT_HOST pointed at a Docker socket: gRPC cannot speak to its HTTP API directly.
+        if (address.engine !== "docker" && address.socket.kind === "unix" && await isDockerSocket(address)) {
+          reason = `this is a Docker Engine socket; use DOCKER_HOST=unix://${address.socket.path} ` +
+            `(or BUILDKIT_HOST=docker+unix://${address.socket.path})`;
+        }
+        attempts.push({ address, reason });
+      }
+      throw new EngineUnavailableError(attempts);
     }
     await sleep(Math.min(delay, left), options.signal);
     delay = Math.min(delay * 2, 1_000);
   }
 }
 
-function reasonOf(err: unknown): string {
+function reasonOf(err: unknown, address: EngineAddress): string {
   if (err instanceof RpcError) return err.grpcCode === 14 ? `unavailable: ${err.details}` : err.details;
+  // A regular file refuses connections like a socket nobody listens on: say what it is.
+  if ((err as { code?: string })?.code === "ECONNREFUSED" && address.socket.kind === "unix") {
+    if (isRegularFile(address.socket.path)) return "that path is a regular file, not a socket";
+  }
   return describeDialError(err);
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function isDockerSocket(address: EngineAddress): Promise<boolean> {
+  const docker = await DockerTransport.open({ ...address, engine: "docker" });
+  try {
+    await docker.ping(AbortSignal.timeout(2_000));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await docker.close();
+  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

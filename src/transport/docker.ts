@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
+import { onExit } from "../core/exit_cleanup.ts";
 import { type EngineAddress, formatSocketAddress } from "./address.ts";
 import { dial } from "./dial.ts";
 import { dockerApiRequest, type DockerApiResponse } from "./docker_api.ts";
@@ -43,12 +44,14 @@ export class DockerTransport implements Transport {
   readonly #pipe: Server;
   readonly #dir: string;
   readonly #sockets = new Set<Socket>();
+  readonly #forgetDir: () => void;
   #closed = false;
 
   private constructor(target: EngineAddress, pipe: Server, dir: string) {
     this.#target = target;
     this.#pipe = pipe;
     this.#dir = dir;
+    this.#forgetDir = onExit(() => rmSync(dir, { recursive: true, force: true }));
     this.address = formatSocketAddress(target.socket);
     this.rpc = new RpcClient(`unix://${join(dir, "grpc.sock")}`, grpc.credentials.createInsecure());
   }
@@ -95,10 +98,11 @@ export class DockerTransport implements Transport {
     try {
       const body = await httpGet(socket, "/_ping", signal);
       if (body.status !== 200) {
-        throw new DrydockError(
-          "E_ENGINE_UNAVAILABLE",
-          `GET /_ping answered HTTP ${body.status}: ${body.text.slice(0, 200)}`,
-        );
+        // An HTML page (a web server's 404) says only that this is not a Docker Engine API.
+        const shown = /^\s*</.test(body.text)
+          ? "an HTML page, so this is not a Docker Engine API socket"
+          : body.text.trim().slice(0, 200);
+        throw new DrydockError("E_ENGINE_UNAVAILABLE", `GET /_ping answered HTTP ${body.status}: ${shown}`);
       }
     } finally {
       socket.destroy();
@@ -132,6 +136,7 @@ export class DockerTransport implements Transport {
     for (const s of this.#sockets) s.destroy();
     await new Promise<void>((resolve) => this.#pipe.close(() => resolve()));
     rmSync(this.#dir, { recursive: true, force: true });
+    this.#forgetDir();
   }
 }
 

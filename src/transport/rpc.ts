@@ -42,6 +42,12 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_send_message_length": 128 * 1024 * 1024,
   // No retries: a failed Solve must not run twice.
   "grpc.enable_retries": 0,
+  // HTTP/2 keepalive on every engine connection (the Docker /grpc pipe included), as often as
+  // engines allow: their gRPC servers drop clients pinging more than once per 5 minutes with
+  // "too_many_pings". A frozen engine is noticed sooner through the build's session, which the
+  // engine dials and we ping every 5 s (see Session).
+  "grpc.keepalive_time_ms": 300_000,
+  "grpc.keepalive_timeout_ms": 20_000,
 };
 
 /** Turns a descriptor into the serializer pair grpc-js wants. */
@@ -203,5 +209,34 @@ export function toRpcError(method: string, err: Partial<grpc.ServiceError> & Err
       }));
     } catch { /* keep the plain message */ }
   }
-  return new RpcError(method, code, details, statusDetails);
+  return new RpcError(
+    method,
+    code,
+    statusDetails.length ? details : plainGrpcDetails(details),
+    statusDetails,
+  );
+}
+
+/**
+ * grpc-js's own failure texts without its internals (load balancer picks,
+ * resolution notes, timing breakdowns), e.g. "No connection established.
+ * Last error: write EPIPE (2026-…). Resolution note: " becomes "no connection
+ * (write EPIPE)".
+ *
+ * @example
+ * ```ts
+ * import { plainGrpcDetails } from "./rpc.ts";
+ * plainGrpcDetails("Deadline exceeded after 5.003s,name resolution: 0.027s,Waiting for LB pick"); // "no answer within 5.003s"
+ * ```
+ */
+export function plainGrpcDetails(details: string): string {
+  const noConnection =
+    /^No connection established\. Last error: (.*?)(?: \(\d{4}-[^)]*\))?\.?(?: Resolution note:.*)?$/s
+      .exec(details);
+  if (noConnection) return `no connection (${noConnection[1].trim()})`;
+  const deadline = /^Deadline exceeded after ([\d.]+s)/.exec(details);
+  if (deadline && /Waiting for LB pick|name resolution/.test(details)) {
+    return `no answer within ${deadline[1]}`;
+  }
+  return details.replace(/\s*Resolution note:.*$/s, "").replace(/,?\s*Waiting for LB pick/, "");
 }
