@@ -413,6 +413,8 @@ export const schemas = {
       error: 'must be permission bits (0o755) or a symbolic mode like "u+x,go-w"',
     }).optional(),
     timestamp: timestamp.optional(),
+    unpack: z.boolean().optional(),
+    link: z.boolean().optional(),
     name: nonEmptyString.optional(),
     alwaysReplaceExistingDestPaths: z.boolean().optional(),
     requiredPaths: z.array(path).min(1, "must have at least one path").optional(),
@@ -423,8 +425,6 @@ export const schemas = {
   symlink: z.strictObject({
     chown: chown.optional(),
     timestamp: timestamp.optional(),
-    unpack: z.boolean().optional(),
-    link: z.boolean().optional(),
     name: nonEmptyString.optional(),
   }),
   hostname: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/, "must be a valid host name"),
