@@ -417,6 +417,8 @@ export const schemas = {
       error: 'must be permission bits (0o755) or a symbolic mode like "u+x,go-w"',
     }).optional(),
     timestamp: timestamp.optional(),
+    unpack: z.boolean().optional(),
+    link: z.boolean().optional(),
     name: nonEmptyString.optional(),
     alwaysReplaceExistingDestPaths: z.boolean().optional(),
     requiredPaths: z.array(path).min(1, "must have at least one path").optional(),

@@ -102,3 +102,13 @@ describe("WORKDIR under a base image's USER", () => {
     assert.equal(actions[0].mkdir!.owner?.user?.byName?.name, "nobody");
   });
 });
+
+describe("ADD and COPY --link", () => {
+  test("unpack sets the copy's archive extraction; link copies onto scratch and merges", () => {
+    const added = fileActions(image("busybox", P).copy(local("."), "a.tar", "/x/", { unpack: true }));
+    assert.equal(added.find((a) => a.copy)!.copy!.attemptUnpackDockerCompatibility, true);
+    const linked = marshal(image("busybox", P).copy(local("."), "a.txt", "/x/", { link: true })).ops;
+    assert.ok(linked.some((o) => o.op.merge));
+    assert.equal(linked.find((o) => o.op.file)!.op.file!.actions![0].input, -1n, "copied onto scratch");
+  });
+});
