@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { PlainRenderer } from "./plain.ts";
 import { ProgressModel } from "./model.ts";
-import { merge, status, vertex } from "./_testing.ts";
+import { merge, status, vertex } from "./status_test_util.ts";
 import type { StatusResponse } from "./status.ts";
 
 function plain(updates: StatusResponse[], now = () => 0): string {
