@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { isPlatformText } from "../core/platform.ts";
 import { FLAGS, parseArgsOptions, PROGRESS_MODES, type ProgressMode } from "./flags.ts";
-import type { ParamSpec } from "./params.ts";
+import { type ParamSpec, PROXY_ARGS, proxyBuildArgs } from "./params.ts";
 import { closest } from "./suggest.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -22,6 +22,8 @@ export interface CliArgs {
   version: boolean;
   dryRun: boolean;
   noCache: boolean;
+  /** `--build-arg` values of the predefined proxy args that no parameter declares, for every dockerfile(). */
+  buildArgs: Record<string, string>;
   /** `--secret` values, unparsed (the session layer's parser names the bad part). */
   secrets: string[];
   /** `--ssh` values, unparsed. */
@@ -29,6 +31,7 @@ export interface CliArgs {
   /** `-o` values, unparsed (the outputs layer's parser names the bad key). */
   outputs: string[];
   push: boolean;
+  load: boolean;
   /** `--platform` values, split at commas. */
   platforms: string[];
   cacheFrom: string[];
@@ -94,7 +97,8 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
       `unknown target "${t}"${near ? `; did you mean "${near}"?` : ""} (targets: ${spec.targets.join(", ")})`,
     );
   }
-  for (const text of (v["build-arg"] as string[] | undefined) ?? []) checkBuildArg(text, params);
+  const buildArgTexts = (v["build-arg"] as string[] | undefined) ?? [];
+  for (const text of buildArgTexts) checkBuildArg(text, params);
   const progress = (v.progress as string | undefined) ?? "auto";
   if (!(PROGRESS_MODES as readonly string[]).includes(progress)) {
     const near = closest(progress, PROGRESS_MODES);
@@ -157,8 +161,10 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     version: v.version === true,
     dryRun: v["dry-run"] === true,
     noCache: v["no-cache"] === true,
+    buildArgs: proxyBuildArgs(buildArgTexts, params),
     outputs: (v.output as string[] | undefined) ?? [],
     push: v.push === true,
+    load: v.load === true,
     platforms,
     cacheFrom: (v["cache-from"] as string[] | undefined) ?? [],
     cacheTo: (v["cache-to"] as string[] | undefined) ?? [],
@@ -189,6 +195,11 @@ function checkBuildArg(text: string, params: readonly ParamSpec[]): void {
   const eq = text.indexOf("=");
   const name = eq === -1 ? text : text.slice(0, eq);
   if (params.some((p) => p.key === name || p.flag === name)) return;
+  // Predefined in BuildKit: passed to every dockerfile() without a declaration, as buildx does.
+  if (PROXY_ARGS.includes(name)) {
+    if (eq === -1) throw new UsageError(`--build-arg ${name}: expected ${name}=VALUE`);
+    return;
+  }
   if (params.length === 0) {
     throw new UsageError(`--build-arg ${name}: this build.ts declares no parameters (see params())`);
   }

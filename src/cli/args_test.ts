@@ -29,7 +29,9 @@ test("`parseCli()` defaults: no targets, auto progress, nothing switched on", ()
     help: false,
     version: false,
     dryRun: false,
+    load: false,
     noCache: false,
+    buildArgs: {},
     outputs: [],
     push: false,
     platforms: [],
@@ -142,6 +144,20 @@ test("--build-arg must name a declared parameter", () => {
     usageMessage(["--build-arg", "x=1"]),
     "--build-arg x: this build.ts declares no parameters (see params())",
   );
+});
+
+test("--build-arg of a predefined proxy arg needs no parameter and is passed on", () => {
+  const a = parseCli(
+    ["--build-arg", "http_proxy=http://proxy:3128", "--build-arg", "NO_PROXY=localhost"],
+    spec,
+  );
+  assert.deepEqual(a.buildArgs, { http_proxy: "http://proxy:3128", NO_PROXY: "localhost" });
+  assert.equal(
+    usageMessage(["--build-arg", "https_proxy"]),
+    "--build-arg https_proxy: expected https_proxy=VALUE",
+  );
+  const params = [describeParam("http_proxy", z.string())];
+  assert.deepEqual(parseCli(["--build-arg", "http_proxy=x"], { ...spec, params }).buildArgs, {});
 });
 
 test("--print and --dot choose the LLB format, and exclude each other", () => {

@@ -30,7 +30,8 @@ try {
   } else if (command === "init") {
     const dir = resolve(rest[0] ?? ".");
     const written = init(dir);
-    process.stdout.write(`drydock init: wrote ${written.join(", ")} in ${dir}\n${nextSteps()}`);
+    const kept = written.includes("package.json") ? "" : " (kept the existing package.json)";
+    process.stdout.write(`drydock init: wrote ${written.join(", ")} in ${dir}${kept}\n${nextSteps()}`);
   } else if (command.startsWith("-")) {
     throw new UsageError(`unknown option ${command}\n${USAGE}`);
   } else {

@@ -13,7 +13,7 @@ import { processEnvironment } from "./environment.ts";
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { buildTargets } from "./build_targets.ts";
  * const results = await buildTargets({ hello: { state: image("busybox").run("echo hi"), image: "hello:dev" } });
  * console.log(results.hello.exporterResponse["containerimage.digest"]);

@@ -14,6 +14,7 @@ import {
 } from "../progress/renderer.ts";
 import type { StatusResponse } from "../progress/status.ts";
 import { formatError } from "./report.ts";
+import { warningsFound } from "../progress/warning_source.ts";
 import type { TerminalOutput } from "../progress/tty.ts";
 
 /** Where the CLI's progress goes and what decides its mode: the build environment's stderr and variables. */
@@ -104,6 +105,8 @@ export class CliProgress {
     }
     this.#renderer.done();
     const seconds = ((this.#now() - this.#started) / 1000).toFixed(1);
+    // As buildx after plain progress: the build's warnings (Dockerfile checks ...) once more, at the end.
+    if (this.mode === "plain") this.#out.write(warningsFound(this.model.warnings()));
     this.#out.write(outputs.map((o) => o + "\n").join("") + `Built ${targets} target(s) in ${seconds}s\n`);
   }
 

@@ -23,7 +23,7 @@ export interface CompiledTarget {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { resolveTargets } from "../solve/targets.ts";
  * import { compileTargets } from "./dry_run.ts";
  * compileTargets(resolveTargets({ app: image("busybox").run("true") }), { noCache: false })[0].ops; // 3

@@ -37,6 +37,7 @@ export type BuildFlagOptions = Pick<
   | "secrets"
   | "ssh"
   | "noCache"
+  | "buildArgs"
   | "host"
   | "engine"
 >;
@@ -83,8 +84,12 @@ export function flagOptions(
     ...(host ? { host } : {}),
     engine,
     noCache: args.noCache || base.noCache,
+    ...(Object.keys(args.buildArgs).length > 0
+      ? { buildArgs: { ...base.buildArgs, ...args.buildArgs } }
+      : {}),
     outputs: [...(base.outputs ?? []), ...outputs],
     ...(args.push ? { push: true } : {}),
+    ...(args.load ? { load: true } : {}),
     ...(args.platforms.length > 0 ? { platforms: args.platforms } : {}),
     cacheFrom: [...(base.cacheFrom ?? []), ...cacheFrom],
     cacheTo: [...(base.cacheTo ?? []), ...cacheTo],

@@ -118,6 +118,12 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: "push", type: "boolean", group: "Output", help: "push every image output to its registry" },
   {
+    name: "load",
+    type: "boolean",
+    group: "Output",
+    help: "load every image output into Docker (DOCKER_HOST/docker context) from BUILDKIT_HOST",
+  },
+  {
     name: "platform",
     type: "string",
     multiple: true,

@@ -88,7 +88,8 @@ await build({
 
 /**
  * Writes the `init` files into `dir` and returns their names. Writes nothing
- * when any of them exists already.
+ * when any of them exists already, except package.json: a project that has
+ * one (e.g. from `npm install @drydock/core`) keeps it as it is.
  *
  * @example
  * ```ts
@@ -103,13 +104,11 @@ await build({
  */
 export function init(dir: string): string[] {
   const files = initFiles(basename(dir));
+  if (existsSync(join(dir, "package.json"))) delete files["package.json"];
   const existing = Object.keys(files).filter((name) => existsSync(join(dir, name)));
   if (existing.length > 0) {
-    throw new UsageError(
-      `init: ${existing.join(", ")} already exist${
-        existing.length === 1 ? "s" : ""
-      } in ${dir}; nothing written`,
-    );
+    const verb = existing.length === 1 ? "exists" : "exist";
+    throw new UsageError(`init: ${existing.join(", ")} already ${verb} in ${dir}; nothing written`);
   }
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { flag: "wx" });
   return Object.keys(files);

@@ -47,6 +47,20 @@ test("init refuses to overwrite: one existing file means nothing is written", ()
   }
 });
 
+test("init keeps an existing package.json (a project that installed drydock first) and writes the rest", () => {
+  const dir = mkdtempSync(join(tmpdir(), "drydock-init-"));
+  try {
+    writeFileSync(join(dir, "package.json"), '{"dependencies":{"@drydock/core":"file:../x.tgz"}}\n');
+    assert.deepEqual(init(dir), ["build.ts", "deno.json", ".dockerignore"]);
+    assert.equal(
+      readFileSync(join(dir, "package.json"), "utf8"),
+      '{"dependencies":{"@drydock/core":"file:../x.tgz"}}\n',
+    );
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
 test("the image is named after the folder, as a valid repository name", () => {
   assert.match(initFiles("My App!")["build.ts"], /image: "my-app:latest"/);
   assert.match(initFiles("...")["build.ts"], /image: "app:latest"/);

@@ -2,6 +2,7 @@
  * Declared parameters: typed inputs of a build.ts, described with zod schemas.
  * Run as a program, each one is a flag (`--app-version 1.2`) and can also be
  * set with `--build-arg appVersion=1.2`; values are checked by the schema.
+ * Dockerfile ARG names (`NODE_VERSION`, `http_proxy`) are parameter names too.
  *
  * @module
  */
@@ -47,20 +48,38 @@ export interface ParamsOptions {
   values?: Record<string, unknown>;
 }
 
-const KEY = /^[a-zA-Z][a-zA-Z0-9]*(?:[-_][a-zA-Z0-9]+)*$/;
+const KEY = /^[a-zA-Z][a-zA-Z0-9]*(?:-[a-zA-Z0-9]+)*$/;
+// A Dockerfile ARG name, so `ARG NODE_VERSION` is declared, and set with --build-arg, under its own name.
+const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The build args BuildKit predefines: a Dockerfile reads them without declaring
+ * them, and they stay out of the image's history. `--build-arg http_proxy=...`
+ * passes them to every `dockerfile()` of the build, as buildx does.
+ */
+export const PROXY_ARGS: readonly string[] = [
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "FTP_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+]
+  .flatMap((n) => [n, n.toLowerCase()]);
 const declared: ParamSpec[] = [];
 
 /**
  * Declares typed parameters and returns their values. Run as a program, each
  * key becomes a flag (`appVersion` → `--app-version`), listed by `--help` with
  * its `.describe()` text and default; `--build-arg appVersion=1.2` works too.
+ * A Dockerfile ARG name is a key as it is: `NODE_VERSION` is `--node-version`
+ * and `--build-arg NODE_VERSION=20`.
  * A bad value stops the program with a one-line error and exit status 2.
  * Imported by another program, values come from `options.values` or the defaults.
  *
  * @example Parameters with defaults
  * ```ts
  * import { z } from "zod";
- * import { build, image, params } from "../../mod.ts";
+ * import { build, image, params } from "@drydock/core";
  * const p = params({
  *   appVersion: z.string().default("dev").describe("version baked into the image"),
  *   debug: z.boolean().default(false).describe("keep debug tools"),
@@ -134,10 +153,10 @@ function register(specs: readonly ParamSpec[], location: SourceLocation | undefi
  * ```
  */
 export function describeParam(key: string, schema: z.ZodType, location?: SourceLocation): ParamSpec {
-  if (!KEY.test(key)) {
+  if (!KEY.test(key) && !ARG_NAME.test(key)) {
     throw new OptionError("params", [{
       option: key,
-      message: "must be a name of letters and digits (camelCase, kebab-case or SNAKE_CASE), like appVersion",
+      message: "must be a name like appVersion, app-version or NODE_VERSION (letters, digits, - or _)",
     }], location);
   }
   let inner: z.ZodType = schema;
@@ -172,6 +191,46 @@ export function describeParam(key: string, schema: z.ZodType, location?: SourceL
     ...(type === "enum" && entries ? { choices: Object.values(entries).map(String) } : {}),
     required: !hasDefault && !optional,
   };
+}
+
+/**
+ * The flag of a parameter: `appVersion` → `app-version`, `NODE_VERSION` → `node-version`,
+ * `http_proxy` → `http-proxy`.
+ *
+ * @example
+ * ```ts
+ * import { flagOf } from "./params.ts";
+ * flagOf("NODE_VERSION"); // "node-version"
+ * ```
+ */
+export function flagOf(key: string): string {
+  const cased = /[a-z]/.test(key) ? key : key.toLowerCase();
+  return cased.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/_/g, "-").replace(/^-+/, "")
+    .replace(/-+/g, "-");
+}
+
+/**
+ * The values of `--build-arg` for the predefined proxy args that no parameter declares:
+ * they go to every `dockerfile()` as they are.
+ *
+ * @example
+ * ```ts
+ * import { proxyBuildArgs } from "./params.ts";
+ * proxyBuildArgs(["http_proxy=http://proxy:3128", "VERSION=1"], []); // { http_proxy: "http://proxy:3128" }
+ * ```
+ */
+export function proxyBuildArgs(
+  texts: readonly string[],
+  specs: readonly ParamSpec[],
+): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const text of texts) {
+    const eq = text.indexOf("=");
+    const name = eq === -1 ? text : text.slice(0, eq);
+    if (eq === -1 || !PROXY_ARGS.includes(name) || specs.some((s) => s.key === name)) continue;
+    args[name] = text.slice(eq + 1);
+  }
+  return args;
 }
 
 /**
@@ -271,10 +330,4 @@ function defaults(schema: z.ZodType): Record<string, unknown> {
     if (r.success) out[key] = r.data;
   }
   return out;
-}
-
-/** `appVersion` and `app-version` are `--app-version`; a Dockerfile-style `APP_VERSION` is too. */
-function flagOf(key: string): string {
-  if (key.includes("_") || key === key.toUpperCase()) return key.toLowerCase().replaceAll("_", "-");
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { OptionError } from "../core/errors.ts";
-import { describeParam, params, paramValuesFromArgv } from "./params.ts";
+import { describeParam, params, paramValuesFromArgv, proxyBuildArgs } from "./params.ts";
 
 test("`describeParam()` derives the flag, kind, description, default and choices", () => {
   assert.deepEqual(describeParam("appVersion", z.string().default("dev").describe("app version")), {
@@ -29,6 +29,36 @@ test("`describeParam()` derives the flag, kind, description, default and choices
 test("`describeParam()` rejects keys that cannot be flags", () => {
   assert.throws(() => describeParam("has space", z.string()), OptionError);
   assert.throws(() => describeParam("1st", z.string()), OptionError);
+  assert.throws(() => describeParam("a.b", z.string()), /like appVersion, app-version or NODE_VERSION/);
+});
+
+test("Dockerfile ARG names are parameter names; their flags are kebab-case", () => {
+  assert.equal(describeParam("NODE_VERSION", z.string()).flag, "node-version");
+  assert.equal(describeParam("http_proxy", z.string()).flag, "http-proxy");
+  assert.equal(describeParam("my_argName", z.string()).flag, "my-arg-name");
+  assert.equal(describeParam("_private", z.string()).flag, "private");
+  assert.equal(describeParam("GOOS", z.string()).flag, "goos");
+  const specs = [describeParam("NODE_VERSION", z.string()), describeParam("nodeVersion2", z.string())];
+  assert.deepEqual(paramValuesFromArgv(specs, ["--build-arg", "NODE_VERSION=20", "--node-version2", "x"]), {
+    NODE_VERSION: "20",
+    nodeVersion2: "x",
+  });
+  // Exactly the name: a differently cased one is another (undeclared) name.
+  assert.deepEqual(paramValuesFromArgv(specs, ["--build-arg", "node_version=18"]), {});
+});
+
+test("`proxyBuildArgs()`: the predefined proxy args nobody declared, with their values", () => {
+  const specs = [describeParam("https_proxy", z.string())];
+  assert.deepEqual(
+    proxyBuildArgs([
+      "http_proxy=http://p:3128",
+      "NO_PROXY=localhost",
+      "https_proxy=x",
+      "VERSION=1",
+      "ftp_proxy",
+    ], specs),
+    { http_proxy: "http://p:3128", NO_PROXY: "localhost" },
+  );
 });
 
 test("`paramValuesFromArgv()`: flags win over --build-arg; text becomes numbers and booleans", () => {

@@ -8,6 +8,7 @@ import { definitionDot } from "../llb/dot.ts";
 import { formatDump } from "../llb/dump.ts";
 import { marshal } from "../llb/marshal.ts";
 import type { ResolvedTarget } from "../solve/targets.ts";
+import { baseImagesOf } from "../solve/base_configs.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** How to show the LLB. */
@@ -20,7 +21,7 @@ export type LlbFormat = "json" | "dot";
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { resolveTargets } from "../solve/targets.ts";
  * import { llbText } from "./print_llb.ts";
  * const [app] = resolveTargets({ app: image("busybox").run("echo hi") });
@@ -38,4 +39,26 @@ export function llbText(target: ResolvedTarget, format: LlbFormat, options: { no
   const def = definition ?? { def: [], metadata: {} };
   if (format === "dot") return definitionDot(def);
   return def.def!.length > 0 ? formatDump(def) : "";
+}
+
+/**
+ * What `--print`/`--dot` cannot show without an engine: the configs of the base images the target's steps
+ * inherit (env, working directory, user) are resolved by the engine at build time, so the printed steps
+ * lack them and their digests differ from the ones built. Undefined when nothing inherits a base config.
+ *
+ * @example
+ * ```ts
+ * import { image } from "../../mod.ts";
+ * import { resolveTargets } from "../solve/targets.ts";
+ * import { unresolvedBasesNotice } from "./print_llb.ts";
+ * const [app] = resolveTargets({ app: image("busybox").run("echo hi") });
+ * unresolvedBasesNotice(app); // "the config of docker.io/library/busybox:latest is not resolved ..."
+ * ```
+ */
+export function unresolvedBasesNotice(target: ResolvedTarget): string | undefined {
+  const bases = [...new Set(baseImagesOf([target.state]).map((b) => b.image))];
+  if (bases.length === 0) return undefined;
+  return `the config of ${bases.join(", ")} is not resolved without an engine: the env, working directory ` +
+    "and user its steps inherit are left out (values that use its env show as written, like ${PATH}), so " +
+    "these digests differ from the ones built";
 }

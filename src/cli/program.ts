@@ -16,7 +16,7 @@ import { writeMetadataFile } from "../solve/metadata.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
 import { type FlagOptions, flagOptions } from "./flag_options.ts";
-import { llbText } from "./print_llb.ts";
+import { llbText, unresolvedBasesNotice } from "./print_llb.ts";
 import { helpText, listText, type TargetSummary } from "./help.ts";
 import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
@@ -42,7 +42,7 @@ export interface ProgramOptions extends Omit<BuildTargetsOptions, "targets" | "l
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { processEnvironment } from "./environment.ts";
  * import { runProgram } from "./program.ts";
  * const environment = processEnvironment({ argv: ["--list"] });
@@ -75,7 +75,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     if (args.interactive) requireTerminal("-i (or --on-error shell)", streams);
     if (args.shell) requireTerminal("--shell", streams);
     if (args.printLlb || args.dryRun) {
-      return stdout(compiledText(targets, wanted, args, flags, options)), EXIT.ok;
+      return stdout(compiledText(targets, wanted, args, flags, options, stderr)), EXIT.ok;
     }
   } catch (err) {
     return fail(err, stderr, environment.cwd);
@@ -171,6 +171,7 @@ function compiledText(
   args: CliArgs,
   flags: FlagOptions,
   options: ProgramOptions,
+  stderr: (text: string) => void,
 ): string {
   const selected = selectTargets(
     targets,
@@ -185,6 +186,8 @@ function compiledText(
     const names = Object.keys(targets).join(", ");
     throw new UsageError(`${flag} shows one target's LLB; choose one with --target (targets: ${names})`);
   }
+  const notice = unresolvedBasesNotice(selected[0]);
+  if (notice) stderr(`drydock: ${notice}\n`);
   return llbText(selected[0], args.printLlb, { noCache: args.noCache });
 }
 
@@ -222,6 +225,7 @@ function describeResult(r: TargetResult): string {
     else if (o.dest !== "-") lines.push(`${r.target}: ${o.type} archive ${o.dest}`);
   }
   for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
+  for (const l of r.loaded ?? []) lines.push(`${r.target}: loaded into Docker: ${l}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";

@@ -38,13 +38,13 @@ export interface BuildOptions extends Omit<BuildTargetsOptions, "targets" | "loc
  *
  * @example A build.ts
  * ```ts
- * import { build, image } from "../../mod.ts";
+ * import { build, image } from "@drydock/core";
  * const hello = image("busybox").run("echo hello");
  * await build({ hello: { state: hello, description: "says hello" } }, { default: "hello" });
  * ```
  * @example From another program
  * ```ts
- * import { build, image } from "../../mod.ts";
+ * import { build, image } from "@drydock/core";
  * const results = await build({ app: { state: image("busybox"), image: "app:dev" } }, { cli: false });
  * results.app.exporterResponse["containerimage.digest"];
  * ```

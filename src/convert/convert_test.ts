@@ -60,7 +60,7 @@ test("convert: what it cannot translate stays a TODO with the original line, and
   ]);
   assert.match(
     code,
-    /\/\/ TODO: ADD https:\/\/example\.com\/x\.tgz \/x\/  \(ADD of a URL or git repository\)/,
+    /\/\/ TODO: ADD https:\/\/example\.com\/x\.tgz \/x\/ {2}\(ADD of a URL or git repository\)/,
   );
   assert.match(code, /const final = image\("busybox"\);/);
 });

@@ -38,6 +38,7 @@ export type ErrorCode =
   // The build itself.
   | "E_BUILD" // the engine failed a step
   | "E_FRONTEND_UNRESOLVED" // a frontend's steps were asked for outside a build
+  | "E_FRONTEND_RESULT" // a frontend's result cannot be used (no definition, several platforms)
   | "E_DYNAMIC" // a dynamic target asked for what a running build cannot add (a secret, an entitlement ...)
   | "E_READ" // a dynamic target's read of a built file failed
   | "E_CONTAINER" // a build container (ctx.container()) failed or was used after its release

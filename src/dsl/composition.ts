@@ -21,7 +21,7 @@ const stateSchema = z.instanceof(State, { error: "must be a State (from image(),
  *
  * @example
  * ```ts
- * import { image, merge, scratch } from "../../mod.ts";
+ * import { image, merge, scratch } from "@drydock/core";
  * const base = image("busybox");
  * const config = scratch().mkfile("/etc/app.conf", "port=80\n");
  * const app = merge([base, config, scratch().mkfile("/app/VERSION", "1\n")]);
@@ -53,7 +53,7 @@ export function merge(states: State[]): State {
  *
  * @example
  * ```ts
- * import { diff, image, merge } from "../../mod.ts";
+ * import { diff, image, merge } from "@drydock/core";
  * const base = image("busybox");
  * const built = base.run("mkdir -p /out && echo hi > /out/hi");
  * const onlyBuilt = diff(base, built);

@@ -52,6 +52,11 @@ export interface SourceNode extends NodeBase {
    * Reading it is I/O, so the solve layer does it and hands the patterns to the lowering.
    */
   readonly dockerignore?: boolean;
+  /**
+   * Ignore files to read instead of `<localDir>/.dockerignore`, the first that exists wins:
+   * a Dockerfile's own `<name>.dockerignore` comes before the context's, as in `docker build`.
+   */
+  readonly dockerignoreFiles?: readonly string[];
   /** Secrets the engine asks the session for while fetching this source (e.g. git auth). */
   readonly secrets?: readonly SecretRef[];
   /** SSH agents the engine uses while fetching this source (e.g. git over ssh). */
@@ -168,6 +173,8 @@ export interface InheritedConfig {
   readonly cwd: boolean;
   /** The step runs as the base image's user. */
   readonly user: boolean;
+  /** The base is a frontend's result (`dockerfile()`): its config comes with it, not from a registry. */
+  readonly frontend?: boolean;
 }
 
 /** A container healthcheck, as Docker stores it (durations in nanoseconds). */
@@ -306,6 +313,8 @@ export interface SymlinkAction extends PathBases {
 /** Create a directory. */
 export interface MkdirAction extends PathBases {
   readonly kind: "mkdir";
+  /** Owned by the base image's user, once known (a `workdir()` under a base image's USER). */
+  readonly ownerBase?: InheritedConfig;
   readonly path: string;
   readonly mode: number;
   readonly parents: boolean;
@@ -371,4 +380,9 @@ export interface FrontendNode extends NodeBase {
   readonly attrs: Readonly<Record<string, string>>;
   /** Input states by the name the frontend expects (`context`, `dockerfile`). */
   readonly inputs: Readonly<Record<string, Output | null>>;
+  /**
+   * How states built on the result name the image config the frontend returns with it
+   * (their `inherit`), so later steps start from it as `FROM <stage>` would.
+   */
+  readonly config?: InheritedConfig;
 }

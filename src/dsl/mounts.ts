@@ -63,7 +63,7 @@ const sharing = z.enum(["shared", "private", "locked"], {
  *
  * @example
  * ```ts
- * import { cache, image } from "../../mod.ts";
+ * import { cache, image } from "@drydock/core";
  * const deps = image("busybox").run("ls /root/.npm", {
  *   mounts: { "/root/.npm": cache("npm", { sharing: "locked" }) },
  * });
@@ -116,7 +116,7 @@ const size = z.union([
  *
  * @example
  * ```ts
- * import { image, tmpfs } from "../../mod.ts";
+ * import { image, tmpfs } from "@drydock/core";
  * const s = image("busybox").run("df /scratch", { mounts: { "/scratch": tmpfs({ size: "64m" }) } });
  * ```
  */

@@ -20,7 +20,7 @@ import { validate } from "../core/validate.ts";
  *
  * @example
  * ```ts
- * import { git, image } from "../../mod.ts";
+ * import { git, image } from "@drydock/core";
  * const docs = git("https://example.com/team/app.git", { ref: "v1.2.0", subdir: "docs" });
  * const site = image("busybox").copy(docs, ".", "/srv/docs");
  * ```
@@ -91,7 +91,7 @@ function idOf(v: string | Secret | SshAgent | undefined): string | undefined {
  *
  * @example
  * ```ts
- * import { http, image } from "../../mod.ts";
+ * import { http, image } from "@drydock/core";
  * const tool = http("https://example.com/tool.tar.gz", {
  *   checksum: "sha256:0000000000000000000000000000000000000000000000000000000000000000",
  *   chmod: 0o755,

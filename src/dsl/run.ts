@@ -61,7 +61,7 @@ const MOUNT_KINDS =
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { stateData } from "./state.ts";
  * import { execNode } from "./run.ts";
  * const node = execNode(stateData(image("busybox")), "true", {}, undefined);

@@ -80,7 +80,7 @@ const secretId = nonEmptyString.refine((s) => !/[\s,=]/.test(s), {
  *
  * @example
  * ```ts
- * import { image, secret } from "../../mod.ts";
+ * import { image, secret } from "@drydock/core";
  * const token = secret("npm_token", { env: "NPM_TOKEN" });
  * const npmrc = secret("npmrc", { file: "./.npmrc" });
  * const built = image("busybox").run("cat /root/.npmrc >/dev/null && test -n \"$NPM_TOKEN\"", {
@@ -104,7 +104,7 @@ export function secret(id: string, source?: SecretSource): Secret {
  *
  * @example
  * ```ts
- * import { image, ssh } from "../../mod.ts";
+ * import { image, ssh } from "@drydock/core";
  * const agent = ssh();
  * const deploy = ssh("deploy", { keys: ["./deploy_key"] });
  * const s = image("busybox").run("ls -l $SSH_AUTH_SOCK", { ssh: agent });

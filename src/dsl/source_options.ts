@@ -1,6 +1,6 @@
 /**
  * Option types of the source calls (`image`, `local`, `git`, `http`) and of the
- * composition calls (`merge`, `diff`, `dockerfile`), with the zod schemas that
+ * composition calls (`merge`, `diff`), with the zod schemas that
  * check them at run time.
  *
  * @module
@@ -91,18 +91,6 @@ export interface HttpOptions {
   authHeaderSecret?: string | Secret;
 }
 
-/** Options of {@link dockerfile}. */
-export interface DockerfileOptions {
-  /** Path of the Dockerfile inside `context`. @default "Dockerfile" */
-  filename?: string;
-  /** The stage to build. @default the last one */
-  target?: string;
-  /** Values for `ARG`s. */
-  args?: Record<string, string>;
-  /** Platform to build for. @default the engine's */
-  platform?: string;
-}
-
 const nonEmpty = z.string().min(1, "must not be empty");
 const patterns = z.array(nonEmpty, { error: "must be an array of patterns" });
 const id = z.number().int("must be an integer").min(0, "must be at least 0").max(2 ** 32 - 1, "is too large");
@@ -177,14 +165,5 @@ export const sourceSchemas = {
       error: 'must be { accept?, "user-agent"? } (the engine sends no other header)',
     }).optional(),
     authHeaderSecret: secretOrId.optional(),
-  }),
-  dockerfile: z.strictObject({
-    filename: nonEmpty.optional(),
-    target: nonEmpty.optional(),
-    args: z.record(z.string(), z.string({ error: "values must be strings" }))
-      .refine((r) => Object.keys(r).every((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)), {
-        message: "names must be ARG names (letters, digits and _)",
-      }).optional(),
-    platform: platformString.optional(),
   }),
 };

@@ -25,7 +25,7 @@ const EMPTY_IMAGE = { labels: {}, exposedPorts: [] } as const;
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * const base = image("busybox:latest");
  * const pinned = image("localhost:5000/team/app:v1", { platform: "linux/arm64", resolveMode: "pull" });
  * ```
@@ -75,7 +75,7 @@ export function image(ref: string, options: ImageOptions = {}): State {
  *
  * @example
  * ```ts
- * import { scratch } from "../../mod.ts";
+ * import { scratch } from "@drydock/core";
  * const files = scratch().mkfile("/hello.txt", "hello\n");
  * ```
  */
@@ -95,7 +95,7 @@ export function scratch(): State {
  *
  * @example
  * ```ts
- * import { image, local } from "../../mod.ts";
+ * import { image, local } from "@drydock/core";
  * const src = local(".", { exclude: ["node_modules"], sharedKeyHint: "app-src" });
  * const app = image("busybox").copy(src, ".", "/app");
  * ```

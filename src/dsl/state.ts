@@ -102,7 +102,7 @@ let readState: (s: State) => StateData;
  *
  * @example A small image, the way a Dockerfile would write it
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * const app = image("busybox")
  *   .workdir("/app")
  *   .env("GREETING", "hello")
@@ -136,13 +136,13 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const built = image("busybox").run("echo hi > /hi.txt").run(["cat", "/hi.txt"]);
    * ```
    *
    * @example Mounts, secrets and the result of a writable mount
    * ```ts
-   * import { cache, image, scratch, secret } from "../../mod.ts";
+   * import { cache, image, scratch, secret } from "@drydock/core";
    * const step = image("busybox").run("make -C /src OUT=/out", {
    *   mounts: { "/src": image("busybox"), "/out": scratch(), "/root/.cache": cache("make") },
    *   secrets: { TOKEN: secret("token", { env: "TOKEN" }) },
@@ -163,7 +163,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").env("A", "1").env({ B: "2", C: "${A}3" }); // C is "13"
    * const p = image("busybox").env("PATH", "/app/bin:$PATH"); // busybox's PATH, after /app/bin
    * ```
@@ -190,7 +190,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").arg("VERSION", "1.2").run("echo $VERSION > /version");
    * ```
    */
@@ -209,7 +209,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").shell(["/bin/sh", "-ec"]).run("false; echo never");
    * ```
    */
@@ -261,7 +261,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").workdir("/app").workdir("src"); // cwd is /app/src, which exists
    * ```
    */
@@ -282,7 +282,12 @@ export class State {
       location,
       name: `WORKDIR ${cwd}`,
       base: this.#data.output,
-      actions: [{ ...action, ...(based ? { pathBase: inherit } : {}) }],
+      actions: [{
+        ...action,
+        ...(based ? { pathBase: inherit } : {}),
+        // As the frontend: the directory belongs to the image's user, the base image's when none was set.
+        ...(!user && inherit?.user ? { ownerBase: inherit } : {}),
+      }],
       ownOp: true,
     };
     return this.#with({ output: { op: node, index: 0 } });
@@ -293,7 +298,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").user("nobody");
    * ```
    */
@@ -321,7 +326,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image, local } from "../../mod.ts";
+   * import { image, local } from "@drydock/core";
    * const app = image("busybox").copy(local("."), ["package.json", "src"], "/app/");
    * const owned = image("busybox").copy(local("."), ".", "/srv", {
    *   exclude: ["**\/*.test.ts"],
@@ -382,7 +387,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { scratch } from "../../mod.ts";
+   * import { scratch } from "@drydock/core";
    * const s = scratch().mkdir("/data/cache", { mode: 0o700 });
    * ```
    */
@@ -403,7 +408,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { scratch } from "../../mod.ts";
+   * import { scratch } from "@drydock/core";
    * const s = scratch().mkfile("/etc/motd", "welcome\n", { mode: 0o644 });
    * ```
    */
@@ -426,7 +431,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").rm("/tmp/*.log", { allowWildcard: true, allowNotFound: true });
    * ```
    */
@@ -448,7 +453,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").symlink("/usr/bin/busybox", "/usr/local/bin/vi");
    * ```
    */
@@ -470,7 +475,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const dist = image("busybox").run("mkdir -p /app/dist && echo hi > /app/dist/index.html").dir("/app/dist");
    * ```
    */
@@ -498,7 +503,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").hostname("builder").run("hostname > /name");
    * ```
    */
@@ -514,7 +519,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const offline = image("busybox").network("none").run("make test");
    * ```
    */
@@ -531,7 +536,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").security("insecure").run("mount -t tmpfs none /mnt");
    * ```
    */
@@ -546,7 +551,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").addHost("db.local", "10.0.0.5").run("ping -c1 db.local");
    * ```
    */
@@ -564,7 +569,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").ulimit("nofile", 1024, 2048).run("ulimit -n");
    * ```
    */
@@ -582,7 +587,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").cgroupParent("builds.slice").run("true");
    * ```
    */
@@ -598,7 +603,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").proxy({ httpProxy: "http://proxy:3128", noProxy: "localhost" });
    * ```
    */
@@ -613,7 +618,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox", { platform: "linux/arm64" }).platform("linux/arm64").run("uname -m");
    * ```
    */
@@ -632,7 +637,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * const s = image("busybox").config({
    *   entrypoint: ["/bin/sh", "-c"],
    *   cmd: ["echo hi"],
@@ -680,7 +685,7 @@ export class State {
    *
    * @example
    * ```ts
-   * import { image } from "../../mod.ts";
+   * import { image } from "@drydock/core";
    * image("busybox").env("A", "1").getEnv("A"); // "1"
    * ```
    */
@@ -703,7 +708,7 @@ export type UlimitName = typeof ULIMIT_NAMES[number];
  *
  * @example
  * ```ts
- * import { image, scratch } from "../../mod.ts";
+ * import { image, scratch } from "@drydock/core";
  * const out = image("busybox").run("echo hi > /out/hi.txt", { mounts: { "/out": scratch() } }).mount("/out");
  * ```
  */
@@ -722,7 +727,7 @@ export class ExecState extends State {
    *
    * @example
    * ```ts
-   * import { image, scratch } from "../../mod.ts";
+   * import { image, scratch } from "@drydock/core";
    * const step = image("busybox").run("echo hi > /out/hi.txt", { mounts: { "/out": scratch() } });
    * const files = step.mount("/out");
    * ```
@@ -756,7 +761,7 @@ export class ExecState extends State {
  *
  * @example
  * ```ts
- * import { scratch } from "../../mod.ts";
+ * import { scratch } from "@drydock/core";
  * import { stateData } from "./state.ts";
  * stateData(scratch()).output; // null
  * ```

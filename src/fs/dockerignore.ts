@@ -48,12 +48,26 @@ export function parseDockerignore(text: string): string[] {
  * ```
  */
 export async function readDockerignore(dir: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, ".dockerignore"), "utf8");
-  } catch (e) {
-    if ((e as { code?: string }).code === "ENOENT") return [];
-    throw e;
+  return await readIgnoreFile([join(dir, ".dockerignore")]);
+}
+
+/**
+ * The patterns of the first of `files` that exists (none: no patterns), as
+ * `docker build` prefers a Dockerfile's `<name>.dockerignore` to the context's.
+ *
+ * @example
+ * ```ts
+ * import { readIgnoreFile } from "./dockerignore.ts";
+ * const patterns = await readIgnoreFile(["/ctx/Dockerfile.dockerignore", "/ctx/.dockerignore"]);
+ * ```
+ */
+export async function readIgnoreFile(files: readonly string[]): Promise<string[]> {
+  for (const file of files) {
+    try {
+      return parseDockerignore(await readFile(file, "utf8"));
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ENOENT") throw e;
+    }
   }
-  return parseDockerignore(text);
+  return [];
 }

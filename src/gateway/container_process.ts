@@ -109,9 +109,16 @@ export class ContainerProcess {
           options.onOutput?.(msg.file.fd ?? 1, data);
           (msg.file.fd === 2 ? err : out).enqueue(data);
         } else if (msg.exit) {
-          const code = msg.exit.code ?? 0;
+          // BuildKit 0.25 with runc 1.1 reports a signalled process as uint32(-1): no exit code, as 255 means.
+          const raw = msg.exit.code ?? 0;
+          const code = raw > 255 ? UNKNOWN_EXIT : raw;
           status = { code, ...(msg.exit.error?.message ? { message: msg.exit.error.message } : {}) };
-          if (code === UNKNOWN_EXIT && !status.message) status = { code, message: "the process did not run" };
+          if (code === UNKNOWN_EXIT && !status.message) {
+            status = {
+              code,
+              message: raw > 255 ? "the process ended without an exit code" : "the process did not run",
+            };
+          }
           // The engine says done only once every stream is closed, stdin included.
           if (init.fds?.includes(0)) {
             try {

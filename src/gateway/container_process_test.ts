@@ -91,3 +91,16 @@ test("a stream that ends before Started fails the start with its reason", async 
   f.end(new Error("the engine ended the container stream"));
   await assert.rejects(starting, /the engine ended the container stream/);
 });
+
+test("a signalled process reported as uint32(-1) (BuildKit 0.25 with runc 1.1) exits with 255, not 4294967295", async () => {
+  const f = fakeStream();
+  const starting = ContainerProcess.start(f.stream, "c:9", {
+    containerID: "c",
+    meta: { args: ["sleep", "9"] },
+  }, {});
+  f.reply({ processID: "c:9", started: {} });
+  const proc = await starting;
+  f.reply({ processID: "c:9", exit: { code: 4294967295 } });
+  f.reply({ processID: "c:9", done: {} });
+  assert.equal((await proc.exit).code, 255);
+});

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { image, scratch } from "../../mod.ts";
 import { marshal } from "./marshal.ts";
-import { baseConfigKey, mergeEnv } from "./base_config.ts";
+import { baseConfigKey, inheritedCwd, mergeEnv } from "./base_config.ts";
 
 describe("mergeEnv()", () => {
   test("replaces same names in place and appends new ones", () => {
@@ -12,6 +12,15 @@ describe("mergeEnv()", () => {
       "B=x",
       "C=3",
     ]);
+  });
+});
+
+describe("inheritedCwd()", () => {
+  test("the state's root is the base's working directory itself, without a trailing slash", () => {
+    const inherit = { image: "x", platform: { os: "linux", architecture: "amd64" }, cwd: true, user: true };
+    assert.equal(inheritedCwd("/", inherit, { WorkingDir: "/app" }), "/app");
+    assert.equal(inheritedCwd("/src", inherit, { WorkingDir: "/app/" }), "/app/src");
+    assert.equal(inheritedCwd("/", inherit, { WorkingDir: "/" }), "/");
   });
 });
 

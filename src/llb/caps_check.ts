@@ -61,7 +61,7 @@ export function describeMissing(m: MissingCap, engine: string, cwd: string | und
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { marshal } from "./marshal.ts";
  * import { EngineCaps } from "./engine_caps.ts";
  * import { missingCaps } from "./caps_check.ts";
@@ -91,7 +91,7 @@ export function missingCaps(result: MarshalResult, caps: EngineCaps): MissingCap
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { marshal } from "./marshal.ts";
  * import { EngineCaps } from "./engine_caps.ts";
  * import { checkCaps } from "./caps_check.ts";

@@ -89,3 +89,16 @@ describe("RUN --mount", () => {
     assert.deepEqual(execMeta(s).mounts!.map((m) => m.dest), ["/", "/w/cache"]);
   });
 });
+
+describe("WORKDIR under a base image's USER", () => {
+  test("the directory belongs to the base image's user once its config is known", () => {
+    const withUser = new Map([[
+      baseConfigKey("docker.io/library/busybox:latest", { os: "linux", architecture: "amd64" }),
+      { WorkingDir: "/w", User: "nobody" },
+    ]]);
+    const actions = marshal(image("busybox", P).workdir("sub"), { baseConfigs: withUser }).ops
+      .flatMap((o) => o.op.file?.actions ?? []);
+    assert.equal(actions[0].mkdir!.path, "/w/sub");
+    assert.equal(actions[0].mkdir!.owner?.user?.byName?.name, "nobody");
+  });
+});

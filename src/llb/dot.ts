@@ -13,7 +13,7 @@ import { digestOf } from "./digest.ts";
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { marshal } from "./marshal.ts";
  * import { definitionDot } from "./dot.ts";
  * const dot = definitionDot(marshal(image("busybox").run("echo hi")).definition!);

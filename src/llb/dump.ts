@@ -21,7 +21,7 @@ export interface DumpedOp {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { marshal } from "./marshal.ts";
  * import { dumpDefinition } from "./dump.ts";
  * const ops = dumpDefinition(marshal(image("busybox")).definition!);
@@ -42,7 +42,7 @@ export function dumpDefinition(definition: pb.Definition): DumpedOp[] {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { marshal } from "./marshal.ts";
  * import { formatDump } from "./dump.ts";
  * console.log(formatDump(marshal(image("busybox").run("echo hi")).definition!));

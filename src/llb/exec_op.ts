@@ -27,12 +27,12 @@ const SHARING: Record<CacheSharing, pb.CacheSharingOpt> = {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import { InputList } from "./inputs.ts";
  * import { execOp } from "./exec_op.ts";
  * const node = stateData(image("busybox").run("true")).output!.op;
- * if (node.kind === "exec") execOp(node, new InputList(() => "sha256:00"), new Set());
+ * if (node.kind === "exec") execOp(node, new InputList(() => ({ digest: "sha256:00", index: 0n })), new Set());
  * ```
  */
 export function execOp(
@@ -51,6 +51,10 @@ export function execOp(
   let nextOutput = 0n;
   const mounts = node.mounts.map((m) => {
     const pm = mountOf(m, inputs, caps);
+    // Go's llb before BuildKit 0.10 (no tmpfs size cap) set no tmpfs options; match that engine's frontend.
+    if (m.kind === "tmpfs" && m.size === 0 && engine && !engine.supports(Cap.execMountTmpfsSize)) {
+      delete pm.tmpfsOpt;
+    }
     if (m.kind === "secret" || m.kind === "ssh") pm.input = inputlessInput;
     if (node.baseRelativeMounts?.includes(m.dest)) pm.dest = inheritedMountDest(node, m.dest, baseConfigs);
     if (m.kind === "bind" && m.discard && noOutput) {

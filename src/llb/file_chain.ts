@@ -16,7 +16,7 @@ import { nodeInputs } from "./graph_walk.ts";
  *
  * @example
  * ```ts
- * import { scratch } from "../../mod.ts";
+ * import { scratch } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import { countConsumers } from "./file_chain.ts";
  * const out = stateData(scratch().mkdir("/a").mkdir("/b")).output!;
@@ -50,7 +50,7 @@ function referencedOutputs(node: OpNode): Output[] {
  *
  * @example
  * ```ts
- * import { scratch } from "../../mod.ts";
+ * import { scratch } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import { chainFileNodes, countConsumers } from "./file_chain.ts";
  * const out = stateData(scratch().mkdir("/a").mkfile("/a/b", "x")).output!;

@@ -3,11 +3,12 @@
  *
  * @module
  */
-import type { Chown, FileAction, FileNode, Owner } from "../dsl/graph.ts";
+import type { Chown, FileAction, FileNode, InheritedConfig, Owner } from "../dsl/graph.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import type { InputList } from "./inputs.ts";
-import { type BaseConfigs, basedPath } from "./base_config.ts";
+import { baseConfigKey, type BaseConfigs, basedPath } from "./base_config.ts";
+import { chownOf as ownerOf } from "../dsl/file_actions.ts";
 
 /**
  * The op of a file node. Each action reads the result of the one before it,
@@ -15,12 +16,12 @@ import { type BaseConfigs, basedPath } from "./base_config.ts";
  *
  * @example
  * ```ts
- * import { scratch } from "../../mod.ts";
+ * import { scratch } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import { InputList } from "./inputs.ts";
  * import { fileOp } from "./file_op.ts";
  * const node = stateData(scratch().mkdir("/a")).output!.op;
- * if (node.kind === "file") fileOp(node, new InputList(() => "sha256:00"), new Set());
+ * if (node.kind === "file") fileOp(node, new InputList(() => ({ digest: "sha256:00", index: 0n })), new Set());
  * ```
  */
 export function fileOp(
@@ -90,7 +91,7 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
           path: basedPath(a.path, a.pathBase, configs),
           mode: a.mode,
           makeParents: a.parents,
-          owner: chownOf(a.chown, input),
+          owner: chownOf(a.chown ?? baseOwner(a.ownerBase, configs), input),
           timestamp: a.timestamp,
         },
       };
@@ -127,6 +128,12 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
 }
 
 // Names resolve in the filesystem the action modifies, as Go's llb does.
+/** The base image's user as an owner, once its config is known. */
+function baseOwner(base: InheritedConfig | undefined, configs: BaseConfigs | undefined): Chown | undefined {
+  const user = base && configs?.get(baseConfigKey(base.image, base.platform))?.User;
+  return user ? ownerOf(user) : undefined;
+}
+
 function chownOf(c: Chown | undefined, input: bigint): pb.ChownOpt | undefined {
   if (!c) return undefined;
   return { user: userOf(c.user, input), group: c.group ? userOf(c.group, input) : undefined };

@@ -12,7 +12,7 @@ import { type State, stateData } from "../dsl/state.ts";
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import { nodeInputs } from "./graph_walk.ts";
  * nodeInputs(stateData(image("busybox").run("true")).output!.op).length; // 1
@@ -40,7 +40,7 @@ export function nodeInputs(node: OpNode): (Output | null)[] {
  *
  * @example
  * ```ts
- * import { image, local } from "../../mod.ts";
+ * import { image, local } from "@drydock/core";
  * import { graphNodes } from "./graph_walk.ts";
  * graphNodes(image("busybox").copy(local("."), ".", "/app")).map((n) => n.kind); // ["source", "source", "file"]
  * ```

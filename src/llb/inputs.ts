@@ -20,13 +20,14 @@ export class InputList {
   readonly list: pb.Input[] = [];
   // By "digest index": a merge of thousands of states stays linear.
   readonly #at = new Map<string, bigint>();
-  /** `refOf` gives the digest and output index an output lowers to. */
-  constructor(readonly refOf: (o: Output) => pb.Input) {}
+  /** `refOf` gives the digest and output index an output lowers to; `undefined` is the empty filesystem. */
+  constructor(readonly refOf: (o: Output) => pb.Input | undefined) {}
 
   /** Index of `o` in the op's inputs, or -1 for scratch. */
   indexOf(o: Output | null): bigint {
-    if (o === null) return -1n;
-    const { digest, index } = this.refOf(o);
+    const ref = o === null ? undefined : this.refOf(o);
+    if (ref === undefined) return -1n;
+    const { digest, index } = ref;
     const key = `${digest} ${index}`;
     const at = this.#at.get(key);
     if (at !== undefined) return at;

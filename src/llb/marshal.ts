@@ -55,8 +55,11 @@ export interface MarshalOptions {
    * fallback where one exists (see `MarshalResult.notices`).
    */
   caps?: EngineCaps;
-  /** The definitions frontends (e.g. `dockerfile()`) produced, spliced in where the node is used. */
-  frontendResults?: ReadonlyMap<FrontendNode, pb.Definition>;
+  /**
+   * The definitions frontends (e.g. `dockerfile()`) produced, spliced in where the node is used;
+   * `null` for a result that is the empty filesystem (`FROM scratch` and only metadata).
+   */
+  frontendResults?: ReadonlyMap<FrontendNode, pb.Definition | null>;
   /**
    * Lower unresolved frontends as placeholders, to learn local directories, secrets and
    * entitlements before the engine has run them. The definition is then not sendable.
@@ -124,7 +127,7 @@ function opsOf(outputs: readonly (Output | null)[]): OpNode[] {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { marshal } from "./marshal.ts";
  * const { definition, ops } = marshal(image("busybox").run("echo hi"));
  * ops.at(-1)!.op.inputs!.length; // 1: the terminal op points at the result
@@ -163,7 +166,9 @@ class Marshaller {
     if (output === null) return empty;
     this.#consumers = countConsumers(output);
     this.#lowerAll(output.op);
-    const terminal: pb.Op = { inputs: [this.#ref(output)] };
+    const result = this.#ref(output);
+    if (!result) return empty;
+    const terminal: pb.Op = { inputs: [result] };
     const caps: Record<string, boolean> = { [Cap.constraints]: true, [Cap.platform]: true };
     for (const md of Object.values(this.#metadata)) {
       if (md.description && Object.keys(md.description).length > 0) caps[Cap.metaDescription] = true;
@@ -191,9 +196,11 @@ class Marshaller {
     };
   }
 
-  #ref(o: Output): pb.Input {
+  /** The input `o` lowers to; `undefined` when it is the empty filesystem (an empty frontend result). */
+  #ref(o: Output): pb.Input | undefined {
     const lowered = this.#done.get(o.op);
     if (!lowered) throw new Error(`internal: ${o.op.kind} op referenced before it was lowered`);
+    if (lowered === EMPTY) return undefined;
     return { digest: lowered.digest, index: lowered.index ?? BigInt(o.index) };
   }
 
@@ -237,7 +244,7 @@ class Marshaller {
       const fallback = mergeFallback(node);
       plan = { node, locations: [], needs: [fallback], as: fallback };
     } else if (node.kind === "frontend") {
-      const preview = !this.options.frontendResults?.get(node) && this.options.previewFrontends;
+      const preview = !this.options.frontendResults?.has(node) && this.options.previewFrontends;
       plan = { node, locations: [], needs: preview ? opsOf(Object.values(node.inputs)) : [] };
     } else if (node.kind === "file") {
       const chained = chainFileNodes(node, this.#consumers);
@@ -327,6 +334,7 @@ class Marshaller {
   /** Adds a frontend's ops as they are (their digests are the engine's) and points at its result. */
   #splice(node: FrontendNode): Lowered {
     const def = this.options.frontendResults?.get(node);
+    if (def === null) return EMPTY;
     if (!def && this.options.previewFrontends) {
       // Its inputs are lowered already (see #plan): their local dirs and secrets are known.
       return {
@@ -376,6 +384,9 @@ class Marshaller {
 function encodeOp(op: pb.Op): Uint8Array {
   return pb.Op.encode(op, new Writer()).finish();
 }
+
+// A frontend result that is the empty filesystem: inputs using it are scratch.
+const EMPTY: Lowered = { digest: "sha256:" as Digest, bytes: new Uint8Array(), op: {}, metadata: {} };
 
 function sortedCaps(caps: CapID[]): Record<string, boolean> {
   return Object.fromEntries([...caps].sort().map((c) => [c, true]));

@@ -19,7 +19,7 @@ export interface InputIndexer {
  *
  * @example
  * ```ts
- * import { image, merge, scratch } from "../../mod.ts";
+ * import { image, merge, scratch } from "@drydock/core";
  * import { marshal } from "./marshal.ts";
  * const { ops } = marshal(merge([image("busybox"), scratch().mkfile("/a", "a")]));
  * ops.at(-2)!.op.merge!.inputs!.length; // 2
@@ -35,7 +35,7 @@ export function mergeOp(node: MergeNode, inputs: InputIndexer, caps: Set<CapID>)
  *
  * @example
  * ```ts
- * import { diff, image } from "../../mod.ts";
+ * import { diff, image } from "@drydock/core";
  * import { marshal } from "./marshal.ts";
  * const base = image("busybox");
  * const { ops } = marshal(diff(base, base.run("touch /x")));
@@ -58,7 +58,7 @@ const fallbacks = new WeakMap<MergeNode, FileNode>();
  *
  * @example
  * ```ts
- * import { image, merge, scratch } from "../../mod.ts";
+ * import { image, merge, scratch } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import type { MergeNode } from "../dsl/graph.ts";
  * import { mergeFallback } from "./merge_op.ts";

@@ -24,7 +24,7 @@ export interface SourceLoweringContext {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { stateData } from "../dsl/state.ts";
  * import type { SourceNode } from "../dsl/graph.ts";
  * import { sourceOp } from "./source_op.ts";
@@ -79,6 +79,21 @@ export function sourceOp(node: SourceNode, ctx: SourceLoweringContext, caps: Set
   return op;
 }
 
+/**
+ * The key of a local source's `.dockerignore` patterns in `localExcludes`: its directory,
+ * or its directory and ignore files when it reads others (a Dockerfile's own).
+ *
+ * @example
+ * ```ts
+ * import { localExcludesKey } from "./source_op.ts";
+ * localExcludesKey({ kind: "source", location: undefined, identifier: "local://.", attrs: {}, localDir: "/ctx" }); // "/ctx"
+ * ```
+ */
+export function localExcludesKey(node: SourceNode): string {
+  const dir = node.localDir ?? "";
+  return node.dockerignoreFiles ? [dir, ...node.dockerignoreFiles].join("\n") : dir;
+}
+
 function localAttrs(
   node: SourceNode,
   attrs: Record<string, string>,
@@ -86,7 +101,9 @@ function localAttrs(
   caps: Set<CapID>,
 ): void {
   caps.add(Cap.sourceLocal);
-  const ignored = node.dockerignore && node.localDir ? ctx.localExcludes?.get(node.localDir) : undefined;
+  const ignored = node.dockerignore && node.localDir
+    ? ctx.localExcludes?.get(localExcludesKey(node))
+    : undefined;
   if (ignored?.length) {
     const own: string[] = attrs["local.excludepatterns"] ? JSON.parse(attrs["local.excludepatterns"]) : [];
     attrs["local.excludepatterns"] = goJson([...ignored, ...own]);

@@ -41,7 +41,7 @@ interface MutableUse<T> {
  *
  * @example
  * ```ts
- * import { secret } from "../../mod.ts";
+ * import { secret } from "@drydock/core";
  * import { UseCollector } from "./uses.ts";
  * const uses = new UseCollector();
  * uses.addSecret({ secret: secret("a"), optional: false }, undefined);

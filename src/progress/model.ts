@@ -7,6 +7,7 @@
 
 import { LogTail } from "./_lines.ts";
 import { type Interval, mergeIntervals } from "./intervals.ts";
+import { type WarningSource, warningSource } from "./warning_source.ts";
 import {
   type StatusResponse,
   timestampMillis,
@@ -40,6 +41,8 @@ export interface WarningState {
   readonly short: string;
   readonly detail: readonly string[];
   readonly url?: string;
+  /** The file and line it is about (a Dockerfile's build check), when the engine said. */
+  readonly source?: WarningSource;
 }
 
 /** The progress group a vertex belongs to, as the vertex announced it. */
@@ -563,12 +566,14 @@ export class ProgressModel {
     if (!w.vertex) return undefined;
     const record = this.#record(w.vertex);
     const decoder = new TextDecoder();
+    const source = warningSource(w);
     const warning: WarningState = Object.freeze({
       vertex: w.vertex,
       level: Number(w.level ?? 0n),
       short: decoder.decode(w.short ?? new Uint8Array()),
       detail: Object.freeze((w.detail ?? []).map((d) => decoder.decode(d))),
       ...(w.url ? { url: w.url } : {}),
+      ...(source ? { source } : {}),
     });
     if (record.warnings.some((known) => sameWarning(known, warning))) return undefined;
     record.warnings.push(warning);

@@ -83,7 +83,15 @@ interface StepOutput {
   warned: number;
   /** The last printed log lines, for the failure summary. */
   recent: string[];
+  /** Its completion line is the last it printed: a later run with nothing new to show prints nothing. */
+  finished: boolean;
+  /** When an instant, empty completion was first seen and held back (see `HOLD_MS`). */
+  heldSince: number | undefined;
 }
+
+// BuildKit >= 0.18 completes a local source at once (its cache key), then runs it again for the
+// transfer: an instant completion with nothing to show waits this long for a rerun, so the step prints once.
+const HOLD_MS = 1000;
 
 /**
  * Prints build progress the way `buildx --progress=plain` does: numbered blocks (`#N <name>`), status lines,
@@ -267,6 +275,8 @@ export class PlainRenderer {
         warnings: [],
         warned: 0,
         recent: [],
+        finished: false,
+        heldSince: undefined,
       };
       this.#outputs.set(key, out);
     }
@@ -301,7 +311,8 @@ export class PlainRenderer {
     const completed: StepState[] = [];
     const rest: StepState[] = [];
     for (const step of steps) {
-      if (this.#pending.has(step.key)) (isCompleted(step) ? completed : rest).push(step);
+      if (!this.#pending.has(step.key) || this.#holds(step, now)) continue;
+      (isCompleted(step) ? completed : rest).push(step);
     }
     // Decisions below use the step that was current when the flush began, as buildx does.
     const current = this.#current;
@@ -351,11 +362,40 @@ export class PlainRenderer {
     if (1 / (1 - mine.speed / sum) * ANTI_FLICKER < mine.blockTime) this.#print(best);
   }
 
+  /**
+   * Whether to hold back a step never printed whose completion was instant and showed nothing, while no step
+   * that takes it as input has started: such a source is about to run again (see `HOLD_MS`).
+   */
+  #holds(step: StepState, now: number): boolean {
+    const out = this.#output(step.key);
+    const first = step.intervals[0];
+    const instant = step.intervals.length === 1 && first.end !== undefined && first.end - first.start < 1;
+    if (out.index !== 0 || !isCompleted(step) || step.cached || step.error !== undefined || !instant) {
+      return false;
+    }
+    if (this.#hasNews(out)) return false;
+    const dependents = this.model.vertices().filter((v) => v.inputs.some((i) => step.members.includes(i)));
+    if (dependents.length === 0 || dependents.some((v) => v.intervals.length > 0)) return false;
+    out.heldSince ??= now;
+    return now - out.heldSince < HOLD_MS;
+  }
+
+  #hasNews(out: StepOutput): boolean {
+    return out.dirty.size > 0 || out.warnings.length > out.warned ||
+      out.lines.length > (out.offset > 0 ? 1 : 0);
+  }
+
   /** Prints a step's pending output, opening its block first if another step had the screen. */
   #print(key: string): void {
     const step = this.model.step(key);
     if (!step) return;
     const out = this.#output(key);
+    // A finished step run again (a source's second completion, a cached recheck) shows only what is new.
+    if (out.finished && !this.#hasNews(out)) {
+      this.#pending.delete(key);
+      return;
+    }
+    out.finished = false;
     if (out.index === 0) out.index = ++this.#nextIndex;
 
     if (key !== this.#current) {
@@ -397,6 +437,7 @@ export class PlainRenderer {
     if (isCompleted(step) && !openStatus) {
       this.#current = undefined;
       out.count = 0;
+      out.finished = true;
       this.#line(`#${out.index} ${completionLine(step)}`);
     }
     this.#pending.delete(key);

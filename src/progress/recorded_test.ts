@@ -1,5 +1,6 @@
 // Recorded status streams of real builds (tests/fixtures/progress/*.rawjson: buildx and drydock on Docker 26.1
-// with the containerd store and on Docker 20.10) replayed through every renderer. Snapshots sit beside each
+// with the containerd store, on Docker 20.10 and on Docker 28.5; buildx 0.29's one-line documents are stored
+// re-indented) replayed through every renderer. Snapshots sit beside each
 // recording; run with UPDATE_SNAPSHOTS=1 to rewrite them after a deliberate change, and review the diff.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -25,7 +26,15 @@ function matchSnapshot(name: string, actual: string): void {
 describe("recorded status streams", () => {
   test("there are recordings of buildx and drydock on both engines", () => {
     for (
-      const name of ["buildx-dk26c", "buildx-dk20", "drydock-dk26c", "drydock-dk20", "drydock-dk20-fail"]
+      const name of [
+        "buildx-dk26c",
+        "buildx-dk20",
+        "buildx-dk28",
+        "drydock-dk26c",
+        "drydock-dk20",
+        "drydock-dk20-fail",
+        "drydock-dk28",
+      ]
     ) {
       assert.ok(RECORDINGS.includes(`${name}.rawjson`), name);
     }

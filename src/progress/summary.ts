@@ -8,6 +8,7 @@
 import { formatFixed } from "./_format.ts";
 import { printable, truncate } from "./text.ts";
 import { activeMillis } from "./intervals.ts";
+import { withWarningSource } from "./warning_source.ts";
 import { isCanceledError, isCompleted, type ProgressModel } from "./model.ts";
 
 /** Warnings listed in the summary; the rest are counted. */
@@ -91,7 +92,9 @@ export function formatSummary(model: ProgressModel, options: SummaryOptions): st
   const warnings = model.warnings();
   if (warnings.length > 0) {
     lines.push(`  ${warnings.length} ${warnings.length === 1 ? "warning" : "warnings"}:`);
-    for (const w of warnings.slice(0, MAX_WARNINGS)) lines.push(`    ! ${printable(w.short)}`);
+    for (const w of warnings.slice(0, MAX_WARNINGS)) {
+      lines.push(`    ! ${printable(withWarningSource(w.short, w.source))}`);
+    }
     if (warnings.length > MAX_WARNINGS) lines.push(`    … and ${warnings.length - MAX_WARNINGS} more`);
   }
   for (const output of options.outputs ?? []) lines.push(`  ${output}`);

@@ -22,6 +22,8 @@ import type { SessionMethod } from "./session.ts";
 export interface FileSendTarget {
   readonly type: "local" | "stream";
   readonly dest: string;
+  /** For a stream: write here (not ended) instead of to `dest`, e.g. into Docker's image load. */
+  readonly writer?: Writable;
 }
 
 const raw = (b: unknown) => b as Buffer;
@@ -57,7 +59,7 @@ export function fileSendMethods(
       return;
     }
     if (target.type === "stream") {
-      receiveStream(call, target.dest, stdout).then(
+      receiveStream(call, target.writer ? "-" : target.dest, target.writer ?? stdout).then(
         () => call.end(),
         (err: Error) =>
           failCall(call, grpc.status.UNKNOWN, `writing export to ${target.dest}: ${err.message}`),

@@ -23,7 +23,7 @@ export interface BaseImage {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { baseImagesOf } from "./base_configs.ts";
  * baseImagesOf([image("busybox").run("true")]).map((b) => b.image); // ["docker.io/library/busybox:latest"]
  * ```
@@ -31,7 +31,8 @@ export interface BaseImage {
 export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
   const found = new Map<string, InheritedConfig>();
   const add = (i: InheritedConfig | undefined) => {
-    if (i) found.set(baseConfigKey(i.image, i.platform), i);
+    // A frontend's result brings its config with it; there is no image to look up.
+    if (i && !i.frontend) found.set(baseConfigKey(i.image, i.platform), i);
   };
   const seen = new Set<OpNode>();
   const visit = (o: Output | null | undefined) => {
@@ -45,6 +46,7 @@ export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
       visit(node.base);
       for (const a of node.actions) {
         add(a.pathBase);
+        if (a.kind === "mkdir") add(a.ownerBase);
         if (a.kind === "copy") add(a.srcBase);
         visit((a as { source?: Output | null }).source);
       }

@@ -16,7 +16,7 @@ import type * as pb from "../proto/pb.gen.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 import type { EngineAddress } from "../transport/address.ts";
 import { connect } from "../transport/connect.ts";
-import { engineCandidates, type EngineSelection } from "../transport/discover.ts";
+import { discoverEngine, engineCandidates, type EngineSelection } from "../transport/discover.ts";
 import type { Transport } from "../transport/transport.ts";
 import {
   type AttestOptions,
@@ -48,6 +48,11 @@ export interface BuildTargetsOptions extends TargetOverrides {
   engine?: EngineSelection;
   /** Run every step again instead of using cached results. @default false */
   noCache?: boolean;
+  /**
+   * Build args every `dockerfile()` of the build receives (its own `args` win), as buildx's
+   * `--build-arg`; the CLI passes the predefined proxy args (`http_proxy` ...) here.
+   */
+  buildArgs?: Readonly<Record<string, string>>;
   /**
    * Environment variables: for discovering the engine, `{ env }` secrets, `SSH_AUTH_SOCK`, Docker's config
    * and SOURCE_DATE_EPOCH. @default the process's environment
@@ -102,6 +107,8 @@ export interface TargetResult {
   readonly engine: EngineKind;
   /** Images pushed through the Docker Engine API (graphdriver Docker), with their digests. */
   readonly pushed: readonly PushResult[];
+  /** Images loaded into Docker from a standalone BuildKit (`load: true`). */
+  readonly loaded?: readonly string[];
   /** What drydock did differently from what was asked, and why. */
   readonly notices: readonly string[];
 }
@@ -109,11 +116,16 @@ export interface TargetResult {
 const optionsSchema = z.object({
   outputs: z.array(outputSchema).optional(),
   push: z.boolean().optional(),
+  load: z.boolean().optional(),
   platforms: z.array(platformSchema).min(1).optional(),
   cacheFrom: z.array(cacheImportSchema).optional(),
   cacheTo: z.array(cacheExportSchema).optional(),
   attest: attestSchema.optional(),
   sourceDateEpoch: sourceDateEpochSchema.optional(),
+  buildArgs: z.record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "names must be ARG names (letters, digits and _)"),
+    z.string(),
+  ).optional(),
 });
 
 /** What a build takes from the program that runs it, besides its options. */
@@ -130,7 +142,7 @@ export interface BuildRun {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { processEnvironment } from "../cli/environment.ts";
  * import { solveTargets } from "./build.ts";
  * const run = { environment: processEnvironment() };
@@ -187,6 +199,7 @@ export async function solveTargets(
         name: t.name,
         credentials: (host) => registryCredentials.get(host),
         noCache: options.noCache,
+        buildArgs: options.buildArgs,
         signal,
         onStart: (ref) => options.onStart?.(t.name, ref),
         onStatus: (s) => options.onStatus?.(t.name, s),
@@ -194,6 +207,7 @@ export async function solveTargets(
         onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
         services,
         cwd: run.environment.cwd,
+        loadInto: dockerToLoadInto(t.outputs, env),
         ...(options.shell ? { shell: shellFor(options.shell, t.name) } : {}),
       });
       return {
@@ -204,6 +218,7 @@ export async function solveTargets(
         engine: features.kind,
         pushed: r.pushed,
         notices: r.notices,
+        loaded: r.loaded,
       };
     }, options.signal);
   } finally {
@@ -217,4 +232,13 @@ function shellFor(shell: NonNullable<BuildTargetsOptions["shell"]>, target: stri
     atEnd: shell.target === target,
     run: (access) => shell.run(target, access),
   };
+}
+
+/** The Docker Engine `load: true` outputs go into (`DOCKER_HOST`, the docker context, the default socket). */
+function dockerToLoadInto(
+  outputs: readonly BuildOutput[],
+  env: Readonly<Record<string, string | undefined>>,
+): EngineAddress | undefined {
+  if (!outputs.some((o) => o.type === "image" && o.load)) return undefined;
+  return discoverEngine({ ...env, BUILDKIT_HOST: undefined });
 }

@@ -16,7 +16,7 @@ import { type InitMessage, LLBBridgeService } from "../proto/moby_buildkit_v1_fr
 import * as pb from "../proto/pb.gen.ts";
 import { RpcError } from "../transport/rpc.ts";
 import { requireCap } from "./build_context.ts";
-import { BuildError, failingVertex, solveRefs } from "./errors.ts";
+import { type BuildError, failingVertex, solveRefs } from "./errors.ts";
 import {
   commandText,
   failedRunContainer,

@@ -16,6 +16,8 @@ import { type CacheExport, type CacheImport, cacheOptions } from "./cache.ts";
 import { planLocalCache } from "./local_cache.ts";
 import { ENGINE_NAMES, type EngineFeatures } from "./engine_features.ts";
 import { type CredentialLookup, type PushResult, pushThroughEngine } from "./engine_push.ts";
+import { loadPlan } from "./load_plan.ts";
+import type { EngineAddress } from "../transport/address.ts";
 import { type BuildOutput, exporterFor, isFileOutput, nameList, UnsupportedOutputError } from "./outputs.ts";
 import { type PlatformState, solve } from "./solve.ts";
 import type { DynamicState } from "./build_context.ts";
@@ -40,6 +42,8 @@ export interface ExportSpec {
   readonly credentials?: CredentialLookup;
   /** Run every step again instead of using cached results. */
   readonly noCache?: boolean;
+  /** Build args for every frontend (`dockerfile()`), sent as buildx sends `--build-arg`. */
+  readonly buildArgs?: Readonly<Record<string, string>>;
   /** Called with each build's ref just before it is sent (one per solve). */
   readonly onStart?: (ref: string) => void;
   readonly onStatus?: (status: StatusResponse) => void;
@@ -56,6 +60,8 @@ export interface ExportSpec {
   readonly cwd?: string;
   /** The target's name, for progress names of steps whose build.ts line assigns no variable. */
   readonly name?: string;
+  /** The Docker Engine that `load: true` image outputs go into when the engine is a standalone BuildKit. */
+  readonly loadInto?: EngineAddress;
 }
 
 /** What one target's build produced. */
@@ -67,6 +73,8 @@ export interface ExportResult {
   readonly pushed: readonly PushResult[];
   /** What drydock did differently from what was asked, and why (e.g. one solve per output). */
   readonly notices: readonly string[];
+  /** Images loaded into Docker from a standalone BuildKit (`load: true`). */
+  readonly loaded: readonly string[];
 }
 
 /**
@@ -74,7 +82,7 @@ export interface ExportResult {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { buildAndExport } from "./export.ts";
  * // const r = await buildAndExport(transport, {
  * //   state: image("busybox"), outputs: [{ type: "tar", dest: "fs.tar" }],
@@ -84,7 +92,8 @@ export interface ExportResult {
  */
 export async function buildAndExport(transport: Transport, spec: ExportSpec): Promise<ExportResult> {
   const { features } = spec;
-  const outputs = [...spec.outputs];
+  const load = loadPlan(spec.outputs, transport.engine, spec.loadInto, spec.signal);
+  const outputs = load.outputs;
   if (spec.platformStates && spec.platformStates.length > 1 && features.kind === "docker-graphdriver") {
     const images = outputs.filter((o) => o.type === "image");
     if (images.length > 0) {
@@ -112,7 +121,10 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
   const localCache = planLocalCache(spec.cacheFrom ?? [], spec.cacheTo ?? []);
   const sentCache = cacheOptions(localCache.imports, spec.cacheTo ?? [], features);
   for (const o of outputs) exporterFor(o, features, { sourceDateEpoch: spec.sourceDateEpoch });
-  const attrs = frontendAttrs(spec.attest, spec.sourceDateEpoch);
+  const attrs = {
+    ...Object.fromEntries(Object.entries(spec.buildArgs ?? {}).map(([k, v]) => [`build-arg:${k}`, v])),
+    ...frontendAttrs(spec.attest, spec.sourceDateEpoch),
+  };
 
   const notices: string[] = [...localCache.notices];
   // The engine merges all exporters' responses in order; the image's digest and name should win.
@@ -136,33 +148,39 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
     const exporters = group.map((o) => exporterFor(o, features, { sourceDateEpoch: spec.sourceDateEpoch }));
     const fileTargets = group.flatMap((o, exporterIndex) => {
       if (!isFileOutput(o)) return [];
-      const target: FileSendTarget = { type: o.type === "local" ? "local" : "stream", dest: o.dest };
+      const writer = load.sinks.get(o);
+      const target: FileSendTarget = writer
+        ? { type: "stream", dest: o.dest, writer }
+        : { type: o.type === "local" ? "local" : "stream", dest: o.dest };
       return [{ target, exporterIndex }];
     });
-    const r = await solve(transport, {
-      state: spec.state,
-      platformStates: spec.platformStates,
-      dynamic: spec.dynamic,
-      exports: {
-        exporters,
-        fileTargets,
-        cache: i === 0 ? sentCache : { imports: sentCache.imports, exports: [] },
-        contentStores: localCache.stores,
-        frontendAttrs: attrs,
-      },
-      sharedKey: spec.sharedKey,
-      noCache: spec.noCache,
-      onStart: spec.onStart,
-      onStatus: spec.onStatus,
-      onNotice: spec.onNotice,
-      onDefinition: spec.onDefinition,
-      signal: spec.signal,
-      services: spec.services,
-      cwd: spec.cwd,
-      name: spec.name,
-      // One shell per target: with the first of several solves.
-      ...(spec.shell && i === 0 ? { shell: spec.shell } : {}),
-    });
+    const r = await load.during(
+      solve(transport, {
+        state: spec.state,
+        platformStates: spec.platformStates,
+        dynamic: spec.dynamic,
+        exports: {
+          exporters,
+          fileTargets,
+          cache: i === 0 ? sentCache : { imports: sentCache.imports, exports: [] },
+          contentStores: localCache.stores,
+          frontendAttrs: attrs,
+        },
+        sharedKey: spec.sharedKey,
+        noCache: spec.noCache,
+        onStart: spec.onStart,
+        onStatus: spec.onStatus,
+        onNotice: spec.onNotice,
+        onDefinition: spec.onDefinition,
+        signal: spec.signal,
+        services: spec.services,
+        cwd: spec.cwd,
+        name: spec.name,
+        // One shell per target: with the first of several solves.
+        ...(spec.shell && i === 0 ? { shell: spec.shell } : {}),
+      }),
+      group,
+    );
     ref ||= r.ref;
     if (i === 0) localCache.finish(r.exporterResponse);
     Object.assign(exporterResponse, r.exporterResponse);
@@ -184,5 +202,5 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
       }
     }
   }
-  return { ref, exporterResponse, pushed, notices };
+  return { ref, exporterResponse, pushed, notices, loaded: load.loaded };
 }

@@ -12,6 +12,7 @@ import type { CallOptions } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
 import { shellAtEnd, shellOnFailure } from "./debug_shell.ts";
 import { runDynamic } from "./dynamic_target.ts";
+import { frontendDefaults } from "./frontends.ts";
 import { GatewaySolver, type SessionView } from "./gateway_solver.ts";
 import type { PlatformState, SolveSpec } from "./solve.ts";
 import type { SolveFindings } from "./solve_findings.ts";
@@ -61,6 +62,7 @@ export async function gatewayResult(transport: Transport, run: GatewayRun): Prom
     session: run.session,
     onNotice: spec.onNotice ?? printNotice,
     onDefinition: spec.onDefinition,
+    frontendDefaults: frontendDefaults(spec),
   });
   const target = spec.name ?? "build";
   // One shell per build, even when several platforms fail.
@@ -77,11 +79,13 @@ export async function gatewayResult(transport: Transport, run: GatewayRun): Prom
           cwd: spec.cwd,
         })
         : p.state;
-      const [{ id }, config] = await Promise.all([
-        // A shell on a failed step needs the step to fail while the build still runs.
-        spec.shell?.onError ? solver.evaluate(state) : solver.solve(state),
-        solver.imageConfigBytes(state, p.platform),
-      ]);
+      // A target's platforms are what its frontends build for; without them, the engine's.
+      const platform = spec.platformStates ? p.platform : undefined;
+      // A shell on a failed step needs the step to fail while the build still runs.
+      const { id, frontendImages } = spec.shell?.onError
+        ? await solver.evaluate(state, platform)
+        : await solver.solve(state, { platform });
+      const config = await solver.imageConfigBytes(state, p.platform, frontendImages);
       if (spec.shell?.atEnd && id && !shellClaimed) {
         shellClaimed = true;
         await shellAtEnd(solver, spec.shell, target, state, id);

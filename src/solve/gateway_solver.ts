@@ -9,7 +9,7 @@
 import { DrydockError } from "../core/errors.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
 import type { Platform } from "../dsl/graph.ts";
-import { type State, stateData } from "../dsl/state.ts";
+import type { State } from "../dsl/state.ts";
 import { baseConfigKey } from "../llb/base_config.ts";
 import { checkCaps } from "../llb/caps_check.ts";
 import type { EngineCaps } from "../llb/engine_caps.ts";
@@ -20,8 +20,9 @@ import type * as pb from "../proto/pb.gen.ts";
 import type { CallOptions, RpcClient } from "../transport/rpc.ts";
 import { type BaseImage, baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
 import { readDockerignores } from "./dockerignore.ts";
-import { resolveFrontends } from "./frontends.ts";
-import { imageConfig } from "./image_config.ts";
+import { exportedImageConfig } from "./exported_config.ts";
+import type { FrontendImage } from "./frontend_result.ts";
+import { type FrontendDefaults, resolveFrontends } from "./frontends.ts";
 import type { SolveFindings } from "./solve_findings.ts";
 import { type StageReader, stepNames, withStepNames } from "./step_names.ts";
 
@@ -49,12 +50,16 @@ export interface GatewaySolverOptions {
   readonly session: SessionView;
   readonly onNotice: (message: string) => void;
   readonly onDefinition?: (definition: pb.Definition) => void;
+  /** Options every frontend (`dockerfile()`) of the build gets: build args, `--no-cache`. */
+  readonly frontendDefaults?: FrontendDefaults;
 }
 
 /** One state solved: the engine's ref (empty for the empty filesystem) and what was sent. */
 export interface SolvedState {
   readonly id: string;
   readonly marshalled: MarshalResult;
+  /** The image configs its frontends made, by the `baseConfigKey` of the states built on them. */
+  readonly frontendImages: ReadonlyMap<string, FrontendImage>;
 }
 
 /**
@@ -70,7 +75,7 @@ export interface SolvedState {
 export class GatewaySolver {
   readonly #options: GatewaySolverOptions;
   readonly #bases = new Map<string, Promise<BaseImage>>();
-  readonly #solved = new WeakMap<State, Promise<SolvedState>>();
+  readonly #solved = new WeakMap<State, Map<string, Promise<SolvedState>>>();
   readonly #byDigest = new Map<string, Promise<SolvedState>>();
   readonly #sent: pb.Definition[] = [];
   #noticesShown = false;
@@ -127,11 +132,11 @@ export class GatewaySolver {
    * // const { id } = await solver.evaluate(state); // a failing step fails here
    * ```
    */
-  async evaluate(state: State): Promise<SolvedState> {
+  async evaluate(state: State, platform?: Platform): Promise<SolvedState> {
     if (!this.caps.problem("gateway.solve.evaluate", true)) {
-      return await this.solve(state, { evaluate: true });
+      return await this.solve(state, { evaluate: true, platform });
     }
-    const solved = await this.solve(state);
+    const solved = await this.solve(state, { platform });
     if (!solved.id) return solved;
     const { rpc, bridge } = this.#options;
     if (!this.caps.problem("gateway.evaluate", true)) {
@@ -171,27 +176,35 @@ export class GatewaySolver {
    * // const config = await solver.imageConfigBytes(state, { os: "linux", architecture: "amd64" });
    * ```
    */
-  async imageConfigBytes(state: State, platform: Platform): Promise<Uint8Array> {
-    const inherit = stateData(state).settings.inherit;
+  async imageConfigBytes(
+    state: State,
+    platform: Platform,
+    frontendImages: ReadonlyMap<string, FrontendImage> = new Map(),
+  ): Promise<Uint8Array> {
     const bases = await this.baseConfigs([state]);
-    const base = inherit ? bases.get(baseConfigKey(inherit.image, inherit.platform)) : undefined;
-    return new TextEncoder().encode(JSON.stringify(imageConfig(state, base, platform)));
+    return new TextEncoder().encode(
+      JSON.stringify(exportedImageConfig(state, bases, frontendImages, platform)),
+    );
   }
 
   /**
-   * Sends `state`'s definition (once per state) and gives its ref. With
-   * `evaluate`, the engine builds it before answering, where it can.
+   * Sends `state`'s definition (once per state and platform) and gives its ref. With
+   * `evaluate`, the engine builds it before answering, where it can. `platform` is the
+   * one frontends given none build for (a target's platforms).
    */
-  solve(state: State, options: { evaluate?: boolean } = {}): Promise<SolvedState> {
-    let solved = this.#solved.get(state);
+  solve(state: State, options: { evaluate?: boolean; platform?: Platform } = {}): Promise<SolvedState> {
+    let byPlatform = this.#solved.get(state);
+    if (!byPlatform) this.#solved.set(state, byPlatform = new Map());
+    const key = options.platform ? baseConfigKey("", options.platform) : "";
+    let solved = byPlatform.get(key);
     if (!solved) {
-      solved = this.#solve(state, options.evaluate ?? false);
-      this.#solved.set(state, solved);
+      solved = this.#solve(state, options.evaluate ?? false, options.platform);
+      byPlatform.set(key, solved);
     }
     return solved;
   }
 
-  async #solve(state: State, evaluate: boolean): Promise<SolvedState> {
+  async #solve(state: State, evaluate: boolean, platform: Platform | undefined): Promise<SolvedState> {
     const o = this.#options;
     const nodes = graphNodes(state);
     const localExcludes = new Map([
@@ -199,11 +212,18 @@ export class GatewaySolver {
       ...await readDockerignores(nodes),
     ]);
     const marshalOptions = { ...o.marshalOptions, localExcludes };
-    const [frontendResults, bases] = await Promise.all([
-      resolveFrontends(o.rpc, o.bridge, nodes, o.caps, marshalOptions),
-      this.baseConfigs([state]),
-    ]);
+    const bases = await this.baseConfigs([state]);
     const baseConfigs = new Map([...bases].map(([k, v]) => [k, v.config ?? {}]));
+    const frontends = await resolveFrontends(o.rpc, o.bridge, nodes, o.caps, {
+      ...marshalOptions,
+      baseConfigs,
+    }, {
+      ...o.frontendDefaults,
+      platform,
+    });
+    for (const [k, v] of frontends.images) baseConfigs.set(k, v.config ?? {});
+    const frontendResults = frontends.definitions;
+    const frontendImages = frontends.images;
     const m = marshal(state, { ...marshalOptions, caps: o.caps, frontendResults, baseConfigs });
     checkCaps(m, o.caps);
     this.#checkSession(m);
@@ -214,11 +234,11 @@ export class GatewaySolver {
     o.findings.learn(m);
     const stepped = stepNames(m.ops, (l) => o.stages.stageAt(l), o.name);
     o.findings.nameSteps(stepped);
-    if (!m.definition) return { id: "", marshalled: m };
+    if (!m.definition) return { id: "", marshalled: m, frontendImages };
     // Two State objects with the same graph are one solve.
     const key = `${m.ops.at(-1)!.digest}\n${evaluate}`;
     const known = this.#byDigest.get(key);
-    if (known) return { ...(await known), marshalled: m };
+    if (known) return { ...(await known), marshalled: m, frontendImages };
     const definition = withStepNames(m.definition, stepped);
     this.#sent.push(definition);
     o.onDefinition?.(definition);
@@ -231,6 +251,7 @@ export class GatewaySolver {
     }, o.bridge).then((res) => ({
       id: res.result?.ref?.id ?? res.result?.refDeprecated ?? res.ref ?? "",
       marshalled: m,
+      frontendImages,
     }));
     this.#byDigest.set(key, sent);
     return await sent;

@@ -51,7 +51,7 @@ export interface ImageConfig {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { imageConfig } from "./image_config.ts";
  * imageConfig(image("busybox").workdir("/app")).config.WorkingDir; // "/app"
  * imageConfig(image("busybox"), { config: { Cmd: ["sh"] } }).config.Cmd; // ["sh"]
@@ -87,11 +87,16 @@ export function imageConfig(
   if (image.cmd === null) delete config.Cmd;
   else if (image.cmd) config.Cmd = [...image.cmd];
   const labels = { ...from.Labels, ...image.labels };
-  if (Object.keys(labels).length > 0) config.Labels = labels;
+  // Keys sorted, as Go writes maps: the same config bytes as the Dockerfile frontend's.
+  if (Object.keys(labels).length > 0) config.Labels = Object.fromEntries(Object.entries(labels).sort(byKey));
   const ports = [...Object.keys(from.ExposedPorts ?? {}), ...image.exposedPorts];
-  if (ports.length > 0) config.ExposedPorts = Object.fromEntries(ports.map((p) => [p, {}]));
+  if (ports.length > 0) {
+    config.ExposedPorts = Object.fromEntries([...new Set(ports)].sort().map((p) => [p, {}]));
+  }
   const volumes = [...Object.keys(from.Volumes ?? {}), ...(image.volumes ?? [])];
-  if (volumes.length > 0) config.Volumes = Object.fromEntries(volumes.map((v) => [v, {}]));
+  if (volumes.length > 0) {
+    config.Volumes = Object.fromEntries([...new Set(volumes)].sort().map((v) => [v, {}]));
+  }
   if (image.stopSignal) config.StopSignal = image.stopSignal;
   if (image.healthcheck) config.Healthcheck = dockerHealthcheck(image.healthcheck);
   if (settings.shell) config.Shell = [...settings.shell];
@@ -116,4 +121,8 @@ function dockerHealthcheck(h: Healthcheck): NonNullable<ContainerConfig["Healthc
     ...(h.startIntervalNs !== undefined ? { StartInterval: h.startIntervalNs } : {}),
     ...(h.retries !== undefined ? { Retries: h.retries } : {}),
   };
+}
+
+function byKey([a]: [string, unknown], [b]: [string, unknown]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -44,6 +44,12 @@ export interface ImageOutput extends ImageFormatOptions {
   insecure?: boolean;
   /** Keep the image in the engine's image store (needs the image exporter to set false). @default true */
   store?: boolean;
+  /**
+   * Put the image into Docker (`DOCKER_HOST` or the docker context) when the engine is a standalone BuildKit
+   * (`BUILDKIT_HOST`): its docker tarball is streamed into `POST /images/load`. On Docker's own BuildKit the
+   * image is stored there anyway. @default false
+   */
+  load?: boolean;
 }
 
 /** Files written into a directory on this machine. */
@@ -97,6 +103,7 @@ export const outputSchema = z.discriminatedUnion("type", [
     pushByDigest: z.boolean().optional(),
     insecure: z.boolean().optional(),
     store: z.boolean().optional(),
+    load: z.boolean().optional(),
     ...formatFields,
   }),
   z.strictObject({ type: z.literal("local"), dest: z.string().min(1, "must not be empty") }),

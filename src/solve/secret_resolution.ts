@@ -60,7 +60,7 @@ type Resolvable = { source: SecretSource | undefined; base: string; fromFlag: bo
  * @example
  * ```ts
  * import process from "node:process";
- * import { image, secret } from "../../mod.ts";
+ * import { image, secret } from "@drydock/core";
  * import { marshal } from "../llb/marshal.ts";
  * import { resolveSecrets } from "./secret_resolution.ts";
  * const token = secret("token", { env: "TOKEN" });

@@ -54,7 +54,7 @@ export interface PreparedServices {
  *
  * @example
  * ```ts
- * import { image, secret } from "../../mod.ts";
+ * import { image, secret } from "@drydock/core";
  * import { marshal } from "../llb/marshal.ts";
  * import { prepareSessionServices } from "./session_services.ts";
  * const { secrets, sshAgents } = marshal(image("busybox").run("true", { secrets: { T: secret("t", { value: "x" }) } }));

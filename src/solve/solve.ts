@@ -33,7 +33,7 @@ import { SolveFindings } from "./solve_findings.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
 import { readDockerignores } from "./dockerignore.ts";
-import { shellAtEnd, shellOnFailure, type ShellOptions } from "./debug_shell.ts";
+import type { ShellOptions } from "./debug_shell.ts";
 
 /** One platform's state in a (possibly multi-platform) build. */
 export interface PlatformState {
@@ -102,7 +102,7 @@ export interface SolveResult {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { solve } from "./solve.ts";
  * // const result = await solve(transport, { state: image("busybox"), exports: { exporters: [], fileTargets: [] }, sharedKey: "k" });
  * ```

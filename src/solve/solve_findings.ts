@@ -18,7 +18,7 @@ const IMAGE_SCHEME = "docker-image://";
  *
  * @example
  * ```ts
- * import { image, marshal } from "../../mod.ts";
+ * import { image, marshal } from "@drydock/core";
  * import { SolveFindings } from "./solve_findings.ts";
  * const findings = new SolveFindings();
  * findings.learn(marshal(image("busybox").run("false")));

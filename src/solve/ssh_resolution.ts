@@ -61,7 +61,7 @@ type Wanted = { socket?: string; keys?: readonly string[]; use?: SshUse; fromFla
  * @example
  * ```ts
  * import process from "node:process";
- * import { image, ssh } from "../../mod.ts";
+ * import { image, ssh } from "@drydock/core";
  * import { marshal } from "../llb/marshal.ts";
  * import { resolveSshAgents } from "./ssh_resolution.ts";
  * const { sshAgents } = marshal(image("busybox").run("ssh-add -l", { ssh: ssh() }));

@@ -25,7 +25,7 @@ const ASSIGNMENT = /^\s*([A-Za-z_$][\w$]*)\s*=[^=>]/;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { marshal } from "../llb/marshal.ts";
  * import { stepNames } from "./step_names.ts";
  *
@@ -63,7 +63,7 @@ export function stepNames(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { marshal } from "../llb/marshal.ts";
  * import { withStepNames } from "./step_names.ts";
  *

@@ -17,7 +17,7 @@ import {
 } from "../core/platform.ts";
 import { fail, validate } from "../core/validate.ts";
 import { scratch } from "../dsl/sources.ts";
-import { State } from "../dsl/state.ts";
+import { State, stateData } from "../dsl/state.ts";
 import { type BuildContext, type DynamicState, isDynamicState } from "./build_context.ts";
 import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
@@ -55,6 +55,8 @@ export interface TargetOverrides {
   outputs?: BuildOutput[];
   /** Push every image output (the CLI's `--push`). @default false */
   push?: boolean;
+  /** Load every image output into Docker from a standalone BuildKit (the CLI's `--load`). @default false */
+  load?: boolean;
   /** Platforms for every target built, replacing theirs (the CLI's `--platform`). */
   platforms?: string[];
   /** Cache imports added to every target (`--cache-from`). */
@@ -102,7 +104,7 @@ export interface ResolvedTarget {
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { resolveTargets } from "./targets.ts";
  * resolveTargets({ app: { state: image("busybox"), image: "app:dev" } }, "/src")[0].outputs; // [{ type: "image", name: ["app:dev"] }]
  * ```
@@ -142,7 +144,8 @@ export function resolveTargets(
       if (!platforms) platformStates = undefined;
     } else {
       state = t.state;
-      if (platforms && platforms.length > 1) {
+      // A dockerfile() result is built by its frontend for each platform asked, as buildx --platform does.
+      if (platforms && platforms.length > 1 && !isFrontendResult(state)) {
         validate(
           "build",
           `targets.${name}.state`,
@@ -151,14 +154,20 @@ export function resolveTargets(
           location,
         );
       }
-      if (platforms) platformStates = [{ platform: parsePlatform(platforms[0]), state }];
+      if (platforms) platformStates = platforms.map((p) => ({ platform: parsePlatform(p), state }));
     }
     return {
       name,
       state,
       platformStates,
       ...(dynamic ? { dynamic } : {}),
-      outputs: outputs.map((o) => absolute(overrides.push && o.type === "image" ? { ...o, push: true } : o)),
+      outputs: outputs.map((o) =>
+        absolute(
+          o.type === "image" && (overrides.push || overrides.load)
+            ? { ...o, ...(overrides.push ? { push: true } : {}), ...(overrides.load ? { load: true } : {}) }
+            : o,
+        )
+      ),
       cacheFrom: [...[t.cacheFrom ?? []].flat(), ...(overrides.cacheFrom ?? [])].map((c) =>
         c.type === "local" ? { ...c, src: resolve(base, c.src) } : c
       ),
@@ -168,6 +177,10 @@ export function resolveTargets(
       description: t.description,
     };
   });
+}
+
+function isFrontendResult(state: State): boolean {
+  return stateData(state).output?.op.kind === "frontend";
 }
 
 function stateOf(value: unknown, target: string, location: SourceLocation | undefined): State {
@@ -196,7 +209,7 @@ function stateOf(value: unknown, target: string, location: SourceLocation | unde
  *
  * @example
  * ```ts
- * import { image } from "../../mod.ts";
+ * import { image } from "@drydock/core";
  * import { selectTargets } from "./targets.ts";
  * selectTargets({ a: image("busybox"), b: image("busybox") }, ["b"], "/src").map((t) => t.name); // ["b"]
  * ```

@@ -77,6 +77,20 @@ test("installed from the packed tarball, drydock builds on Deno, Bun and Node", 
       return r;
     };
 
+    await t.test("README, before the publish: npm install the tarball, deno run npm:… init, deno task build, bun", async () => {
+      const p = project("drydock-install-readme");
+      await ok(p, "npm", ["install", "--no-audit", "--no-fund", join(dir, info.filename)]);
+      const init = await ok(p, "deno", ["run", "-A", `npm:${NAME}`, "init"]);
+      assert.match(
+        init.stdout,
+        /wrote build\.ts, deno\.json, \.dockerignore in .* \(kept the existing package\.json\)/,
+      );
+      const built = await ok(p, "deno", ["task", "build"]);
+      assert.match(built.stderr + built.stdout, /app: image drydock-install-readme:latest/);
+      await ok(p, "bun", ["build.ts", "--target", "files"]);
+      assert.match(readFileSync(join(p, "out", "files.txt"), "utf8"), /^deno\.json$/m);
+    });
+
     await t.test("Deno: deno run -A npm:… init, deno install, deno task build (no -A), deno run -P", async () => {
       const p = project("drydock-install-deno");
       const init = await ok(p, "deno", ["run", "-A", `npm:${NAME}`, "init"]);

@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { dk20, dk26c, skipWithout, type TestEngine } from "../support/engines.ts";
+import { dk20, dk26c, dk28, skipWithout, type TestEngine } from "../support/engines.ts";
 import { runBuildFile } from "../support/runtime.ts";
 
 const BUILD = fileURLToPath(new URL("./fixtures/dynamic/build.ts", import.meta.url));
@@ -31,7 +31,7 @@ function stepBlock(stderr: string, name: string): string {
   return stderr.split("\n").filter((l) => l.startsWith(`${id} `)).join("\n");
 }
 
-for (const engine of [dk26c, dk20]) {
+for (const engine of [dk26c, dk28, dk20]) {
   describe(`dynamic targets on ${engine?.name ?? "an engine"}`, { skip: skipWithout(engine) }, () => {
     const passing = ["choose", "perEntry", "inspect", "warned", "tested"];
 

@@ -9,16 +9,7 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
@@ -29,6 +20,7 @@ import { convertDockerfile, type ConvertTodo } from "../../src/convert/convert.t
 import * as pb from "../../src/proto/pb.gen.ts";
 import { dockerApi } from "./docker_api.ts";
 import { listingLines, tarListing } from "./tar_listing.ts";
+import { tarFile } from "./tarball.ts";
 import { type CorpusEngine, ENGINE_NORMALIZED, refusal } from "../dockerfile_corpus/engine_differences.ts";
 
 export type { CorpusEngine };
@@ -111,10 +103,31 @@ const CONFIG_FIELDS = [
   "OnBuild",
 ] as const;
 
+/**
+ * Engines whose image store is containerd's: images are read from OCI tarballs there, never tagged and
+ * removed (re-tagging or removing an image can lose blobs the engine's cache still uses), with uncompressed
+ * layers (dk26c's store has lost gzip blobs of busybox's layer: a gzip export then fails with "not found").
+ */
+const CONTAINERD_STORE: readonly CorpusEngine[] = ["dk26c", "dk28"];
+
 async function imageConfigOf(socket: string, tag: string): Promise<Record<string, unknown>> {
   const res = await dockerApi(socket, `/images/${encodeURIComponent(tag)}/json`);
   if (res.status !== 200) throw new Error(`inspect ${tag}: ${res.status} ${JSON.stringify(res.body)}`);
-  const config = (res.body as { Config?: Record<string, unknown> }).Config ?? {};
+  return configFields((res.body as { Config?: Record<string, unknown> }).Config ?? {});
+}
+
+/** The image config in an OCI layout tarball (the platform's manifest, attestations skipped). */
+function ociConfigOf(file: string): Record<string, unknown> {
+  const blob = (d: { digest: string }) => JSON.parse(tarFile(file, `blobs/${d.digest.replace(":", "/")}`));
+  type Desc = { digest: string; mediaType: string; platform?: { os: string } };
+  let desc: Desc = JSON.parse(tarFile(file, "index.json")).manifests[0];
+  while (/index|manifest\.list/.test(desc.mediaType)) {
+    desc = (blob(desc).manifests as Desc[]).find((m) => m.platform?.os !== "unknown")!;
+  }
+  return configFields(blob(blob(desc).config).config ?? {});
+}
+
+function configFields(config: Record<string, unknown>): Record<string, unknown> {
   // Absent, null and empty mean the same to Docker; compare them as absent.
   return Object.fromEntries(CONFIG_FIELDS.flatMap((f) => {
     const v = config[f];
@@ -150,7 +163,17 @@ export function ensureBases(engine: { name: CorpusEngine; socket: string }): Pro
     const dir = join(CORPUS_DIR, "_bases");
     ready = (async () => {
       for (const name of readdirSync(dir).filter((n) => existsSync(join(dir, n, "Dockerfile")))) {
-        await buildx(engine, ["-t", `drydock-corpus-base:${name}`, join(dir, name)], `base ${name}`);
+        const tag = `drydock-corpus-base:${name}`;
+        const hash = createHash("sha256").update(readFileSync(join(dir, name, "Dockerfile"))).digest("hex");
+        // Built once per engine and Dockerfile: re-tagging an image in use can lose its blobs in the containerd store.
+        const have = await dockerApi(engine.socket, `/images/${encodeURIComponent(tag)}/json`);
+        const labels = (have.body as { Config?: { Labels?: Record<string, string> } }).Config?.Labels;
+        if (have.status === 200 && labels?.["drydock.corpus.base"] === hash) continue;
+        await buildx(
+          engine,
+          ["-t", tag, "--label", `drydock.corpus.base=${hash}`, join(dir, name)],
+          `base ${name}`,
+        );
       }
     })();
     basesReady.set(engine.name, ready);
@@ -200,10 +223,17 @@ export async function buildxBuild(
   try {
     const tar = join(tmp, "fs.tar");
     await run(["-o", `type=tar,dest=${tar}`, c.dir]);
-    const tag = tagOf(c, "buildx");
-    await run(["-t", tag, c.dir]);
-    const config = await imageConfigOf(engine.socket, tag);
-    await removeImage(engine.socket, tag);
+    let config: Record<string, unknown>;
+    if (CONTAINERD_STORE.includes(engine.name)) {
+      const oci = join(tmp, "image.tar");
+      await run(["-o", `type=oci,dest=${oci},compression=uncompressed`, c.dir]);
+      config = ociConfigOf(oci);
+    } else {
+      const tag = tagOf(c, "buildx");
+      await run(["-t", tag, c.dir]);
+      config = await imageConfigOf(engine.socket, tag);
+      await removeImage(engine.socket, tag);
+    }
     return {
       files: listingLines(tarListing(tar)),
       config,
@@ -256,11 +286,22 @@ export async function drydockBuild(
         }
       },
     });
-    const uncached = [...steps].filter((name) => cached.get(name) !== true);
-    const tag = tagOf(c, who);
-    await buildTargets({ img: { state, image: tag } }, { host: engine.host });
-    const config = await imageConfigOf(engine.socket, tag);
-    await removeImage(engine.socket, tag);
+    // A step the engine did not report ran no more than a cached one (it reused a result in memory).
+    const uncached = [...steps].filter((name) => cached.get(name) === false);
+    let config: Record<string, unknown>;
+    if (CONTAINERD_STORE.includes(engine.name)) {
+      const oci = join(tmp, "image.tar");
+      await buildTargets(
+        { img: { state, output: { type: "oci", dest: oci, compression: "uncompressed" } } },
+        { host: engine.host },
+      );
+      config = ociConfigOf(oci);
+    } else {
+      const tag = tagOf(c, who);
+      await buildTargets({ img: { state, image: tag } }, { host: engine.host });
+      config = await imageConfigOf(engine.socket, tag);
+      await removeImage(engine.socket, tag);
+    }
     return { files: listingLines(tarListing(tar)), config, uncached, steps: ops };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -345,26 +386,36 @@ export function skipReason(c: CorpusCase, engine: CorpusEngine): string | undefi
 
 /**
  * The case's Dockerfile through the converter: the build.ts module it makes
- * (written under `.converted/`, git-ignored) and what stayed a TODO.
+ * (written beside the case's build.ts while it is imported) and what stayed a TODO.
  *
  * @example
  * ```ts
  * // const { module, todos } = await convertedCase(corpusCases()[0]);
  * ```
  */
-export async function convertedCase(
-  c: CorpusCase,
-): Promise<{ module: CaseModule; todos: readonly ConvertTodo[] }> {
-  const dir = join(CORPUS_DIR, ".converted");
-  mkdirSync(dir, { recursive: true });
-  const { code, todos } = convertDockerfile(readFileSync(join(c.dir, "Dockerfile"), "utf8"), {
-    importFrom: "../../../mod.ts",
-    context: `../${c.name}`,
-  });
-  const file = join(dir, `${c.name}.build.ts`);
-  writeFileSync(file, code);
-  return { module: await import(pathToFileURL(file).href) as CaseModule, todos };
+export function convertedCase(c: CorpusCase): Promise<{ module: CaseModule; todos: readonly ConvertTodo[] }> {
+  let converted = convertedCases.get(c.name);
+  if (!converted) {
+    converted = (async () => {
+      // Beside the hand-written one, so that local(".") is the same source; named per process, as several
+      // runs of the suite may convert at once, and removed once imported (before anything is built).
+      const { code, todos } = convertDockerfile(readFileSync(join(c.dir, "Dockerfile"), "utf8"), {
+        importFrom: "../../../mod.ts",
+      });
+      const file = join(c.dir, `.converted-${process.pid}.build.ts`);
+      writeFileSync(file, code);
+      try {
+        return { module: await import(pathToFileURL(file).href) as CaseModule, todos };
+      } finally {
+        rmSync(file, { force: true });
+      }
+    })();
+    convertedCases.set(c.name, converted);
+  }
+  return converted;
 }
+
+const convertedCases = new Map<string, Promise<{ module: CaseModule; todos: readonly ConvertTodo[] }>>();
 
 /**
  * The case's own build.ts module.
