@@ -384,9 +384,6 @@ class Marshaller {
   }
 }
 
-// A frontend result that is the empty filesystem: inputs using it are scratch.
-const EMPTY: Lowered = { digest: "sha256:" as Digest, bytes: new Uint8Array(), op: {}, metadata: {} };
-
 /**
  * protobufjs's plain writer: its default one allocates a node `Buffer` per op, which costs more on Deno
  * (the Buffer pool) than encoding the op. Same bytes.
@@ -394,6 +391,9 @@ const EMPTY: Lowered = { digest: "sha256:" as Digest, bytes: new Uint8Array(), o
 function encodeOp(op: pb.Op): Uint8Array {
   return pb.Op.encode(op, new Writer()).finish();
 }
+
+// A frontend result that is the empty filesystem: inputs using it are scratch.
+const EMPTY: Lowered = { digest: "sha256:" as Digest, bytes: new Uint8Array(), op: {}, metadata: {} };
 
 function sortedCaps(caps: CapID[]): Record<string, boolean> {
   return Object.fromEntries([...caps].sort().map((c) => [c, true]));
