@@ -422,8 +422,6 @@ export const schemas = {
     name: nonEmptyString.optional(),
     alwaysReplaceExistingDestPaths: z.boolean().optional(),
     requiredPaths: z.array(path).min(1, "must have at least one path").optional(),
-    unpack: z.boolean().optional(),
-    link: z.boolean().optional(),
   }).refine((o) => !o.requiredPaths || (o.include?.length ?? 0) > 0, {
     message: "needs include patterns (the engine checks required paths only among them)",
     path: ["requiredPaths"],
