@@ -174,7 +174,10 @@ function envOptionOn(engine: TestEngine | undefined, label: string) {
     const dir = mkdtempSync(join(tmpdir(), "drydock-secret-env-option-"));
     try {
       const state = image("busybox:latest").run(
-        `mkdir -p /out && sha256sum < /run/secrets/tok | cut -d' ' -f1 > /out/tok.sha`,
+        // A secret is not part of the cache key: the nonce keeps an earlier run's step from answering.
+        `echo ${
+          unique("nonce")
+        }; mkdir -p /out && sha256sum < /run/secrets/tok | cut -d' ' -f1 > /out/tok.sha`,
         { mounts: { "/run/secrets/tok": secret("tok", { env: variable }) } },
       );
       await buildTargets({ s: { state, output: { type: "local", dest: dir } } }, {
