@@ -18,7 +18,7 @@ import { ExecStream } from "../gateway/exec_stream.ts";
 import { runSettings } from "../llb/base_config.ts";
 import { LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import * as pb from "../proto/pb.gen.ts";
-import { requireCap } from "./build_context.ts";
+import { requireCap } from "./require_cap.ts";
 import { BuildError } from "./errors.ts";
 import type { GatewaySolver } from "./gateway_solver.ts";
 import { LocalStep, type StatusSink } from "./local_progress.ts";
