@@ -6,8 +6,20 @@
  */
 
 import { LogTail } from "./_lines.ts";
-import { type Interval, mergeIntervals } from "./intervals.ts";
-import { type WarningSource, warningSource } from "./warning_source.ts";
+import { mergeIntervals } from "./intervals.ts";
+import { isCanceledError, isCompleted, isStarted } from "./item_state.ts";
+import { warningSource } from "./warning_source.ts";
+import type {
+  GroupInfo,
+  LogChunk,
+  ProgressChange,
+  ProgressModelOptions,
+  ProgressSummary,
+  StatusState,
+  StepState,
+  VertexState,
+  WarningState,
+} from "./model_types.ts";
 import {
   type StatusResponse,
   timestampMillis,
@@ -18,119 +30,6 @@ import {
 } from "./status.ts";
 
 export type { Interval } from "./intervals.ts";
-
-/** The latest state of one sub-progress item. Times are milliseconds since the Unix epoch. */
-export interface StatusState {
-  /** Digest of the vertex it belongs to. */
-  readonly vertex: string;
-  /** The display key, e.g. `exporting layers` or `sha256:…` for a layer pull. */
-  readonly id: string;
-  readonly name: string;
-  /** Bytes or items done; `total` is 0 when unknown. */
-  readonly current: number;
-  readonly total: number;
-  readonly timestamp?: number;
-  readonly started?: number;
-  readonly completed?: number;
-}
-
-/** A warning reported for a vertex, with its bytes decoded as UTF-8. */
-export interface WarningState {
-  readonly vertex: string;
-  readonly level: number;
-  readonly short: string;
-  readonly detail: readonly string[];
-  readonly url?: string;
-  /** The file and line it is about (a Dockerfile's build check), when the engine said. */
-  readonly source?: WarningSource;
-}
-
-/** The progress group a vertex belongs to, as the vertex announced it. */
-export interface GroupInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly weak: boolean;
-}
-
-/** What is known of one vertex. Snapshots are frozen and replaced, never changed, when updates arrive. */
-export interface VertexState {
-  readonly digest: string;
-  readonly name: string;
-  readonly inputs: readonly string[];
-  readonly cached: boolean;
-  readonly error?: string;
-  readonly group?: GroupInfo;
-  /** Running time, merged and sorted; several entries when the vertex ran more than once. */
-  readonly intervals: readonly Interval[];
-  /** Sub-progress items in order of first appearance. */
-  readonly statuses: readonly StatusState[];
-  readonly warnings: readonly WarningState[];
-  /** False for a placeholder made by a status or log that arrived before its vertex. */
-  readonly announced: boolean;
-}
-
-/**
- * One line of a progress display: a vertex on its own, or a progress group standing for all its members.
- * A group is cached only if every member is, reports its first member error, and runs whenever a member runs.
- */
-export interface StepState {
-  /** The vertex digest, or `group:<id>` for a progress group. */
-  readonly key: string;
-  readonly kind: "vertex" | "group";
-  readonly name: string;
-  /** Digests of the vertices shown by this step. */
-  readonly members: readonly string[];
-  readonly cached: boolean;
-  readonly error?: string;
-  readonly intervals: readonly Interval[];
-  readonly statuses: readonly StatusState[];
-  readonly warnings: readonly WarningState[];
-  /** False until a vertex has been announced, or until a group has a started non-weak (or failed) member. */
-  readonly visible: boolean;
-}
-
-/** A piece of log output as it arrived, decoded; it need not start or end at a line boundary. */
-export interface LogChunk {
-  readonly step: string;
-  readonly vertex: string;
-  /** 1 is stdout, 2 is stderr. */
-  readonly stream: number;
-  readonly timestamp?: number;
-  readonly text: string;
-}
-
-/** What one {@linkcode ProgressModel.apply} call changed; duplicates and stale updates are left out. */
-export interface ProgressChange {
-  /** Keys of steps whose name, cached flag, error, intervals or visibility changed. */
-  readonly steps: readonly string[];
-  readonly statuses: readonly { readonly step: string; readonly status: StatusState }[];
-  readonly logs: readonly LogChunk[];
-  readonly warnings: readonly { readonly step: string; readonly warning: WarningState }[];
-}
-
-/** Counts over the visible steps, for a final line or an error report. */
-export interface ProgressSummary {
-  readonly total: number;
-  readonly completed: number;
-  /** Completed without error and taken from the cache. */
-  readonly cached: number;
-  /** Failed with an error other than cancellation. */
-  readonly errored: number;
-  readonly canceled: number;
-  /** Started and not yet completed. */
-  readonly running: number;
-  /** Wall-clock milliseconds from the first start to the last end (or `now` while steps still run). */
-  readonly durationMs: number;
-}
-
-/** Options for {@linkcode ProgressModel}. */
-export interface ProgressModelOptions {
-  /**
-   * How many finished log lines to keep per vertex.
-   * @default {100}
-   */
-  logLines?: number;
-}
 
 interface VertexRecord {
   readonly digest: string;
@@ -157,7 +56,6 @@ interface GroupRecord {
 }
 
 const GROUP_PREFIX = "group:";
-const CANCELED = "context canceled";
 
 /**
  * Folds `StatusResponse`s into vertices, steps, statuses, log tails and warnings.
@@ -665,70 +563,6 @@ export class ProgressModel {
     const runs = step.intervals.map((i) => `${i.start}-${i.end ?? ""}`).join(",");
     return JSON.stringify([step.name, step.cached, step.error ?? "", runs]);
   }
-}
-
-/**
- * Whether a step or vertex has started at least once.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isStarted } from "./model.ts";
- *
- * assert.equal(isStarted({ intervals: [{ start: 1 }] }), true);
- * assert.equal(isStarted({ intervals: [] }), false);
- * ```
- */
-export function isStarted(item: { readonly intervals: readonly Interval[] }): boolean {
-  return item.intervals.length > 0;
-}
-
-/**
- * Whether a step or vertex has finished its latest run.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isCompleted } from "./model.ts";
- *
- * assert.equal(isCompleted({ intervals: [{ start: 1, end: 2 }, { start: 3 }] }), false);
- * assert.equal(isCompleted({ intervals: [{ start: 1, end: 2 }] }), true);
- * ```
- */
-export function isCompleted(item: { readonly intervals: readonly Interval[] }): boolean {
-  const last = item.intervals[item.intervals.length - 1];
-  return last !== undefined && last.end !== undefined;
-}
-
-/**
- * When the latest run of a step or vertex started, in epoch milliseconds.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { latestStart } from "./model.ts";
- *
- * assert.equal(latestStart({ intervals: [{ start: 1, end: 2 }, { start: 5 }] }), 5);
- * ```
- */
-export function latestStart(item: { readonly intervals: readonly Interval[] }): number | undefined {
-  return item.intervals[item.intervals.length - 1]?.start;
-}
-
-/**
- * Whether an error means the step was canceled (because another failed) rather than failing itself.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isCanceledError } from "./model.ts";
- *
- * assert.equal(isCanceledError("failed to compute cache key: context canceled"), true);
- * assert.equal(isCanceledError("exit code: 1"), false);
- * ```
- */
-export function isCanceledError(error: string | undefined): boolean {
-  return error !== undefined && error.endsWith(CANCELED);
 }
 
 function sameStatus(a: StatusState, b: StatusState): boolean {

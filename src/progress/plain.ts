@@ -6,17 +6,9 @@
 
 import { formatBytes, formatFixed, formatLogTime } from "./_format.ts";
 import { splitLines } from "./_lines.ts";
-import {
-  isCanceledError,
-  isCompleted,
-  isStarted,
-  latestStart,
-  type LogChunk,
-  ProgressModel,
-  type StatusState,
-  type StepState,
-  type WarningState,
-} from "./model.ts";
+import { ProgressModel } from "./model.ts";
+import type { LogChunk, StatusState, StepState, WarningState } from "./model_types.ts";
+import { isCanceledError, isCompleted, isStarted, latestStart } from "./item_state.ts";
 import type { StatusResponse } from "./status.ts";
 
 /** Seconds the output stays with one step before a busier one may take it (buildx's anti-flicker). */
