@@ -5,12 +5,21 @@
  * @module
  */
 
-import { LogTail } from "./_lines.ts";
-import { mergeIntervals } from "./intervals.ts";
+import {
+  decodeLog,
+  decodeWarning,
+  GROUP_PREFIX,
+  type GroupRecord,
+  groupStepOf,
+  newVertexRecord,
+  nextStatus,
+  sameWarning,
+  snapshotOf,
+  type VertexRecord,
+  vertexStepOf,
+} from "./_vertex_record.ts";
 import { isCanceledError, isCompleted, isStarted } from "./item_state.ts";
-import { warningSource } from "./warning_source.ts";
 import type {
-  GroupInfo,
   LogChunk,
   ProgressChange,
   ProgressModelOptions,
@@ -30,32 +39,6 @@ import {
 } from "./status.ts";
 
 export type { Interval } from "./intervals.ts";
-
-interface VertexRecord {
-  readonly digest: string;
-  announced: boolean;
-  name: string;
-  inputs: readonly string[];
-  cached: boolean;
-  error: string | undefined;
-  group: GroupInfo | undefined;
-  /** Start → end of every run seen; keyed by start so re-sent updates overwrite rather than duplicate. */
-  readonly runs: Map<number, number | undefined>;
-  readonly statuses: Map<string, StatusState>;
-  readonly warnings: WarningState[];
-  readonly tail: LogTail;
-  /** One decoder per stream, so a UTF-8 sequence split across chunks decodes whole. */
-  readonly decoders: Map<number, TextDecoder>;
-  snapshot: VertexState | undefined;
-}
-
-interface GroupRecord {
-  readonly info: GroupInfo;
-  readonly members: string[];
-  revealed: boolean;
-}
-
-const GROUP_PREFIX = "group:";
 
 /**
  * Folds `StatusResponse`s into vertices, steps, statuses, log tails and warnings.
@@ -354,21 +337,7 @@ export class ProgressModel {
   #record(digest: string): VertexRecord {
     let record = this.#records.get(digest);
     if (!record) {
-      record = {
-        digest,
-        announced: false,
-        name: "",
-        inputs: [],
-        cached: false,
-        error: undefined,
-        group: undefined,
-        runs: new Map(),
-        statuses: new Map(),
-        warnings: [],
-        tail: new LogTail(this.#logLines),
-        decoders: new Map(),
-        snapshot: undefined,
-      };
+      record = newVertexRecord(digest, this.#logLines);
       this.#records.set(digest, record);
       this.#order.push(digest);
     }
@@ -431,48 +400,17 @@ export class ProgressModel {
   #applyStatus(s: VertexStatus): StatusState | undefined {
     if (!s.vertex) return undefined;
     const record = this.#record(s.vertex);
-    const id = s.id ?? "";
-    const prev = record.statuses.get(id);
-    const timestamp = timestampMillis(s.timestamp);
-    const completed = timestampMillis(s.completed);
-    if (prev) {
-      if (timestamp !== undefined && prev.timestamp !== undefined && timestamp < prev.timestamp) {
-        return undefined;
-      }
-      if (timestamp === prev.timestamp && prev.completed !== undefined && completed === undefined) {
-        return undefined;
-      }
-    }
-    const started = timestampMillis(s.started) ?? prev?.started;
-    const next: StatusState = {
-      vertex: s.vertex,
-      id,
-      name: s.name ?? "",
-      current: Number(s.current ?? 0n),
-      total: Number(s.total ?? 0n),
-      ...(timestamp === undefined ? {} : { timestamp }),
-      ...(started === undefined ? {} : { started }),
-      ...(completed === undefined ? {} : { completed }),
-    };
-    if (prev && sameStatus(prev, next)) return undefined;
-    record.statuses.set(id, Object.freeze(next));
+    const next = nextStatus(record, s);
+    if (!next) return undefined;
+    record.statuses.set(next.id, Object.freeze(next));
     this.#changed(record);
-    return record.statuses.get(id);
+    return record.statuses.get(next.id);
   }
 
   #applyWarning(w: VertexWarning): WarningState | undefined {
     if (!w.vertex) return undefined;
     const record = this.#record(w.vertex);
-    const decoder = new TextDecoder();
-    const source = warningSource(w);
-    const warning: WarningState = Object.freeze({
-      vertex: w.vertex,
-      level: Number(w.level ?? 0n),
-      short: decoder.decode(w.short ?? new Uint8Array()),
-      detail: Object.freeze((w.detail ?? []).map((d) => decoder.decode(d))),
-      ...(w.url ? { url: w.url } : {}),
-      ...(source ? { source } : {}),
-    });
+    const warning = decodeWarning(w.vertex, w);
     if (record.warnings.some((known) => sameWarning(known, warning))) return undefined;
     record.warnings.push(warning);
     this.#warnings.push(warning);
@@ -484,9 +422,7 @@ export class ProgressModel {
     if (!l.vertex || !l.msg?.length) return undefined;
     const record = this.#record(l.vertex);
     const stream = Number(l.stream ?? 0n);
-    let decoder = record.decoders.get(stream);
-    if (!decoder) record.decoders.set(stream, decoder = new TextDecoder());
-    const text = decoder.decode(l.msg, { stream: true });
+    const text = decodeLog(record, stream, l.msg);
     if (text === "") return undefined; // only the first bytes of a multi-byte character so far
     record.tail.append(text);
     const timestamp = timestampMillis(l.timestamp);
@@ -500,60 +436,21 @@ export class ProgressModel {
   }
 
   #snapshot(record: VertexRecord): VertexState {
-    record.snapshot ??= Object.freeze({
-      digest: record.digest,
-      name: record.name,
-      inputs: record.inputs,
-      cached: record.cached,
-      ...(record.error === undefined ? {} : { error: record.error }),
-      ...(record.group === undefined ? {} : { group: record.group }),
-      intervals: Object.freeze(
-        mergeIntervals(
-          [...record.runs].map(([start, end]) => end === undefined ? { start } : { start, end }),
-        ),
-      ),
-      statuses: Object.freeze([...record.statuses.values()]),
-      warnings: Object.freeze([...record.warnings]),
-      announced: record.announced,
-    });
+    record.snapshot ??= snapshotOf(record);
     return record.snapshot;
   }
 
   #vertexStep(digest: string): StepState | undefined {
     const record = this.#records.get(digest);
     if (!record || record.group) return undefined;
-    const v = this.#snapshot(record);
-    return Object.freeze({
-      key: digest,
-      kind: "vertex",
-      name: v.name,
-      members: Object.freeze([digest]),
-      cached: v.cached,
-      ...(v.error === undefined ? {} : { error: v.error }),
-      intervals: v.intervals,
-      statuses: v.statuses,
-      warnings: v.warnings,
-      visible: v.announced,
-    });
+    return vertexStepOf(this.#snapshot(record));
   }
 
   #groupStep(key: string): StepState | undefined {
     const group = this.#groups.get(key.slice(GROUP_PREFIX.length));
     if (!group) return undefined;
     const members = group.members.map((digest) => this.#snapshot(this.#records.get(digest)!));
-    const error = members.find((m) => m.error !== undefined)?.error;
-    return Object.freeze({
-      key,
-      kind: "group",
-      name: group.info.name,
-      members: Object.freeze([...group.members]),
-      cached: members.length > 0 && members.every((m) => m.cached),
-      ...(error === undefined ? {} : { error }),
-      intervals: Object.freeze(mergeIntervals(members.flatMap((m) => m.intervals))),
-      statuses: Object.freeze(members.flatMap((m) => m.statuses)),
-      warnings: Object.freeze(members.flatMap((m) => m.warnings)),
-      visible: group.revealed,
-    });
+    return groupStepOf(key, group, members);
   }
 
   /** What a renderer shows of a step, as a string; empty while the step is not visible. */
@@ -563,14 +460,4 @@ export class ProgressModel {
     const runs = step.intervals.map((i) => `${i.start}-${i.end ?? ""}`).join(",");
     return JSON.stringify([step.name, step.cached, step.error ?? "", runs]);
   }
-}
-
-function sameStatus(a: StatusState, b: StatusState): boolean {
-  return a.name === b.name && a.current === b.current && a.total === b.total && a.timestamp === b.timestamp &&
-    a.started === b.started && a.completed === b.completed;
-}
-
-function sameWarning(a: WarningState, b: WarningState): boolean {
-  return a.level === b.level && a.short === b.short && a.url === b.url &&
-    a.detail.length === b.detail.length && a.detail.every((d, i) => d === b.detail[i]);
 }
