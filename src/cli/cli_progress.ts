@@ -134,7 +134,7 @@ export class CliProgress {
    * @example
    * ```ts
    * import { CliProgress } from "./cli_progress.ts";
-   * new CliProgress("quiet").endLiveView();
+   * new CliProgress("quiet", { out: { write: (t: string) => void t }, isTTY: false, env: {} }).endLiveView();
    * ```
    */
   endLiveView(): void {

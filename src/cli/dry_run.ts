@@ -26,7 +26,7 @@ export interface CompiledTarget {
  * import { image } from "@drydock/core";
  * import { resolveTargets } from "../solve/targets.ts";
  * import { compileTargets } from "./dry_run.ts";
- * compileTargets(resolveTargets({ app: image("busybox").run("true") }), { noCache: false })[0].ops; // 3
+ * compileTargets(resolveTargets({ app: image("busybox").run("true") }, "/src"), { noCache: false })[0].ops; // 3
  * ```
  */
 export function compileTargets(

@@ -24,7 +24,7 @@ export type LlbFormat = "json" | "dot";
  * import { image } from "@drydock/core";
  * import { resolveTargets } from "../solve/targets.ts";
  * import { llbText } from "./print_llb.ts";
- * const [app] = resolveTargets({ app: image("busybox").run("echo hi") });
+ * const [app] = resolveTargets({ app: image("busybox").run("echo hi") }, "/src");
  * llbText(app, "dot", {}).startsWith("digraph {"); // true
  * ```
  */
@@ -51,7 +51,7 @@ export function llbText(target: ResolvedTarget, format: LlbFormat, options: { no
  * import { image } from "../../mod.ts";
  * import { resolveTargets } from "../solve/targets.ts";
  * import { unresolvedBasesNotice } from "./print_llb.ts";
- * const [app] = resolveTargets({ app: image("busybox").run("echo hi") });
+ * const [app] = resolveTargets({ app: image("busybox").run("echo hi") }, "/src");
  * unresolvedBasesNotice(app); // "the config of docker.io/library/busybox:latest is not resolved ..."
  * ```
  */

@@ -18,7 +18,8 @@ const IMAGE_SCHEME = "docker-image://";
  *
  * @example
  * ```ts
- * import { image, marshal } from "@drydock/core";
+ * import { image } from "@drydock/core";
+ * import { marshal } from "../llb/marshal.ts";
  * import { SolveFindings } from "./solve_findings.ts";
  * const findings = new SolveFindings();
  * findings.learn(marshal(image("busybox").run("false")));

@@ -364,12 +364,7 @@ function stepsOf(d: pb.Definition, engine: CorpusEngine): string[] {
         file: op.file,
         platform: op.file && ENGINE_NORMALIZED.fileOpPlatform.includes(engine) ? undefined : op.platform,
       },
-      (_k, v) =>
-        typeof v === "bigint"
-          ? v.toString()
-          : v instanceof Uint8Array
-          ? Buffer.from(v).toString("base64")
-          : v,
+      (_k, v) => typeof v === "bigint" ? v.toString() : bytesOf(v) ?? v,
     );
   }).sort();
 }
@@ -427,4 +422,15 @@ const convertedCases = new Map<string, Promise<{ module: CaseModule; todos: read
  */
 export async function handWritten(c: CorpusCase): Promise<CaseModule> {
   return await import(pathToFileURL(join(c.dir, "build.ts")).href) as CaseModule;
+}
+
+// Bytes as base64, whichever way the decoder handed them over: a Uint8Array, or a Buffer that
+// JSON.stringify has already turned into { type: "Buffer", data } before the replacer sees it.
+function bytesOf(v: unknown): string | undefined {
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
+  const b = v as { type?: unknown; data?: unknown } | null;
+  if (b && b.type === "Buffer" && Array.isArray(b.data)) {
+    return Buffer.from(b.data as number[]).toString("base64");
+  }
+  return undefined;
 }
