@@ -17,7 +17,7 @@ import type {
 } from "./graph.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { isCacheMount, isTmpfsMount } from "./mounts.ts";
-import { schemas } from "./options.ts";
+import { schemas } from "./option_schemas.ts";
 import { isSecret, isSshAgent, type Secret, type SshAgent } from "./secrets.ts";
 import { State, stateData } from "./state.ts";
 import type { StateData } from "./state_data.ts";

@@ -16,7 +16,7 @@ import type {
   RunOptions,
   SymlinkOptions,
 } from "./options.ts";
-import { schemas, type ULIMIT_NAMES } from "./options.ts";
+import { schemas, type ULIMIT_NAMES } from "./option_schemas.ts";
 import { mkdirAction, mkfileAction, rmAction, symlinkAction } from "./file_actions.ts";
 import { execNode } from "./run.ts";
 import { fail, validate } from "../core/validate.ts";

@@ -6,7 +6,7 @@
  */
 import type { FileAction, FileNode, MergeNode } from "./graph.ts";
 import type { SourceLocation } from "../core/location.ts";
-import type { schemas } from "./options.ts";
+import type { schemas } from "./option_schemas.ts";
 import type { z } from "zod";
 import { copyAction, mkdirAction } from "./file_actions.ts";
 import { isRelativeToBase, pathBase, resolvePath, type StateData } from "./state_data.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { SourceLocation } from "../core/location.ts";
-import type { schemas } from "./options.ts";
+import type { schemas } from "./option_schemas.ts";
 import type { z } from "zod";
 import { type EnvTemplate, expandEnv, templateText } from "./env_template.ts";
 import { fail } from "../core/validate.ts";
