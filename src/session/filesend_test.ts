@@ -147,6 +147,18 @@ describe("receiveTree() round trip with sendTree()", () => {
     }));
 });
 
+/** A receiver into `dir/dest` that listed one file, requested it and got its first bytes (`partial`). */
+async function receivingOneFile(dir: string) {
+  const [theirs, ours] = createChannelPair({ encode: true });
+  const result = receiveTree(ours, join(dir, "dest"));
+  const it = theirs[Symbol.asyncIterator]();
+  await theirs.send({ type: T.PACKET_STAT, stat: { path: "f", mode: 0o644 } });
+  await theirs.send({ type: T.PACKET_STAT });
+  assert.deepEqual((await it.next()).value, { type: T.PACKET_REQ, id: 0, data: new Uint8Array(0) });
+  await theirs.send({ type: T.PACKET_DATA, id: 0, data: enc("partial") });
+  return { theirs, ours, result, it };
+}
+
 describe("receiveTree() protocol", () => {
   test("requests each regular file by STAT index, waits for every EOF, then sends FIN", () =>
     withTempDir(async (dir) => {
@@ -183,13 +195,7 @@ describe("receiveTree() protocol", () => {
 
   test("does not send FIN while a requested file has not ended", () =>
     withTempDir(async (dir) => {
-      const [theirs, ours] = createChannelPair({ encode: true });
-      const result = receiveTree(ours, join(dir, "dest"));
-      const it = theirs[Symbol.asyncIterator]();
-      await theirs.send({ type: T.PACKET_STAT, stat: { path: "f", mode: 0o644 } });
-      await theirs.send({ type: T.PACKET_STAT });
-      assert.deepEqual((await it.next()).value, { type: T.PACKET_REQ, id: 0, data: new Uint8Array(0) });
-      await theirs.send({ type: T.PACKET_DATA, id: 0, data: enc("partial") });
+      const { theirs, ours, result, it } = await receivingOneFile(dir);
       // The sender stops mid-file; once the receiver has given up and its stream ended,
       // everything it ever sent is in hand, so a FIN would be among it.
       theirs.end();
@@ -202,13 +208,7 @@ describe("receiveTree() protocol", () => {
 
   test("sends FIN once the requested file's empty DATA arrives", () =>
     withTempDir(async (dir) => {
-      const [theirs, ours] = createChannelPair({ encode: true });
-      const result = receiveTree(ours, join(dir, "dest"));
-      const it = theirs[Symbol.asyncIterator]();
-      await theirs.send({ type: T.PACKET_STAT, stat: { path: "f", mode: 0o644 } });
-      await theirs.send({ type: T.PACKET_STAT });
-      assert.deepEqual((await it.next()).value, { type: T.PACKET_REQ, id: 0, data: new Uint8Array(0) });
-      await theirs.send({ type: T.PACKET_DATA, id: 0, data: enc("partial") });
+      const { theirs, result, it } = await receivingOneFile(dir);
       await theirs.send({ type: T.PACKET_DATA, id: 0 });
       assert.equal((await it.next()).value?.type, T.PACKET_FIN);
       await theirs.send({ type: T.PACKET_FIN });
