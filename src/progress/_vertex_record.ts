@@ -8,7 +8,7 @@
 import { LogTail } from "./_lines.ts";
 import { mergeIntervals } from "./intervals.ts";
 import type { GroupInfo, StatusState, StepState, VertexState, WarningState } from "./model_types.ts";
-import { timestampMillis, type VertexStatus, type VertexWarning } from "./status.ts";
+import { timestampMillis, type Vertex, type VertexStatus, type VertexWarning } from "./status.ts";
 import { warningSource } from "./warning_source.ts";
 
 /** Step keys of progress groups start with this; a vertex's step key is its digest. */
@@ -57,6 +57,32 @@ export function newVertexRecord(digest: string, logLines: number): VertexRecord 
     decoders: new Map(),
     snapshot: undefined,
   };
+}
+
+/**
+ * Folds the run a vertex update describes into the record. Only the update describing the latest run decides
+ * name, cached and error; older or stale ones just add their interval.
+ */
+export function foldRun(record: VertexRecord, v: Vertex): void {
+  const start = timestampMillis(v.started);
+  const end = timestampMillis(v.completed);
+  let latest: boolean;
+  if (start === undefined) {
+    latest = record.runs.size === 0; // an announcement; after a start it is a stale duplicate
+  } else {
+    const newest = Math.max(-Infinity, ...record.runs.keys());
+    const known = record.runs.get(start);
+    const reopens = known !== undefined && end === undefined; // a stale re-send of a finished run
+    record.runs.set(start, end ?? known);
+    latest = start > newest || (start === newest && !reopens);
+  }
+  if (latest) {
+    if (v.name) record.name = v.name;
+    record.cached = v.cached ?? false;
+    record.error = v.error || undefined;
+  } else if (!record.name && v.name) {
+    record.name = v.name;
+  }
 }
 
 /** The status an update brings, or undefined when it is older than, or the same as, what the record has. */

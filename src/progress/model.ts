@@ -8,6 +8,7 @@
 import {
   decodeLog,
   decodeWarning,
+  foldRun,
   GROUP_PREFIX,
   type GroupRecord,
   groupStepOf,
@@ -356,27 +357,7 @@ export class ProgressModel {
     if (v.progressGroup?.id && !record.group) this.#join(record, v.progressGroup.id, v);
     if (v.inputs?.length) record.inputs = [...v.inputs];
 
-    const start = timestampMillis(v.started);
-    const end = timestampMillis(v.completed);
-    // Only the update describing the latest run decides name, cached and error; older or stale ones just add
-    // their interval.
-    let latest: boolean;
-    if (start === undefined) {
-      latest = record.runs.size === 0; // an announcement; after a start it is a stale duplicate
-    } else {
-      const newest = Math.max(-Infinity, ...record.runs.keys());
-      const known = record.runs.get(start);
-      const reopens = known !== undefined && end === undefined; // a stale re-send of a finished run
-      record.runs.set(start, end ?? known);
-      latest = start > newest || (start === newest && !reopens);
-    }
-    if (latest) {
-      if (v.name) record.name = v.name;
-      record.cached = v.cached ?? false;
-      record.error = v.error || undefined;
-    } else if (!record.name && v.name) {
-      record.name = v.name;
-    }
+    foldRun(record, v);
 
     const group = record.group && this.#groups.get(record.group.id);
     if (group && !group.revealed) {
