@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { NetworkMode, SecurityMode } from "./graph.ts";
+import type { NetworkMode, SecurityMode } from "./step_settings.ts";
 import type { CacheMountSpec, TmpfsMountSpec } from "./mounts.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
 import type { State } from "./state.ts";

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { ExecNode, FileAction, NetworkMode, ProxyEnv, SecurityMode } from "./graph.ts";
+import type { ExecNode, FileAction } from "./graph.ts";
+import type { NetworkMode, ProxyEnv, SecurityMode } from "./step_settings.ts";
 import { execOutputIndex } from "./graph.ts";
 import { callerLocation, type SourceLocation } from "../core/location.ts";
 import type {

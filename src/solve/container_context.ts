@@ -7,7 +7,8 @@
  */
 import { DrydockError } from "../core/errors.ts";
 import { callerLocation, type SourceLocation } from "../core/location.ts";
-import type { ExecMount, NetworkMode, Output, Platform } from "../dsl/graph.ts";
+import type { ExecMount, Output, Platform } from "../dsl/graph.ts";
+import type { NetworkMode } from "../dsl/step_settings.ts";
 import type { MountValue, RunOptions, SshMountOptions } from "../dsl/options.ts";
 import { execNode } from "../dsl/run.ts";
 import type { SshAgent } from "../dsl/secrets.ts";
