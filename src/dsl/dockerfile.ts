@@ -6,7 +6,8 @@
  */
 import { join, posix } from "node:path";
 import { z } from "zod";
-import type { FrontendNode, InheritedConfig, Output } from "./graph.ts";
+import type { FrontendNode, Output } from "./graph.ts";
+import type { InheritedConfig } from "./step_settings.ts";
 import { callerLocation } from "../core/location.ts";
 import { type DockerfileOptions, dockerfileOptionsSchema } from "./dockerfile_options.ts";
 import { local, scratch } from "./sources.ts";

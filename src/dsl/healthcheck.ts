@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Healthcheck } from "./graph.ts";
+import type { Healthcheck } from "./step_settings.ts";
 import type { ImageConfigOptions } from "./options.ts";
 
 const DURATION_UNITS: Record<string, number> = {

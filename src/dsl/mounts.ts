@@ -8,7 +8,7 @@ import { z } from "zod";
 import { posix } from "node:path";
 import type { CacheSharing, Output } from "./graph.ts";
 import { callerLocation } from "../core/location.ts";
-import { nonEmptyString, schemas } from "./options.ts";
+import { nonEmptyString, schemas } from "./option_schemas.ts";
 import { State, stateData } from "./state.ts";
 import { validate } from "../core/validate.ts";
 

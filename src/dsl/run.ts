@@ -6,18 +6,11 @@
  */
 import { posix } from "node:path";
 import { z } from "zod";
-import type {
-  ExecMount,
-  ExecNode,
-  NetworkMode,
-  SecretEnv,
-  SecretMount,
-  SecurityMode,
-  SshMount,
-} from "./graph.ts";
+import type { ExecMount, ExecNode, SecretEnv, SecretMount, SshMount } from "./graph.ts";
+import type { NetworkMode, SecurityMode } from "./step_settings.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { isCacheMount, isTmpfsMount } from "./mounts.ts";
-import { schemas } from "./options.ts";
+import { schemas } from "./option_schemas.ts";
 import { isSecret, isSshAgent, type Secret, type SshAgent } from "./secrets.ts";
 import { State, stateData } from "./state.ts";
 import type { StateData } from "./state_data.ts";

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { ImageSource, LocalSource, OpNode, Output, Platform } from "./graph.ts";
 import { callerLocation } from "../core/location.ts";
 import { defaultPlatform, parsePlatform } from "../core/platform.ts";
-import { schemas } from "./options.ts";
+import { schemas } from "./option_schemas.ts";
 import { type ImageOptions, type LocalOptions, sourceSchemas } from "./source_options.ts";
 import { normalizeImageRef, ReferenceError } from "./reference.ts";
 import { State } from "./state.ts";

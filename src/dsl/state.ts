@@ -4,15 +4,8 @@
  *
  * @module
  */
-import type {
-  ExecNode,
-  FileAction,
-  FileNode,
-  MergeNode,
-  NetworkMode,
-  ProxyEnv,
-  SecurityMode,
-} from "./graph.ts";
+import type { ExecNode, FileAction } from "./graph.ts";
+import type { NetworkMode, ProxyEnv, SecurityMode } from "./step_settings.ts";
 import { execOutputIndex } from "./graph.ts";
 import { callerLocation, type SourceLocation } from "../core/location.ts";
 import type {
@@ -24,22 +17,14 @@ import type {
   RunOptions,
   SymlinkOptions,
 } from "./options.ts";
-import { schemas, type ULIMIT_NAMES } from "./options.ts";
-import { copyAction, mkdirAction, mkfileAction, rmAction, symlinkAction } from "./file_actions.ts";
+import { schemas, type ULIMIT_NAMES } from "./option_schemas.ts";
+import { mkdirAction, mkfileAction, rmAction, symlinkAction } from "./file_actions.ts";
 import { execNode } from "./run.ts";
-import { type EnvTemplate, expandEnv, templateText } from "./env_template.ts";
 import { fail, validate } from "../core/validate.ts";
 import { z } from "zod";
-import { healthcheckOf } from "./healthcheck.ts";
-import {
-  envLookup,
-  isRelativeToBase,
-  pathBase,
-  resolvePath,
-  setEnv,
-  type StateData,
-  type StateSettings,
-} from "./state_data.ts";
+import { copiedData, fileStepData, subtreeData, workdirMkdirData } from "./state_files.ts";
+import { configuredImage, settingsWithVars, userPatch, workdirPatch } from "./state_settings.ts";
+import { pathBase, resolvePath, type StateData, type StateSettings } from "./state_data.ts";
 
 let readState: (s: State) => StateData;
 
@@ -172,32 +157,7 @@ export class State {
     buildOnly: boolean,
     location: SourceLocation | undefined,
   ): State {
-    const before = this.#data.settings;
-    let env = before.env;
-    const baseEnv: Record<string, EnvTemplate> = { ...before.baseEnv };
-    const argNames = new Set(before.argNames);
-    const firstSet = new Set(before.envFirstSet ?? before.env.map(([k]) => k));
-    for (const [k, v] of vars) {
-      firstSet.add(k);
-      let t: EnvTemplate;
-      try {
-        t = expandEnv(v, (name) => envLookup(before, name));
-      } catch (e) {
-        return fail(call, option.endsWith(".") ? option + k : option, (e as Error).message, location);
-      }
-      const literal = t.length === 1 && typeof t[0] === "string";
-      env = setEnv(env, k, literal ? t[0] as string : templateText(t));
-      if (literal) delete baseEnv[k];
-      else baseEnv[k] = t;
-      if (buildOnly) argNames.add(k);
-      else argNames.delete(k);
-    }
-    return this.#withSettings({
-      env,
-      baseEnv: Object.keys(baseEnv).length > 0 ? baseEnv : undefined,
-      argNames: argNames.size > 0 ? [...argNames] : undefined,
-      envFirstSet: [...firstSet],
-    });
+    return this.#withSettings(settingsWithVars(this.#data.settings, call, option, vars, buildOnly, location));
   }
 
   /**
@@ -219,24 +179,8 @@ export class State {
 
   /** The mkdir a Dockerfile `WORKDIR` makes (none for `/`, which exists). */
   #mkdirWorkdir(location: SourceLocation | undefined): State {
-    const { cwd, user, inherit } = this.#data.settings;
-    const based = inherit?.cwd === true;
-    if (cwd === "/" && !based) return this;
-    const action = mkdirAction(cwd, { mode: 0o755, parents: true, ...(user ? { chown: user } : {}) });
-    const node: FileNode = {
-      kind: "file",
-      location,
-      name: `WORKDIR ${cwd}`,
-      base: this.#data.output,
-      actions: [{
-        ...action,
-        ...(based ? { pathBase: inherit } : {}),
-        // As the frontend: the directory belongs to the image's user, the base image's when none was set.
-        ...(!user && inherit?.user ? { ownerBase: inherit } : {}),
-      }],
-      ownOp: true,
-    };
-    return this.#with({ output: { op: node, index: 0 } });
+    const data = workdirMkdirData(this.#data, location);
+    return data === this.#data ? this : new State(data);
   }
 
   /**
@@ -253,15 +197,11 @@ export class State {
   }
 
   #withWorkdir(p: string): State {
-    const inherit = this.#data.settings.inherit;
-    // A relative path keeps building on the base image's working directory.
-    const patch = inherit && p.startsWith("/") ? { inherit: { ...inherit, cwd: false } } : {};
-    return this.#withSettings({ cwd: resolvePath(this.#data.settings.cwd, p), ...patch });
+    return this.#withSettings(workdirPatch(this.#data.settings, p));
   }
 
   #withUser(user: string): State {
-    const inherit = this.#data.settings.inherit;
-    return this.#withSettings({ user, ...(inherit ? { inherit: { ...inherit, user: false } } : {}) });
+    return this.#withSettings(userPatch(this.#data.settings, user));
   }
 
   /**
@@ -302,30 +242,7 @@ export class State {
     const destPath = validate("copy", "dest", schemas.path, dest, location);
     const opts = validate("copy", "", schemas.copy, options, location);
     const fromData = readState(from);
-    const list = typeof srcs === "string" ? [srcs] : srcs;
-    // "." (the working directory) is a directory to copy into, as in a Dockerfile.
-    const target = resolvePath(this.#data.settings.cwd, destPath === "." ? "./" : destPath, true);
-    const actions: FileAction[] = list.map((s) => ({
-      ...copyAction(
-        fromData.output,
-        resolvePath(fromData.settings.cwd, s),
-        list.length > 1 && !target.endsWith("/") ? target + "/" : target,
-        opts,
-      ),
-      ...pathBase(this.#data.settings, destPath),
-      ...(isRelativeToBase(fromData.settings, s) ? { srcBase: fromData.settings.inherit } : {}),
-    }));
-    const name = opts.name ?? `COPY ${list.join(" ")} ${destPath}`;
-    if (!opts.link) return this.#file(actions, location, name);
-    // COPY --link: the copy lands on an empty filesystem, merged onto this one.
-    const layer: FileNode = { kind: "file", location, name, base: null, actions };
-    const merged: MergeNode = {
-      kind: "merge",
-      location,
-      name: `LINK ${name}`,
-      inputs: [this.#data.output, { op: layer, index: 0 }],
-    };
-    return this.#with({ output: { op: merged, index: 0 } });
+    return new State(copiedData(this.#data, fromData, srcs, destPath, opts, location));
   }
 
   /**
@@ -430,18 +347,7 @@ export class State {
     const p = validate("dir", "path", schemas.path, path, location);
     const abs = resolvePath(this.#data.settings.cwd, p);
     if (abs === "/") return this;
-    const node: FileNode = {
-      kind: "file",
-      location,
-      name: `DIR ${abs}`,
-      base: null,
-      actions: [copyAction(this.#data.output, abs, "/", { allowWildcard: false, allowEmptyWildcard: false })],
-    };
-    return new State({
-      ...this.#data,
-      output: { op: node, index: 0 },
-      settings: { ...this.#data.settings, cwd: "/" },
-    });
+    return new State(subtreeData(this.#data, abs, location));
   }
 
   /**
@@ -602,26 +508,7 @@ export class State {
     if (c.workdir) state = state.#withWorkdir(c.workdir).#mkdirWorkdir(location);
     if (c.user) state = state.#withUser(c.user);
     if (c.shell) state = state.#withSettings({ shell: c.shell });
-    const image = state.#data.image;
-    return state.#with({
-      image: {
-        ...image,
-        entrypoint: c.entrypoint ?? image.entrypoint,
-        // As a Dockerfile: a new entrypoint clears the command unless this build set one.
-        cmd: c.cmd ?? (c.entrypoint && image.cmd === undefined ? null : image.cmd),
-        labels: { ...image.labels, ...c.labels },
-        exposedPorts: [
-          ...new Set([
-            ...image.exposedPorts,
-            ...(c.expose ?? []).map((p) => typeof p === "number" || !p.includes("/") ? `${p}/tcp` : p),
-          ]),
-        ],
-        ...(c.volumes ? { volumes: [...new Set([...(image.volumes ?? []), ...c.volumes])] } : {}),
-        ...(c.stopSignal ? { stopSignal: c.stopSignal } : {}),
-        ...(c.healthcheck ? { healthcheck: healthcheckOf(c.healthcheck) } : {}),
-        ...(c.onbuild ? { onbuild: [...(image.onbuild ?? []), ...c.onbuild] } : {}),
-      },
-    });
+    return state.#with({ image: configuredImage(state.#data.image, c) });
   }
 
   /**
@@ -640,8 +527,7 @@ export class State {
   }
 
   #file(actions: FileAction[], location: SourceLocation | undefined, name: string): State {
-    const node: FileNode = { kind: "file", location, name, base: this.#data.output, actions };
-    return this.#with({ output: { op: node, index: 0 } });
+    return new State(fileStepData(this.#data, actions, location, name));
   }
 }
 

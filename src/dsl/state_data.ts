@@ -6,16 +6,15 @@
  */
 import { posix } from "node:path";
 import type { EnvTemplate } from "./env_template.ts";
+import type { Output, Platform } from "./graph.ts";
 import type {
   Healthcheck,
   InheritedConfig,
   NetworkMode,
-  Output,
-  Platform,
   ProxyEnv,
   SecurityMode,
   Ulimit,
-} from "./graph.ts";
+} from "./step_settings.ts";
 
 /** Settings that later `run` steps inherit and an exported image records. */
 export interface StateSettings {

@@ -6,7 +6,8 @@
  * @module
  */
 import { dedupePaths, resolveFollowPaths } from "./follow_paths.ts";
-import { type ParentMatch, PatternError, PatternMatcher } from "./patterns.ts";
+import { type ParentMatch, PatternMatcher } from "./patterns.ts";
+import { PatternError } from "./pattern_error.ts";
 import type { WalkFilterResult } from "./walk.ts";
 
 /** What the engine (or a caller) asks to send of a local directory. */

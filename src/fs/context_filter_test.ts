@@ -4,7 +4,7 @@ import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type ContextFilterOptions, createContextFilter } from "./context_filter.ts";
 import { resolveFollowPaths } from "./follow_paths.ts";
-import { PatternError } from "./patterns.ts";
+import { PatternError } from "./pattern_error.ts";
 import { walkTree } from "./walk.ts";
 import { withTempDir } from "./tree_fixture_test_util.ts";
 

@@ -8,7 +8,7 @@
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { Buffer } from "node:buffer";
 import { cleanPath } from "./clean_path.ts";
-import { globMatchesName, hasWildcards } from "./patterns.ts";
+import { globMatchesName, hasWildcards } from "./glob.ts";
 import { ifExists } from "./walk.ts";
 
 /**

@@ -1,6 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { globMatchesName, hasWildcards, PatternError, PatternMatcher } from "./patterns.ts";
+import { PatternMatcher } from "./patterns.ts";
+import { PatternError } from "./pattern_error.ts";
+import { globMatchesName, hasWildcards } from "./glob.ts";
 import { cleanPath } from "./clean_path.ts";
 
 /** [patterns, path, matched] — from Docker's documented .dockerignore behaviour. */

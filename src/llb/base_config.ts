@@ -8,7 +8,8 @@
  */
 import { posix } from "node:path";
 import { formatPlatform } from "../core/platform.ts";
-import type { ExecNode, InheritedConfig, Platform } from "../dsl/graph.ts";
+import type { ExecNode, Platform } from "../dsl/graph.ts";
+import type { InheritedConfig } from "../dsl/step_settings.ts";
 import { type EnvTemplate, resolveTemplate } from "../dsl/env_template.ts";
 
 /** The part of a base image's config that `run` steps inherit. */

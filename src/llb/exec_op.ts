@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { CacheSharing, ExecMount, ExecNode, NetworkMode } from "../dsl/graph.ts";
+import type { CacheSharing, ExecMount, ExecNode } from "../dsl/graph.ts";
+import type { NetworkMode } from "../dsl/step_settings.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import { type InputList, platformOf } from "./inputs.ts";

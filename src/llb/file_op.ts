@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Chown, FileAction, FileNode, InheritedConfig, Owner } from "../dsl/graph.ts";
+import type { Chown, FileAction, FileNode, Owner } from "../dsl/graph.ts";
+import type { InheritedConfig } from "../dsl/step_settings.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import type { InputList } from "./inputs.ts";

@@ -7,15 +7,9 @@
 import { formatBytes, formatFixed } from "./_format.ts";
 import { displayWidth, printable, spread, truncate } from "./text.ts";
 import { activeMillis } from "./intervals.ts";
-import {
-  isCanceledError,
-  isCompleted,
-  isStarted,
-  latestStart,
-  type ProgressModel,
-  type StatusState,
-  type StepState,
-} from "./model.ts";
+import type { ProgressModel } from "./model.ts";
+import type { StatusState, StepState } from "./model_types.ts";
+import { isCanceledError, isCompleted, isStarted, latestStart } from "./item_state.ts";
 
 /** Colours for the parts of a row; identity functions when colour is off. */
 export interface Palette {

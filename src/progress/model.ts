@@ -5,9 +5,31 @@
  * @module
  */
 
-import { LogTail } from "./_lines.ts";
-import { type Interval, mergeIntervals } from "./intervals.ts";
-import { type WarningSource, warningSource } from "./warning_source.ts";
+import {
+  decodeLog,
+  decodeWarning,
+  foldRun,
+  GROUP_PREFIX,
+  type GroupRecord,
+  groupStepOf,
+  newVertexRecord,
+  nextStatus,
+  sameWarning,
+  snapshotOf,
+  type VertexRecord,
+  vertexStepOf,
+} from "./_vertex_record.ts";
+import { isCanceledError, isCompleted, isStarted } from "./item_state.ts";
+import type {
+  LogChunk,
+  ProgressChange,
+  ProgressModelOptions,
+  ProgressSummary,
+  StatusState,
+  StepState,
+  VertexState,
+  WarningState,
+} from "./model_types.ts";
 import {
   type StatusResponse,
   timestampMillis,
@@ -18,146 +40,6 @@ import {
 } from "./status.ts";
 
 export type { Interval } from "./intervals.ts";
-
-/** The latest state of one sub-progress item. Times are milliseconds since the Unix epoch. */
-export interface StatusState {
-  /** Digest of the vertex it belongs to. */
-  readonly vertex: string;
-  /** The display key, e.g. `exporting layers` or `sha256:…` for a layer pull. */
-  readonly id: string;
-  readonly name: string;
-  /** Bytes or items done; `total` is 0 when unknown. */
-  readonly current: number;
-  readonly total: number;
-  readonly timestamp?: number;
-  readonly started?: number;
-  readonly completed?: number;
-}
-
-/** A warning reported for a vertex, with its bytes decoded as UTF-8. */
-export interface WarningState {
-  readonly vertex: string;
-  readonly level: number;
-  readonly short: string;
-  readonly detail: readonly string[];
-  readonly url?: string;
-  /** The file and line it is about (a Dockerfile's build check), when the engine said. */
-  readonly source?: WarningSource;
-}
-
-/** The progress group a vertex belongs to, as the vertex announced it. */
-export interface GroupInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly weak: boolean;
-}
-
-/** What is known of one vertex. Snapshots are frozen and replaced, never changed, when updates arrive. */
-export interface VertexState {
-  readonly digest: string;
-  readonly name: string;
-  readonly inputs: readonly string[];
-  readonly cached: boolean;
-  readonly error?: string;
-  readonly group?: GroupInfo;
-  /** Running time, merged and sorted; several entries when the vertex ran more than once. */
-  readonly intervals: readonly Interval[];
-  /** Sub-progress items in order of first appearance. */
-  readonly statuses: readonly StatusState[];
-  readonly warnings: readonly WarningState[];
-  /** False for a placeholder made by a status or log that arrived before its vertex. */
-  readonly announced: boolean;
-}
-
-/**
- * One line of a progress display: a vertex on its own, or a progress group standing for all its members.
- * A group is cached only if every member is, reports its first member error, and runs whenever a member runs.
- */
-export interface StepState {
-  /** The vertex digest, or `group:<id>` for a progress group. */
-  readonly key: string;
-  readonly kind: "vertex" | "group";
-  readonly name: string;
-  /** Digests of the vertices shown by this step. */
-  readonly members: readonly string[];
-  readonly cached: boolean;
-  readonly error?: string;
-  readonly intervals: readonly Interval[];
-  readonly statuses: readonly StatusState[];
-  readonly warnings: readonly WarningState[];
-  /** False until a vertex has been announced, or until a group has a started non-weak (or failed) member. */
-  readonly visible: boolean;
-}
-
-/** A piece of log output as it arrived, decoded; it need not start or end at a line boundary. */
-export interface LogChunk {
-  readonly step: string;
-  readonly vertex: string;
-  /** 1 is stdout, 2 is stderr. */
-  readonly stream: number;
-  readonly timestamp?: number;
-  readonly text: string;
-}
-
-/** What one {@linkcode ProgressModel.apply} call changed; duplicates and stale updates are left out. */
-export interface ProgressChange {
-  /** Keys of steps whose name, cached flag, error, intervals or visibility changed. */
-  readonly steps: readonly string[];
-  readonly statuses: readonly { readonly step: string; readonly status: StatusState }[];
-  readonly logs: readonly LogChunk[];
-  readonly warnings: readonly { readonly step: string; readonly warning: WarningState }[];
-}
-
-/** Counts over the visible steps, for a final line or an error report. */
-export interface ProgressSummary {
-  readonly total: number;
-  readonly completed: number;
-  /** Completed without error and taken from the cache. */
-  readonly cached: number;
-  /** Failed with an error other than cancellation. */
-  readonly errored: number;
-  readonly canceled: number;
-  /** Started and not yet completed. */
-  readonly running: number;
-  /** Wall-clock milliseconds from the first start to the last end (or `now` while steps still run). */
-  readonly durationMs: number;
-}
-
-/** Options for {@linkcode ProgressModel}. */
-export interface ProgressModelOptions {
-  /**
-   * How many finished log lines to keep per vertex.
-   * @default {100}
-   */
-  logLines?: number;
-}
-
-interface VertexRecord {
-  readonly digest: string;
-  announced: boolean;
-  name: string;
-  inputs: readonly string[];
-  cached: boolean;
-  error: string | undefined;
-  group: GroupInfo | undefined;
-  /** Start → end of every run seen; keyed by start so re-sent updates overwrite rather than duplicate. */
-  readonly runs: Map<number, number | undefined>;
-  readonly statuses: Map<string, StatusState>;
-  readonly warnings: WarningState[];
-  readonly tail: LogTail;
-  /** One decoder per stream, so a UTF-8 sequence split across chunks decodes whole. */
-  readonly decoders: Map<number, TextDecoder>;
-  snapshot: VertexState | undefined;
-}
-
-interface GroupRecord {
-  readonly info: GroupInfo;
-  readonly members: string[];
-  revealed: boolean;
-}
-
-const GROUP_PREFIX = "group:";
-const CANCELED = "context canceled";
 
 /**
  * Folds `StatusResponse`s into vertices, steps, statuses, log tails and warnings.
@@ -456,21 +338,7 @@ export class ProgressModel {
   #record(digest: string): VertexRecord {
     let record = this.#records.get(digest);
     if (!record) {
-      record = {
-        digest,
-        announced: false,
-        name: "",
-        inputs: [],
-        cached: false,
-        error: undefined,
-        group: undefined,
-        runs: new Map(),
-        statuses: new Map(),
-        warnings: [],
-        tail: new LogTail(this.#logLines),
-        decoders: new Map(),
-        snapshot: undefined,
-      };
+      record = newVertexRecord(digest, this.#logLines);
       this.#records.set(digest, record);
       this.#order.push(digest);
     }
@@ -489,27 +357,7 @@ export class ProgressModel {
     if (v.progressGroup?.id && !record.group) this.#join(record, v.progressGroup.id, v);
     if (v.inputs?.length) record.inputs = [...v.inputs];
 
-    const start = timestampMillis(v.started);
-    const end = timestampMillis(v.completed);
-    // Only the update describing the latest run decides name, cached and error; older or stale ones just add
-    // their interval.
-    let latest: boolean;
-    if (start === undefined) {
-      latest = record.runs.size === 0; // an announcement; after a start it is a stale duplicate
-    } else {
-      const newest = Math.max(-Infinity, ...record.runs.keys());
-      const known = record.runs.get(start);
-      const reopens = known !== undefined && end === undefined; // a stale re-send of a finished run
-      record.runs.set(start, end ?? known);
-      latest = start > newest || (start === newest && !reopens);
-    }
-    if (latest) {
-      if (v.name) record.name = v.name;
-      record.cached = v.cached ?? false;
-      record.error = v.error || undefined;
-    } else if (!record.name && v.name) {
-      record.name = v.name;
-    }
+    foldRun(record, v);
 
     const group = record.group && this.#groups.get(record.group.id);
     if (group && !group.revealed) {
@@ -533,48 +381,17 @@ export class ProgressModel {
   #applyStatus(s: VertexStatus): StatusState | undefined {
     if (!s.vertex) return undefined;
     const record = this.#record(s.vertex);
-    const id = s.id ?? "";
-    const prev = record.statuses.get(id);
-    const timestamp = timestampMillis(s.timestamp);
-    const completed = timestampMillis(s.completed);
-    if (prev) {
-      if (timestamp !== undefined && prev.timestamp !== undefined && timestamp < prev.timestamp) {
-        return undefined;
-      }
-      if (timestamp === prev.timestamp && prev.completed !== undefined && completed === undefined) {
-        return undefined;
-      }
-    }
-    const started = timestampMillis(s.started) ?? prev?.started;
-    const next: StatusState = {
-      vertex: s.vertex,
-      id,
-      name: s.name ?? "",
-      current: Number(s.current ?? 0n),
-      total: Number(s.total ?? 0n),
-      ...(timestamp === undefined ? {} : { timestamp }),
-      ...(started === undefined ? {} : { started }),
-      ...(completed === undefined ? {} : { completed }),
-    };
-    if (prev && sameStatus(prev, next)) return undefined;
-    record.statuses.set(id, Object.freeze(next));
+    const next = nextStatus(record, s);
+    if (!next) return undefined;
+    record.statuses.set(next.id, Object.freeze(next));
     this.#changed(record);
-    return record.statuses.get(id);
+    return record.statuses.get(next.id);
   }
 
   #applyWarning(w: VertexWarning): WarningState | undefined {
     if (!w.vertex) return undefined;
     const record = this.#record(w.vertex);
-    const decoder = new TextDecoder();
-    const source = warningSource(w);
-    const warning: WarningState = Object.freeze({
-      vertex: w.vertex,
-      level: Number(w.level ?? 0n),
-      short: decoder.decode(w.short ?? new Uint8Array()),
-      detail: Object.freeze((w.detail ?? []).map((d) => decoder.decode(d))),
-      ...(w.url ? { url: w.url } : {}),
-      ...(source ? { source } : {}),
-    });
+    const warning = decodeWarning(w.vertex, w);
     if (record.warnings.some((known) => sameWarning(known, warning))) return undefined;
     record.warnings.push(warning);
     this.#warnings.push(warning);
@@ -586,9 +403,7 @@ export class ProgressModel {
     if (!l.vertex || !l.msg?.length) return undefined;
     const record = this.#record(l.vertex);
     const stream = Number(l.stream ?? 0n);
-    let decoder = record.decoders.get(stream);
-    if (!decoder) record.decoders.set(stream, decoder = new TextDecoder());
-    const text = decoder.decode(l.msg, { stream: true });
+    const text = decodeLog(record, stream, l.msg);
     if (text === "") return undefined; // only the first bytes of a multi-byte character so far
     record.tail.append(text);
     const timestamp = timestampMillis(l.timestamp);
@@ -602,60 +417,21 @@ export class ProgressModel {
   }
 
   #snapshot(record: VertexRecord): VertexState {
-    record.snapshot ??= Object.freeze({
-      digest: record.digest,
-      name: record.name,
-      inputs: record.inputs,
-      cached: record.cached,
-      ...(record.error === undefined ? {} : { error: record.error }),
-      ...(record.group === undefined ? {} : { group: record.group }),
-      intervals: Object.freeze(
-        mergeIntervals(
-          [...record.runs].map(([start, end]) => end === undefined ? { start } : { start, end }),
-        ),
-      ),
-      statuses: Object.freeze([...record.statuses.values()]),
-      warnings: Object.freeze([...record.warnings]),
-      announced: record.announced,
-    });
+    record.snapshot ??= snapshotOf(record);
     return record.snapshot;
   }
 
   #vertexStep(digest: string): StepState | undefined {
     const record = this.#records.get(digest);
     if (!record || record.group) return undefined;
-    const v = this.#snapshot(record);
-    return Object.freeze({
-      key: digest,
-      kind: "vertex",
-      name: v.name,
-      members: Object.freeze([digest]),
-      cached: v.cached,
-      ...(v.error === undefined ? {} : { error: v.error }),
-      intervals: v.intervals,
-      statuses: v.statuses,
-      warnings: v.warnings,
-      visible: v.announced,
-    });
+    return vertexStepOf(this.#snapshot(record));
   }
 
   #groupStep(key: string): StepState | undefined {
     const group = this.#groups.get(key.slice(GROUP_PREFIX.length));
     if (!group) return undefined;
     const members = group.members.map((digest) => this.#snapshot(this.#records.get(digest)!));
-    const error = members.find((m) => m.error !== undefined)?.error;
-    return Object.freeze({
-      key,
-      kind: "group",
-      name: group.info.name,
-      members: Object.freeze([...group.members]),
-      cached: members.length > 0 && members.every((m) => m.cached),
-      ...(error === undefined ? {} : { error }),
-      intervals: Object.freeze(mergeIntervals(members.flatMap((m) => m.intervals))),
-      statuses: Object.freeze(members.flatMap((m) => m.statuses)),
-      warnings: Object.freeze(members.flatMap((m) => m.warnings)),
-      visible: group.revealed,
-    });
+    return groupStepOf(key, group, members);
   }
 
   /** What a renderer shows of a step, as a string; empty while the step is not visible. */
@@ -665,78 +441,4 @@ export class ProgressModel {
     const runs = step.intervals.map((i) => `${i.start}-${i.end ?? ""}`).join(",");
     return JSON.stringify([step.name, step.cached, step.error ?? "", runs]);
   }
-}
-
-/**
- * Whether a step or vertex has started at least once.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isStarted } from "./model.ts";
- *
- * assert.equal(isStarted({ intervals: [{ start: 1 }] }), true);
- * assert.equal(isStarted({ intervals: [] }), false);
- * ```
- */
-export function isStarted(item: { readonly intervals: readonly Interval[] }): boolean {
-  return item.intervals.length > 0;
-}
-
-/**
- * Whether a step or vertex has finished its latest run.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isCompleted } from "./model.ts";
- *
- * assert.equal(isCompleted({ intervals: [{ start: 1, end: 2 }, { start: 3 }] }), false);
- * assert.equal(isCompleted({ intervals: [{ start: 1, end: 2 }] }), true);
- * ```
- */
-export function isCompleted(item: { readonly intervals: readonly Interval[] }): boolean {
-  const last = item.intervals[item.intervals.length - 1];
-  return last !== undefined && last.end !== undefined;
-}
-
-/**
- * When the latest run of a step or vertex started, in epoch milliseconds.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { latestStart } from "./model.ts";
- *
- * assert.equal(latestStart({ intervals: [{ start: 1, end: 2 }, { start: 5 }] }), 5);
- * ```
- */
-export function latestStart(item: { readonly intervals: readonly Interval[] }): number | undefined {
-  return item.intervals[item.intervals.length - 1]?.start;
-}
-
-/**
- * Whether an error means the step was canceled (because another failed) rather than failing itself.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isCanceledError } from "./model.ts";
- *
- * assert.equal(isCanceledError("failed to compute cache key: context canceled"), true);
- * assert.equal(isCanceledError("exit code: 1"), false);
- * ```
- */
-export function isCanceledError(error: string | undefined): boolean {
-  return error !== undefined && error.endsWith(CANCELED);
-}
-
-function sameStatus(a: StatusState, b: StatusState): boolean {
-  return a.name === b.name && a.current === b.current && a.total === b.total && a.timestamp === b.timestamp &&
-    a.started === b.started && a.completed === b.completed;
-}
-
-function sameWarning(a: WarningState, b: WarningState): boolean {
-  return a.level === b.level && a.short === b.short && a.url === b.url &&
-    a.detail.length === b.detail.length && a.detail.every((d, i) => d === b.detail[i]);
 }

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { isCanceledError, isCompleted, isStarted, latestStart, ProgressModel } from "./model.ts";
+import { ProgressModel } from "./model.ts";
+import { isCanceledError, isCompleted, isStarted, latestStart } from "./item_state.ts";
 import { EPOCH_MS, log, merge, status, vertex } from "./status_test_util.ts";
 
 const ms = (t: number) => EPOCH_MS + t;

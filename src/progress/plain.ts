@@ -4,29 +4,25 @@
  * @module
  */
 
-import { formatBytes, formatFixed, formatLogTime } from "./_format.ts";
+import { formatLogTime } from "./_format.ts";
 import { splitLines } from "./_lines.ts";
-import {
-  isCanceledError,
-  isCompleted,
-  isStarted,
-  latestStart,
-  type LogChunk,
-  ProgressModel,
-  type StatusState,
-  type StepState,
-  type WarningState,
-} from "./model.ts";
+import { ProgressModel } from "./model.ts";
+import type { LogChunk, StepState } from "./model_types.ts";
+import { isCanceledError, isCompleted, isStarted, latestStart } from "./item_state.ts";
 import type { StatusResponse } from "./status.ts";
+import {
+  completionLine,
+  lastEnd,
+  newStepOutput,
+  repeatDue,
+  statusLine,
+  type StepOutput,
+} from "./_plain_step.ts";
 
 /** Seconds the output stays with one step before a busier one may take it (buildx's anti-flicker). */
 const ANTI_FLICKER = 5;
 /** Seconds a step may wait with unshown output before it takes the output regardless. */
 const MAX_DELAY = 10;
-/** A running status line is repeated only after this share of its total... */
-const MIN_PROGRESS_DELTA = 0.05;
-/** ...or after this many milliseconds of stream time. */
-const MIN_TIME_DELTA_MS = 5000;
 /** Log lines kept per step for the failure summary. */
 const ERROR_LOG_LINES = 10;
 
@@ -60,34 +56,6 @@ export interface PlainRendererOptions {
 
 /** Milliseconds after the last update at which buildx refreshes a rate-limited display. */
 const REFRESH_MS = 150;
-
-/** What the renderer tracks of one step's output. */
-interface StepOutput {
-  /** The `#N` number, given on first print; 0 before. */
-  index: number;
-  /** Updates since the step last held the output, and the clock when that count began. */
-  count: number;
-  blockStart: number | undefined;
-  /** Log lines (`<t> <text>`) not yet printed; the last is unterminated when `partial`. */
-  lines: string[];
-  partial: boolean;
-  /** How much of `lines[0]` is already on screen, when the output stopped mid-line in this step. */
-  offset: number;
-  /** Status ids in the order they started; only started statuses are shown. */
-  statusOrder: string[];
-  statuses: Map<string, StatusState>;
-  dirty: Set<string>;
-  /** The last printed state of each status, for rate limiting repeats. */
-  shown: Map<string, { current: number; timestamp: number | undefined }>;
-  warnings: WarningState[];
-  warned: number;
-  /** The last printed log lines, for the failure summary. */
-  recent: string[];
-  /** Its completion line is the last it printed: a later run with nothing new to show prints nothing. */
-  finished: boolean;
-  /** When an instant, empty completion was first seen and held back (see `HOLD_MS`). */
-  heldSince: number | undefined;
-}
 
 // BuildKit >= 0.18 completes a local source at once (its cache key), then runs it again for the
 // transfer: an instant completion with nothing to show waits this long for a rerun, so the step prints once.
@@ -261,23 +229,7 @@ export class PlainRenderer {
   #output(key: string): StepOutput {
     let out = this.#outputs.get(key);
     if (!out) {
-      out = {
-        index: 0,
-        count: 0,
-        blockStart: undefined,
-        lines: [],
-        partial: false,
-        offset: 0,
-        statusOrder: [],
-        statuses: new Map(),
-        dirty: new Set(),
-        shown: new Map(),
-        warnings: [],
-        warned: 0,
-        recent: [],
-        finished: false,
-        heldSince: undefined,
-      };
+      out = newStepOutput();
       this.#outputs.set(key, out);
     }
     return out;
@@ -415,13 +367,7 @@ export class PlainRenderer {
       if (!out.dirty.has(id)) continue;
       const status = out.statuses.get(id)!;
       const last = out.shown.get(id);
-      if (last && status.completed === undefined) {
-        const progress = status.total > 0 ? (status.current - last.current) / status.total : 0;
-        const elapsed = status.timestamp !== undefined && last.timestamp !== undefined
-          ? status.timestamp - last.timestamp
-          : 0;
-        if (progress < MIN_PROGRESS_DELTA && elapsed < MIN_TIME_DELTA_MS) continue;
-      }
+      if (last && !repeatDue(status, last)) continue;
       out.shown.set(id, { current: status.current, timestamp: status.timestamp });
       if (status.completed === undefined) openStatus = true;
       this.#line(`#${out.index} ${statusLine(status)}`);
@@ -509,32 +455,4 @@ export class PlainRenderer {
     this.#buffer = [];
     this.#sink(text);
   }
-}
-
-/** `<id>[ <cur> / <total>][ <secs>s][ done]`, as buildx prints a status. */
-function statusLine(status: StatusState): string {
-  let text = status.id;
-  if (status.total !== 0) text += ` ${formatBytes(status.current)} / ${formatBytes(status.total)}`;
-  else if (status.current !== 0) text += ` ${formatBytes(status.current)}`;
-  const end = status.completed ?? status.timestamp;
-  if (status.started !== undefined && end !== undefined) {
-    const seconds = (end - status.started) / 1000;
-    if (seconds > 0.01) text += ` ${formatFixed(seconds, 1)}s`;
-  }
-  if (status.completed !== undefined) text += " done";
-  return text;
-}
-
-/** The line that closes a finished step's block. */
-function completionLine(step: StepState): string {
-  if (step.error !== undefined) return isCanceledError(step.error) ? "CANCELED" : `ERROR: ${step.error}`;
-  if (step.cached) return "CACHED";
-  if (step.intervals.length === 0) return "DONE";
-  // Sum per interval, in seconds, the way buildx adds up a step that ran more than once.
-  const seconds = step.intervals.reduce((sum, i) => sum + ((i.end ?? i.start) - i.start) / 1000, 0);
-  return `DONE ${formatFixed(seconds, 1)}s`;
-}
-
-function lastEnd(step: StepState): number {
-  return step.intervals[step.intervals.length - 1]?.end ?? Infinity;
 }

@@ -9,7 +9,8 @@ import { formatFixed } from "./_format.ts";
 import { printable, truncate } from "./text.ts";
 import { activeMillis } from "./intervals.ts";
 import { withWarningSource } from "./warning_source.ts";
-import { isCanceledError, isCompleted, type ProgressModel } from "./model.ts";
+import type { ProgressModel } from "./model.ts";
+import { isCanceledError, isCompleted } from "./item_state.ts";
 
 /** Warnings listed in the summary; the rest are counted. */
 const MAX_WARNINGS = 5;

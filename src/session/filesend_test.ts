@@ -25,7 +25,6 @@ const DIR = 0x80000000;
 const SYMLINK = 0x08000000;
 const enc = (s: string) => new TextEncoder().encode(s);
 const text = (d?: Uint8Array) => new TextDecoder().decode(d);
-const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 /**
  * Plays a sender: all STATs, the empty STAT, DATA for each REQ (from `contents`, else "pwned"), FIN for FIN.
@@ -148,6 +147,18 @@ describe("receiveTree() round trip with sendTree()", () => {
     }));
 });
 
+/** A receiver into `dir/dest` that listed one file, requested it and got its first bytes (`partial`). */
+async function receivingOneFile(dir: string) {
+  const [theirs, ours] = createChannelPair({ encode: true });
+  const result = receiveTree(ours, join(dir, "dest"));
+  const it = theirs[Symbol.asyncIterator]();
+  await theirs.send({ type: T.PACKET_STAT, stat: { path: "f", mode: 0o644 } });
+  await theirs.send({ type: T.PACKET_STAT });
+  assert.deepEqual((await it.next()).value, { type: T.PACKET_REQ, id: 0, data: new Uint8Array(0) });
+  await theirs.send({ type: T.PACKET_DATA, id: 0, data: enc("partial") });
+  return { theirs, ours, result, it };
+}
+
 describe("receiveTree() protocol", () => {
   test("requests each regular file by STAT index, waits for every EOF, then sends FIN", () =>
     withTempDir(async (dir) => {
@@ -184,20 +195,22 @@ describe("receiveTree() protocol", () => {
 
   test("does not send FIN while a requested file has not ended", () =>
     withTempDir(async (dir) => {
-      const [theirs, ours] = createChannelPair({ encode: true });
-      const result = receiveTree(ours, join(dir, "dest"));
-      const it = theirs[Symbol.asyncIterator]();
-      await theirs.send({ type: T.PACKET_STAT, stat: { path: "f", mode: 0o644 } });
-      await theirs.send({ type: T.PACKET_STAT });
-      assert.deepEqual((await it.next()).value, { type: T.PACKET_REQ, id: 0, data: new Uint8Array(0) });
-      await theirs.send({ type: T.PACKET_DATA, id: 0, data: enc("partial") });
-      const seen: Packet[] = [];
-      void it.next().then((r) => r.value && seen.push(r.value));
-      await tick();
-      assert.equal(seen.length, 0, "no FIN before the empty DATA");
+      const { theirs, ours, result, it } = await receivingOneFile(dir);
+      // The sender stops mid-file; once the receiver has given up and its stream ended,
+      // everything it ever sent is in hand, so a FIN would be among it.
+      theirs.end();
+      await assert.rejects(result, /closed the stream before the transfer finished/);
+      ours.end();
+      const rest: Packet[] = [];
+      for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value);
+      assert.deepEqual(rest.map((p) => p.type), [T.PACKET_ERR], "no FIN before the empty DATA");
+    }));
+
+  test("sends FIN once the requested file's empty DATA arrives", () =>
+    withTempDir(async (dir) => {
+      const { theirs, result, it } = await receivingOneFile(dir);
       await theirs.send({ type: T.PACKET_DATA, id: 0 });
-      await tick();
-      assert.deepEqual(seen.map((p) => p.type), [T.PACKET_FIN]);
+      assert.equal((await it.next()).value?.type, T.PACKET_FIN);
       await theirs.send({ type: T.PACKET_FIN });
       assert.equal((await result).bytes, 7);
     }));

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { InheritedConfig, OpNode, Output } from "../dsl/graph.ts";
+import type { OpNode, Output } from "../dsl/graph.ts";
+import type { InheritedConfig } from "../dsl/step_settings.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import { baseConfigKey } from "../llb/base_config.ts";
 import { LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";

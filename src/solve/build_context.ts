@@ -10,11 +10,10 @@ import type { Platform } from "../dsl/graph.ts";
 import { normalizeImageRef } from "../dsl/reference.ts";
 import { State } from "../dsl/state.ts";
 import { type FileInfo, fileInfoOf } from "../gateway/file_info.ts";
-import { describeMissing } from "../llb/caps_check.ts";
-import type { EngineCaps } from "../llb/engine_caps.ts";
 import { LLBBridgeService, type PongResponse } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import { type CallOptions, RpcError } from "../transport/rpc.ts";
 import { BuildError, failingVertex } from "./errors.ts";
+import { requireCap } from "./require_cap.ts";
 import type { GatewaySolver } from "./gateway_solver.ts";
 import { formatPlatform } from "../core/platform.ts";
 import type { Container, ContainerOptions, Containers } from "./container_context.ts";
@@ -231,30 +230,6 @@ function checkState(state: unknown, call: string, at: SourceLocation | undefined
   if (!(state instanceof State)) {
     throw new DrydockError("E_OPTION", `${call}: the first argument must be a State${atText(at)}`);
   }
-}
-
-/**
- * Throws when the engine lacks a gateway cap, naming the feature and the build.ts line.
- *
- * @example
- * ```ts
- * import { EngineCaps } from "../llb/engine_caps.ts";
- * import { requireCap } from "./build_context.ts";
- * requireCap(EngineCaps.fromPong({ frontendAPICaps: [{ id: "readfile", enabled: true }] }, "e"), "readfile", "ctx.readFile()", undefined);
- * ```
- */
-export function requireCap(
-  caps: EngineCaps,
-  cap: string,
-  feature: string,
-  location: SourceLocation | undefined,
-): void {
-  const problem = caps.problem(cap, true);
-  if (!problem) return;
-  throw new DrydockError(
-    "E_CAPABILITY",
-    (cwd) => describeMissing({ cap, feature, location, problem }, caps.description, cwd),
-  );
 }
 
 function atText(at: SourceLocation | undefined): string {

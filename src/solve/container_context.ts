@@ -7,7 +7,8 @@
  */
 import { DrydockError } from "../core/errors.ts";
 import { callerLocation, type SourceLocation } from "../core/location.ts";
-import type { ExecMount, NetworkMode, Output, Platform } from "../dsl/graph.ts";
+import type { ExecMount, Output, Platform } from "../dsl/graph.ts";
+import type { NetworkMode } from "../dsl/step_settings.ts";
 import type { MountValue, RunOptions, SshMountOptions } from "../dsl/options.ts";
 import { execNode } from "../dsl/run.ts";
 import type { SshAgent } from "../dsl/secrets.ts";
@@ -18,7 +19,7 @@ import { ExecStream } from "../gateway/exec_stream.ts";
 import { runSettings } from "../llb/base_config.ts";
 import { LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import * as pb from "../proto/pb.gen.ts";
-import { requireCap } from "./build_context.ts";
+import { requireCap } from "./require_cap.ts";
 import { BuildError } from "./errors.ts";
 import type { GatewaySolver } from "./gateway_solver.ts";
 import { LocalStep, type StatusSink } from "./local_progress.ts";

@@ -15,7 +15,7 @@ import type { Digest } from "../llb/digest.ts";
 import { type InitMessage, LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import * as pb from "../proto/pb.gen.ts";
 import { RpcError } from "../transport/rpc.ts";
-import { requireCap } from "./build_context.ts";
+import { requireCap } from "./require_cap.ts";
 import { type BuildError, failingVertex, solveRefs } from "./errors.ts";
 import {
   commandText,

@@ -19,7 +19,8 @@ import { type CredentialLookup, type PushResult, pushThroughEngine } from "./eng
 import { loadPlan } from "./load_plan.ts";
 import type { EngineAddress } from "../transport/address.ts";
 import { type BuildOutput, exporterFor, isFileOutput, nameList, UnsupportedOutputError } from "./outputs.ts";
-import { type PlatformState, solve } from "./solve.ts";
+import { solve } from "./solve.ts";
+import type { PlatformState } from "./solve_spec.ts";
 import type { DynamicState } from "./build_context.ts";
 import type { SessionServiceOptions } from "./session_services.ts";
 import type { ShellOptions } from "./debug_shell.ts";

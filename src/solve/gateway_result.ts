@@ -14,7 +14,7 @@ import { shellAtEnd, shellOnFailure } from "./debug_shell.ts";
 import { runDynamic } from "./dynamic_target.ts";
 import { frontendDefaults } from "./frontends.ts";
 import { GatewaySolver, type SessionView } from "./gateway_solver.ts";
-import type { PlatformState, SolveSpec } from "./solve.ts";
+import type { PlatformState, SolveSpec } from "./solve_spec.ts";
 import type { SolveFindings } from "./solve_findings.ts";
 import { StageReader } from "./step_names.ts";
 

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { Healthcheck, Platform } from "../dsl/graph.ts";
+import type { Platform } from "../dsl/graph.ts";
+import type { Healthcheck } from "../dsl/step_settings.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import { inheritedCwd, mergeEnv, resolveBaseEnv } from "../llb/base_config.ts";
 

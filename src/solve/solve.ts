@@ -5,91 +5,27 @@
  *
  * @module
  */
-import type { Platform } from "../dsl/graph.ts";
-import { type State, stateData } from "../dsl/state.ts";
+import { stateData } from "../dsl/state.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
 import { marshal, type MarshalOptions } from "../llb/marshal.ts";
-import type * as pb from "../proto/pb.gen.ts";
-import {
-  type CacheOptions,
-  ControlService,
-  type Exporter,
-  type StatusResponse,
-} from "../proto/moby_buildkit_v1.gen.ts";
+import { ControlService } from "../proto/moby_buildkit_v1.gen.ts";
 import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import { healthMethods } from "../session/health.ts";
 import { contentMethods } from "../session/content_service.ts";
-import type { LocalContentStore } from "../session/content_store.ts";
-import { fileSendMethods, type FileSendTarget } from "../session/filesend_service.ts";
+import { fileSendMethods } from "../session/filesend_service.ts";
 import { fileSyncMethods } from "../session/filesync_service.ts";
-import type { SendTreeStats } from "../session/filesync.ts";
 import { newSessionId, Session } from "../session/session.ts";
 import { RpcError } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";
 import { BuildError, ExportError } from "./errors.ts";
 import { engineLost, isConnectionLoss, type LossKind, RunningSteps, watchEngine } from "./engine_lost.ts";
 import { SecretMasker } from "../progress/secret_mask.ts";
-import type { DynamicState } from "./build_context.ts";
 import { describeEngine, gatewayResult } from "./gateway_result.ts";
 import { SolveFindings } from "./solve_findings.ts";
 import { prepareSessionServices, type SessionServiceOptions } from "./session_services.ts";
 import { withRegistryHint } from "./registry_hint.ts";
 import { readDockerignores } from "./dockerignore.ts";
-import type { ShellOptions } from "./debug_shell.ts";
-
-/** One platform's state in a (possibly multi-platform) build. */
-export interface PlatformState {
-  readonly platform: Platform;
-  readonly state: State;
-}
-
-/** What the engine is asked to do with the result, besides building it. */
-export interface SolveExports {
-  /** Exporters, in the order the engine numbers them. */
-  readonly exporters: readonly Exporter[];
-  /** Where each exporter that streams files to us writes, with its index in `exporters`. */
-  readonly fileTargets: readonly { readonly target: FileSendTarget; readonly exporterIndex: number }[];
-  readonly cache?: CacheOptions;
-  readonly frontendAttrs?: Readonly<Record<string, string>>;
-  /** Content stores of `local` cache directories, by store id. */
-  readonly contentStores?: ReadonlyMap<string, LocalContentStore>;
-}
-
-/** What to build and where it goes. */
-export interface SolveSpec {
-  readonly state: State;
-  /** Several platforms: one result per platform, exported as one image index. */
-  readonly platformStates?: readonly PlatformState[];
-  readonly exports: SolveExports;
-  /** Stable per project and machine: lets the engine reuse earlier uploads. */
-  readonly sharedKey: string;
-  /** Run every step again instead of using cached results. */
-  readonly noCache?: boolean;
-  /** Called with the build's ref (`SolveRequest.Ref`) just before it is sent. */
-  readonly onStart?: (ref: string) => void;
-  /** Called with every status update of the build. */
-  readonly onStatus?: (status: StatusResponse) => void;
-  /** Called once per fallback used because the engine lacks a feature. @default prints to stderr */
-  readonly onNotice?: (message: string) => void;
-  /** Called with the definition sent for each platform, once the engine's caps and frontends are applied. */
-  readonly onDefinition?: (definition: pb.Definition) => void;
-  /** Called after each upload of a local directory, with what the engine requested. */
-  readonly onLocalSent?: (name: string, stats: SendTreeStats) => void;
-  readonly signal?: AbortSignal;
-  /**
-   * Secret and ssh overrides, registry logins, environment for the session's services.
-   * @default none: no `{ env }` secrets, ssh agent or registry logins, and `-` outputs fail
-   */
-  readonly services?: SessionServiceOptions;
-  /** The working directory: build.ts paths in warnings are shown relative to it. @default absolute paths */
-  readonly cwd?: string;
-  /** The target's name: the stage of steps whose build.ts line assigns no variable. @default "build" */
-  readonly name?: string;
-  /** A dynamic target's function, run inside the build once per platform; `state` is then unused. */
-  readonly dynamic?: DynamicState;
-  /** Shells to open: on a failed `run` step (the build waits for it), or in the target's final state. */
-  readonly shell?: ShellOptions;
-}
+import type { SolveSpec } from "./solve_spec.ts";
 
 /** What a finished build reports. */
 export interface SolveResult {

@@ -21,7 +21,7 @@ import { State, stateData } from "../dsl/state.ts";
 import { type BuildContext, type DynamicState, isDynamicState } from "./build_context.ts";
 import { type CacheExport, cacheExportSchema, type CacheImport, cacheImportSchema } from "./cache.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
-import type { PlatformState } from "./solve.ts";
+import type { PlatformState } from "./solve_spec.ts";
 import { checkOutputCollisions } from "./output_collisions.ts";
 
 /** A named thing to build: a state and what to do with the result. */

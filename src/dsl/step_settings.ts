@@ -1,0 +1,58 @@
+/**
+ * The plain settings a build step carries in the graph: network and security modes, ulimits, proxies, the
+ * base image's inherited config and a healthcheck. Leaves of the graph's types; they refer to no node.
+ *
+ * @module
+ */
+import type { Platform } from "../core/platform.ts";
+
+/** Network mode of a `run` step. */
+export type NetworkMode = "sandbox" | "host" | "none";
+
+/** Security mode of a `run` step; `insecure` is privileged. */
+export type SecurityMode = "sandbox" | "insecure";
+
+/** A resource limit (`ulimit`) of a `run` step. */
+export interface Ulimit {
+  readonly name: string;
+  readonly soft: number;
+  readonly hard: number;
+}
+
+/**
+ * Proxy settings passed to a step without being part of its cache key. (No
+ * `all_proxy`: BuildKit 0.8 would drop it silently and no cap tells them apart.)
+ */
+export interface ProxyEnv {
+  readonly httpProxy?: string;
+  readonly httpsProxy?: string;
+  readonly ftpProxy?: string;
+  readonly noProxy?: string;
+}
+
+/**
+ * Settings a step takes from its base image's config once the engine has
+ * resolved it; `cwd`/`user` say whether those still come from the base.
+ */
+export interface InheritedConfig {
+  /** Normalized image reference, e.g. `docker.io/library/busybox:latest`. */
+  readonly image: string;
+  readonly platform: Platform;
+  /** The step's cwd is relative to the base image's working directory. */
+  readonly cwd: boolean;
+  /** The step runs as the base image's user. */
+  readonly user: boolean;
+  /** The base is a frontend's result (`dockerfile()`): its config comes with it, not from a registry. */
+  readonly frontend?: boolean;
+}
+
+/** A container healthcheck, as Docker stores it (durations in nanoseconds). */
+export interface Healthcheck {
+  /** `["NONE"]`, `["CMD", ...argv]` or `["CMD-SHELL", command]`. */
+  readonly test: readonly string[];
+  readonly intervalNs?: number;
+  readonly timeoutNs?: number;
+  readonly startPeriodNs?: number;
+  readonly startIntervalNs?: number;
+  readonly retries?: number;
+}
