@@ -2,7 +2,7 @@
  * Soak test (not in CI): many builds from one process, to see whether memory,
  * file descriptors or temp dirs grow. Runs N sequential builds, then R rounds
  * of T concurrent targets, each exporting a tar or a directory, and prints
- * RSS, open fds and drydock temp dirs as it goes.
+ * RSS, JS heap, open fds and drydock temp dirs as it goes.
  *
  *   deno run -A bench/soak.ts [--sequential 1000] [--concurrent 50] [--rounds 5] [--every 100]
  *   bun bench/soak.ts ...
@@ -36,13 +36,16 @@ const host = process.env.BUILDKIT_HOST || process.env.DOCKER_HOST ? undefined : 
 const runtime = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined" ? "Deno" : "Bun";
 
 function sample(label: string, t0: number): string {
-  const rss = (process.memoryUsage().rss / 1024 / 1024).toFixed(0);
+  const memory = process.memoryUsage();
+  const rss = (memory.rss / 1024 / 1024).toFixed(0);
+  // The JS heap apart from RSS: RSS follows garbage collection and allocator caches, a leak grows the heap.
+  const heap = (memory.heapUsed / 1024 / 1024).toFixed(0);
   const fds = readdirSync("/proc/self/fd").length;
   const temps = readdirSync(tmpdir()).filter((d) =>
     d.startsWith("drydock-") && !d.startsWith("drydock-soak")
   );
   const line = `${runtime} ${label.padEnd(22)} ${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s  ` +
-    `rss ${rss.padStart(4)} MB  fds ${String(fds).padStart(4)}  drydock temp dirs ${temps.length}`;
+    `rss ${rss.padStart(4)} MB  heap ${heap.padStart(4)} MB  fds ${String(fds).padStart(4)}  drydock temp dirs ${temps.length}`;
   console.log(line);
   return line;
 }
