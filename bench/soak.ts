@@ -45,7 +45,8 @@ function sample(label: string, t0: number): string {
     d.startsWith("drydock-") && !d.startsWith("drydock-soak")
   );
   const line = `${runtime} ${label.padEnd(22)} ${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s  ` +
-    `rss ${rss.padStart(4)} MB  heap ${heap.padStart(4)} MB  fds ${String(fds).padStart(4)}  drydock temp dirs ${temps.length}`;
+    `rss ${rss.padStart(4)} MB  heap ${heap.padStart(4)} MB  ` +
+    `fds ${String(fds).padStart(4)}  drydock temp dirs ${temps.length}`;
   console.log(line);
   return line;
 }
