@@ -27,7 +27,9 @@ export function validate<S extends z.ZodType>(
 ): z.output<S> {
   const empty = isEmptyObject(value);
   if (empty && acceptsEmpty.has(schema)) return {} as z.output<S>;
-  const result = schema.safeParse(value);
+  // Zod compiles a fast path for an object schema on its first parse: worth it for many parses, not for
+  // the empty options most calls pass (a no-op build pays 5-10 ms CPU for it).
+  const result = schema.safeParse(value, empty ? JITLESS : undefined);
   if (result.success) {
     // Most DSL calls pass no options (`{}`): once a schema took `{}` as it is, skip parsing it again.
     if (empty && isEmptyObject(result.data)) acceptsEmpty.add(schema);
@@ -41,6 +43,7 @@ export function validate<S extends z.ZodType>(
 }
 
 const acceptsEmpty = new WeakSet<z.ZodType>();
+const JITLESS = { jitless: true } as const;
 
 function isEmptyObject(value: unknown): boolean {
   if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
