@@ -32,16 +32,13 @@ export function countConsumers(root: Output): Map<OpNode, number> {
     const node = stack.pop()!;
     if (visited.has(node)) continue;
     visited.add(node);
-    for (const o of referencedOutputs(node)) {
+    for (const o of nodeInputs(node)) {
+      if (o === null) continue;
       counts.set(o.op, (counts.get(o.op) ?? 0) + 1);
-      stack.push(o.op);
+      if (!visited.has(o.op)) stack.push(o.op);
     }
   }
   return counts;
-}
-
-function referencedOutputs(node: OpNode): Output[] {
-  return nodeInputs(node).filter((o): o is Output => o !== null);
 }
 
 /**
