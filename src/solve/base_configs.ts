@@ -9,6 +9,7 @@ import type { OpNode, Output } from "../dsl/graph.ts";
 import type { InheritedConfig } from "../dsl/step_settings.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import { baseConfigKey } from "../llb/base_config.ts";
+import { contextInput, type ContextOverrides } from "../llb/graph_walk.ts";
 import { LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type { CallOptions, RpcClient } from "../transport/rpc.ts";
 import type { ContainerConfig } from "./image_config.ts";
@@ -20,7 +21,7 @@ export interface BaseImage {
 
 /**
  * Every base image (at its platform) whose config the states' `run` steps or
- * exported images inherit.
+ * exported images inherit, with `contexts` replacing the named contexts they name.
  *
  * @example
  * ```ts
@@ -29,7 +30,7 @@ export interface BaseImage {
  * baseImagesOf([image("busybox").run("true")]).map((b) => b.image); // ["docker.io/library/busybox:latest"]
  * ```
  */
-export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
+export function baseImagesOf(states: readonly State[], contexts?: ContextOverrides): InheritedConfig[] {
   const found = new Map<string, InheritedConfig>();
   const add = (i: InheritedConfig | undefined) => {
     // A frontend's result brings its config with it; there is no image to look up.
@@ -51,6 +52,8 @@ export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
         if (a.kind === "copy") add(a.srcBase);
         visit((a as { source?: Output | null }).source);
       }
+    } else if (node.kind === "context") {
+      visit(contextInput(node, contexts));
     }
   };
   for (const s of states) {

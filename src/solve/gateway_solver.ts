@@ -159,7 +159,7 @@ export class GatewaySolver {
   /** The configs of the base images `states` inherit, resolved once per image and platform. */
   async baseConfigs(states: readonly State[]): Promise<Map<string, BaseImage>> {
     const { rpc, bridge } = this.#options;
-    const wanted = baseImagesOf(states);
+    const wanted = baseImagesOf(states, this.#options.marshalOptions.contexts);
     for (const b of wanted) {
       const key = baseConfigKey(b.image, b.platform);
       if (!this.#bases.has(key)) {
@@ -214,7 +214,7 @@ export class GatewaySolver {
 
   async #solve(state: State, evaluate: boolean, platform: Platform | undefined): Promise<SolvedState> {
     const o = this.#options;
-    const nodes = graphNodes(state);
+    const nodes = graphNodes(state, o.marshalOptions.contexts);
     const localExcludes = new Map([
       ...(o.marshalOptions.localExcludes ?? []),
       ...await readDockerignores(nodes),
