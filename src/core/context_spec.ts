@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { z } from "zod";
 
 /** What a named build context is replaced with. */
 export type ContextSource =
@@ -20,6 +21,27 @@ export const CONTEXT_NAME: RegExp = /^[a-z0-9][a-z0-9._/:-]*$/;
 
 /** The rule {@link CONTEXT_NAME} checks, in words. */
 export const CONTEXT_NAME_RULE = "must be image-name-like (lower case, digits, . _ / : -)";
+
+/**
+ * The schema of a record of named contexts with `values`: each name must match {@link CONTEXT_NAME};
+ * a bad one is reported under its own key.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { contextRecord } from "./context_spec.ts";
+ * contextRecord(z.string()).safeParse({ Src: "." }).success; // false
+ * ```
+ */
+export function contextRecord<T extends z.ZodType>(values: T) {
+  return z.record(z.string(), values).superRefine((r, ctx) => {
+    for (const name of Object.keys(r)) {
+      if (!CONTEXT_NAME.test(name)) {
+        ctx.addIssue({ code: "custom", path: [name], message: `the name ${CONTEXT_NAME_RULE}` });
+      }
+    }
+  });
+}
 
 /**
  * Reads one context value. Calls `fail` with the reason when it cannot be used.

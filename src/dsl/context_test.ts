@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { context, image, local, OptionError, scratch } from "../../mod.ts";
+import { context, dockerfile, image, local, OptionError, scratch } from "../../mod.ts";
 import { marshal } from "../llb/marshal.ts";
 
 const P = { platform: "linux/amd64" } as const;
@@ -62,5 +62,17 @@ describe("context()", () => {
       return true;
     });
     assert.throws(() => context("src", "./a" as never), /option "defaultState" must be a State/);
+  });
+
+  test("dockerfile()'s contexts read names and values with the same rules", () => {
+    assert.throws(
+      () => dockerfile(local("."), { contexts: { Base: "docker-image://busybox" } }),
+      /option "contexts\.Base" the name must be image-name-like/,
+    );
+    assert.throws(
+      () => dockerfile(local("."), { contexts: { base: "target:app" } }),
+      /option "contexts\.base" must be "docker-image:\/\/<ref>" \(a directory: local\(dir\)\)/,
+    );
+    dockerfile(local("."), { contexts: { base: "docker-image://busybox", b: local("b") } });
   });
 });

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { State } from "./state.ts";
 import { platformString } from "./source_options.ts";
-import { CONTEXT_NAME, CONTEXT_NAME_RULE, parseContextSource } from "../core/context_spec.ts";
+import { contextRecord, parseContextSource } from "../core/context_spec.ts";
 
 /** Options of {@link dockerfile}. */
 export interface DockerfileOptions {
@@ -61,8 +61,7 @@ export const dockerfileOptionsSchema = z.strictObject({
       message: "names must be ARG names (letters, digits and _)",
     }).optional(),
   platform: platformString.optional(),
-  contexts: z.record(
-    z.string().regex(CONTEXT_NAME, `names ${CONTEXT_NAME_RULE}`),
+  contexts: contextRecord(
     z.union([
       z.instanceof(State),
       z.string().refine(isImageContext, 'must be "docker-image://<ref>" (a directory: local(dir))'),

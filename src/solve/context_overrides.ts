@@ -7,12 +7,7 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import {
-  CONTEXT_NAME,
-  CONTEXT_NAME_RULE,
-  type ContextSource,
-  parseContextSource,
-} from "../core/context_spec.ts";
+import { contextRecord, type ContextSource, parseContextSource } from "../core/context_spec.ts";
 import { DrydockError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { fail, validate } from "../core/validate.ts";
@@ -35,8 +30,7 @@ export interface ContextOverridesResult {
   readonly described: readonly string[];
 }
 
-const contextsSchema = z.record(
-  z.string().regex(CONTEXT_NAME, `names ${CONTEXT_NAME_RULE}`),
+const contextsSchema = contextRecord(
   z.union([z.instanceof(State), z.string()], {
     error: 'values must be a State, a directory, "docker-image://REF" or "target:NAME"',
   }),
