@@ -64,8 +64,11 @@ export function llbText(
  * unresolvedBasesNotice(app); // "the config of docker.io/library/busybox:latest is not resolved ..."
  * ```
  */
-export function unresolvedBasesNotice(target: ResolvedTarget): string | undefined {
-  const bases = [...new Set(baseImagesOf([target.state]).map((b) => b.image))];
+export function unresolvedBasesNotice(
+  target: ResolvedTarget,
+  contexts?: ContextOverrides,
+): string | undefined {
+  const bases = [...new Set(baseImagesOf([target.state], contexts).map((b) => b.image))];
   if (bases.length === 0) return undefined;
   return `the config of ${bases.join(", ")} is not resolved without an engine: the env, working directory ` +
     "and user its steps inherit are left out (values that use its env show as written, like ${PATH}), so " +

@@ -190,7 +190,7 @@ function compiledText(
     const names = Object.keys(targets).join(", ");
     throw new UsageError(`${flag} shows one target's LLB; choose one with --target (targets: ${names})`);
   }
-  const notice = unresolvedBasesNotice(selected[0]);
+  const notice = unresolvedBasesNotice(selected[0], contexts.states);
   if (notice) stderr(`drydock: ${notice}\n`);
   if (contexts.described.length > 0) {
     stderr(`drydock: build contexts replaced: ${contexts.described.join(", ")}\n`);

@@ -9,15 +9,21 @@ import { callerLocation } from "../core/location.ts";
 import { CONTEXT_NAME, CONTEXT_NAME_RULE } from "../core/context_spec.ts";
 import { validate } from "../core/validate.ts";
 import type { ContextNode } from "./graph.ts";
+import type { InheritedConfig } from "./step_settings.ts";
 import { State, stateData } from "./state.ts";
+
+// Makes each context()'s config key unique; never sent to the engine.
+let contextCount = 0;
 
 /**
  * `defaultState` under a name the build can replace: the CLI's
  * `--build-context NAME=DIR|docker-image://REF|target:TARGET`, or `build()`'s
  * `contexts: { NAME: ... }`. Without an override the build is exactly the one
- * `defaultState` gives (same digests). An override replaces the files only: the
- * settings later steps start from (env, working directory, user, platform, the
- * image config they inherit) stay `defaultState`'s.
+ * `defaultState` gives (same digests). When `defaultState` starts from an image
+ * (or a `dockerfile()`), later steps start from the config of what the context
+ * turns out to be: an override image's env, working directory and user, as
+ * `FROM name` does; a target's base config; none for a directory. Settings made
+ * in code (`env()`, `workdir()` ...) on `defaultState` stay, on an override do not.
  *
  * @example
  * ```ts
@@ -44,6 +50,22 @@ export function context(name: string, defaultState: State): State {
     location,
   );
   const data = stateData(state);
-  const node: ContextNode = { kind: "context", location, contextName: n, input: data.output };
-  return new State({ ...data, output: { op: node, index: 0 } });
+  const inherit = data.settings.inherit;
+  // Later steps start from the config of whatever the context turns out to be: the solve resolves this key.
+  const alias: InheritedConfig | undefined = inherit && {
+    image: `context(${n})#${++contextCount}`,
+    platform: inherit.platform,
+    cwd: inherit.cwd,
+    user: inherit.user,
+    context: true,
+  };
+  const node: ContextNode = {
+    kind: "context",
+    location,
+    contextName: n,
+    input: data.output,
+    ...(inherit && alias ? { config: { alias, default: inherit } } : {}),
+  };
+  const settings = alias ? { ...data.settings, inherit: alias } : data.settings;
+  return new State({ ...data, settings, output: { op: node, index: 0 } });
 }

@@ -404,4 +404,9 @@ export interface ContextNode extends NodeBase {
   readonly contextName: string;
   /** The default filesystem; `null` is the empty one. */
   readonly input: Output | null;
+  /**
+   * When the default inherits a base config: the key states built on the context inherit instead
+   * (`image` unique to this call), and the default's own.
+   */
+  readonly config?: { readonly alias: InheritedConfig; readonly default: InheritedConfig };
 }

@@ -5,7 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { context, dockerfile, image, local, scratch } from "../../mod.ts";
 import { DrydockError, isUsageError } from "../core/errors.ts";
-import { stateData } from "../dsl/state.ts";
+import { type State, stateData } from "../dsl/state.ts";
+import { parsePlatform } from "../core/platform.ts";
+import { baseConfigKey } from "../llb/base_config.ts";
+import { marshal } from "../llb/marshal.ts";
+import { baseImagesOf, contextBases, withContextBases } from "./base_configs.ts";
 import { resolveContextOverrides } from "./context_overrides.ts";
 import { resolveTargets, type Targets } from "./targets.ts";
 
@@ -61,4 +65,29 @@ test("values that cannot be used say which context and why", () => {
     /contexts\.src.*oci-layout:\/\/ is not supported/,
   );
   assert.throws(() => resolveWith({ Src: "." }), /contexts\.Src.*the name must be image-name-like/);
+});
+
+test("steps on a context inherit the base config of what it stands for: its default, or its override", () => {
+  const P = { platform: "linux/amd64" } as const;
+  const key = (ref: string) => baseConfigKey(ref, parsePlatform(P.platform));
+  const last = (s: State, o: Parameters<typeof marshal>[1]) => marshal(s, o).ops.at(-1)!.digest;
+  const named = context("base", image("busybox", P)).run("pwd");
+  const configs = new Map<string, { Env?: string[]; WorkingDir?: string }>([
+    [key("docker.io/library/busybox:latest"), { Env: ["PATH=/bin"], WorkingDir: "/b" }],
+    [key("docker.io/library/alpine:3"), { Env: ["PATH=/a"], WorkingDir: "/a" }],
+  ]);
+  assert.equal(
+    last(named, { baseConfigs: withContextBases(configs, contextBases([named])) }),
+    last(image("busybox", P).run("pwd"), { baseConfigs: configs }),
+  );
+  const contexts = new Map([["base", image("alpine:3", P)]]);
+  assert.deepEqual(baseImagesOf([named], contexts).map((b) => b.image), ["docker.io/library/alpine:3"]);
+  assert.equal(
+    last(named, { contexts, baseConfigs: withContextBases(configs, contextBases([named], contexts)) }),
+    last(image("alpine:3", P).run("pwd"), { baseConfigs: configs }),
+  );
+  // A directory has no config: the steps get none.
+  const dir = new Map([["base", local("d")]]);
+  const none = withContextBases(configs, contextBases([named], dir), {});
+  assert.deepEqual([...none.values()].at(-1), {});
 });

@@ -18,7 +18,13 @@ import { LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { CallOptions, RpcClient } from "../transport/rpc.ts";
 import type { SecretUse, SshUse } from "../llb/uses.ts";
-import { type BaseImage, baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
+import {
+  type BaseImage,
+  baseImagesOf,
+  contextBases,
+  resolveBaseConfigs,
+  withContextBases,
+} from "./base_configs.ts";
 import { readDockerignores } from "./dockerignore.ts";
 import { exportedImageConfig } from "./exported_config.ts";
 import type { FrontendImage } from "./frontend_result.ts";
@@ -168,12 +174,14 @@ export class GatewaySolver {
         this.#bases.set(key, config);
       }
     }
-    return new Map(
+    const resolved = new Map(
       await Promise.all(wanted.map(async (b) => {
         const key = baseConfigKey(b.image, b.platform);
         return [key, await this.#bases.get(key)!] as const;
       })),
     );
+    // States built on a context() start from the config of what it stands for in this build.
+    return withContextBases(resolved, contextBases(states, this.#options.marshalOptions.contexts), {});
   }
 
   /**
@@ -230,8 +238,11 @@ export class GatewaySolver {
       platform,
     });
     for (const [k, v] of frontends.images) baseConfigs.set(k, v.config ?? {});
+    // A context that stands for a frontend's result (dockerfile()) has its config too.
+    const aliases = contextBases([state], o.marshalOptions.contexts);
+    for (const [k, v] of withContextBases(baseConfigs, aliases)) baseConfigs.set(k, v);
     const frontendResults = frontends.definitions;
-    const frontendImages = frontends.images;
+    const frontendImages = withContextBases(frontends.images, aliases);
     const m = marshal(state, { ...marshalOptions, caps: o.caps, frontendResults, baseConfigs });
     checkCaps(m, o.caps);
     this.#checkSession(m);

@@ -42,6 +42,14 @@ for (const engine of [dk26c, dk28]) {
       assert.equal(await run(["--build-context", "src=target:other"]), "from the other target\n");
     });
 
+    test("steps on a context start from the config of its replacement (a dockerfile() target's)", async () => {
+      assert.equal(await run(["configured"]), "mark=\n/\n");
+      assert.equal(
+        await run(["configured", "--build-context", "base=target:marked"]),
+        "mark=marked\n/marked\n",
+      );
+    });
+
     test("an unknown context name is a usage error listing the declared names", async () => {
       const r = await runBuildFile(BUILD, ["--build-context", "sources=."], {
         DOCKER_HOST: `unix://${(engine as TestEngine).socket}`,
