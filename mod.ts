@@ -22,6 +22,7 @@ export { image, local, scratch } from "./src/dsl/sources.ts";
 export { git, http } from "./src/dsl/remote_sources.ts";
 export { diff, merge } from "./src/dsl/composition.ts";
 export { dockerfile } from "./src/dsl/dockerfile.ts";
+export { context } from "./src/dsl/context.ts";
 export type { DockerfileOptions } from "./src/dsl/dockerfile_options.ts";
 export type { GitOptions, HttpOptions, Owner, ResolveMode } from "./src/dsl/source_options.ts";
 export { ExecState, State } from "./src/dsl/state.ts";

@@ -13,6 +13,7 @@ import { State } from "../dsl/state.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
 import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
 import { selectTargets, type Targets } from "../solve/targets.ts";
+import { resolveContextOverrides } from "../solve/context_overrides.ts";
 import { writeMetadataFile } from "../solve/metadata.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
@@ -180,15 +181,21 @@ function compiledText(
     options.location,
     flags,
   );
-  if (!args.printLlb) return dryRunText(compileTargets(selected, { noCache: args.noCache }));
+  const base = options.base ?? options.environment.cwd;
+  const contexts = resolveContextOverrides(flags.contexts, targets, selected, base, options.location);
+  const compileOptions = { noCache: args.noCache, contexts: contexts.states };
+  if (!args.printLlb) return dryRunText(compileTargets(selected, compileOptions), contexts.described);
   if (selected.length !== 1) {
     const flag = args.printLlb === "json" ? "--print" : "--dot";
     const names = Object.keys(targets).join(", ");
     throw new UsageError(`${flag} shows one target's LLB; choose one with --target (targets: ${names})`);
   }
-  const notice = unresolvedBasesNotice(selected[0]);
+  const notice = unresolvedBasesNotice(selected[0], contexts.states);
   if (notice) stderr(`drydock: ${notice}\n`);
-  return llbText(selected[0], args.printLlb, { noCache: args.noCache });
+  if (contexts.described.length > 0) {
+    stderr(`drydock: build contexts replaced: ${contexts.described.join(", ")}\n`);
+  }
+  return llbText(selected[0], args.printLlb, compileOptions);
 }
 
 /** Reports a failure; with the build's progress, a failed step comes with its logs and code frame. */

@@ -35,6 +35,7 @@ import { sessionServiceOptions } from "./session_services.ts";
 import type { SshSpec } from "./ssh_flag.ts";
 import type { ShellAccess, ShellOptions } from "./debug_shell.ts";
 import { selectTargets, type TargetOverrides, type Targets } from "./targets.ts";
+import { type ContextValue, resolveContextOverrides } from "./context_overrides.ts";
 
 /** Options of {@link solveTargets} (and of the public `buildTargets()`). */
 export interface BuildTargetsOptions extends TargetOverrides {
@@ -91,6 +92,12 @@ export interface BuildTargetsOptions extends TargetOverrides {
    * in the named target's final state. `run` drives each shell on a terminal; the build waits for it.
    */
   shell?: { onError?: boolean; target?: string; run: (target: string, access: ShellAccess) => Promise<void> };
+  /**
+   * Named build contexts replaced for this build, by name (the CLI's `--build-context`): a State, a
+   * directory (relative to build.ts), `docker-image://REF` or `target:NAME`. Each name must be one the
+   * targets declare with `context()` or `dockerfile()`'s `contexts`.
+   */
+  contexts?: Readonly<Record<string, ContextValue>>;
   /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
   registryAuth?: Readonly<Record<string, RegistryLogin>>;
 }
@@ -160,6 +167,8 @@ export async function solveTargets(
   validate("build", "options", optionsSchema, options, options.location);
   const sourceDateEpoch = options.sourceDateEpoch ?? sourceDateEpochFromEnv(env);
   const selected = selectTargets(targets, options.targets, base, options.location, options);
+  const contexts =
+    resolveContextOverrides(options.contexts, targets, selected, base, options.location).states;
   const shellTarget = options.shell?.target;
   if (shellTarget !== undefined && !selected.some((t) => t.name === shellTarget)) {
     throw new DrydockError("E_TARGET", `shell.target "${shellTarget}" is not among the targets built`);
@@ -208,6 +217,7 @@ export async function solveTargets(
         services,
         cwd: run.environment.cwd,
         loadInto: dockerToLoadInto(t.outputs, env),
+        ...(contexts.size > 0 ? { contexts } : {}),
         ...(options.shell ? { shell: shellFor(options.shell, t.name) } : {}),
       });
       return {
