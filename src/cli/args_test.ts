@@ -40,6 +40,7 @@ test("`parseCli()` defaults: no targets, auto progress, nothing switched on", ()
     secrets: [],
     ssh: [],
     progress: "auto",
+    nodes: [],
     tls: {},
     interactive: false,
     shellCommand: ["/bin/sh"],

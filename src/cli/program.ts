@@ -14,6 +14,8 @@ import type { BuildEnvironment } from "../core/environment.ts";
 import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
 import { selectTargets, type Targets } from "../solve/targets.ts";
 import { writeMetadataFile } from "../solve/metadata.ts";
+import { nodeLines } from "../solve/multi_node.ts";
+import { builderNodes, plannedNodeLines } from "../solve/node_build.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
 import { type FlagOptions, flagOptions } from "./flag_options.ts";
@@ -188,6 +190,10 @@ function compiledText(
   }
   const notice = unresolvedBasesNotice(selected[0]);
   if (notice) stderr(`drydock: ${notice}\n`);
+  const nodes = builderNodes(flags, options.environment.env);
+  if (nodes) {
+    for (const line of plannedNodeLines(selected, nodes, options.location)) stderr(`drydock: ${line}\n`);
+  }
   return llbText(selected[0], args.printLlb, { noCache: args.noCache });
 }
 
@@ -226,6 +232,7 @@ function describeResult(r: TargetResult): string {
   }
   for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
   for (const l of r.loaded ?? []) lines.push(`${r.target}: loaded into Docker: ${l}`);
+  for (const n of nodeLines(r.nodes ?? [])) lines.push(`${r.target}: ${n}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";

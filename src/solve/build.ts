@@ -29,7 +29,7 @@ import { type EngineFeatures, type EngineKind, probeEngine } from "./engine_feat
 import type { PushResult } from "./engine_push.ts";
 import { buildAndExport, type ExportSpec } from "./export.ts";
 import { withNodeName } from "./multi_node.ts";
-import { type BuilderOption, builderNodes, builderSchema, solveOnNodes } from "./node_build.ts";
+import { builderNodes, type BuilderOption, builderSchema, solveOnNodes } from "./node_build.ts";
 import type { PlatformNode } from "./nodes.ts";
 import { fanOut } from "./fan_out.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
@@ -186,7 +186,12 @@ export async function solveTargets(
   };
   const sharedKey = options.sharedKey ??
     createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
-  const specFor = (t: ResolvedTarget, features: EngineFeatures, signal: AbortSignal, node?: string): ExportSpec => ({
+  const specFor = (
+    t: ResolvedTarget,
+    features: EngineFeatures,
+    signal: AbortSignal,
+    node?: string,
+  ): ExportSpec => ({
     state: t.state,
     platformStates: t.platformStates,
     dynamic: t.dynamic,

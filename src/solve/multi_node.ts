@@ -13,7 +13,7 @@ import { normalizeImageRef } from "../dsl/reference.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { ControlService } from "../proto/moby_buildkit_v1.gen.ts";
 import type { BuilderNode } from "../transport/builder_nodes.ts";
-import { connect } from "../transport/connect.ts";
+import { connect, EngineUnavailableError } from "../transport/connect.ts";
 import type { Transport } from "../transport/transport.ts";
 import type { CacheExport, CacheImport } from "./cache.ts";
 import type { CredentialLookup, PushResult } from "./engine_push.ts";
@@ -73,7 +73,10 @@ export async function reachNodes(
         timeoutMs: 30_000,
       });
       const record = workers.record?.[0];
-      const hasInfo = await transport.rpc.unary(ControlService.info, {}, { signal: options.signal, timeoutMs: 30_000 })
+      const hasInfo = await transport.rpc.unary(ControlService.info, {}, {
+        signal: options.signal,
+        timeoutMs: 30_000,
+      })
         .then(() => true, () => false);
       const reported = (record?.platforms ?? []).map((p) => ({
         os: p.os ?? "linux",
@@ -98,16 +101,17 @@ export async function reachNodes(
   throw new BuilderError((cwd) =>
     `builder node${failed.length > 1 ? "s" : ""} ${
       failed.map(([n, err]) => `${n.name} (${n.address.text}) did not answer: ${reasonOf(err)}`).join("; ")
-    }; nodes: ${nodes.map((n) => `${n.name} (${n.platforms.join(", ") || "platforms from its workers"})`).join(", ")}` +
+    }; nodes: ${
+      nodes.map((n) => `${n.name} (${n.platforms.join(", ") || "platforms from its workers"})`).join(", ")
+    }` +
     (options.location ? ` (build at ${formatLocation(options.location, cwd)})` : "")
   );
 }
 
 function reasonOf(err: unknown): string {
-  const m = (err as Error)?.message ?? String(err);
-  // The connect error's own advice is about a single engine; the reason is in its "Tried" list.
-  const tried = /\(([^()]*: [^()]*)\)\. Start/.exec(m);
-  return tried ? tried[1].replace(/^[^:]*: /, "") : m;
+  // The connect error's advice is about one engine found by discovery; here only its reason matters.
+  if (err instanceof EngineUnavailableError) return err.attempts.map((a) => a.reason).join("; ");
+  return (err as Error)?.message ?? String(err);
 }
 
 /**
@@ -140,8 +144,12 @@ export function planParts(
         node: r,
         platforms: mine,
         outputs: split ? t.outputs.map((o) => splitOutput(o, mine, t.name, r)) : t.outputs,
-        cacheFrom: split ? t.cacheFrom.map((c) => (c.type === "registry" ? { ...c, ref: suffixed(c.ref, mine) } : c)) : t.cacheFrom,
-        cacheTo: split ? t.cacheTo.map((c) => (c.type === "registry" ? { ...c, ref: suffixed(c.ref, mine) } : c)) : t.cacheTo,
+        cacheFrom: split
+          ? t.cacheFrom.map((c) => (c.type === "registry" ? { ...c, ref: suffixed(c.ref, mine) } : c))
+          : t.cacheFrom,
+        cacheTo: split
+          ? t.cacheTo.map((c) => (c.type === "registry" ? { ...c, ref: suffixed(c.ref, mine) } : c))
+          : t.cacheTo,
       });
     }
   }
@@ -149,7 +157,12 @@ export function planParts(
 }
 
 // One node's share of an output that several nodes make together.
-function splitOutput(o: BuildOutput, platforms: readonly string[], target: string, r: ReachedNode): BuildOutput {
+function splitOutput(
+  o: BuildOutput,
+  platforms: readonly string[],
+  target: string,
+  r: ReachedNode,
+): BuildOutput {
   if (o.type === "local") {
     // One platform: its own folder, named as BuildKit names them when it exports several (linux_arm64).
     return platforms.length === 1 ? { ...o, dest: join(o.dest, platforms[0].replaceAll("/", "_")) } : o;
@@ -237,7 +250,9 @@ export async function assembleIndexes(
       const entries: IndexEntry[] = [];
       for (const { part, result } of done) {
         const digest = result.exporterResponse["containerimage.digest"];
-        if (!digest) throw new BuilderError(`target ${target.name}: node ${part.node.node.name} reported no digest`);
+        if (!digest) {
+          throw new BuilderError(`target ${target.name}: node ${part.node.node.name} reported no digest`);
+        }
         const platform = part.platforms.length === 1 ? toOci(part.platforms[0]) : undefined;
         entries.push(...await repo.entriesOf(digest, platform));
       }
@@ -267,7 +282,10 @@ function toOci(text: string): IndexEntry["platform"] {
  */
 export function withNodeName(status: StatusResponse, node: string): StatusResponse {
   if (!status.vertexes?.length) return status;
-  return { ...status, vertexes: status.vertexes.map((v) => (v.name ? { ...v, name: `[${node}] ${v.name}` } : v)) };
+  return {
+    ...status,
+    vertexes: status.vertexes.map((v) => (v.name ? { ...v, name: `[${node}] ${v.name}` } : v)),
+  };
 }
 
 /**
@@ -286,4 +304,3 @@ export function nodeLines(nodes: readonly PlatformNode[]): string[] {
     (c.alsoServedBy.length > 0 ? ` (${c.alsoServedBy.join(", ")} serves it too; the first node wins)` : "")
   );
 }
-

@@ -6,15 +6,20 @@
  */
 import { z } from "zod";
 import type { SourceLocation } from "../core/location.ts";
-import { platformSchema } from "../core/platform.ts";
-import { type BuilderNode, buildxBuilderNodes, type NodeOption, resolveNodes } from "../transport/builder_nodes.ts";
+import { defaultPlatform, formatPlatform, platformSchema } from "../core/platform.ts";
+import {
+  type BuilderNode,
+  buildxBuilderNodes,
+  type NodeOption,
+  resolveNodes,
+} from "../transport/builder_nodes.ts";
 import type { EngineEnv } from "../transport/discover.ts";
 import type { EngineSelection } from "../transport/discover.ts";
 import type { CredentialLookup } from "./engine_push.ts";
 import type { EngineFeatures } from "./engine_features.ts";
 import { buildAndExport, type ExportSpec } from "./export.ts";
-import { assembleIndexes, planParts, reachNodes, runParts } from "./multi_node.ts";
-import type { PlatformNode } from "./nodes.ts";
+import { assembleIndexes, nodeLines, planParts, reachNodes, runParts } from "./multi_node.ts";
+import { choosePlatformNodes, type PlatformNode, samePlatform, servingOf } from "./nodes.ts";
 import type { ResolvedTarget } from "./targets.ts";
 
 /** A multi-node builder, in build.ts: `build(targets, { builder: { nodes: [...] } })`. */
@@ -109,7 +114,9 @@ export async function solveOnNodes(
         ...(wanted
           ? {
             platformStates: wanted.filter((p) =>
-              part.platforms.includes([p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join("/"))
+              part.platforms.includes(
+                [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join("/"),
+              )
             ),
           }
           : {}),
@@ -141,4 +148,37 @@ export async function solveOnNodes(
   } finally {
     await Promise.all(reached.map((r) => r.transport.close()));
   }
+}
+
+/**
+ * Which node each platform of each target goes to, from the nodes' declared platforms only (for `--print`
+ * and `--dry-run`, which reach no engine). Nodes that declare none are said to be asked at build time.
+ *
+ * @example
+ * ```ts
+ * import { plannedNodeLines } from "./node_build.ts";
+ * // plannedNodeLines(selected, nodes) → ["app: linux/arm64 on arm", "app: linux/amd64 on x86"]
+ * ```
+ */
+export function plannedNodeLines(
+  targets: readonly ResolvedTarget[],
+  nodes: readonly BuilderNode[],
+  location?: SourceLocation,
+): string[] {
+  const declared = nodes.filter((n) => n.platforms.length > 0);
+  const asked = nodes.filter((n) => n.platforms.length === 0).map((n) => n.name);
+  const serving = declared.map((n) => servingOf(n.name, n.address.text, n.platforms, []));
+  const lines = targets.flatMap((t) => {
+    const platforms = t.platformStates?.map((p) => formatPlatform(p.platform)) ??
+      [formatPlatform(defaultPlatform())];
+    if (asked.length > 0) {
+      const known = platforms.filter((p) => serving.some((s) => s.native.some((q) => samePlatform(p, q))));
+      return nodeLines(choosePlatformNodes(serving, known, location)).map((l) => `${t.name}: ${l}`);
+    }
+    return nodeLines(choosePlatformNodes(serving, platforms, location)).map((l) => `${t.name}: ${l}`);
+  });
+  if (asked.length > 0) {
+    lines.push(`nodes ${asked.join(", ")} declare no platforms: their workers are asked when building`);
+  }
+  return lines;
 }

@@ -115,8 +115,15 @@ export function servingOf(
   reported: readonly Platform[],
 ): NodeServing {
   if (declared.length > 0) return { name, address, native: declared, emulated: [] };
-  const texts = reported.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/"));
-  return { name, address, native: texts.slice(0, 1), emulated: texts.slice(1) };
+  const texts = [
+    ...new Set(reported.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/"))),
+  ];
+  // The first is the machine's own; its other variants (amd64/v2 ... v4) are levels it runs natively too.
+  const first = reported[0];
+  const isNative = (t: string) =>
+    first !== undefined && t.startsWith(`${first.os}/${first.architecture}`) &&
+    parsePlatform(t).architecture === first.architecture;
+  return { name, address, native: texts.filter(isNative), emulated: texts.filter((t) => !isNative(t)) };
 }
 
 /**

@@ -58,7 +58,9 @@ export function parseNodeFlag(text: string): NodeOption {
   const words = text.trim().split(/\s+/);
   const node: NodeOption = { address: words[0] ?? "" };
   if (!node.address || node.address.includes("=")) {
-    throw new BuilderNodeError(`--node "${text}": start with the engine's address (unix://, tcp://, docker+unix://)`);
+    throw new BuilderNodeError(
+      `--node "${text}": start with the engine's address (unix://, tcp://, docker+unix://)`,
+    );
   }
   const tls: NonNullable<NodeOption["tls"]> = {};
   for (const word of words.slice(1)) {
@@ -134,7 +136,9 @@ function readTls(files: NonNullable<NodeOption["tls"]>, node: string): TlsOption
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new BuilderNodeError(`node ${node}: cannot read its TLS ${label} ${path}: ${(err as Error).message}`);
+      throw new BuilderNodeError(
+        `node ${node}: cannot read its TLS ${label} ${path}: ${(err as Error).message}`,
+      );
     }
   };
   const [ca, cert, key] = [read("ca", files.ca), read("cert", files.cert), read("key", files.key)];

@@ -143,7 +143,11 @@ function fromBuilder(env: EngineEnv, name: string): EngineAddress {
  * addressOfBuildxEndpoint({}, { kind: "buildkitd", address: "tcp://10.0.0.5:1234" }, "builder").engine; // "buildkitd"
  * ```
  */
-export function addressOfBuildxEndpoint(env: EngineEnv, builder: BuildxEndpoint, origin: string): EngineAddress {
+export function addressOfBuildxEndpoint(
+  env: EngineEnv,
+  builder: BuildxEndpoint,
+  origin: string,
+): EngineAddress {
   if (builder.kind === "buildkitd") {
     return {
       engine: "buildkitd",

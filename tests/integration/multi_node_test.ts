@@ -1,0 +1,96 @@
+// A builder of two nodes from the suite's engines: dk26c declared linux/amd64 (runs a step) and dk28 declared
+// linux/arm64 (file operations only: no emulator needed). One index is pushed over both platforms' images.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { build, DrydockError, image, type Platform, scratch } from "../../mod.ts";
+import { dk26c, dk28, unique } from "../support/engines.ts";
+import { fetchBlobJson, fetchManifest, registry } from "../support/registry.ts";
+
+const skip = !dk26c || !dk28
+  ? "dk26c and dk28 are not configured (run tests/engines/up.sh and source engines.env)"
+  : !registry
+  ? "DRYDOCK_REGISTRY is not configured"
+  : false;
+const nodes = () => [
+  { address: dk26c!.host, platforms: ["linux/amd64"] },
+  { address: dk28!.host, platforms: ["linux/arm64"] },
+];
+
+describe("multi-node builder (dk26c amd64 + dk28 arm64)", { skip }, () => {
+  test("each platform is built on its node and one index is pushed over both", async () => {
+    const repo = unique("drydock-nodes");
+    // The nonce keeps the engine's cache from answering with an earlier run's step.
+    const app = (p: Platform) =>
+      p.architecture === "arm64"
+        ? scratch().mkfile("/built", `${repo} arm64 by file ops\n`).config({ cmd: ["/built"] })
+        : image("busybox").run(`echo ${repo} amd64 by a step > /built`).config({ cmd: ["/built"] });
+    const stepsByNode = new Map<string, string[]>();
+    const results = await build({
+      app: { state: app, platforms: ["linux/amd64", "linux/arm64"], image: `${registry}/${repo}:v1` },
+    }, {
+      cli: false,
+      push: true,
+      builder: { nodes: nodes() },
+      onStatus: (_t, s) => {
+        for (const v of s.vertexes ?? []) {
+          const m = /^\[(dk26c|dk28)\] (.*)$/.exec(v.name ?? "");
+          if (m) stepsByNode.set(m[1], [...(stepsByNode.get(m[1]) ?? []), m[2]]);
+        }
+      },
+    });
+    assert.deepEqual(
+      results.app.nodes?.map((n) => `${n.platform} ${n.node}`),
+      ["linux/amd64 dk26c", "linux/arm64 dk28"],
+    );
+    // The engines' own progress says where each step ran: the RUN on dk26c, the file op on dk28.
+    assert.ok(
+      stepsByNode.get("dk26c")?.some((s) => s.includes(`echo ${repo}`)),
+      JSON.stringify([...stepsByNode]),
+    );
+    assert.ok(stepsByNode.get("dk28")?.some((s) => /mkfile/i.test(s)), JSON.stringify([...stepsByNode]));
+    assert.ok(!stepsByNode.get("dk28")?.some((s) => s.includes(`echo ${repo}`)));
+
+    const index = await fetchManifest(registry!, repo, "v1");
+    assert.equal(index.status, 200);
+    assert.equal(index.digest, results.app.exporterResponse["containerimage.digest"]);
+    const listed = (index.body.manifests ?? []).filter((m) => m.platform?.os !== "unknown");
+    assert.deepEqual(listed.map((m) => `${m.platform?.os}/${m.platform?.architecture}`).sort(), [
+      "linux/amd64",
+      "linux/arm64",
+    ]);
+    for (const m of listed) {
+      const manifest = await fetchManifest(registry!, repo, m.digest);
+      const config = await fetchBlobJson(registry!, repo, manifest.body.config!.digest) as {
+        architecture: string;
+        os: string;
+      };
+      assert.equal(`${config.os}/${config.architecture}`, `${m.platform?.os}/${m.platform?.architecture}`);
+    }
+  });
+
+  test("a node that does not answer fails before anything runs, naming it and the build.ts line", async () => {
+    const err = await build({ app: { state: () => scratch(), platforms: ["linux/amd64", "linux/arm64"] } }, {
+      cli: false,
+      connectTimeoutMs: 500,
+      builder: {
+        nodes: [nodes()[0], { address: "tcp://127.0.0.1:9", platforms: ["linux/arm64"], name: "gone" }],
+      },
+    }).then(() => undefined, (e) => e);
+    assert.ok(err instanceof DrydockError, String(err));
+    assert.equal(err.code, "E_BUILDER");
+    assert.match(err.message, /builder node gone \(tcp:\/\/127\.0\.0\.1:9\) did not answer/);
+    assert.match(err.message, /multi_node_test\.ts:\d+/);
+  });
+
+  test("a platform no node serves fails before anything runs, naming the nodes and their platforms", async () => {
+    const err = await build({ app: { state: () => scratch(), platforms: ["linux/amd64", "linux/s390x"] } }, {
+      cli: false,
+      builder: { nodes: nodes() },
+    }).then(() => undefined, (e) => e);
+    assert.ok(err instanceof DrydockError, String(err));
+    assert.equal(err.code, "E_BUILDER");
+    assert.match(err.message, /no node of the builder serves linux\/s390x/);
+    assert.match(err.message, /dk26c \([^)]*\): linux\/amd64; dk28 \([^)]*\): linux\/arm64/);
+    assert.match(err.message, /multi_node_test\.ts:\d+/);
+  });
+});
