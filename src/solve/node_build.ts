@@ -138,7 +138,8 @@ export async function solveOnNodes(
         exporterResponse,
         outputs: t.outputs,
         engine: mine[0].part.node.features.kind,
-        pushed: [...mine.flatMap((d) => d.result.pushed), ...pushed],
+        // The index's digest is the image's (`exporterResponse`); `pushed` lists Engine API pushes only.
+        pushed: mine.flatMap((d) => d.result.pushed),
         loaded: mine.flatMap((d) => d.result.loaded),
         notices: mine.flatMap((d) => d.result.notices.map((n) => `${d.part.node.node.name}: ${n}`)),
         nodes: choices.get(t.name) ?? [],
