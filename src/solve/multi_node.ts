@@ -276,7 +276,7 @@ function toOci(text: string): IndexEntry["platform"] {
  * @example
  * ```ts
  * import { withNodeName } from "./multi_node.ts";
- * withNodeName({ vertexes: [{ digest: "sha256:a", name: "[app 1/2] RUN make" }] }, "arm").vertexes[0].name;
+ * withNodeName({ vertexes: [{ digest: "sha256:a", name: "[app 1/2] RUN make" }] }, "arm").vertexes?.[0].name;
  * // "[arm] [app 1/2] RUN make"
  * ```
  */

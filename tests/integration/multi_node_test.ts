@@ -1,10 +1,31 @@
 // A builder of two nodes from the suite's engines: dk26c declared linux/amd64 (runs a step) and dk28 declared
 // linux/arm64 (file operations only: no emulator needed). One index is pushed over both platforms' images.
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { build, DrydockError, image, type Platform, scratch } from "../../mod.ts";
 import { dk26c, dk28, unique } from "../support/engines.ts";
 import { fetchBlobJson, fetchManifest, registry } from "../support/registry.ts";
+import { runBuildFile } from "../support/runtime.ts";
+
+const NODES_BUILD = fileURLToPath(new URL("../fixtures/cli/nodes_build.ts", import.meta.url));
+
+// No engine: --print says which node builds each platform from the declared platforms alone.
+test("--print names the node of each platform; of two nodes serving one, the first wins", async () => {
+  const r = await runBuildFile(NODES_BUILD, [
+    "--print",
+    "--node",
+    "unix:///nowhere/a.sock platforms=linux/amd64 name=first",
+    "--node",
+    "unix:///nowhere/b.sock platforms=linux/amd64,linux/arm64 name=second",
+  ], {});
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /app: linux\/amd64 on first \(second serves it too; the first node wins\)/);
+  assert.match(r.stderr, /app: linux\/arm64 on second\n/);
+  const bad = await runBuildFile(NODES_BUILD, ["--print", "--node", "unix:///a.sock platforms=arm64"], {});
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /--node "unix:\/\/\/a.sock platforms=arm64": platform "arm64" must look like/);
+});
 
 const skip = !dk26c || !dk28
   ? "dk26c and dk28 are not configured (run tests/engines/up.sh and source engines.env)"
