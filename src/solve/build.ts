@@ -223,6 +223,7 @@ export async function solveTargets(
       signal: options.signal,
       location: options.location,
       credentials: (host) => registryCredentials.get(host),
+      loadInto: dockerToLoadInto(selected.flatMap((t) => t.outputs), env),
     });
   }
   const transport = options.transport ??

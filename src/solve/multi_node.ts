@@ -42,6 +42,8 @@ export interface NodePart {
   readonly outputs: readonly BuildOutput[];
   readonly cacheFrom: readonly CacheImport[];
   readonly cacheTo: readonly CacheExport[];
+  /** Where this node's OCI archive of a `load: true` image goes, to be joined with the other nodes'. */
+  readonly loadArchive?: string;
 }
 
 /** What a multi-node build of one target made. */
@@ -127,6 +129,7 @@ export function planParts(
   targets: readonly ResolvedTarget[],
   reached: readonly ReachedNode[],
   location?: SourceLocation,
+  scratchDir = "",
 ): { parts: NodePart[]; choices: Map<string, PlatformNode[]> } {
   const parts: NodePart[] = [];
   const choices = new Map<string, PlatformNode[]>();
@@ -139,11 +142,14 @@ export function planParts(
     const split = byNode.length > 1;
     for (const r of byNode) {
       const mine = chosen.filter((c) => c.node === r.node.name).map((c) => c.platform);
+      const loads = split && t.outputs.some((o) => o.type === "image" && o.load);
+      const loadArchive = loads ? join(scratchDir, `${parts.length}.oci.tar`) : undefined;
       parts.push({
         target: t,
         node: r,
         platforms: mine,
-        outputs: split ? t.outputs.map((o) => splitOutput(o, mine, t.name, r)) : t.outputs,
+        outputs: split ? t.outputs.flatMap((o) => splitOutput(o, mine, t.name, r, loadArchive)) : t.outputs,
+        ...(loadArchive ? { loadArchive } : {}),
         cacheFrom: split
           ? t.cacheFrom.map((c) => (c.type === "registry" ? { ...c, ref: suffixed(c.ref, mine) } : c))
           : t.cacheFrom,
@@ -162,37 +168,36 @@ function splitOutput(
   platforms: readonly string[],
   target: string,
   r: ReachedNode,
-): BuildOutput {
+  loadArchive: string | undefined,
+): BuildOutput[] {
   if (o.type === "local") {
     // One platform: its own folder, named as BuildKit names them when it exports several (linux_arm64).
-    return platforms.length === 1 ? { ...o, dest: join(o.dest, platforms[0].replaceAll("/", "_")) } : o;
+    return [platforms.length === 1 ? { ...o, dest: join(o.dest, platforms[0].replaceAll("/", "_")) } : o];
   }
-  if (o.type === "image") {
-    if (o.load) {
-      throw new UnsupportedOutputError(
-        `target ${target}: load of an image built on several nodes: no one engine built all its platforms, ` +
-          "so there is no image to load; push it (push: true) and pull it where it is needed",
-      );
-    }
-    if (!o.push) {
-      throw new UnsupportedOutputError(
-        `target ${target}: an image built on several nodes is assembled in a registry: add push: true ` +
-          "(or --push), or build its platforms on one node",
-      );
-    }
-    if (r.features.kind === "docker-graphdriver") {
-      throw new UnsupportedOutputError(
-        `target ${target}: node ${r.node.name} is Docker with a graphdriver image store, which cannot push by ` +
-          "digest; use a buildkitd or Docker with the containerd image store there",
-      );
-    }
-    const repositories = [...new Set(nameList(o.name).map(repositoryOf))];
-    return { ...o, name: repositories, push: true, pushByDigest: true, store: false };
+  if (o.type !== "image") {
+    throw new UnsupportedOutputError(
+      `target ${target}: a "${o.type}" archive built on several nodes is not assembled by drydock; ` +
+        'use a "local" output (a folder per platform) or push the image',
+    );
   }
-  throw new UnsupportedOutputError(
-    `target ${target}: a "${o.type}" archive built on several nodes is not assembled by drydock; ` +
-      'use a "local" output (a folder per platform) or push the image',
-  );
+  // Loaded: each node's platforms as an OCI archive, joined into one image for Docker's containerd store.
+  const loaded: BuildOutput[] = o.load && loadArchive ? [{ type: "oci", dest: loadArchive }] : [];
+  if (!o.push) {
+    if (o.load) return loaded;
+    throw new UnsupportedOutputError(
+      `target ${target}: an image built on several nodes is assembled in a registry (push: true, --push) or ` +
+        "in Docker's containerd image store (load: true, --load); or build its platforms on one node",
+    );
+  }
+  if (r.features.kind === "docker-graphdriver") {
+    throw new UnsupportedOutputError(
+      `target ${target}: node ${r.node.name} is Docker with a graphdriver image store, which cannot push by ` +
+        "digest; use a buildkitd or Docker with the containerd image store there",
+    );
+  }
+  const repositories = [...new Set(nameList(o.name).map(repositoryOf))];
+  const { load: _load, ...rest } = o;
+  return [...loaded, { ...rest, name: repositories, push: true, pushByDigest: true, store: false }];
 }
 
 function repositoryOf(name: string): string {
@@ -244,7 +249,7 @@ export async function assembleIndexes(
   if (done.length < 2) return [];
   const pushed: PushResult[] = [];
   for (const o of target.outputs) {
-    if (o.type !== "image") continue;
+    if (o.type !== "image" || !o.push) continue;
     for (const name of nameList(o.name)) {
       const repo = new RegistryRepository(name, credentials, signal);
       const entries: IndexEntry[] = [];

@@ -79,7 +79,10 @@ test("a local output gets a folder per platform; registry cache refs a platform 
 
 test("outputs several nodes cannot make together are refused before anything runs, saying why", () => {
   const plan = (o: BuildOutput, n = nodes) => () => planParts([target([o])], n);
-  assert.throws(plan({ type: "image", name: "app:1" }), /assembled in a registry: add push: true/);
+  assert.throws(
+    plan({ type: "image", name: "app:1" }),
+    /assembled in a registry \(push: true, --push\) or in Docker.s containerd image store/,
+  );
   assert.throws(plan({ type: "tar", dest: "/x.tar" }), /"tar" archive built on several nodes/);
   assert.throws(
     plan({ type: "image", name: "r.io/app:1", push: true }, [
@@ -88,6 +91,20 @@ test("outputs several nodes cannot make together are refused before anything run
     ]),
     /node old is Docker with a graphdriver image store, which cannot push by digest/,
   );
+});
+
+test("load: each node writes an OCI archive to be joined; with push the digest pushes stay", () => {
+  const { parts } = planParts(
+    [target([{ type: "image", name: "r.io/app:1", load: true, push: true }])],
+    nodes,
+    undefined,
+    "/scratch",
+  );
+  assert.deepEqual(parts.map((p) => p.loadArchive), ["/scratch/0.oci.tar", "/scratch/1.oci.tar"]);
+  assert.deepEqual(parts[1].outputs, [
+    { type: "oci", dest: "/scratch/1.oci.tar" },
+    { type: "image", name: ["r.io/app"], push: true, pushByDigest: true, store: false },
+  ]);
 });
 
 test("a target whose platforms all go to one node is a plain build there", () => {

@@ -4,7 +4,11 @@
  *
  * @module
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
+import type { EngineAddress } from "../transport/address.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { defaultPlatform, formatPlatform, platformSchema } from "../core/platform.ts";
 import {
@@ -19,6 +23,7 @@ import type { CredentialLookup } from "./engine_push.ts";
 import type { EngineFeatures } from "./engine_features.ts";
 import { buildAndExport, type ExportSpec } from "./export.ts";
 import { assembleIndexes, nodeLines, planParts, reachNodes, runParts } from "./multi_node.ts";
+import { checkLoadTarget, loadJoined } from "./multi_node_load.ts";
 import { choosePlatformNodes, type PlatformNode, samePlatform, servingOf } from "./nodes.ts";
 import type { ResolvedTarget } from "./targets.ts";
 
@@ -70,6 +75,8 @@ export interface NodeBuildOptions {
   readonly signal?: AbortSignal;
   readonly location?: SourceLocation;
   readonly credentials: CredentialLookup;
+  /** The Docker Engine `load: true` images go into. */
+  readonly loadInto?: EngineAddress;
 }
 
 /** One target's result on a multi-node builder (the fields of `TargetResult`). */
@@ -101,8 +108,10 @@ export async function solveOnNodes(
   options: NodeBuildOptions,
 ): Promise<Record<string, NodeTargetResult>> {
   const reached = await reachNodes(nodes, options);
+  const scratch = mkdtempSync(join(tmpdir(), "drydock-nodes-"));
   try {
-    const { parts, choices } = planParts(targets, reached, options.location);
+    const { parts, choices } = planParts(targets, reached, options.location, scratch);
+    await checkLoadTarget(parts, options.loadInto, options);
     const done = await runParts(parts, (part, signal) => {
       const base = specFor(part.target, part.node.features, signal, part.node.node.name);
       const wanted = part.target.platformStates;
@@ -127,6 +136,7 @@ export async function solveOnNodes(
     for (const t of targets) {
       const mine = done.filter((d) => d.part.target === t);
       const pushed = await assembleIndexes(t, mine, options.credentials, options.signal);
+      const joined = options.loadInto ? await loadJoined(mine, options.loadInto, options.signal) : [];
       const exporterResponse = mine.length === 1
         ? mine[0].result.exporterResponse
         : pushed[0]?.digest
@@ -140,7 +150,7 @@ export async function solveOnNodes(
         engine: mine[0].part.node.features.kind,
         // The index's digest is the image's (`exporterResponse`); `pushed` lists Engine API pushes only.
         pushed: mine.flatMap((d) => d.result.pushed),
-        loaded: mine.flatMap((d) => d.result.loaded),
+        loaded: [...mine.flatMap((d) => d.result.loaded), ...joined],
         notices: mine.flatMap((d) => d.result.notices.map((n) => `${d.part.node.node.name}: ${n}`)),
         nodes: choices.get(t.name) ?? [],
       };
@@ -148,6 +158,7 @@ export async function solveOnNodes(
     return results;
   } finally {
     await Promise.all(reached.map((r) => r.transport.close()));
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

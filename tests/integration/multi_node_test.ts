@@ -4,7 +4,9 @@ import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { build, DrydockError, image, type Platform, scratch } from "../../mod.ts";
-import { dk26c, dk28, unique } from "../support/engines.ts";
+import process from "node:process";
+import { dk26, dk26c, dk28, unique } from "../support/engines.ts";
+import { dockerApi } from "../support/docker_api.ts";
 import { fetchBlobJson, fetchManifest, registry } from "../support/registry.ts";
 import { runBuildFile } from "../support/runtime.ts";
 
@@ -87,6 +89,46 @@ describe("multi-node builder (dk26c amd64 + dk28 arm64)", { skip }, () => {
       };
       assert.equal(`${config.os}/${config.architecture}`, `${m.platform?.os}/${m.platform?.architecture}`);
     }
+  });
+
+  test("load: the nodes' platforms are joined into one image in Docker's containerd store (dk28)", async () => {
+    const name = unique("drydock-nodes-load");
+    const app = (p: Platform) =>
+      p.architecture === "arm64"
+        ? scratch().mkfile("/built", `${name} arm64\n`)
+        : image("busybox").run(`echo ${name} > /built`);
+    const r = await build({
+      app: { state: app, platforms: ["linux/amd64", "linux/arm64"], image: `${name}:v1` },
+    }, {
+      cli: false,
+      load: true,
+      env: { ...process.env, DOCKER_HOST: `unix://${dk28!.socket}`, DOCKER_CONTEXT: undefined },
+      builder: { nodes: nodes() },
+    });
+    assert.deepEqual(r.app.loaded, [`${name}:v1`]);
+    const res = await dockerApi(dk28!.socket, "/v1.48/images/json?manifests=1");
+    const listed = (res.body as {
+      RepoTags?: string[];
+      Manifests?: { Available: boolean; Kind: string; Descriptor: { platform?: { architecture: string } } }[];
+    }[]).find((i) => i.RepoTags?.includes(`${name}:v1`));
+    const available = (listed?.Manifests ?? []).filter((m) => m.Kind === "image" && m.Available);
+    assert.deepEqual(available.map((m) => m.Descriptor.platform?.architecture).sort(), ["amd64", "arm64"]);
+    await dockerApi(dk28!.socket, `/images/${name}:v1`, "DELETE");
+  });
+
+  test("load into a graphdriver Docker is refused before anything runs, saying why", {
+    skip: !dk26 && "dk26 is not configured",
+  }, async () => {
+    const err = await build({
+      app: { state: () => scratch(), platforms: ["linux/amd64", "linux/arm64"], image: "x:1" },
+    }, {
+      cli: false,
+      load: true,
+      env: { ...process.env, DOCKER_HOST: `unix://${dk26!.socket}`, DOCKER_CONTEXT: undefined },
+      builder: { nodes: nodes() },
+    }).then(() => undefined, (e) => e);
+    assert.ok(err instanceof DrydockError, String(err));
+    assert.match(err.message, /graphdriver image store \(overlay2\), which keeps one platform per image/);
   });
 
   test("a node that does not answer fails before anything runs, naming it and the build.ts line", async () => {
