@@ -15,6 +15,8 @@ import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../so
 import { selectTargets, type Targets } from "../solve/targets.ts";
 import { resolveContextOverrides } from "../solve/context_overrides.ts";
 import { writeMetadataFile } from "../solve/metadata.ts";
+import { nodeLines } from "../solve/multi_node.ts";
+import { builderNodes, plannedNodeLines } from "../solve/node_build.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
 import { type FlagOptions, flagOptions } from "./flag_options.ts";
@@ -195,6 +197,10 @@ function compiledText(
   if (contexts.described.length > 0) {
     stderr(`drydock: build contexts replaced: ${contexts.described.join(", ")}\n`);
   }
+  const nodes = builderNodes(flags, options.environment.env);
+  if (nodes) {
+    for (const line of plannedNodeLines(selected, nodes, options.location)) stderr(`drydock: ${line}\n`);
+  }
   return llbText(selected[0], args.printLlb, compileOptions);
 }
 
@@ -233,6 +239,7 @@ function describeResult(r: TargetResult): string {
   }
   for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
   for (const l of r.loaded ?? []) lines.push(`${r.target}: loaded into Docker: ${l}`);
+  for (const n of nodeLines(r.nodes ?? [])) lines.push(`${r.target}: ${n}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";
