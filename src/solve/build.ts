@@ -11,8 +11,8 @@ import type { BuildEnvironment } from "../core/environment.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { platformSchema } from "../core/platform.ts";
 import { validate } from "../core/validate.ts";
-import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
-import type * as pb from "../proto/pb.gen.ts";
+import * as pb from "../proto/pb.gen.ts";
+import type { StatusResponse } from "../progress/status.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 import type { EngineAddress } from "../transport/address.ts";
 import { connect } from "../transport/connect.ts";
@@ -40,8 +40,6 @@ import { selectTargets, type TargetOverrides, type Targets } from "./targets.ts"
 export interface BuildTargetsOptions extends TargetOverrides {
   /** Names of the targets to build. @default every target */
   targets?: readonly string[];
-  /** Use this connection instead of discovering an engine. */
-  transport?: Transport;
   /** Engine address (`unix://…`, `tcp://…`; `docker+unix://…` for Docker); overrides the environment. */
   host?: string;
   /** A buildx builder or docker context to use, and TLS material for a tcp engine; `host` wins over `engine.host`. */
@@ -66,8 +64,12 @@ export interface BuildTargetsOptions extends TargetOverrides {
   onStatus?: (target: string, status: StatusResponse) => void;
   /** Told once per fallback used because the engine lacks a feature (e.g. merge() as copies). @default prints to stderr */
   onNotice?: (target: string, message: string) => void;
-  /** Receives each target's definition as sent, frontends' ops spliced in. */
-  onDefinition?: (target: string, definition: pb.Definition) => void;
+  /**
+   * Receives each target's LLB definition as sent, frontends' ops spliced in: an encoded `pb.Definition`,
+   * what `buildctl build` reads on stdin.
+   */
+  onDefinition?: (target: string, definition: Uint8Array) => void;
+  /** Cancels the build: the engine stops its steps and the call rejects. */
   signal?: AbortSignal;
   /** Key under which the engine keeps earlier uploads of local directories. @default derived from host and `base` */
   sharedKey?: string;
@@ -86,22 +88,19 @@ export interface BuildTargetsOptions extends TargetOverrides {
   secrets?: readonly SecretSpec[];
   /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
   ssh?: readonly SshSpec[];
-  /**
-   * Interactive shells (the CLI's `-i` and `--shell`): on a failed `run` step, in its view before it ran, and
-   * in the named target's final state. `run` drives each shell on a terminal; the build waits for it.
-   */
-  shell?: { onError?: boolean; target?: string; run: (target: string, access: ShellAccess) => Promise<void> };
   /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
   registryAuth?: Readonly<Record<string, RegistryLogin>>;
 }
 
 /** What one target's build produced. */
 export interface TargetResult {
+  /** The target's name. */
   readonly target: string;
   /** The build id (the first one, when outputs needed several solves). */
   readonly ref: string;
   /** The exporters' response: `containerimage.digest`, `image.name`, `containerimage.descriptor` ... */
   readonly exporterResponse: Readonly<Record<string, string>>;
+  /** The outputs it was exported to, relative destinations resolved. */
   readonly outputs: readonly BuildOutput[];
   /** The kind of engine that built it. */
   readonly engine: EngineKind;
@@ -134,6 +133,20 @@ export interface BuildRun {
   readonly environment: BuildEnvironment;
   /** The engines to try, when the caller has discovered them already (the CLI does, to check `--host`). */
   readonly engines?: readonly EngineAddress[];
+  /** Use this connection instead of discovering an engine (left open afterwards). */
+  readonly transport?: Transport;
+  /** Interactive shells in build containers (the CLI's `-i` and `--shell`). */
+  readonly shell?: InteractiveShells;
+}
+
+/**
+ * Interactive shells: on a failed `run` step, in its view before it ran (`onError`), and in the named target's
+ * final state (`target`). `run` drives each shell on a terminal; the build waits for it.
+ */
+export interface InteractiveShells {
+  readonly onError?: boolean;
+  readonly target?: string;
+  readonly run: (target: string, access: ShellAccess) => Promise<void>;
 }
 
 /**
@@ -160,7 +173,7 @@ export async function solveTargets(
   validate("build", "options", optionsSchema, options, options.location);
   const sourceDateEpoch = options.sourceDateEpoch ?? sourceDateEpochFromEnv(env);
   const selected = selectTargets(targets, options.targets, base, options.location, options);
-  const shellTarget = options.shell?.target;
+  const shellTarget = run.shell?.target;
   if (shellTarget !== undefined && !selected.some((t) => t.name === shellTarget)) {
     throw new DrydockError("E_TARGET", `shell.target "${shellTarget}" is not among the targets built`);
   }
@@ -172,7 +185,7 @@ export async function solveTargets(
     registryCredentials,
     stdout: run.environment.stdout,
   };
-  const transport = options.transport ??
+  const transport = run.transport ??
     await connect(
       run.engines ?? engineCandidates(env, { ...options.engine, host: options.host ?? options.engine?.host }),
       {
@@ -204,11 +217,12 @@ export async function solveTargets(
         onStart: (ref) => options.onStart?.(t.name, ref),
         onStatus: (s) => options.onStatus?.(t.name, s),
         onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
-        onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
+        onDefinition: options.onDefinition &&
+          ((d) => options.onDefinition!(t.name, pb.Definition.encode(d).finish())),
         services,
         cwd: run.environment.cwd,
         loadInto: dockerToLoadInto(t.outputs, env),
-        ...(options.shell ? { shell: shellFor(options.shell, t.name) } : {}),
+        ...(run.shell ? { shell: shellFor(run.shell, t.name) } : {}),
       });
       return {
         target: t.name,
@@ -222,11 +236,11 @@ export async function solveTargets(
       };
     }, options.signal);
   } finally {
-    if (!options.transport) await transport.close();
+    if (!run.transport) await transport.close();
   }
 }
 
-function shellFor(shell: NonNullable<BuildTargetsOptions["shell"]>, target: string): ShellOptions {
+function shellFor(shell: InteractiveShells, target: string): ShellOptions {
   return {
     onError: shell.onError ?? false,
     atEnd: shell.target === target,

@@ -35,7 +35,7 @@ export interface EngineInfo {
 
 /** A byte range of a file. */
 export interface ReadFileOptions {
-  /** @default 0 */
+  /** Byte to start at. @default 0 */
   offset?: number;
   /** Bytes to read. @default to the end of the file */
   length?: number;

@@ -30,10 +30,11 @@ export interface ContainerOptions {
   mounts?: Record<string, MountValue>;
   /** SSH agents, as `run({ ssh })` takes them. */
   ssh?: SshAgent | SshMountOptions | (SshAgent | SshMountOptions)[];
-  /** @default the state's network, else "sandbox" */
+  /** Network of the container's processes. @default the state's network, else "sandbox" */
   network?: NetworkMode;
-  /** @default the state's platform */
+  /** Platform to run as (an emulated one needs binfmt on the engine). @default the state's platform */
   platform?: Platform;
+  /** Host name inside the container. @default the engine's */
   hostname?: string;
 }
 
@@ -41,7 +42,9 @@ export interface ContainerOptions {
 export interface ExecOptions {
   /** Added to (or replacing by name) the state's environment. */
   env?: Record<string, string>;
+  /** Working directory; a relative path joins the state's. */
   cwd?: string;
+  /** User to run as (`name`, `uid`, `uid:gid`). */
   user?: string;
   /** Run on a terminal: output comes as one stream, and `resize()` applies. @default false */
   tty?: boolean;
@@ -55,10 +58,13 @@ export interface ExecOptions {
 
 /** A process running in a container. */
 export interface Process {
+  /** What it writes to stdout (with `tty: true`, stdout and stderr together). */
   readonly stdout: ReadableStream<Uint8Array>;
+  /** What it writes to stderr (empty with `tty: true`). */
   readonly stderr: ReadableStream<Uint8Array>;
   /** Writes to stdin (started with `stdin: true`). */
   write(data: string | Uint8Array): void;
+  /** Closes stdin, so a process reading it to the end can finish. */
   closeStdin(): void;
   /** Resizes the terminal (started with `tty: true`). */
   resize(size: { rows: number; cols: number }): void;
@@ -72,11 +78,13 @@ export interface Process {
 
 /** A container on a built state. */
 export interface Container {
+  /** The engine's id of the container. */
   readonly id: string;
   /** Starts a process: a string runs in `/bin/sh -c`, an array as is. */
   exec(command: string | string[], options?: ExecOptions): Promise<Process>;
   /** Removes the container; its processes are killed. Also done when the build ends. */
   release(): Promise<void>;
+  /** Releases it at the end of an `await using` block. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

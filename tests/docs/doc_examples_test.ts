@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import { mkdtempSync, rmSync } from "node:fs";
 import { dk26c, skipWithout } from "../support/engines.ts";
-import { explain, ROOT, run } from "./support.ts";
+import { explain, ROOT, run } from "../install/support.ts";
 
 const skip = typeof (globalThis as { Deno?: unknown }).Deno === "undefined" && "needs Deno's doc tests";
 const DENO = join(ROOT, "node_modules", ".bin", "deno");
