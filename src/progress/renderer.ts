@@ -11,7 +11,20 @@ import { RawJsonRenderer } from "./rawjson.ts";
 import type { StatusResponse } from "./status.ts";
 import { type FinalReport, type TerminalOutput, TtyRenderer } from "./tty.ts";
 
-/** What every renderer does: fold updates into its model, print them its way, and finish. */
+/**
+ * What every renderer does: fold updates into its model, print them its way, and finish.
+ *
+ * @example Any mode behind one interface
+ * ```ts
+ * import { createRenderer, type ProgressRenderer } from "@drydock/core/progress";
+ * let text = "";
+ * const renderer: ProgressRenderer = createRenderer("quiet", { write: (t: string) => text += t });
+ * renderer.update({ vertexes: [{ digest: "sha256:a", name: "RUN true", started: { seconds: 1n } }] });
+ * renderer.print("note: using a cached base\n");
+ * renderer.done();
+ * renderer.model.steps().length; // 1
+ * ```
+ */
 export interface ProgressRenderer {
   /** The model this renderer folds updates into. */
   readonly model: ProgressModel;

@@ -11,7 +11,20 @@ import { ProgressModel } from "./model.ts";
 import { type StatusResponse, timestampMillis } from "./status.ts";
 import { formatSummary } from "./summary.ts";
 
-/** The terminal the view draws on: a TTY write stream such as `process.stderr`. */
+/**
+ * The terminal the view draws on: a TTY write stream such as `process.stderr`, or any object with `write`.
+ *
+ * @example A fixed-size terminal that keeps what is drawn
+ * ```ts
+ * import { type TerminalOutput, TtyRenderer } from "@drydock/core/progress";
+ * let screen = "";
+ * const out: TerminalOutput = { columns: 80, rows: 24, write: (text) => screen += text };
+ * const renderer = new TtyRenderer(out, { frameMs: 0, color: false });
+ * renderer.update({ vertexes: [{ digest: "sha256:a", name: "RUN make", started: { seconds: 1n } }] });
+ * renderer.done();
+ * screen.includes("RUN make"); // true
+ * ```
+ */
 export interface TerminalOutput {
   /** Writes text (with ANSI escapes) to the terminal. */
   write(text: string): unknown;

@@ -59,6 +59,21 @@ export interface ResolvedImageConfig {
  * What a dynamic target's `state` function gets: it may read the files of
  * states built so far and decide what to build next. Everything it solves is
  * part of the same build.
+ *
+ * @example A test image per package the repository lists
+ * ```ts no-eval
+ * import { build, image, local, merge } from "@drydock/core";
+ * await build({
+ *   tests: {
+ *     state: async (ctx) => {
+ *       const src = local(".");
+ *       const names = (await ctx.readTextFile(src, "packages.txt")).split("\n").filter(Boolean);
+ *       ctx.platform.architecture; // e.g. "amd64"
+ *       return merge(names.map((n) => image("node:22-alpine").copy(src, `packages/${n}`, `/work/${n}`)));
+ *     },
+ *   },
+ * });
+ * ```
  */
 export interface BuildContext extends Platform {
   /** The platform this call builds for (also spread on the context: `ctx.os`, `ctx.architecture`). */

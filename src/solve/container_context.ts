@@ -56,7 +56,27 @@ export interface ExecOptions {
   name?: string;
 }
 
-/** A process running in a container. */
+/**
+ * A process running in a container, from {@link Container.exec}.
+ *
+ * @example Feeding stdin and reading the output
+ * ```ts no-eval
+ * import { build, image } from "@drydock/core";
+ * await build({
+ *   checked: {
+ *     state: async (ctx) => {
+ *       const base = image("busybox");
+ *       await using ctr = await ctx.container(base);
+ *       const proc = await ctr.exec(["wc", "-l"], { stdin: true });
+ *       proc.write("a\nb\n");
+ *       proc.closeStdin();
+ *       const { stdout } = await proc.output(); // "2\n"
+ *       return base.env("LINES", stdout.trim());
+ *     },
+ *   },
+ * });
+ * ```
+ */
 export interface Process {
   /** What it writes to stdout (with `tty: true`, stdout and stderr together). */
   readonly stdout: ReadableStream<Uint8Array>;
@@ -76,7 +96,25 @@ export interface Process {
   output(): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
 
-/** A container on a built state. */
+/**
+ * A container on a built state, from `ctx.container()` in a dynamic target; what its processes write to
+ * its root is thrown away.
+ *
+ * @example Running a check before deciding what to build
+ * ```ts no-eval
+ * import { build, image } from "@drydock/core";
+ * await build({
+ *   app: {
+ *     state: async (ctx) => {
+ *       const base = image("busybox");
+ *       await using ctr = await ctx.container(base);
+ *       const { exitCode } = await (await ctr.exec("test -x /bin/sh", { allowFailure: true })).wait();
+ *       return exitCode === 0 ? base : base.run("echo no shell");
+ *     },
+ *   },
+ * });
+ * ```
+ */
 export interface Container {
   /** The engine's id of the container. */
   readonly id: string;
