@@ -27,6 +27,7 @@ export type { GitOptions, HttpOptions, Owner, ResolveMode } from "./src/dsl/sour
 export { ExecState, State } from "./src/dsl/state.ts";
 export type { StateBase } from "./src/dsl/state_base.ts";
 export type { UlimitName } from "./src/dsl/state_run_settings.ts";
+export { ULIMIT_NAMES } from "./src/dsl/option_schemas.ts";
 export type { RunSettingsBase } from "./src/dsl/state_run_settings.ts";
 export type {
   BindMountOptions,
@@ -45,6 +46,7 @@ export type {
   SecretEnvOptions,
   SecretMountOptions,
   SshMountOptions,
+  SymlinkOptions,
   TimestampValue,
 } from "./src/dsl/options.ts";
 export { secret, ssh } from "./src/dsl/secrets.ts";

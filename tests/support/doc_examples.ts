@@ -102,7 +102,14 @@ export function collectExamples(json: DocJson, root: string): DocExample[] {
  * ```
  */
 export function functionsWithoutExample(json: DocJson, root: string): string[] {
-  type Member = { name: string; kind?: string; location: Location; jsDoc?: JsDoc; accessibility?: string };
+  type Member = {
+    name: string;
+    kind?: string;
+    location: Location;
+    jsDoc?: JsDoc;
+    accessibility?: string;
+    functionDef?: { hasBody?: boolean };
+  };
   type Declaration = { kind: string; location: Location; jsDoc?: JsDoc; def?: { methods?: Member[] } };
   const hasExample = (doc: JsDoc | undefined) => (doc?.tags ?? []).some((t) => t.kind === "example");
   const where = (l: Location) => `${relativeTo(root, l.filename)}:${l.line}`;
@@ -116,6 +123,9 @@ export function functionsWithoutExample(json: DocJson, root: string): string[] {
         if (d.kind !== "class") continue;
         for (const m of methods) {
           if (m.kind === "getter" || m.kind === "setter" || hasExample(m.jsDoc)) continue;
+          // An overloaded method's implementation signature is not part of its type.
+          const overloaded = methods.filter((o) => o.name === m.name).length > 1;
+          if (overloaded && m.functionDef?.hasBody) continue;
           if (m.accessibility === "private" || m.accessibility === "protected") continue;
           missing.add(`${where(m.location)} ${symbol.name}.${m.name}`);
         }
