@@ -60,16 +60,17 @@ export interface ResolvedImageConfig {
  * states built so far and decide what to build next. Everything it solves is
  * part of the same build.
  *
- * @example A test image per package the repository lists
+ * @example One test step per package the repository lists
  * ```ts no-eval
- * import { build, image, local, merge } from "@drydock/core";
+ * import { build, image, local } from "@drydock/core";
  * await build({
  *   tests: {
  *     state: async (ctx) => {
  *       const src = local(".");
  *       const names = (await ctx.readTextFile(src, "packages.txt")).split("\n").filter(Boolean);
- *       ctx.platform.architecture; // e.g. "amd64"
- *       return merge(names.map((n) => image("node:22-alpine").copy(src, `packages/${n}`, `/work/${n}`)));
+ *       let s = image("node:22-alpine").copy(src, ".", "/work").workdir("/work");
+ *       for (const name of names) s = s.run(`npm test --prefix packages/${name}`, { name: `test ${name}` });
+ *       return s;
  *     },
  *   },
  * });

@@ -97,8 +97,8 @@ export interface Process {
 }
 
 /**
- * A container on a built state, from `ctx.container()` in a dynamic target; what its processes write to
- * its root is thrown away.
+ * A container on a built state, from `ctx.container()` in a dynamic target, to run processes in while
+ * deciding what to build.
  *
  * @example Running a check before deciding what to build
  * ```ts no-eval
