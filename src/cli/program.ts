@@ -11,7 +11,12 @@ import { isUsageError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { State } from "../dsl/state.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
-import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
+import {
+  type BuildTargetsOptions,
+  type InteractiveShells,
+  solveTargets,
+  type TargetResult,
+} from "../solve/build.ts";
 import { selectTargets, type Targets } from "../solve/targets.ts";
 import { resolveContextOverrides } from "../solve/context_overrides.ts";
 import { writeMetadataFile } from "../solve/metadata.ts";
@@ -106,7 +111,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   const refs: string[] = [];
   // The failure a shell was opened for: already reported, and its exit code is the build's.
   let shownFailure: BuildError | undefined;
-  const shell: BuildTargetsOptions["shell"] = args.interactive || args.shell
+  const shell: InteractiveShells | undefined = args.interactive || args.shell
     ? {
       onError: args.interactive,
       target: args.shell,
@@ -126,7 +131,6 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     const results = await solveTargets(targets, {
       ...options,
       ...flagged,
-      ...(shell ? { shell } : {}),
       targets: wanted,
       location: options.location,
       signal: signals.signal,
@@ -143,7 +147,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
         progress.update(status);
         options.onStatus?.(target, status);
       },
-    }, { environment, engines });
+    }, { environment, engines, ...(shell ? { shell } : {}) });
     if (args.metadataFile) writeMetadataFile(resolve(environment.cwd, args.metadataFile), results);
     const outputs = Object.values(results).flatMap((r) => describeResult(r).trimEnd().split("\n"));
     progress.succeeded(outputs, Object.keys(results).length);

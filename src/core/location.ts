@@ -8,8 +8,11 @@ import { relative } from "node:path";
 
 /** A position in a source file: absolute path, 1-based line and column. */
 export interface SourceLocation {
+  /** Absolute path of the file. */
   readonly file: string;
+  /** Line number, from 1. */
   readonly line: number;
+  /** Column number, from 1. */
   readonly column: number;
 }
 

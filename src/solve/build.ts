@@ -11,8 +11,8 @@ import type { BuildEnvironment } from "../core/environment.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { platformSchema } from "../core/platform.ts";
 import { validate } from "../core/validate.ts";
-import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
-import type * as pb from "../proto/pb.gen.ts";
+import * as pb from "../proto/pb.gen.ts";
+import type { StatusResponse } from "../progress/status.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 import type { EngineAddress } from "../transport/address.ts";
 import { connect } from "../transport/connect.ts";
@@ -44,8 +44,6 @@ import { type ContextValue, resolveContextOverrides } from "./context_overrides.
 export interface BuildTargetsOptions extends TargetOverrides {
   /** Names of the targets to build. @default every target */
   targets?: readonly string[];
-  /** Use this connection instead of discovering an engine. */
-  transport?: Transport;
   /** Engine address (`unix://…`, `tcp://…`; `docker+unix://…` for Docker); overrides the environment. */
   host?: string;
   /** A buildx builder or docker context to use, and TLS material for a tcp engine; `host` wins over `engine.host`. */
@@ -70,8 +68,12 @@ export interface BuildTargetsOptions extends TargetOverrides {
   onStatus?: (target: string, status: StatusResponse) => void;
   /** Told once per fallback used because the engine lacks a feature (e.g. merge() as copies). @default prints to stderr */
   onNotice?: (target: string, message: string) => void;
-  /** Receives each target's definition as sent, frontends' ops spliced in. */
-  onDefinition?: (target: string, definition: pb.Definition) => void;
+  /**
+   * Receives each target's LLB definition as sent, frontends' ops spliced in: an encoded `pb.Definition`,
+   * what `buildctl build` reads on stdin.
+   */
+  onDefinition?: (target: string, definition: Uint8Array) => void;
+  /** Cancels the build: the engine stops its steps and the call rejects. */
   signal?: AbortSignal;
   /** Key under which the engine keeps earlier uploads of local directories. @default derived from host and `base` */
   sharedKey?: string;
@@ -91,11 +93,6 @@ export interface BuildTargetsOptions extends TargetOverrides {
   /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
   ssh?: readonly SshSpec[];
   /**
-   * Interactive shells (the CLI's `-i` and `--shell`): on a failed `run` step, in its view before it ran, and
-   * in the named target's final state. `run` drives each shell on a terminal; the build waits for it.
-   */
-  shell?: { onError?: boolean; target?: string; run: (target: string, access: ShellAccess) => Promise<void> };
-  /**
    * Named build contexts replaced for this build, by name (the CLI's `--build-context`): a State, a
    * directory (relative to build.ts), `docker-image://REF` or `target:NAME`. Each name must be one the
    * targets declare with `context()` or `dockerfile()`'s `contexts`.
@@ -113,11 +110,13 @@ export interface BuildTargetsOptions extends TargetOverrides {
 
 /** What one target's build produced. */
 export interface TargetResult {
+  /** The target's name. */
   readonly target: string;
   /** The build id (the first one, when outputs needed several solves). */
   readonly ref: string;
   /** The exporters' response: `containerimage.digest`, `image.name`, `containerimage.descriptor` ... */
   readonly exporterResponse: Readonly<Record<string, string>>;
+  /** The outputs it was exported to, relative destinations resolved. */
   readonly outputs: readonly BuildOutput[];
   /** The kind of engine that built it. */
   readonly engine: EngineKind;
@@ -153,6 +152,20 @@ export interface BuildRun {
   readonly environment: BuildEnvironment;
   /** The engines to try, when the caller has discovered them already (the CLI does, to check `--host`). */
   readonly engines?: readonly EngineAddress[];
+  /** Use this connection instead of discovering an engine (left open afterwards). */
+  readonly transport?: Transport;
+  /** Interactive shells in build containers (the CLI's `-i` and `--shell`). */
+  readonly shell?: InteractiveShells;
+}
+
+/**
+ * Interactive shells: on a failed `run` step, in its view before it ran (`onError`), and in the named target's
+ * final state (`target`). `run` drives each shell on a terminal; the build waits for it.
+ */
+export interface InteractiveShells {
+  readonly onError?: boolean;
+  readonly target?: string;
+  readonly run: (target: string, access: ShellAccess) => Promise<void>;
 }
 
 /**
@@ -181,7 +194,7 @@ export async function solveTargets(
   const selected = selectTargets(targets, options.targets, base, options.location, options);
   const contexts =
     resolveContextOverrides(options.contexts, targets, selected, base, options.location).states;
-  const shellTarget = options.shell?.target;
+  const shellTarget = run.shell?.target;
   if (shellTarget !== undefined && !selected.some((t) => t.name === shellTarget)) {
     throw new DrydockError("E_TARGET", `shell.target "${shellTarget}" is not among the targets built`);
   }
@@ -219,14 +232,15 @@ export async function solveTargets(
     onStart: (ref) => options.onStart?.(t.name, ref),
     onStatus: (s) => options.onStatus?.(t.name, node ? withNodeName(s, node) : s),
     onNotice: options.onNotice && ((m) => options.onNotice!(t.name, node ? `${node}: ${m}` : m)),
-    onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
+    onDefinition: options.onDefinition &&
+      ((d) => options.onDefinition!(t.name, pb.Definition.encode(d).finish())),
     services,
     cwd: run.environment.cwd,
     loadInto: dockerToLoadInto(t.outputs, env),
     ...(contexts.size > 0 ? { contexts } : {}),
-    ...(options.shell ? { shell: shellFor(options.shell, t.name) } : {}),
+    ...(run.shell ? { shell: shellFor(run.shell, t.name) } : {}),
   });
-  const nodes = options.transport ? undefined : builderNodes(options, env);
+  const nodes = run.transport ? undefined : builderNodes(options, env);
   if (nodes) {
     return await solveOnNodes(selected, nodes, specFor, {
       timeoutMs: options.connectTimeoutMs,
@@ -236,7 +250,7 @@ export async function solveTargets(
       loadInto: dockerToLoadInto(selected.flatMap((t) => t.outputs), env),
     });
   }
-  const transport = options.transport ??
+  const transport = run.transport ??
     await connect(
       run.engines ?? engineCandidates(env, { ...options.engine, host: options.host ?? options.engine?.host }),
       {
@@ -260,11 +274,11 @@ export async function solveTargets(
       };
     }, options.signal);
   } finally {
-    if (!options.transport) await transport.close();
+    if (!run.transport) await transport.close();
   }
 }
 
-function shellFor(shell: NonNullable<BuildTargetsOptions["shell"]>, target: string): ShellOptions {
+function shellFor(shell: InteractiveShells, target: string): ShellOptions {
   return {
     onError: shell.onError ?? false,
     atEnd: shell.target === target,
