@@ -11,7 +11,8 @@
  * `export` exports a cached 500 MiB / 5,000-file result to a fresh folder. `noop` is a fully cached rebuild
  * of `FROM busybox` + `RUN`. `--scale 0.01` makes every shape that much smaller (a quick check of the
  * bench itself; its contexts live apart). `--graph` times build + marshal of chains of that many steps in
- * each runtime (pure, no engine); `--graph ""` skips it.
+ * each runtime (pure, no engine); `--graph ""` skips it. `nodes2` builds a two-platform image on two nodes
+ * (dk26c, dk28) and pushes one index (bench/two_nodes.ts); not in the default shapes.
  * Clients take turns in a rotating order, so drift on this shared machine hits all of them alike.
  *
  * @module
@@ -44,6 +45,7 @@ import {
 import type { GraphRun } from "./graph.ts";
 import { Clients, type Job, pruneBenchRecords, sh } from "./clients.ts";
 import { ByteCounter } from "./byte_counter.ts";
+import { startTwoNodes } from "./two_nodes.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..");
@@ -66,14 +68,22 @@ if (!(scale > 0 && scale <= 1)) throw new Error("--scale must be a number in (0,
 const root = scale === 1 ? values.root : join(values.root, `scale-${scale}`);
 /** The no-op rebuild: no context to upload, the cache holds every step. */
 const NOOP: Shape = { name: "noop", label: "fully cached no-op rebuild", files: 0, dirs: 0, bytes: 0 };
-const KNOWN = [...ALL_SHAPES, INCREMENTAL_SHAPE, EXPORT_SHAPE, NOOP];
+/** Two nodes (dk26c amd64, dk28 arm64), two platforms, one index pushed (bench/two_nodes.ts). */
+const NODES2: Shape = {
+  name: "nodes2",
+  label: "two nodes, two platforms, one pushed index",
+  files: 0,
+  dirs: 0,
+  bytes: 0,
+};
+const KNOWN = [...ALL_SHAPES, INCREMENTAL_SHAPE, EXPORT_SHAPE, NOOP, NODES2];
 const names = values.shapes.replace(/\bscaling\b/, "files1k,files10k,small,files200k").split(",");
 const shapes = names.filter((n) => n).map((name) => {
   const shape = KNOWN.find((s) => s.name === name);
   if (!shape) {
     throw new Error(`unknown shape ${name}; shapes: ${KNOWN.map((s) => s.name).join(", ")}, scaling`);
   }
-  return shape === NOOP || scale === 1 ? shape : scaleShape(shape, scale);
+  return shape === NOOP || shape === NODES2 || scale === 1 ? shape : scaleShape(shape, scale);
 });
 const graphSizes = values.graph.split(",").filter((n) => n).map(Number);
 
@@ -172,6 +182,36 @@ async function runShape(shape: Shape): Promise<Map<string, Run[]>> {
   return results;
 }
 
+/** The nodes2 shape: each client builds and pushes the two-platform image on the two nodes. */
+async function benchTwoNodes(): Promise<Cell[]> {
+  console.log(`\n## ${NODES2.label}`);
+  const configs = clientSet.buildxConfigs().filter((c) => clients.includes(c.client));
+  const nodes = await startTwoNodes(configs);
+  const command = (client: string, nonce: string) => {
+    const c = configs.find((x) => x.client === client);
+    if (c) return nodes.buildx(c.docker, c.config, nonce);
+    return nodes.drydock(client === "deno" ? [deno, "run", "-A"] : [bun], nonce);
+  };
+  const results = new Map<string, Run[]>(clients.map((c) => [c, []]));
+  try {
+    for (let i = -1; i < runs; i++) {
+      const order = clients.map((_, k) => clients[(k + i + 1) % clients.length]);
+      for (const client of order) {
+        const { argv, env } = command(client, `${Date.now().toString(36)}-${client}-${i + 1}`);
+        const run = await timed(argv, env);
+        const what = i < 0 ? "warm-up" : `run ${i + 1}/${runs}`;
+        console.log(
+          `nodes2 ${client} ${what}: ${run.seconds.toFixed(2)} s, CPU ${run.cpuSeconds.toFixed(2)} s`,
+        );
+        if (i >= 0) results.get(client)!.push(run);
+      }
+    }
+  } finally {
+    await nodes.close();
+  }
+  return clients.map((client) => ({ shape: NODES2.name, client, runs: results.get(client)! }));
+}
+
 /** Times build + marshal of a chain of `steps` steps in a fresh process of each runtime. */
 function runGraph(steps: number): GraphCell[] {
   console.log(`\n## graph: a chain of ${steps} steps, build + marshal`);
@@ -201,6 +241,10 @@ const cells: Cell[] = [];
 const graphCells: GraphCell[] = [];
 try {
   for (const shape of shapes) {
+    if (shape === NODES2) {
+      cells.push(...await benchTwoNodes());
+      continue;
+    }
     const results = await runShape(shape);
     for (const client of clients) cells.push({ shape: shape.name, client, runs: results.get(client)! });
   }

@@ -71,6 +71,15 @@ export class Clients {
     return this.#buildxNew !== undefined;
   }
 
+  /** The buildx clients: name, docker CLI and the docker config holding its plugin. */
+  buildxConfigs(): { client: string; docker: string; config: string }[] {
+    const configs = [{ client: "buildx", docker: this.#buildx.cli, config: this.#buildx.config }];
+    if (this.#buildxNew) {
+      configs.push({ client: "buildx-new", docker: this.#buildxNew.cli, config: this.#buildxNew.config });
+    }
+    return configs;
+  }
+
   /** The docker config dir of buildx 0.13, for the bench's own docker calls. */
   get dockerConfig(): string {
     return this.#buildx.config;
