@@ -22,6 +22,7 @@ export { image, local, scratch } from "./src/dsl/sources.ts";
 export { git, http } from "./src/dsl/remote_sources.ts";
 export { diff, merge } from "./src/dsl/composition.ts";
 export { dockerfile } from "./src/dsl/dockerfile.ts";
+export { context } from "./src/dsl/context.ts";
 export type { DockerfileOptions } from "./src/dsl/dockerfile_options.ts";
 export type { GitOptions, HttpOptions, Owner, ResolveMode } from "./src/dsl/source_options.ts";
 export { ExecState, State } from "./src/dsl/state.ts";
@@ -68,7 +69,11 @@ export { UsageError } from "./src/cli/usage_error.ts";
 export { permissionHint } from "./src/cli/permission_hint.ts";
 export { buildTargets } from "./src/cli/build_targets.ts";
 export type { BuildTargetsOptions, TargetResult } from "./src/solve/build.ts";
+export type { BuilderOption } from "./src/solve/node_build.ts";
+export type { PlatformNode } from "./src/solve/nodes.ts";
+export type { NodeOption } from "./src/transport/builder_nodes.ts";
 export type { Target, TargetOverrides, Targets } from "./src/solve/targets.ts";
+export type { ContextValue } from "./src/solve/context_overrides.ts";
 export type {
   BuildContext,
   DynamicState,

@@ -23,6 +23,7 @@ export type ErrorCode =
   | "E_UPGRADE" // the engine refused the HTTP upgrade to gRPC or the session
   | "E_RPC" // an engine call failed (its gRPC status is in `grpcCode`)
   | "E_CAPABILITY" // the engine lacks a feature the build needs
+  | "E_BUILDER" // a multi-node builder's node does not answer, or no node serves a platform
   // What the build needs from this machine.
   | "E_SECRET" // a secret cannot be read
   | "E_SSH" // an ssh agent cannot be reached

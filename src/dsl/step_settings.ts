@@ -48,6 +48,11 @@ export interface InheritedConfig {
   readonly user: boolean;
   /** The base is a frontend's result (`dockerfile()`): its config comes with it, not from a registry. */
   readonly frontend?: boolean;
+  /**
+   * The base is a named context (`context()`): its config is that of the state the build uses for it,
+   * its default or its override, which the solve looks up under this key too.
+   */
+  readonly context?: boolean;
 }
 
 /** A container healthcheck, as Docker stores it (durations in nanoseconds). */

@@ -25,16 +25,20 @@ import {
   sourceDateEpochSchema,
 } from "./attestations.ts";
 import { cacheExportSchema, cacheImportSchema } from "./cache.ts";
-import { type EngineKind, probeEngine } from "./engine_features.ts";
+import { type EngineFeatures, type EngineKind, probeEngine } from "./engine_features.ts";
 import type { PushResult } from "./engine_push.ts";
-import { buildAndExport } from "./export.ts";
+import { buildAndExport, type ExportSpec } from "./export.ts";
+import { withNodeName } from "./multi_node.ts";
+import { builderNodes, type BuilderOption, builderSchema, solveOnNodes } from "./node_build.ts";
+import type { PlatformNode } from "./nodes.ts";
 import { fanOut } from "./fan_out.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
 import type { SecretSpec } from "./secret_flag.ts";
 import { sessionServiceOptions } from "./session_services.ts";
 import type { SshSpec } from "./ssh_flag.ts";
 import type { ShellAccess, ShellOptions } from "./debug_shell.ts";
-import { selectTargets, type TargetOverrides, type Targets } from "./targets.ts";
+import { type ResolvedTarget, selectTargets, type TargetOverrides, type Targets } from "./targets.ts";
+import { type ContextValue, resolveContextOverrides } from "./context_overrides.ts";
 
 /** Options of {@link solveTargets} (and of the public `buildTargets()`). */
 export interface BuildTargetsOptions extends TargetOverrides {
@@ -88,8 +92,20 @@ export interface BuildTargetsOptions extends TargetOverrides {
   secrets?: readonly SecretSpec[];
   /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
   ssh?: readonly SshSpec[];
+  /**
+   * Named build contexts replaced for this build, by name (the CLI's `--build-context`): a State, a
+   * directory (relative to build.ts), `docker-image://REF` or `target:NAME`. Each name must be one the
+   * targets declare with `context()` or `dockerfile()`'s `contexts`.
+   */
+  contexts?: Readonly<Record<string, ContextValue>>;
   /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
   registryAuth?: Readonly<Record<string, RegistryLogin>>;
+  /**
+   * A multi-node builder (the CLI's `--node`): each platform is built on the first node that serves it
+   * natively, and the platforms' images are joined into one index. A buildx builder with several nodes
+   * (`--builder`, `engine.builder`) is one too.
+   */
+  builder?: BuilderOption;
 }
 
 /** What one target's build produced. */
@@ -110,6 +126,8 @@ export interface TargetResult {
   readonly loaded?: readonly string[];
   /** What drydock did differently from what was asked, and why. */
   readonly notices: readonly string[];
+  /** On a multi-node builder: the node that built each platform. */
+  readonly nodes?: readonly PlatformNode[];
 }
 
 const optionsSchema = z.object({
@@ -121,6 +139,7 @@ const optionsSchema = z.object({
   cacheTo: z.array(cacheExportSchema).optional(),
   attest: attestSchema.optional(),
   sourceDateEpoch: sourceDateEpochSchema.optional(),
+  builder: builderSchema.optional(),
   buildArgs: z.record(
     z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "names must be ARG names (letters, digits and _)"),
     z.string(),
@@ -173,6 +192,8 @@ export async function solveTargets(
   validate("build", "options", optionsSchema, options, options.location);
   const sourceDateEpoch = options.sourceDateEpoch ?? sourceDateEpochFromEnv(env);
   const selected = selectTargets(targets, options.targets, base, options.location, options);
+  const contexts =
+    resolveContextOverrides(options.contexts, targets, selected, base, options.location).states;
   const shellTarget = run.shell?.target;
   if (shellTarget !== undefined && !selected.some((t) => t.name === shellTarget)) {
     throw new DrydockError("E_TARGET", `shell.target "${shellTarget}" is not among the targets built`);
@@ -185,6 +206,50 @@ export async function solveTargets(
     registryCredentials,
     stdout: run.environment.stdout,
   };
+  const sharedKey = options.sharedKey ??
+    createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
+  const specFor = (
+    t: ResolvedTarget,
+    features: EngineFeatures,
+    signal: AbortSignal,
+    node?: string,
+  ): ExportSpec => ({
+    state: t.state,
+    platformStates: t.platformStates,
+    dynamic: t.dynamic,
+    outputs: t.outputs,
+    cacheFrom: t.cacheFrom,
+    cacheTo: t.cacheTo,
+    attest: options.attest,
+    sourceDateEpoch,
+    features,
+    sharedKey,
+    name: t.name,
+    credentials: (host) => registryCredentials.get(host),
+    noCache: options.noCache,
+    buildArgs: options.buildArgs,
+    signal,
+    onStart: (ref) => options.onStart?.(t.name, ref),
+    onStatus: (s) => options.onStatus?.(t.name, node ? withNodeName(s, node) : s),
+    onNotice: options.onNotice && ((m) => options.onNotice!(t.name, node ? `${node}: ${m}` : m)),
+    onDefinition: options.onDefinition &&
+      ((d) => options.onDefinition!(t.name, pb.Definition.encode(d).finish())),
+    services,
+    cwd: run.environment.cwd,
+    loadInto: dockerToLoadInto(t.outputs, env),
+    ...(contexts.size > 0 ? { contexts } : {}),
+    ...(run.shell ? { shell: shellFor(run.shell, t.name) } : {}),
+  });
+  const nodes = run.transport ? undefined : builderNodes(options, env);
+  if (nodes) {
+    return await solveOnNodes(selected, nodes, specFor, {
+      timeoutMs: options.connectTimeoutMs,
+      signal: options.signal,
+      location: options.location,
+      credentials: (host) => registryCredentials.get(host),
+      loadInto: dockerToLoadInto(selected.flatMap((t) => t.outputs), env),
+    });
+  }
   const transport = run.transport ??
     await connect(
       run.engines ?? engineCandidates(env, { ...options.engine, host: options.host ?? options.engine?.host }),
@@ -193,37 +258,10 @@ export async function solveTargets(
         signal: options.signal,
       },
     );
-  const sharedKey = options.sharedKey ??
-    createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
   try {
     const features = await probeEngine(transport, options.signal);
     return await fanOut(selected, async (t, signal): Promise<TargetResult> => {
-      const r = await buildAndExport(transport, {
-        state: t.state,
-        platformStates: t.platformStates,
-        dynamic: t.dynamic,
-        outputs: t.outputs,
-        cacheFrom: t.cacheFrom,
-        cacheTo: t.cacheTo,
-        attest: options.attest,
-        sourceDateEpoch,
-        features,
-        sharedKey,
-        name: t.name,
-        credentials: (host) => registryCredentials.get(host),
-        noCache: options.noCache,
-        buildArgs: options.buildArgs,
-        signal,
-        onStart: (ref) => options.onStart?.(t.name, ref),
-        onStatus: (s) => options.onStatus?.(t.name, s),
-        onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
-        onDefinition: options.onDefinition &&
-          ((d) => options.onDefinition!(t.name, pb.Definition.encode(d).finish())),
-        services,
-        cwd: run.environment.cwd,
-        loadInto: dockerToLoadInto(t.outputs, env),
-        ...(run.shell ? { shell: shellFor(run.shell, t.name) } : {}),
-      });
+      const r = await buildAndExport(transport, specFor(t, features, signal));
       return {
         target: t.name,
         ref: r.ref,
