@@ -46,6 +46,8 @@ export interface CliArgs {
   host?: string;
   /** `--builder` when it names a buildx builder or docker context. */
   builder?: string;
+  /** `--node` values, unparsed (the transport layer's parser names the bad key). */
+  nodes: string[];
   tls: { caCert?: string; cert?: string; key?: string; serverName?: string };
   /** `-i` or `--on-error shell`: a shell on a failed run step. */
   interactive: boolean;
@@ -114,6 +116,11 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
   const builder = v.builder as string | undefined;
   if (host !== undefined && builder !== undefined) {
     throw new UsageError("--host and --builder both choose the engine; give only one");
+  }
+  if (v.node !== undefined && (host !== undefined || builder !== undefined)) {
+    throw new UsageError(
+      `--node and --${host !== undefined ? "host" : "builder"} both choose the engines; give only one`,
+    );
   }
   for (
     const name of ["host", "builder", "tlscacert", "tlscert", "tlskey", "tls-server-name", "metadata-file"]
@@ -185,6 +192,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     shellCommand,
     ...(host !== undefined || builderIsAddress ? { host: host ?? builder } : {}),
     ...(builder !== undefined && !builderIsAddress ? { builder } : {}),
+    nodes: (v.node as string[] | undefined) ?? [],
     tls: {
       ...(v.tlscacert ? { caCert: v.tlscacert as string } : {}),
       ...(v.tlscert ? { cert: v.tlscert as string } : {}),

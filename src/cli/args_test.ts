@@ -41,6 +41,7 @@ test("`parseCli()` defaults: no targets, auto progress, nothing switched on", ()
     ssh: [],
     buildContexts: [],
     progress: "auto",
+    nodes: [],
     tls: {},
     interactive: false,
     shellCommand: ["/bin/sh"],

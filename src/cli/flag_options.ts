@@ -22,6 +22,7 @@ import { parseSshSpec } from "../solve/ssh_flag.ts";
 import type { TlsOptions } from "../transport/address.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
 import type { EngineAddress } from "../transport/address.ts";
+import { parseNodeFlag } from "../transport/builder_nodes.ts";
 import { engineCandidates } from "../transport/discover.ts";
 import type { CliArgs } from "./args.ts";
 import { UsageError } from "./usage_error.ts";
@@ -47,6 +48,7 @@ export type BuildFlagOptions = Pick<
   | "buildArgs"
   | "host"
   | "engine"
+  | "builder"
 >;
 
 /**
@@ -86,8 +88,11 @@ export function flagOptions(
   const engines = args.host || args.builder
     ? asUsageError(() => engineCandidates(env, { ...engine, host }))
     : undefined;
+  // --node replaces build.ts's builder: the command line says where this run builds.
+  const nodes = args.nodes.map((n) => asUsageError(() => parseNodeFlag(n)));
   return {
     ...base,
+    ...(nodes.length > 0 ? { builder: { nodes } } : {}),
     ...(engines ? { engines } : {}),
     ...(host ? { host } : {}),
     engine,
@@ -128,7 +133,8 @@ function asUsageError<T>(check: () => T): T {
   try {
     return check();
   } catch (err) {
-    if (err instanceof DrydockError && (err.code === "E_ADDRESS" || err.code === "E_DOCKER_CONTEXT")) {
+    const codes = ["E_ADDRESS", "E_DOCKER_CONTEXT", "E_SPEC"];
+    if (err instanceof DrydockError && codes.includes(err.code)) {
       throw new UsageError(err.message);
     }
     throw err;

@@ -173,6 +173,15 @@ export const FLAGS: readonly FlagSpec[] = [
       "or an address as for --host",
   },
   {
+    name: "node",
+    type: "string",
+    multiple: true,
+    value: '"ADDRESS [platforms=P,...]"',
+    group: "Engine",
+    help: "a node of a multi-node builder (repeatable; replaces build.ts's builder): each\n" +
+      "platform is built on the first node serving it, one image index is pushed",
+  },
+  {
     name: "tlscacert",
     type: "string",
     value: "FILE",

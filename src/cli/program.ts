@@ -11,10 +11,17 @@ import { isUsageError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { State } from "../dsl/state.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
-import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
+import {
+  type BuildTargetsOptions,
+  type InteractiveShells,
+  solveTargets,
+  type TargetResult,
+} from "../solve/build.ts";
 import { selectTargets, type Targets } from "../solve/targets.ts";
 import { resolveContextOverrides } from "../solve/context_overrides.ts";
 import { writeMetadataFile } from "../solve/metadata.ts";
+import { nodeLines } from "../solve/multi_node.ts";
+import { builderNodes, plannedNodeLines } from "../solve/node_build.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
 import { type FlagOptions, flagOptions } from "./flag_options.ts";
@@ -104,7 +111,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   const refs: string[] = [];
   // The failure a shell was opened for: already reported, and its exit code is the build's.
   let shownFailure: BuildError | undefined;
-  const shell: BuildTargetsOptions["shell"] = args.interactive || args.shell
+  const shell: InteractiveShells | undefined = args.interactive || args.shell
     ? {
       onError: args.interactive,
       target: args.shell,
@@ -124,7 +131,6 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     const results = await solveTargets(targets, {
       ...options,
       ...flagged,
-      ...(shell ? { shell } : {}),
       targets: wanted,
       location: options.location,
       signal: signals.signal,
@@ -141,7 +147,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
         progress.update(status);
         options.onStatus?.(target, status);
       },
-    }, { environment, engines });
+    }, { environment, engines, ...(shell ? { shell } : {}) });
     if (args.metadataFile) writeMetadataFile(resolve(environment.cwd, args.metadataFile), results);
     const outputs = Object.values(results).flatMap((r) => describeResult(r).trimEnd().split("\n"));
     progress.succeeded(outputs, Object.keys(results).length);
@@ -195,6 +201,10 @@ function compiledText(
   if (contexts.described.length > 0) {
     stderr(`drydock: build contexts replaced: ${contexts.described.join(", ")}\n`);
   }
+  const nodes = builderNodes(flags, options.environment.env);
+  if (nodes) {
+    for (const line of plannedNodeLines(selected, nodes, options.location)) stderr(`drydock: ${line}\n`);
+  }
   return llbText(selected[0], args.printLlb, compileOptions);
 }
 
@@ -233,6 +243,7 @@ function describeResult(r: TargetResult): string {
   }
   for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
   for (const l of r.loaded ?? []) lines.push(`${r.target}: loaded into Docker: ${l}`);
+  for (const n of nodeLines(r.nodes ?? [])) lines.push(`${r.target}: ${n}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";

@@ -24,9 +24,13 @@ export interface Ulimit {
  * `all_proxy`: BuildKit 0.8 would drop it silently and no cap tells them apart.)
  */
 export interface ProxyEnv {
+  /** Becomes `HTTP_PROXY`/`http_proxy` in the step. */
   readonly httpProxy?: string;
+  /** Becomes `HTTPS_PROXY`/`https_proxy` in the step. */
   readonly httpsProxy?: string;
+  /** Becomes `FTP_PROXY`/`ftp_proxy` in the step. */
   readonly ftpProxy?: string;
+  /** Becomes `NO_PROXY`/`no_proxy` in the step: hosts reached directly. */
   readonly noProxy?: string;
 }
 

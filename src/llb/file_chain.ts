@@ -33,9 +33,10 @@ export function countConsumers(root: Output, contexts?: ContextOverrides): Map<O
     const node = stack.pop()!;
     if (visited.has(node)) continue;
     visited.add(node);
-    for (const o of nodeInputs(node, contexts).filter((o): o is Output => o !== null)) {
+    for (const o of nodeInputs(node, contexts)) {
+      if (o === null) continue;
       counts.set(o.op, (counts.get(o.op) ?? 0) + 1);
-      stack.push(o.op);
+      if (!visited.has(o.op)) stack.push(o.op);
     }
   }
   return counts;

@@ -237,6 +237,8 @@ class Marshaller {
       if (!ready) continue;
       stack.pop();
       this.#done.set(node, plan.as ? this.#done.get(plan.as)! : this.#lower(node, plan));
+      // Only a node waiting for its inputs needs its plan again; 100,000 of them would stay alive.
+      this.#plans.delete(node);
     }
   }
 
@@ -410,11 +412,17 @@ class Marshaller {
 
 /**
  * protobufjs's plain writer: its default one allocates a node `Buffer` per op, which costs more on Deno
- * (the Buffer pool) than encoding the op. Same bytes.
+ * (the Buffer pool) than encoding the op. Same bytes. One writer for all ops (protobufjs 8 writes into one
+ * growing buffer; `finish()` copies the op's bytes out).
  */
 function encodeOp(op: pb.Op): Uint8Array {
-  return pb.Op.encode(op, new Writer()).finish();
+  // Emptied before each op, also after an encode that threw halfway.
+  opWriter.pos = 0;
+  opWriter.states = null;
+  return pb.Op.encode(op, opWriter).finish();
 }
+
+const opWriter = new Writer();
 
 // A frontend result that is the empty filesystem: inputs using it are scratch.
 const EMPTY: Lowered = { digest: "sha256:" as Digest, bytes: new Uint8Array(), op: {}, metadata: {} };

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { formatPlatform } from "../core/platform.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { FileSendTarget } from "../session/filesend_service.ts";
@@ -128,6 +129,11 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
   const attrs = {
     ...Object.fromEntries(Object.entries(spec.buildArgs ?? {}).map(([k, v]) => [`build-arg:${k}`, v])),
     ...frontendAttrs(spec.attest, spec.sourceDateEpoch),
+    // The platforms asked for: the engine checks the result against them (else against its own platform, and
+    // warns when a node builds only a foreign one).
+    ...(spec.platformStates
+      ? { platform: spec.platformStates.map((p) => formatPlatform(p.platform)).join(",") }
+      : {}),
   };
 
   const notices: string[] = [...localCache.notices];
