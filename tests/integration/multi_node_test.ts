@@ -3,10 +3,11 @@
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
-import { build, DrydockError, image, type Platform, scratch } from "../../mod.ts";
+import { build, type BuildContext, DrydockError, image, type Platform, scratch } from "../../mod.ts";
 import process from "node:process";
 import { dk26, dk26c, dk28, unique } from "../support/engines.ts";
 import { dockerApi } from "../support/docker_api.ts";
+import { buildHistory, processesWith } from "../support/engine_probe.ts";
 import { fetchBlobJson, fetchManifest, registry } from "../support/registry.ts";
 import { runBuildFile } from "../support/runtime.ts";
 
@@ -89,6 +90,40 @@ describe("multi-node builder (dk26c amd64 + dk28 arm64)", { skip }, () => {
       };
       assert.equal(`${config.os}/${config.architecture}`, `${m.platform?.os}/${m.platform?.architecture}`);
     }
+  });
+
+  test("a failure on one node cancels the other node's build", async () => {
+    const nonce = unique("drydock-nodes-cancel");
+    // amd64 sleeps on dk26c for two minutes; arm64 (a dynamic target) fails on dk28 once that step runs.
+    let running!: () => void;
+    const sleeping = new Promise<void>((resolve) => running = resolve);
+    const app = async (ctx: BuildContext) => {
+      if (ctx.architecture === "amd64") return image("busybox").run(`echo ${nonce}; sleep 120`);
+      await sleeping;
+      return scratch().copy(scratch(), "/missing", "/x");
+    };
+    const refs: string[] = [];
+    const err = await build({ app: { state: app, platforms: ["linux/amd64", "linux/arm64"] } }, {
+      cli: false,
+      builder: { nodes: nodes() },
+      onStart: (_t, ref) => refs.push(ref),
+      onStatus: (_t, s) => {
+        if (s.vertexes?.some((v) => v.started && v.name?.startsWith("[dk26c]") && v.name.includes(nonce))) {
+          running();
+        }
+      },
+    }).then(() => undefined, (e) => e);
+    assert.ok(err instanceof DrydockError, String(err));
+    assert.match(err.message, /missing/);
+    // dk26c's own record of its build: ended (polled until it is), cancelled; its step's process is gone.
+    let record: { error?: string } | undefined;
+    for (let i = 0; i < 50 && !record; i++) {
+      const history = await buildHistory(dk26c!);
+      record = refs.map((r) => history.finished.get(r)).find(Boolean);
+      if (!record) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(record?.error ?? "", /cancel/i, JSON.stringify({ refs, record }));
+    assert.deepEqual(processesWith(`echo ${nonce}`), []);
   });
 
   test("load: the nodes' platforms are joined into one image in Docker's containerd store (dk28)", async () => {
