@@ -2,6 +2,9 @@
 // linux/arm64 (file operations only: no emulator needed). One index is pushed over both platforms' images.
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { build, type BuildContext, DrydockError, image, type Platform, scratch } from "../../mod.ts";
 import process from "node:process";
@@ -28,6 +31,47 @@ test("--print names the node of each platform; of two nodes serving one, the fir
   const bad = await runBuildFile(NODES_BUILD, ["--print", "--node", "unix:///a.sock platforms=arm64"], {});
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /--node "unix:\/\/\/a.sock platforms=arm64": platform "arm64" must look like/);
+});
+
+test("--builder NAME of a buildx builder with two nodes builds each platform on its node (--print says which)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "drydock-buildx-two-"));
+  mkdirSync(join(dir, "instances"));
+  writeFileSync(
+    join(dir, "instances", "two"),
+    JSON.stringify({
+      Name: "two",
+      Driver: "remote",
+      Nodes: [
+        {
+          Name: "x86",
+          Endpoint: "unix:///nowhere/x86.sock",
+          Platforms: [{ os: "linux", architecture: "amd64" }],
+        },
+        {
+          Name: "arm",
+          Endpoint: "unix:///nowhere/arm.sock",
+          Platforms: [{ os: "linux", architecture: "arm64" }],
+        },
+      ],
+    }),
+  );
+  try {
+    const r = await runBuildFile(NODES_BUILD, ["--print", "--builder", "two"], { BUILDX_CONFIG: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /app: linux\/amd64 on x86\n[^]*app: linux\/arm64 on arm\n/);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test("a bad builder option names the option and the build.ts line, before any engine is reached", async () => {
+  const err = await build({ app: scratch() }, {
+    cli: false,
+    builder: { nodes: [{ address: "unix:///nowhere.sock", platforms: ["arm64"] }] },
+  }).then(() => undefined, (e) => e);
+  assert.ok(err instanceof DrydockError, String(err));
+  assert.match(err.message, /option "options\.builder\.nodes\.0\.platforms\.0" must look like "linux\/amd64"/);
+  assert.match(err.message, /multi_node_test\.ts:\d+/);
 });
 
 const skip = !dk26c || !dk28
