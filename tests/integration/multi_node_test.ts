@@ -70,7 +70,10 @@ test("a bad builder option names the option and the build.ts line, before any en
     builder: { nodes: [{ address: "unix:///nowhere.sock", platforms: ["arm64"] }] },
   }).then(() => undefined, (e) => e);
   assert.ok(err instanceof DrydockError, String(err));
-  assert.match(err.message, /option "options\.builder\.nodes\.0\.platforms\.0" must look like "linux\/amd64"/);
+  assert.match(
+    err.message,
+    /option "options\.builder\.nodes\.0\.platforms\.0" must look like "linux\/amd64"/,
+  );
   assert.match(err.message, /multi_node_test\.ts:\d+/);
 });
 
