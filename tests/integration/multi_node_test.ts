@@ -13,6 +13,7 @@ import { dockerApi } from "../support/docker_api.ts";
 import { buildHistory, processesWith } from "../support/engine_probe.ts";
 import { fetchBlobJson, fetchManifest, registry } from "../support/registry.ts";
 import { runBuildFile } from "../support/runtime.ts";
+import { authRegistry } from "../support/auth_registry.ts";
 
 const NODES_BUILD = fileURLToPath(new URL("../fixtures/cli/nodes_build.ts", import.meta.url));
 
@@ -173,30 +174,48 @@ describe("multi-node builder (dk26c amd64 + dk28 arm64)", { skip }, () => {
     assert.deepEqual(processesWith(`echo ${nonce}`), []);
   });
 
-  test("load: the nodes' platforms are joined into one image in Docker's containerd store (dk28)", async () => {
-    const name = unique("drydock-nodes-load");
-    const app = (p: Platform) =>
-      p.architecture === "arm64"
-        ? scratch().mkfile("/built", `${name} arm64\n`)
-        : image("busybox").run(`echo ${name} > /built`);
-    const r = await build({
-      app: { state: app, platforms: ["linux/amd64", "linux/arm64"], image: `${name}:v1` },
-    }, {
-      cli: false,
-      load: true,
-      env: { ...process.env, DOCKER_HOST: `unix://${dk28!.socket}`, DOCKER_CONTEXT: undefined },
-      builder: { nodes: nodes() },
-    });
-    assert.deepEqual(r.app.loaded, [`${name}:v1`]);
-    const res = await dockerApi(dk28!.socket, "/v1.48/images/json?manifests=1");
-    const listed = (res.body as {
-      RepoTags?: string[];
-      Manifests?: { Available: boolean; Kind: string; Descriptor: { platform?: { architecture: string } } }[];
-    }[]).find((i) => i.RepoTags?.includes(`${name}:v1`));
-    const available = (listed?.Manifests ?? []).filter((m) => m.Kind === "image" && m.Available);
-    assert.deepEqual(available.map((m) => m.Descriptor.platform?.architecture).sort(), ["amd64", "arm64"]);
-    await dockerApi(dk28!.socket, `/images/${name}:v1`, "DELETE");
-  });
+  test(
+    "load and push at once: one image in Docker's containerd store (dk28), one index in a registry with a login",
+    {
+      skip: !authRegistry && "DRYDOCK_AUTH_REGISTRY is not configured",
+    },
+    async () => {
+      const { host, username, password } = authRegistry!;
+      const repo = unique("drydock-nodes-load");
+      const name = `${host}/${repo}:v1`;
+      const app = (p: Platform) =>
+        p.architecture === "arm64"
+          ? scratch().mkfile("/built", `${repo} arm64\n`)
+          : image("busybox").run(`echo ${repo} > /built`);
+      const r = await build({ app: { state: app, platforms: ["linux/amd64", "linux/arm64"], image: name } }, {
+        cli: false,
+        load: true,
+        push: true,
+        registryAuth: { [host]: { username, password } },
+        env: { ...process.env, DOCKER_HOST: `unix://${dk28!.socket}`, DOCKER_CONTEXT: undefined },
+        builder: { nodes: nodes() },
+      });
+      assert.deepEqual(r.app.loaded, [name]);
+      const res = await dockerApi(dk28!.socket, "/v1.48/images/json?manifests=1");
+      const listed = (res.body as {
+        RepoTags?: string[];
+        Manifests?: {
+          Available: boolean;
+          Kind: string;
+          Descriptor: { platform?: { architecture: string } };
+        }[];
+      }[]).find((i) => i.RepoTags?.includes(name));
+      const available = (listed?.Manifests ?? []).filter((m) => m.Kind === "image" && m.Available);
+      assert.deepEqual(available.map((m) => m.Descriptor.platform?.architecture).sort(), ["amd64", "arm64"]);
+      await dockerApi(dk28!.socket, `/images/${name}`, "DELETE");
+      const index = await fetchManifest(host, repo, "v1", { username, password });
+      assert.equal(index.digest, r.app.exporterResponse["containerimage.digest"]);
+      assert.deepEqual((index.body.manifests ?? []).map((m) => m.platform?.architecture).sort(), [
+        "amd64",
+        "arm64",
+      ]);
+    },
+  );
 
   test("load into a graphdriver Docker is refused before anything runs, saying why", {
     skip: !dk26 && "dk26 is not configured",
