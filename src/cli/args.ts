@@ -28,6 +28,8 @@ export interface CliArgs {
   secrets: string[];
   /** `--ssh` values, unparsed. */
   ssh: string[];
+  /** `--build-context` values, unparsed. */
+  buildContexts: string[];
   /** `-o` values, unparsed (the outputs layer's parser names the bad key). */
   outputs: string[];
   push: boolean;
@@ -178,6 +180,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     ...(v["metadata-file"] !== undefined ? { metadataFile: v["metadata-file"] as string } : {}),
     secrets: (v.secret as string[] | undefined) ?? [],
     ssh: (v.ssh as string[] | undefined) ?? [],
+    buildContexts: (v["build-context"] as string[] | undefined) ?? [],
     ...(v.print === true
       ? { printLlb: "json" as const }
       : v.dot === true

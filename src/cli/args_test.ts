@@ -39,6 +39,7 @@ test("`parseCli()` defaults: no targets, auto progress, nothing switched on", ()
     cacheTo: [],
     secrets: [],
     ssh: [],
+    buildContexts: [],
     progress: "auto",
     nodes: [],
     tls: {},

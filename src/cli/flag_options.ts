@@ -11,7 +11,13 @@ import { DrydockError } from "../core/errors.ts";
 import type { BuildTargetsOptions } from "../solve/build.ts";
 import type { BuildOutput } from "../solve/outputs.ts";
 import { parseSecretSpec } from "../solve/secret_flag.ts";
-import { parseCacheExportSpec, parseCacheImportSpec, parseOutputSpec } from "../solve/spec_parse.ts";
+import {
+  parseCacheExportSpec,
+  parseCacheImportSpec,
+  parseOutputSpec,
+  SpecError,
+} from "../solve/spec_parse.ts";
+import { parseContextFlag } from "../core/context_spec.ts";
 import { parseSshSpec } from "../solve/ssh_flag.ts";
 import type { TlsOptions } from "../transport/address.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
@@ -37,6 +43,7 @@ export type BuildFlagOptions = Pick<
   | "cacheTo"
   | "secrets"
   | "ssh"
+  | "contexts"
   | "noCache"
   | "buildArgs"
   | "host"
@@ -69,6 +76,7 @@ export function flagOptions(
   const cacheTo = args.cacheTo.map(parseCacheExportSpec);
   const secrets = args.secrets.map((s) => parseSecretSpec(s, cwd));
   const ssh = args.ssh.map((s) => parseSshSpec(s, cwd));
+  const contexts = buildContexts(args.buildContexts, cwd);
   const tls = readTls(args.tls);
   const engine = {
     ...base.engine,
@@ -100,7 +108,21 @@ export function flagOptions(
     cacheTo: [...(base.cacheTo ?? []), ...cacheTo],
     secrets: [...(base.secrets ?? []), ...secrets],
     ssh: [...(base.ssh ?? []), ...ssh],
+    ...(contexts ? { contexts: { ...base.contexts, ...contexts } } : {}),
   };
+}
+
+// --build-context values as build()'s contexts: directories made absolute from where the command was typed.
+function buildContexts(texts: readonly string[], cwd: string): Record<string, string> | undefined {
+  if (texts.length === 0) return undefined;
+  const contexts: Record<string, string> = {};
+  for (const text of texts) {
+    const { name, source } = parseContextFlag(text, (why) => {
+      throw new SpecError(`--build-context ${JSON.stringify(text)}: ${why}`);
+    });
+    contexts[name] = source.type === "dir" ? resolve(cwd, source.path) : text.slice(name.length + 1);
+  }
+  return contexts;
 }
 
 function fromWorkingDir(o: BuildOutput, cwd: string): BuildOutput {

@@ -11,8 +11,8 @@ import type { BuildEnvironment } from "../core/environment.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { platformSchema } from "../core/platform.ts";
 import { validate } from "../core/validate.ts";
-import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
-import type * as pb from "../proto/pb.gen.ts";
+import * as pb from "../proto/pb.gen.ts";
+import type { StatusResponse } from "../progress/status.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 import type { EngineAddress } from "../transport/address.ts";
 import { connect } from "../transport/connect.ts";
@@ -38,13 +38,12 @@ import { sessionServiceOptions } from "./session_services.ts";
 import type { SshSpec } from "./ssh_flag.ts";
 import type { ShellAccess, ShellOptions } from "./debug_shell.ts";
 import { type ResolvedTarget, selectTargets, type TargetOverrides, type Targets } from "./targets.ts";
+import { type ContextValue, resolveContextOverrides } from "./context_overrides.ts";
 
 /** Options of {@link solveTargets} (and of the public `buildTargets()`). */
 export interface BuildTargetsOptions extends TargetOverrides {
   /** Names of the targets to build. @default every target */
   targets?: readonly string[];
-  /** Use this connection instead of discovering an engine. */
-  transport?: Transport;
   /** Engine address (`unix://…`, `tcp://…`; `docker+unix://…` for Docker); overrides the environment. */
   host?: string;
   /** A buildx builder or docker context to use, and TLS material for a tcp engine; `host` wins over `engine.host`. */
@@ -69,8 +68,12 @@ export interface BuildTargetsOptions extends TargetOverrides {
   onStatus?: (target: string, status: StatusResponse) => void;
   /** Told once per fallback used because the engine lacks a feature (e.g. merge() as copies). @default prints to stderr */
   onNotice?: (target: string, message: string) => void;
-  /** Receives each target's definition as sent, frontends' ops spliced in. */
-  onDefinition?: (target: string, definition: pb.Definition) => void;
+  /**
+   * Receives each target's LLB definition as sent, frontends' ops spliced in: an encoded `pb.Definition`,
+   * what `buildctl build` reads on stdin.
+   */
+  onDefinition?: (target: string, definition: Uint8Array) => void;
+  /** Cancels the build: the engine stops its steps and the call rejects. */
   signal?: AbortSignal;
   /** Key under which the engine keeps earlier uploads of local directories. @default derived from host and `base` */
   sharedKey?: string;
@@ -90,10 +93,11 @@ export interface BuildTargetsOptions extends TargetOverrides {
   /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
   ssh?: readonly SshSpec[];
   /**
-   * Interactive shells (the CLI's `-i` and `--shell`): on a failed `run` step, in its view before it ran, and
-   * in the named target's final state. `run` drives each shell on a terminal; the build waits for it.
+   * Named build contexts replaced for this build, by name (the CLI's `--build-context`): a State, a
+   * directory (relative to build.ts), `docker-image://REF` or `target:NAME`. Each name must be one the
+   * targets declare with `context()` or `dockerfile()`'s `contexts`.
    */
-  shell?: { onError?: boolean; target?: string; run: (target: string, access: ShellAccess) => Promise<void> };
+  contexts?: Readonly<Record<string, ContextValue>>;
   /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
   registryAuth?: Readonly<Record<string, RegistryLogin>>;
   /**
@@ -106,11 +110,13 @@ export interface BuildTargetsOptions extends TargetOverrides {
 
 /** What one target's build produced. */
 export interface TargetResult {
+  /** The target's name. */
   readonly target: string;
   /** The build id (the first one, when outputs needed several solves). */
   readonly ref: string;
   /** The exporters' response: `containerimage.digest`, `image.name`, `containerimage.descriptor` ... */
   readonly exporterResponse: Readonly<Record<string, string>>;
+  /** The outputs it was exported to, relative destinations resolved. */
   readonly outputs: readonly BuildOutput[];
   /** The kind of engine that built it. */
   readonly engine: EngineKind;
@@ -146,6 +152,20 @@ export interface BuildRun {
   readonly environment: BuildEnvironment;
   /** The engines to try, when the caller has discovered them already (the CLI does, to check `--host`). */
   readonly engines?: readonly EngineAddress[];
+  /** Use this connection instead of discovering an engine (left open afterwards). */
+  readonly transport?: Transport;
+  /** Interactive shells in build containers (the CLI's `-i` and `--shell`). */
+  readonly shell?: InteractiveShells;
+}
+
+/**
+ * Interactive shells: on a failed `run` step, in its view before it ran (`onError`), and in the named target's
+ * final state (`target`). `run` drives each shell on a terminal; the build waits for it.
+ */
+export interface InteractiveShells {
+  readonly onError?: boolean;
+  readonly target?: string;
+  readonly run: (target: string, access: ShellAccess) => Promise<void>;
 }
 
 /**
@@ -172,7 +192,9 @@ export async function solveTargets(
   validate("build", "options", optionsSchema, options, options.location);
   const sourceDateEpoch = options.sourceDateEpoch ?? sourceDateEpochFromEnv(env);
   const selected = selectTargets(targets, options.targets, base, options.location, options);
-  const shellTarget = options.shell?.target;
+  const contexts =
+    resolveContextOverrides(options.contexts, targets, selected, base, options.location).states;
+  const shellTarget = run.shell?.target;
   if (shellTarget !== undefined && !selected.some((t) => t.name === shellTarget)) {
     throw new DrydockError("E_TARGET", `shell.target "${shellTarget}" is not among the targets built`);
   }
@@ -210,13 +232,15 @@ export async function solveTargets(
     onStart: (ref) => options.onStart?.(t.name, ref),
     onStatus: (s) => options.onStatus?.(t.name, node ? withNodeName(s, node) : s),
     onNotice: options.onNotice && ((m) => options.onNotice!(t.name, node ? `${node}: ${m}` : m)),
-    onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
+    onDefinition: options.onDefinition &&
+      ((d) => options.onDefinition!(t.name, pb.Definition.encode(d).finish())),
     services,
     cwd: run.environment.cwd,
     loadInto: dockerToLoadInto(t.outputs, env),
-    ...(options.shell ? { shell: shellFor(options.shell, t.name) } : {}),
+    ...(contexts.size > 0 ? { contexts } : {}),
+    ...(run.shell ? { shell: shellFor(run.shell, t.name) } : {}),
   });
-  const nodes = options.transport ? undefined : builderNodes(options, env);
+  const nodes = run.transport ? undefined : builderNodes(options, env);
   if (nodes) {
     return await solveOnNodes(selected, nodes, specFor, {
       timeoutMs: options.connectTimeoutMs,
@@ -226,7 +250,7 @@ export async function solveTargets(
       loadInto: dockerToLoadInto(selected.flatMap((t) => t.outputs), env),
     });
   }
-  const transport = options.transport ??
+  const transport = run.transport ??
     await connect(
       run.engines ?? engineCandidates(env, { ...options.engine, host: options.host ?? options.engine?.host }),
       {
@@ -250,11 +274,11 @@ export async function solveTargets(
       };
     }, options.signal);
   } finally {
-    if (!options.transport) await transport.close();
+    if (!run.transport) await transport.close();
   }
 }
 
-function shellFor(shell: NonNullable<BuildTargetsOptions["shell"]>, target: string): ShellOptions {
+function shellFor(shell: InteractiveShells, target: string): ShellOptions {
   return {
     onError: shell.onError ?? false,
     atEnd: shell.target === target,

@@ -11,6 +11,7 @@ import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { FileSendTarget } from "../session/filesend_service.ts";
 import type { State } from "../dsl/state.ts";
+import type { ContextOverrides } from "../llb/graph_walk.ts";
 import type { Transport } from "../transport/transport.ts";
 import { type AttestOptions, frontendAttrs } from "./attestations.ts";
 import { type CacheExport, type CacheImport, cacheOptions } from "./cache.ts";
@@ -64,6 +65,8 @@ export interface ExportSpec {
   readonly name?: string;
   /** The Docker Engine that `load: true` image outputs go into when the engine is a standalone BuildKit. */
   readonly loadInto?: EngineAddress;
+  /** What named contexts are replaced with, by name (`--build-context`). */
+  readonly contexts?: ContextOverrides;
 }
 
 /** What one target's build produced. */
@@ -183,6 +186,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
         services: spec.services,
         cwd: spec.cwd,
         name: spec.name,
+        ...(spec.contexts ? { contexts: spec.contexts } : {}),
         // One shell per target: with the first of several solves.
         ...(spec.shell && i === 0 ? { shell: spec.shell } : {}),
       }),
