@@ -22,7 +22,7 @@ export interface NodeServing {
 
 /** The node chosen for one platform. */
 export interface PlatformNode {
-  /** The platform, `os/arch[/variant]`. */
+  /** The platform, e.g. `linux/arm64`. */
   readonly platform: string;
   /** The name of the node that builds it. */
   readonly node: string;
