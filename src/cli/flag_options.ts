@@ -37,6 +37,7 @@ export type BuildFlagOptions = Pick<
   | "secrets"
   | "ssh"
   | "noCache"
+  | "noPersist"
   | "buildArgs"
   | "host"
   | "engine"
@@ -84,6 +85,7 @@ export function flagOptions(
     ...(host ? { host } : {}),
     engine,
     noCache: args.noCache || base.noCache,
+    noPersist: args.noPersist || base.noPersist,
     ...(Object.keys(args.buildArgs).length > 0
       ? { buildArgs: { ...base.buildArgs, ...args.buildArgs } }
       : {}),

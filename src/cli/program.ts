@@ -12,6 +12,7 @@ import type { SourceLocation } from "../core/location.ts";
 import { State } from "../dsl/state.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
 import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
+import type { PersistedCacheReport } from "../solve/persist_save.ts";
 import { selectTargets, type Targets } from "../solve/targets.ts";
 import { writeMetadataFile } from "../solve/metadata.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
@@ -227,8 +228,17 @@ function describeResult(r: TargetResult): string {
   for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
   for (const l of r.loaded ?? []) lines.push(`${r.target}: loaded into Docker: ${l}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
+  for (const p of r.persisted ?? []) lines.push(`${r.target}: ${describePersisted(p)}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";
+}
+
+/** One persisted cache mount's line: where, how big, seed and save times. */
+function describePersisted(p: PersistedCacheReport): string {
+  const mb = (p.size / 1e6).toFixed(1);
+  const seed = p.seeded ? `seeded in ${p.seedSeconds.toFixed(1)} s` : "started empty";
+  const save = p.outcome === "saved" ? `saved in ${p.saveSeconds.toFixed(1)} s` : "unchanged, nothing saved";
+  return `cache ${p.id} persisted to ${p.persist}: ${mb} MB; ${seed}; ${save}`;
 }
 
 function isDirectory(path: string): boolean {

@@ -48,6 +48,7 @@ export type ErrorCode =
   | "E_UNSUPPORTED_OUTPUT" // the engine cannot make this output
   | "E_UNSUPPORTED_CACHE" // the engine cannot import or export this cache
   | "E_PUSH" // pushing an image failed
+  | "E_PERSIST" // a persisted cache mount's copy cannot be read or written (registry refused, file unwritable)
   | "E_READ" // a dynamic target read a file or directory that a state does not have
   | "E_DYNAMIC" // a dynamic target's function asked for something a running build cannot add
   | "E_EXPORT" // writing an export on this machine failed (the build was cancelled)

@@ -11,6 +11,7 @@ import { callerLocation } from "../core/location.ts";
 import { nonEmptyString, schemas } from "./option_schemas.ts";
 import { State, stateData } from "./state.ts";
 import { validate } from "../core/validate.ts";
+import { type PersistOption, persistSchema, type PersistTarget, persistTarget } from "./persist.ts";
 
 /** Options of {@link cache}. */
 export interface CacheOptions {
@@ -26,6 +27,12 @@ export interface CacheOptions {
   path?: string;
   /** Mount the cache read-only. @default false */
   readonly?: boolean;
+  /**
+   * Where the cache's content lives between machines: seeded from there before the first
+   * step that uses it, saved back after the build when it changed (see README "Cache in CI").
+   * Not with `from`. @default kept on the engine only
+   */
+  persist?: PersistOption;
 }
 
 /** A persistent cache directory to mount, from {@link cache}. */
@@ -38,6 +45,8 @@ export interface CacheMountSpec {
   /** Absolute path inside `source`. */
   readonly selector?: string;
   readonly readonly: boolean;
+  /** Where the content lives between machines; the solve seeds `source` from it. */
+  readonly persist?: PersistTarget;
 }
 
 /** Options of {@link tmpfs}. */
@@ -68,6 +77,7 @@ const sharing = z.enum(["shared", "private", "locked"], {
  *   mounts: { "/root/.npm": cache("npm", { sharing: "locked" }) },
  * });
  * const seeded = cache("go-mod", { from: image("busybox").run("mkdir -p /seed"), path: "/seed" });
+ * const inCi = cache("npm", { persist: { image: "localhost:5000/app-cache:npm" } });
  * ```
  */
 export function cache(id: string, options: CacheOptions = {}): CacheMountSpec {
@@ -86,6 +96,10 @@ export function cache(id: string, options: CacheOptions = {}): CacheMountSpec {
         .optional(),
       path: schemas.path.optional(),
       readonly: z.boolean().optional(),
+      persist: persistSchema.optional(),
+    }).refine((o) => !(o.persist && o.from), {
+      message: "persist and from cannot be used together (the persisted copy seeds the cache)",
+      path: ["persist"],
     }),
     options,
     location,
@@ -101,6 +115,7 @@ export function cache(id: string, options: CacheOptions = {}): CacheMountSpec {
     source: from?.output ?? null,
     ...(selector !== undefined && selector !== "/" ? { selector } : {}),
     readonly: opts.readonly ?? false,
+    ...(opts.persist ? { persist: persistTarget(i, opts.persist, location) } : {}),
   });
 }
 

@@ -180,8 +180,17 @@ function mountOf(
     return { kind: "bind", dest, source: stateData(value).output, readonly: false };
   }
   if (isCacheMount(value)) {
-    const { kind, id, sharing, source, selector, readonly } = value;
-    return { kind, dest, id, sharing, source, ...(selector !== undefined ? { selector } : {}), readonly };
+    const { kind, id, sharing, source, selector, readonly, persist } = value;
+    return {
+      kind,
+      dest,
+      id,
+      sharing,
+      source,
+      ...(selector !== undefined ? { selector } : {}),
+      readonly,
+      ...(persist ? { persist } : {}),
+    };
   }
   if (isTmpfsMount(value)) return { kind: "tmpfs", dest, size: value.size };
   if (isSecret(value)) return secretMount(dest, { secret: value });

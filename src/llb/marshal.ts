@@ -21,6 +21,7 @@ import { chainFileNodes, countConsumers } from "./file_chain.ts";
 import { nodeInputs } from "./graph_walk.ts";
 import { fileOp } from "./file_op.ts";
 import { InputList } from "./inputs.ts";
+import { type CacheSeeds, withCacheSeeds } from "./cache_seeds.ts";
 import { SourceMapBuilder } from "./source_map.ts";
 import { type Entitlement, type SecretUse, type SshUse, UseCollector } from "./uses.ts";
 
@@ -65,6 +66,8 @@ export interface MarshalOptions {
    * entitlements before the engine has run them. The definition is then not sendable.
    */
   previewFrontends?: boolean;
+  /** Seeds of persisted cache mounts by cache id, fetched by the solve. @default each starts empty */
+  cacheSeeds?: CacheSeeds;
 }
 
 /** An op as sent: its bytes, digest and the DSL node it came from. */
@@ -252,7 +255,14 @@ class Marshaller {
       const chained = chainFileNodes(node, this.#consumers);
       plan = { node: chained.node, locations: chained.locations, needs: opsOf(nodeInputs(chained.node)) };
     } else {
-      plan = { node, locations: node.location ? [node.location] : [], needs: opsOf(nodeInputs(node)) };
+      const lowered = node.kind === "exec"
+        ? withCacheSeeds(node, this.options.cacheSeeds ?? new Map())
+        : node;
+      plan = {
+        node: lowered,
+        locations: node.location ? [node.location] : [],
+        needs: opsOf(nodeInputs(lowered)),
+      };
     }
     this.#plans.set(node, plan);
     return plan;

@@ -35,6 +35,8 @@ import { sessionServiceOptions } from "./session_services.ts";
 import type { SshSpec } from "./ssh_flag.ts";
 import type { ShellAccess, ShellOptions } from "./debug_shell.ts";
 import { selectTargets, type TargetOverrides, type Targets } from "./targets.ts";
+import { aboutMount, findPersistedMounts, seedPersisted } from "./persisted_cache.ts";
+import { type PersistedCacheReport, savePersisted } from "./persist_save.ts";
 
 /** Options of {@link solveTargets} (and of the public `buildTargets()`). */
 export interface BuildTargetsOptions extends TargetOverrides {
@@ -48,6 +50,11 @@ export interface BuildTargetsOptions extends TargetOverrides {
   engine?: EngineSelection;
   /** Run every step again instead of using cached results. @default false */
   noCache?: boolean;
+  /**
+   * Neither seed nor save persisted cache mounts (`cache(id, { persist })`, `--no-persist`):
+   * they are the engine's own caches, as without `persist`. @default false
+   */
+  noPersist?: boolean;
   /**
    * Build args every `dockerfile()` of the build receives (its own `args` win), as buildx's
    * `--build-arg`; the CLI passes the predefined proxy args (`http_proxy` ...) here.
@@ -111,6 +118,8 @@ export interface TargetResult {
   readonly loaded?: readonly string[];
   /** What drydock did differently from what was asked, and why. */
   readonly notices: readonly string[];
+  /** The persisted cache mounts this target used first: seeded, then saved after the build. */
+  readonly persisted?: readonly PersistedCacheReport[];
 }
 
 const optionsSchema = z.object({
@@ -182,9 +191,24 @@ export async function solveTargets(
     );
   const sharedKey = options.sharedKey ??
     createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
+  const persisted = options.noPersist ? [] : findPersistedMounts(
+    selected.map((t) => ({ name: t.name, states: t.platformStates?.map((p) => p.state) ?? [t.state] })),
+  );
+  const access = {
+    base,
+    credentials: (host: string) => registryCredentials.get(host),
+    signal: options.signal,
+  };
+  const notice = options.onNotice ?? ((_: string, m: string) => console.error(`drydock: ${m}`));
   try {
     const features = await probeEngine(transport, options.signal);
-    return await fanOut(selected, async (t, signal): Promise<TargetResult> => {
+    // Before anything is built: a registry that refuses the copy fails the build here.
+    const seeds = await Promise.all(persisted.map((m) => seedPersisted(m, access)));
+    for (const s of seeds) {
+      if (s.warning) notice(s.mount.targetName, aboutMount(s.mount, s.warning)(run.environment.cwd));
+    }
+    const cacheSeeds = new Map(seeds.map((s) => [s.mount.id, s.seed]));
+    const results = await fanOut(selected, async (t, signal): Promise<TargetResult> => {
       const r = await buildAndExport(transport, {
         state: t.state,
         platformStates: t.platformStates,
@@ -199,6 +223,7 @@ export async function solveTargets(
         name: t.name,
         credentials: (host) => registryCredentials.get(host),
         noCache: options.noCache,
+        cacheSeeds,
         buildArgs: options.buildArgs,
         signal,
         onStart: (ref) => options.onStart?.(t.name, ref),
@@ -221,6 +246,21 @@ export async function solveTargets(
         loaded: r.loaded,
       };
     }, options.signal);
+    // One at a time after every target: the copies hold what the whole build left in the caches.
+    for (const s of seeds) {
+      const report = await savePersisted(s, {
+        ...access,
+        transport,
+        features,
+        sharedKey,
+        cacheSeeds,
+        services,
+        onStatus: (status) => options.onStatus?.(s.mount.targetName, status),
+      });
+      const r = results[s.mount.targetName];
+      results[s.mount.targetName] = { ...r, persisted: [...r.persisted ?? [], report] };
+    }
+    return results;
   } finally {
     if (!options.transport) await transport.close();
   }
