@@ -98,7 +98,7 @@ export function cache(id: string, options: CacheOptions = {}): CacheMountSpec {
       readonly: z.boolean().optional(),
       persist: persistSchema.optional(),
     }).refine((o) => !(o.persist && o.from), {
-      message: "persist and from cannot be used together (the persisted copy seeds the cache)",
+      message: "cannot be used with from (the persisted copy seeds the cache)",
       path: ["persist"],
     }),
     options,
