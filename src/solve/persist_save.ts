@@ -16,7 +16,7 @@ import { gzip } from "node:zlib";
 import process from "node:process";
 import { DrydockError } from "../core/errors.ts";
 import { onExit } from "../core/exit_cleanup.ts";
-import type { CacheMountSpec } from "../dsl/mounts.ts";
+import type { CacheMountSpec } from "../dsl/mount_specs.ts";
 import { describePersist } from "../dsl/persist.ts";
 import { scratch, stateOf } from "../dsl/sources.ts";
 import type { State } from "../dsl/state.ts";
