@@ -22,14 +22,23 @@ const other = dk28 ?? dk20;
 async function withCache(engine: TestEngine, id: string, persist: PersistOption, script: string) {
   const dir = mkdtempSync(join(tmpdir(), "drydock-persist-"));
   const notices: string[] = [];
+  // Whether the step ran (false) or the engine answered from its cache (true).
+  let cached: boolean | undefined;
   const step = image("busybox").run(script, { mounts: { "/c": cache(id, { persist }), "/r": scratch() } });
   try {
     const results = await buildTargets(
       { app: { state: step.mount("/r"), output: { type: "local", dest: dir } } },
-      { host: engine.host, onNotice: (_t, m) => notices.push(m), env: { ...process.env } },
+      {
+        host: engine.host,
+        onNotice: (_t, m) => notices.push(m),
+        onStatus: (_t, st) => {
+          for (const v of st.vertexes ?? []) if (v.completed && v.name?.includes(script)) cached = v.cached;
+        },
+        env: { ...process.env },
+      },
     );
     const files = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
-    return { result: results.app as TargetResult, read: (f: string) => files[f], notices };
+    return { result: results.app as TargetResult, read: (f: string) => files[f], notices, cached };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -58,18 +67,19 @@ describe("persisted cache mounts", () => {
     assert.equal(pushed.status, 200);
     assert.equal(pushed.body.annotations?.["dev.drydock.persist.content"], saved?.content);
 
-    const second = await withCache(
-      other!,
-      id,
-      { image: ref },
-      `cat /c/pkgs/a.txt > /r/found # ${unique("n")}`,
-    );
+    const reader = `cat /c/pkgs/a.txt > /r/found # ${unique("n")}`;
+    const second = await withCache(other!, id, { image: ref }, reader);
     assert.equal(second.read("found"), `${nonce}\n`, "the other engine's step finds the files");
+    assert.equal(second.cached, false);
     assert.deepEqual(second.notices, []);
     assert.equal(second.result.persisted?.[0].seeded, true);
     assert.equal(second.result.persisted?.[0].outcome, "unchanged");
     const after = await fetchManifest(registry!, `drydock-persist/${id}`, "npm");
     assert.equal(after.digest, pushed.digest, "nothing was pushed");
+    // A warm engine with the same copy: the step is keyed on the copy's digest, so nothing runs again.
+    const warm = await withCache(other!, id, { image: ref }, reader);
+    assert.equal(warm.cached, true, "the unchanged seed re-runs nothing");
+    assert.equal(warm.read("found"), `${nonce}\n`);
   });
 
   test("a corrupt registry copy starts the cache empty, with a warning", {
