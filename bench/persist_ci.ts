@@ -51,7 +51,9 @@ async function ciBuild(host: string, id: string, persist: PersistOption | undefi
   const out = mkdtempSync(join(tmpdir(), "drydock-bench-persist-"));
   const started = performance.now();
   try {
-    const step = image("busybox").run(script, { mounts: { "/root/.npm": cache(id, persist ? { persist } : {}) } });
+    const step = image("busybox").run(script, {
+      mounts: { "/root/.npm": cache(id, persist ? { persist } : {}) },
+    });
     const results = await buildTargets(
       { ci: { state: scratch().copy(step, "/app/count", "/count"), output: { type: "local", dest: out } } },
       { host, onNotice: () => {} },
@@ -79,11 +81,21 @@ if (import.meta.main) {
   const plain: number[] = [], persisted: number[] = [];
   for (let i = 0; i < Number(values.runs); i++) {
     const run = `${tag}-${i}`;
-    const without = await ciBuild(`docker+${host}`, `bench-plain-${run}`, undefined, installScript(shape, run));
+    const without = await ciBuild(
+      `docker+${host}`,
+      `bench-plain-${run}`,
+      undefined,
+      installScript(shape, run),
+    );
     // The previous CI run saves a copy; the timed run is the next runner, cold, seeded from it.
     const persist = { image: `${registry}/drydock-bench/persist-ci:${run}` };
     await ciBuild(`docker+${host}`, `bench-prime-${run}`, persist, installScript(shape, `prime-${run}`));
-    const withPersist = await ciBuild(`docker+${host}`, `bench-cold-${run}`, persist, installScript(shape, run));
+    const withPersist = await ciBuild(
+      `docker+${host}`,
+      `bench-cold-${run}`,
+      persist,
+      installScript(shape, run),
+    );
     plain.push(without.seconds);
     persisted.push(withPersist.seconds);
     const p = withPersist.persisted;
