@@ -188,12 +188,13 @@ function mountOf(
   }
   if (isCacheMount(value)) {
     const { kind, id, sharing, source, selector, readonly, persist } = value;
+    const seed = source && stateData(source).output;
     return {
       kind,
       dest,
       id,
       sharing,
-      source,
+      source: seed,
       ...(selector !== undefined ? { selector } : {}),
       readonly,
       ...(persist ? { persist } : {}),
