@@ -253,10 +253,10 @@ function describeResult(r: TargetResult): string {
 
 /** One persisted cache mount's line: where, how big, seed and save times. */
 function describePersisted(p: PersistedCacheReport): string {
-  const mb = (p.size / 1e6).toFixed(1);
+  const size = p.size < 1e6 ? `${(p.size / 1e3).toFixed(1)} kB` : `${(p.size / 1e6).toFixed(1)} MB`;
   const seed = p.seeded ? `seeded in ${p.seedSeconds.toFixed(1)} s` : "started empty";
   const save = p.outcome === "saved" ? `saved in ${p.saveSeconds.toFixed(1)} s` : "unchanged, nothing saved";
-  return `cache ${p.id} persisted to ${p.persist}: ${mb} MB; ${seed}; ${save}`;
+  return `cache ${p.id} persisted to ${p.persist}: ${size}; ${seed}; ${save}`;
 }
 
 function isDirectory(path: string): boolean {
