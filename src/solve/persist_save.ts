@@ -37,14 +37,17 @@ import type { SessionServiceOptions } from "./session_services.ts";
 
 /** What one persisted mount did in a build, for the summary. */
 export interface PersistedCacheReport {
+  /** The cache id. */
   readonly id: string;
   /** Where it is persisted: the image reference or the tar file. */
   readonly persist: string;
   /** Whether a persisted copy seeded it (else it started empty). */
   readonly seeded: boolean;
+  /** Seconds drydock took to find the copy (the engine pulls or unpacks it within the first using step). */
   readonly seedSeconds: number;
   /** Bytes of file content in the mount after the build. */
   readonly size: number;
+  /** Seconds to export the mount, digest it and (when it changed) write or push it. */
   readonly saveSeconds: number;
   /** `saved`: written or pushed; `unchanged`: the copy already held this content, nothing written. */
   readonly outcome: "saved" | "unchanged";
