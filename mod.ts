@@ -75,6 +75,7 @@ export type { BuilderOption } from "./src/solve/node_build.ts";
 export type { PlatformNode } from "./src/solve/nodes.ts";
 export type { NodeOption } from "./src/transport/builder_nodes.ts";
 export type { Target, TargetOverrides, Targets } from "./src/solve/targets.ts";
+export type { ContextValue } from "./src/solve/context_overrides.ts";
 export type {
   BuildContext,
   DynamicState,

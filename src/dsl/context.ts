@@ -26,7 +26,7 @@ let contextCount = 0;
  * in code (`env()`, `workdir()` ...) on `defaultState` stay, on an override do not.
  *
  * @example
- * ```ts
+ * ```ts no-eval
  * import { build, context, image, local } from "@drydock/core";
  * const src = context("src", local("./app"));
  * const app = image("busybox").copy(src, ".", "/app");
