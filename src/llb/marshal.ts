@@ -19,6 +19,7 @@ import { execOp } from "./exec_op.ts";
 import type { BaseConfigs } from "./base_config.ts";
 import { chainFileNodes, countConsumers } from "./file_chain.ts";
 import { contextInput, type ContextOverrides, frontendInputs, graphNodes, nodeInputs } from "./graph_walk.ts";
+import { type CacheSeeds, withCacheSeeds } from "./cache_seeds.ts";
 import { fileOp } from "./file_op.ts";
 import { InputList } from "./inputs.ts";
 import { SourceMapBuilder } from "./source_map.ts";
@@ -70,6 +71,8 @@ export interface MarshalOptions {
    * state. Frontends' (`dockerfile()`) named contexts are replaced where the solve runs them.
    */
   contexts?: ContextOverrides;
+  /** Seeds of persisted cache mounts by cache id, fetched by the solve. @default each starts empty */
+  cacheSeeds?: CacheSeeds;
 }
 
 /** An op as sent: its bytes, digest and the DSL node it came from. */
@@ -263,7 +266,14 @@ class Marshaller {
       const chained = chainFileNodes(node, this.#consumers);
       plan = { node: chained.node, locations: chained.locations, needs: opsOf(nodeInputs(chained.node)) };
     } else {
-      plan = { node, locations: node.location ? [node.location] : [], needs: opsOf(nodeInputs(node)) };
+      const lowered = node.kind === "exec"
+        ? withCacheSeeds(node, this.options.cacheSeeds ?? new Map())
+        : node;
+      plan = {
+        node: lowered,
+        locations: node.location ? [node.location] : [],
+        needs: opsOf(nodeInputs(lowered)),
+      };
     }
     this.#plans.set(node, plan);
     return plan;
