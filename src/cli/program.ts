@@ -256,7 +256,9 @@ function describePersisted(p: PersistedCacheReport): string {
   const size = p.size < 1e6 ? `${(p.size / 1e3).toFixed(1)} kB` : `${(p.size / 1e6).toFixed(1)} MB`;
   const seed = p.seeded ? `seeded in ${p.seedSeconds.toFixed(1)} s` : "started empty";
   const save = p.outcome === "saved" ? `saved in ${p.saveSeconds.toFixed(1)} s` : "unchanged, nothing saved";
-  return `cache ${p.id} persisted to ${p.persist}: ${size}; ${seed}; ${save}`;
+  const also = p.node?.alsoUsedOn.length ? `; ${p.node.alsoUsedOn.join(", ")} used it too` : "";
+  const node = p.node ? ` (from node ${p.node.name}${also})` : "";
+  return `cache ${p.id} persisted to ${p.persist}: ${size}; ${seed}; ${save}${node}`;
 }
 
 function isDirectory(path: string): boolean {

@@ -261,18 +261,16 @@ export async function solveTargets(
   });
   const nodes = run.transport ? undefined : builderNodes(options, env);
   if (nodes) {
-    if (persist.seeds.length > 0) {
-      notice(
-        persist.seeds[0].mount.targetName,
-        "persisted cache mounts are seeded but not saved on multi-node builders",
-      );
-    }
     return await solveOnNodes(selected, nodes, specFor, {
       timeoutMs: options.connectTimeoutMs,
       signal: options.signal,
       location: options.location,
       credentials: (host) => registryCredentials.get(host),
       loadInto: dockerToLoadInto(selected.flatMap((t) => t.outputs), env),
+      persist: {
+        run: persist,
+        engine: { sharedKey, services, onStatus: (target, status) => options.onStatus?.(target, status) },
+      },
     });
   }
   const transport = run.transport ??

@@ -22,8 +22,11 @@ import type { EngineSelection } from "../transport/discover.ts";
 import type { CredentialLookup } from "./engine_push.ts";
 import type { EngineFeatures } from "./engine_features.ts";
 import { buildAndExport, type ExportSpec } from "./export.ts";
-import { assembleIndexes, nodeLines, planParts, reachNodes, runParts } from "./multi_node.ts";
+import { assembleIndexes, nodeLines, planParts, reachNodes, runParts, withNodeName } from "./multi_node.ts";
 import { checkLoadTarget, loadJoined } from "./multi_node_load.ts";
+import type { PersistedCacheReport } from "./persist_save.ts";
+import { saverOf } from "./persist_nodes.ts";
+import type { PersistRun, SaveEngine } from "./persist_run.ts";
 import { choosePlatformNodes, type PlatformNode, samePlatform, servingOf } from "./nodes.ts";
 import type { ResolvedTarget } from "./targets.ts";
 
@@ -77,6 +80,11 @@ export interface NodeBuildOptions {
   readonly credentials: CredentialLookup;
   /** The Docker Engine `load: true` images go into. */
   readonly loadInto?: EngineAddress;
+  /** The build's persisted cache mounts, each saved after the build from the node whose step used it. */
+  readonly persist?: {
+    readonly run: PersistRun;
+    readonly engine: Pick<SaveEngine, "sharedKey" | "services" | "onStatus">;
+  };
 }
 
 /** One target's result on a multi-node builder (the fields of `TargetResult`). */
@@ -90,6 +98,7 @@ export interface NodeTargetResult {
   readonly loaded: readonly string[];
   readonly notices: readonly string[];
   readonly nodes: readonly PlatformNode[];
+  readonly persisted?: readonly PersistedCacheReport[];
 }
 
 /**
@@ -132,6 +141,18 @@ export async function solveOnNodes(
       };
       return buildAndExport(part.node.transport, spec);
     }, options.signal);
+    const saved = await options.persist?.run.save((m) => {
+      const { part, alsoUsedOn } = saverOf(parts, m);
+      const onStatus = options.persist?.engine.onStatus;
+      const name = part.node.node.name;
+      return {
+        ...options.persist!.engine,
+        transport: part.node.transport,
+        features: part.node.features,
+        onStatus: onStatus && ((target, s) => onStatus(target, withNodeName(s, name))),
+        node: { name, alsoUsedOn },
+      };
+    }) ?? [];
     const results: Record<string, NodeTargetResult> = {};
     for (const t of targets) {
       const mine = done.filter((d) => d.part.target === t);
@@ -153,6 +174,7 @@ export async function solveOnNodes(
         loaded: [...mine.flatMap((d) => d.result.loaded), ...joined],
         notices: mine.flatMap((d) => d.result.notices.map((n) => `${d.part.node.node.name}: ${n}`)),
         nodes: choices.get(t.name) ?? [],
+        persisted: saved.filter((s) => s.target === t.name).map((s) => s.report),
       };
     }
     return results;

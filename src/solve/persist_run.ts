@@ -12,6 +12,7 @@ import {
   aboutMount,
   findPersistedMounts,
   type PersistAccess,
+  type PersistedMount,
   type PersistSeed,
   seedPersisted,
 } from "./persisted_cache.ts";
@@ -21,13 +22,20 @@ export interface PersistRun {
   /** For the lowering: each persisted cache id's seed. */
   readonly cacheSeeds: CacheSeeds;
   readonly seeds: readonly PersistSeed[];
-  /** Saves every mount; each report goes with the target that used the mount first. */
-  save(run: SaveEngine): Promise<{ target: string; report: PersistedCacheReport }[]>;
+  /**
+   * Saves every mount; each report goes with the target that used the mount first. On several nodes, `run`
+   * gives each mount the engine (node) to save it from.
+   */
+  save(
+    run: SaveEngine | ((m: PersistedMount) => SaveEngine),
+  ): Promise<{ target: string; report: PersistedCacheReport }[]>;
 }
 
 /** The engine the saves run on, and where their progress goes (with the target using the mount). */
 export type SaveEngine = Omit<SaveRun, keyof PersistAccess | "cacheSeeds" | "onStatus"> & {
   readonly onStatus?: (target: string, status: StatusResponse) => void;
+  /** The node saving it, on a multi-node builder (for the summary). */
+  readonly node?: PersistedCacheReport["node"];
 };
 
 /**
@@ -60,8 +68,10 @@ export async function seedBuild(
       // One at a time: the copies hold what the whole build left in the caches.
       for (const s of seeds) {
         const target = s.mount.targetName;
-        const onStatus = (status: StatusResponse) => run.onStatus?.(target, status);
-        reports.push({ target, report: await savePersisted(s, { ...access, ...run, cacheSeeds, onStatus }) });
+        const { node, ...engine } = typeof run === "function" ? run(s.mount) : run;
+        const onStatus = (status: StatusResponse) => engine.onStatus?.(target, status);
+        const report = await savePersisted(s, { ...access, ...engine, cacheSeeds, onStatus });
+        reports.push({ target, report: node ? { ...report, node } : report });
       }
       return reports;
     },

@@ -53,6 +53,8 @@ export interface PersistedCacheReport {
   readonly outcome: "saved" | "unchanged";
   /** Content digest of the mount after the build. */
   readonly content: string;
+  /** On a multi-node builder: the node it was saved from, and the other nodes whose steps used it too. */
+  readonly node?: { readonly name: string; readonly alsoUsedOn: readonly string[] };
 }
 
 /** The engine and session the save step runs with: the build's own. */

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { build, type BuildContext, DrydockError, image, type Platform, scratch } from "../../mod.ts";
+import { build, type BuildContext, cache, DrydockError, image, type Platform, scratch } from "../../mod.ts";
 import process from "node:process";
 import { dk26, dk26c, dk28, unique } from "../support/engines.ts";
 import { dockerApi } from "../support/docker_api.ts";
@@ -138,6 +138,34 @@ describe("multi-node builder (dk26c amd64 + dk28 arm64)", { skip }, () => {
       };
       assert.equal(`${config.os}/${config.architecture}`, `${m.platform?.os}/${m.platform?.architecture}`);
     }
+  });
+
+  test("a persisted cache mount is saved from the node whose step used it; unchanged, nothing is pushed", async () => {
+    const id = unique("drydock-nodes-persist");
+    const ref = `${registry}/drydock-persist/${id}:c`;
+    // Writes once: the second build finds the seeded file and leaves the cache as it was.
+    const app = (p: Platform) =>
+      p.architecture === "arm64" ? scratch().mkfile("/built", "arm64\n") : image("busybox").run(
+        `[ -f /c/a ] || echo ${id} > /c/a`,
+        { mounts: { "/c": cache(id, { persist: { image: ref } }) } },
+      );
+    const run = () =>
+      build({ app: { state: app, platforms: ["linux/amd64", "linux/arm64"] } }, {
+        cli: false,
+        builder: { nodes: nodes() },
+        onNotice: () => {},
+      });
+    const first = (await run()).app.persisted?.[0];
+    assert.equal(first?.outcome, "saved");
+    assert.deepEqual(first?.node, { name: "dk26c", alsoUsedOn: [] });
+    const pushed = await fetchManifest(registry!, `drydock-persist/${id}`, "c");
+    assert.equal(pushed.status, 200);
+    assert.equal(pushed.body.annotations?.["dev.drydock.persist.content"], first?.content);
+    const second = (await run()).app.persisted?.[0];
+    assert.equal(second?.seeded, true);
+    assert.equal(second?.outcome, "unchanged");
+    assert.equal(second?.content, first?.content);
+    assert.equal((await fetchManifest(registry!, `drydock-persist/${id}`, "c")).digest, pushed.digest);
   });
 
   test("a failure on one node cancels the other node's build", async () => {
