@@ -7,6 +7,7 @@
 import { definitionDot } from "../llb/dot.ts";
 import { formatDump } from "../llb/dump.ts";
 import { marshal } from "../llb/marshal.ts";
+import type { ContextOverrides } from "../llb/graph_walk.ts";
 import type { ResolvedTarget } from "../solve/targets.ts";
 import { baseImagesOf } from "../solve/base_configs.ts";
 import { UsageError } from "./usage_error.ts";
@@ -28,14 +29,22 @@ export type LlbFormat = "json" | "dot";
  * llbText(app, "dot", {}).startsWith("digraph {"); // true
  * ```
  */
-export function llbText(target: ResolvedTarget, format: LlbFormat, options: { noCache?: boolean }): string {
+export function llbText(
+  target: ResolvedTarget,
+  format: LlbFormat,
+  options: { noCache?: boolean; contexts?: ContextOverrides },
+): string {
   if (target.dynamic) {
     throw new UsageError(
       `target "${target.name}" is dynamic: its graph depends on what the engine builds while its async state ` +
         `function runs, so it has no LLB before a build`,
     );
   }
-  const { definition } = marshal(target.state, { previewFrontends: true, ignoreCache: options.noCache });
+  const { definition } = marshal(target.state, {
+    previewFrontends: true,
+    ignoreCache: options.noCache,
+    contexts: options.contexts,
+  });
   const def = definition ?? { def: [], metadata: {} };
   if (format === "dot") return definitionDot(def);
   return def.def!.length > 0 ? formatDump(def) : "";
@@ -55,8 +64,11 @@ export function llbText(target: ResolvedTarget, format: LlbFormat, options: { no
  * unresolvedBasesNotice(app); // "the config of docker.io/library/busybox:latest is not resolved ..."
  * ```
  */
-export function unresolvedBasesNotice(target: ResolvedTarget): string | undefined {
-  const bases = [...new Set(baseImagesOf([target.state]).map((b) => b.image))];
+export function unresolvedBasesNotice(
+  target: ResolvedTarget,
+  contexts?: ContextOverrides,
+): string | undefined {
+  const bases = [...new Set(baseImagesOf([target.state], contexts).map((b) => b.image))];
   if (bases.length === 0) return undefined;
   return `the config of ${bases.join(", ")} is not resolved without an engine: the env, working directory ` +
     "and user its steps inherit are left out (values that use its env show as written, like ${PATH}), so " +

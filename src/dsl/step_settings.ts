@@ -24,9 +24,13 @@ export interface Ulimit {
  * `all_proxy`: BuildKit 0.8 would drop it silently and no cap tells them apart.)
  */
 export interface ProxyEnv {
+  /** Becomes `HTTP_PROXY`/`http_proxy` in the step. */
   readonly httpProxy?: string;
+  /** Becomes `HTTPS_PROXY`/`https_proxy` in the step. */
   readonly httpsProxy?: string;
+  /** Becomes `FTP_PROXY`/`ftp_proxy` in the step. */
   readonly ftpProxy?: string;
+  /** Becomes `NO_PROXY`/`no_proxy` in the step: hosts reached directly. */
   readonly noProxy?: string;
 }
 
@@ -44,6 +48,11 @@ export interface InheritedConfig {
   readonly user: boolean;
   /** The base is a frontend's result (`dockerfile()`): its config comes with it, not from a registry. */
   readonly frontend?: boolean;
+  /**
+   * The base is a named context (`context()`): its config is that of the state the build uses for it,
+   * its default or its override, which the solve looks up under this key too.
+   */
+  readonly context?: boolean;
 }
 
 /** A container healthcheck, as Docker stores it (durations in nanoseconds). */
