@@ -69,10 +69,12 @@ export { UsageError } from "./src/cli/usage_error.ts";
 export { permissionHint } from "./src/cli/permission_hint.ts";
 export { buildTargets } from "./src/cli/build_targets.ts";
 export type { BuildTargetsOptions, TargetResult } from "./src/solve/build.ts";
+export type { ContextValue } from "./src/solve/context_overrides.ts";
 export type { BuilderOption } from "./src/solve/node_build.ts";
 export type { PlatformNode } from "./src/solve/nodes.ts";
 export type { NodeOption } from "./src/transport/builder_nodes.ts";
 export type { Target, TargetOverrides, Targets } from "./src/solve/targets.ts";
+export type { ContextValue } from "./src/solve/context_overrides.ts";
 export type {
   BuildContext,
   DynamicState,

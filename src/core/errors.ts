@@ -49,8 +49,6 @@ export type ErrorCode =
   | "E_UNSUPPORTED_OUTPUT" // the engine cannot make this output
   | "E_UNSUPPORTED_CACHE" // the engine cannot import or export this cache
   | "E_PUSH" // pushing an image failed
-  | "E_READ" // a dynamic target read a file or directory that a state does not have
-  | "E_DYNAMIC" // a dynamic target's function asked for something a running build cannot add
   | "E_EXPORT" // writing an export on this machine failed (the build was cancelled)
   | "E_ENGINE_LOST" // the engine closed the connection or stopped answering during a build
   | "E_INTERRUPTED"; // the build was cancelled (Ctrl-C, SIGTERM, SIGHUP or an abort signal)

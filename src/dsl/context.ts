@@ -26,11 +26,11 @@ let contextCount = 0;
  * in code (`env()`, `workdir()` ...) on `defaultState` stay, on an override do not.
  *
  * @example
- * ```ts
+ * ```ts no-eval
  * import { build, context, image, local } from "@drydock/core";
  * const src = context("src", local("./app"));
  * const app = image("busybox").copy(src, ".", "/app");
- * await build({ app }); // try: deno run -A build.ts --build-context src=../other-checkout
+ * await build({ app }); // deno run -A build.ts --build-context src=../other-checkout (or docker-image://…, target:…)
  * ```
  */
 export function context(name: string, defaultState: State): State {

@@ -22,7 +22,9 @@ export interface NodeServing {
 
 /** The node chosen for one platform. */
 export interface PlatformNode {
+  /** The platform, e.g. `linux/arm64`. */
   readonly platform: string;
+  /** The name of the node that builds it. */
   readonly node: string;
   /** No node runs it natively: the node emulates it. */
   readonly emulated: boolean;
