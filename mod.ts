@@ -55,6 +55,7 @@ export type { Secret, SecretSource, SecretValue, SshAgent, SshOptions } from "./
 export { cache, tmpfs } from "./src/dsl/mounts.ts";
 export type { CacheOptions, TmpfsOptions } from "./src/dsl/mounts.ts";
 export type { CacheMountSpec, TmpfsMountSpec } from "./src/dsl/mount_specs.ts";
+export type { PersistOption, PersistTarget } from "./src/dsl/persist.ts";
 export type { CacheSharing, Platform } from "./src/dsl/graph.ts";
 export type { NetworkMode, ProxyEnv, SecurityMode } from "./src/dsl/step_settings.ts";
 export type { SourceLocation } from "./src/core/location.ts";
@@ -69,7 +70,7 @@ export { UsageError } from "./src/cli/usage_error.ts";
 export { permissionHint } from "./src/cli/permission_hint.ts";
 export { buildTargets } from "./src/cli/build_targets.ts";
 export type { BuildTargetsOptions, TargetResult } from "./src/solve/build.ts";
-export type { ContextValue } from "./src/solve/context_overrides.ts";
+export type { PersistedCacheReport } from "./src/solve/persist_save.ts";
 export type { BuilderOption } from "./src/solve/node_build.ts";
 export type { PlatformNode } from "./src/solve/nodes.ts";
 export type { NodeOption } from "./src/transport/builder_nodes.ts";

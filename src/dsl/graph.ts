@@ -9,6 +9,7 @@ import type { Platform } from "../core/platform.ts";
 import type { GitRemote } from "./git_url.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
 import type { EnvTemplate } from "./env_template.ts";
+import type { PersistTarget } from "./persist.ts";
 import type { InheritedConfig, NetworkMode, ProxyEnv, SecurityMode, Ulimit } from "./step_settings.ts";
 
 export type { Platform };
@@ -159,6 +160,8 @@ export interface CacheMount {
   readonly source: Output | null;
   readonly selector?: string;
   readonly readonly: boolean;
+  /** Where the content lives between machines; the lowering takes its seed from the solve. */
+  readonly persist?: PersistTarget;
 }
 
 /** An in-memory filesystem. */

@@ -180,7 +180,7 @@ function mountOf(
     return { kind: "bind", dest, source: stateData(value).output, readonly: false };
   }
   if (isCacheMount(value)) {
-    const { kind, id, sharing, source, selector, readonly } = value;
+    const { kind, id, sharing, source, selector, readonly, persist } = value;
     const seed = source && stateData(source).output;
     return {
       kind,
@@ -190,6 +190,7 @@ function mountOf(
       source: seed,
       ...(selector !== undefined ? { selector } : {}),
       readonly,
+      ...(persist ? { persist } : {}),
     };
   }
   if (isTmpfsMount(value)) return { kind: "tmpfs", dest, size: value.size };

@@ -17,6 +17,7 @@ import { sourceOp } from "./source_op.ts";
 import { execOp } from "./exec_op.ts";
 import { chainFileNodes, countConsumers } from "./file_chain.ts";
 import { contextInput, frontendInputs, graphNodes, nodeInputs } from "./graph_walk.ts";
+import { withCacheSeeds } from "./cache_seeds.ts";
 import { fileOp } from "./file_op.ts";
 import { InputList } from "./inputs.ts";
 import { SourceMapBuilder } from "./source_map.ts";
@@ -186,7 +187,14 @@ class Marshaller {
       const chained = chainFileNodes(node, this.#consumers);
       plan = { node: chained.node, locations: chained.locations, needs: opsOf(nodeInputs(chained.node)) };
     } else {
-      plan = { node, locations: node.location ? [node.location] : [], needs: opsOf(nodeInputs(node)) };
+      const lowered = node.kind === "exec"
+        ? withCacheSeeds(node, this.options.cacheSeeds ?? new Map())
+        : node;
+      plan = {
+        node: lowered,
+        locations: node.location ? [node.location] : [],
+        needs: opsOf(nodeInputs(lowered)),
+      };
     }
     this.#plans.set(node, plan);
     return plan;

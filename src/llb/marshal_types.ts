@@ -11,6 +11,7 @@ import type { Digest } from "./digest.ts";
 import type { EngineCaps } from "./engine_caps.ts";
 import type { BaseConfigs } from "./base_config.ts";
 import type { ContextOverrides } from "./graph_walk.ts";
+import type { CacheSeeds } from "./cache_seeds.ts";
 import type { Entitlement, SecretUse, SshUse } from "./uses.ts";
 
 export type { Entitlement, SecretUse, SshUse } from "./uses.ts";
@@ -59,6 +60,8 @@ export interface MarshalOptions {
    * state. Frontends' (`dockerfile()`) named contexts are replaced where the solve runs them.
    */
   contexts?: ContextOverrides;
+  /** Seeds of persisted cache mounts by cache id, fetched by the solve. @default each starts empty */
+  cacheSeeds?: CacheSeeds;
 }
 
 /** An op as sent: its bytes, digest and the DSL node it came from. */

@@ -55,6 +55,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     localUniqueKey: spec.sharedKey,
     localExcludes: await readDockerignores(nodes.flat()),
     ignoreCache: spec.noCache,
+    cacheSeeds: spec.cacheSeeds,
   };
   // What the session and the request need is known before the engine's caps, the base image
   // configs and the frontends' results; the definitions are lowered again once those are known.
