@@ -6,7 +6,7 @@
  */
 import { posix } from "node:path";
 import { z } from "zod";
-import { type ExecMount, type ExecNode, type SecretEnv, type SecretMount, type SshMount } from "./graph.ts";
+import type { ExecMount, ExecNode, SecretEnv, SecretMount, SshMount } from "./graph.ts";
 import type { NetworkMode, SecurityMode } from "./step_settings.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { isCacheMount, isTmpfsMount } from "./mounts.ts";
