@@ -111,7 +111,7 @@ export { CapabilityError } from "./src/llb/caps_check.ts";
 export type { MissingCap } from "./src/llb/caps_check.ts";
 export type { CapProblem } from "./src/llb/engine_caps.ts";
 export type { Digest } from "./src/llb/digest.ts";
-export type { Entitlement } from "./src/llb/marshal.ts";
+export type { Entitlement } from "./src/llb/marshal_types.ts";
 export { EngineUnavailableError } from "./src/transport/connect.ts";
 export type { EngineSelection } from "./src/transport/discover.ts";
 export type { EngineAddress, SocketAddress, TlsOptions } from "./src/transport/address.ts";

@@ -235,26 +235,6 @@ export interface CdiDevice {
   readonly optional: boolean;
 }
 
-/**
- * Which mounts of an exec produce an output, and its index: writable binds, in mount order,
- * as the engine numbers them.
- *
- * @example
- * ```ts
- * import { execOutputIndex } from "./graph.ts";
- * execOutputIndex([{ kind: "bind", dest: "/", source: null, readonly: false }], "/"); // 0
- * ```
- */
-export function execOutputIndex(mounts: readonly ExecMount[], dest: string): number {
-  let index = 0;
-  for (const m of mounts) {
-    if (m.kind !== "bind" || m.readonly || m.discard) continue;
-    if (m.dest === dest) return index;
-    index++;
-  }
-  return -1;
-}
-
 /** Actions of a FileOp; each applies to the result of the previous one. */
 export type FileAction = CopyAction | MkdirAction | MkfileAction | RmAction | SymlinkAction;
 

@@ -6,14 +6,7 @@
  */
 import { posix } from "node:path";
 import { z } from "zod";
-import {
-  type ExecMount,
-  type ExecNode,
-  execOutputIndex,
-  type SecretEnv,
-  type SecretMount,
-  type SshMount,
-} from "./graph.ts";
+import type { ExecMount, ExecNode, SecretEnv, SecretMount, SshMount } from "./graph.ts";
 import type { NetworkMode, SecurityMode } from "./step_settings.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { isCacheMount, isTmpfsMount } from "./mounts.ts";
@@ -292,4 +285,16 @@ export function execMountData(
     settings: { env: [], cwd: "/", user: "", platform },
     image: { labels: {}, exposedPorts: [] },
   };
+}
+
+// Which mounts of an exec produce an output, and its index: writable binds, in mount order, as the engine
+// numbers them; -1 for none.
+function execOutputIndex(mounts: readonly ExecMount[], dest: string): number {
+  let index = 0;
+  for (const m of mounts) {
+    if (m.kind !== "bind" || m.readonly || m.discard) continue;
+    if (m.dest === dest) return index;
+    index++;
+  }
+  return -1;
 }
