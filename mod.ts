@@ -26,6 +26,7 @@ export type { DockerfileOptions } from "./src/dsl/dockerfile_options.ts";
 export type { GitOptions, HttpOptions, Owner, ResolveMode } from "./src/dsl/source_options.ts";
 export { ExecState, State } from "./src/dsl/state.ts";
 export type { UlimitName } from "./src/dsl/state.ts";
+export type { ImageConfigResolver } from "./src/dsl/resolve_base.ts";
 export type {
   BindMountOptions,
   ChownValue,

@@ -44,6 +44,15 @@ export interface InheritedConfig {
   readonly user: boolean;
   /** The base is a frontend's result (`dockerfile()`): its config comes with it, not from a registry. */
   readonly frontend?: boolean;
+  /** The base image's config, once {@link State.resolved} has asked a resolver for it. */
+  readonly config?: BaseRunConfig;
+}
+
+/** The part of a base image's config that later steps inherit (Docker's field names). */
+export interface BaseRunConfig {
+  readonly Env?: readonly string[];
+  readonly WorkingDir?: string;
+  readonly User?: string;
 }
 
 /** A container healthcheck, as Docker stores it (durations in nanoseconds). */
