@@ -96,3 +96,13 @@ test("convert CLI: writes build.ts next to the context, reports TODOs on stderr"
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("convert: an ssh mount without id is ssh() (the frontend's empty id), id=default stays named", () => {
+  const { code, todos } = convertDockerfile(
+    "FROM busybox\nRUN --mount=type=ssh a\nRUN --mount=type=ssh,id=default,required=true b\n",
+    { importFrom: "drydock" },
+  );
+  assert.deepEqual(todos, []);
+  assert.ok(code.includes('.run("a", { ssh: { agent: ssh(), optional: true } })'), code);
+  assert.ok(code.includes('.run("b", { ssh: { agent: ssh("default") } })'), code);
+});

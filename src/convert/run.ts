@@ -109,7 +109,8 @@ function mountOf(ctx: ConvertContext, stage: StageContext, spec: string): Mount 
   const writable = f.rw === "true" || f.readwrite === "true";
   if (type === "ssh") {
     ctx.imports.add("ssh");
-    const agent = e.id && f.id !== "default" ? `ssh(${e.id})` : "ssh()";
+    // No id is the frontend's empty id (the engine's "default"); ssh() lowers to the same.
+    const agent = e.id ? `ssh(${e.id})` : "ssh()";
     const opts = [
       `agent: ${agent}`,
       ...(targetExpr ? [`target: ${targetExpr}`] : []),

@@ -64,6 +64,14 @@ export const ENGINE_DIFFERENCES: readonly EngineDifference[] = [
     kind: "refused",
     reason: "BuildKit 0.8's frontend has no HEALTHCHECK --start-interval",
   },
+  {
+    case: "run_security_insecure",
+    engines: ["dk20", "dk26c", "dk28"],
+    kind: "refused",
+    reason:
+      "no suite engine grants the security.insecure entitlement (its daemon config does not allow it; " +
+      'buildx --allow security.insecure fails with "not allowed by build daemon configuration")',
+  },
 ];
 
 /**

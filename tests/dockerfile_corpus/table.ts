@@ -67,9 +67,19 @@ export const TABLE: readonly TableRow[] = [
       '`mounts: { "/run/secrets/id": { secret: secret("id"), optional: true } }`; `env=` is `secrets: { NAME: ... }`',
     cases: ["run_mount_secret"],
   },
-  { dockerfile: "RUN --mount=type=ssh", drydock: "`ssh: { agent: ssh(), optional: true }`", cases: [] },
+  {
+    dockerfile: "RUN --mount=type=ssh",
+    drydock: '`ssh: { agent: ssh(), optional: true }`; `id=deploy` is `ssh("deploy")`',
+    cases: ["run_mount_ssh"],
+  },
   { dockerfile: "RUN --network", drydock: '`.run(cmd, { network: "none" })`', cases: ["run_network"] },
-  { dockerfile: "RUN --security", drydock: '`.run(cmd, { security: "insecure" })`', cases: [] },
+  {
+    dockerfile: "RUN --security",
+    drydock:
+      '`.run(cmd, { security: "insecure" })` (case run_security_insecure: no suite engine grants the ' +
+      "`security.insecure` entitlement, so it is not built)",
+    cases: [],
+  },
   {
     dockerfile: "COPY src dest",
     drydock: '`.copy(ctx, "src", "dest")` with `const ctx = local(".")` (.dockerignore applies)',
