@@ -52,17 +52,56 @@ test("convert: one const per stage, params for ARGs, the context, targets and co
 
 test("convert: what it cannot translate stays a TODO with the original line, and is listed", () => {
   const { code, todos } = convertDockerfile(
-    "FROM busybox\nADD https://example.com/x.tgz /x/\nMAINTAINER me\n",
+    "FROM busybox\nADD https://example.com/$FILE /x/\nMAINTAINER me\n",
   );
   assert.deepEqual(todos.map((t) => [t.line, t.instruction]), [
-    [2, "ADD https://example.com/x.tgz /x/"],
+    [2, "ADD https://example.com/$FILE /x/"],
     [3, "MAINTAINER me"],
   ]);
-  assert.match(
-    code,
-    /\/\/ TODO: ADD https:\/\/example\.com\/x\.tgz \/x\/ {2}\(ADD of a URL or git repository\)/,
-  );
+  assert.match(code, /\/\/ TODO: ADD https:\/\/example\.com\/\$FILE \/x\/ {2}\(a variable in an ADD URL\)/);
   assert.match(code, /const final = image\("busybox"\);/);
+});
+
+test("convert: ADD <url> is http() copied as one file, --checksum and --chmod kept", () => {
+  const { code, todos } = convertDockerfile(
+    "FROM busybox\nADD --checksum=sha256:" + "a".repeat(64) +
+      " --chmod=640 https://example.com/d/x.tgz /x/\n" +
+      "ADD https://example.com/ /y\n",
+    { importFrom: "drydock" },
+  );
+  assert.deepEqual(todos, []);
+  const asIs = "followSymlinks: false, contentsOnly: false, allowWildcard: false, allowEmptyWildcard: false";
+  assert.ok(
+    code.includes(
+      `.copy(http("https://example.com/d/x.tgz", { filename: "x.tgz", checksum: "sha256:${
+        "a".repeat(64)
+      }" }), ` +
+        `"x.tgz", "/x/", { ${asIs}, chmod: 0o640 })`,
+    ),
+    code,
+  );
+  assert.ok(
+    code.includes(`.copy(http("https://example.com/", { filename: "__unnamed__" }), "__unnamed__", "/y"`),
+  );
+  assert.match(code, /import \{ build, http, image \} from "drydock";/);
+});
+
+test("convert: ADD <git> is git() with its ref, subdir and --keep-git-dir, its root copied", () => {
+  const { code, todos } = convertDockerfile(
+    "FROM busybox\nADD --keep-git-dir=true https://example.com/r.git#v1:docs /d/\nADD git@host:r.git /r\n" +
+      "ADD https://example.com/a.txt b.txt /x/\n",
+    { importFrom: "drydock" },
+  );
+  const asIs = "followSymlinks: false, contentsOnly: false, allowWildcard: false, allowEmptyWildcard: false";
+  assert.ok(
+    code.includes(
+      `.copy(git("https://example.com/r.git", { ref: "v1", subdir: "docs", keepGitDir: true }), "/", "/d/", ` +
+        `{ ${asIs} })`,
+    ),
+    code,
+  );
+  assert.ok(code.includes(`.copy(git("git@host:r.git"), "/", "/r", { ${asIs} })`), code);
+  assert.deepEqual(todos.map((t) => t.reason), ["ADD of a URL or git repository with other sources"]);
 });
 
 test("convert CLI: writes build.ts next to the context, reports TODOs on stderr", async () => {

@@ -1,12 +1,14 @@
 /**
  * COPY and ADD to `.copy(...)`: sources from the context, another stage or an
  * image, heredoc documents, and the `--chown`, `--chmod`, `--link`,
- * `--exclude` flags; ADD extracts local archives (`unpack`).
+ * `--exclude` flags; ADD extracts local archives (`unpack`) and fetches URLs and git repositories
+ * (add_remote.ts).
  *
  * @module
  */
 import type { ConvertContext, StageContext } from "./context.ts";
 import { fromExpr, type InstructionText } from "./run.ts";
+import { remoteCopy, remoteKind } from "./add_remote.ts";
 import { expandWord, js, jsonArray } from "./words.ts";
 
 /**
@@ -28,6 +30,8 @@ export function copyCall(
   const exclude: string[] = [];
   let chmod: string | undefined;
   let link = false;
+  let checksum: string | undefined;
+  let keepGitDir = false;
   for (const [name, value] of i.flags) {
     if (name === "from" && value) from = value;
     else if (name === "chown" && value) {
@@ -40,6 +44,8 @@ export function copyCall(
       options.push(`chmod: 0o${parseInt(value, 8).toString(8)}`);
     } else if (name === "link") link = value === null || value === "true";
     else if (name === "exclude" && value) exclude.push(value);
+    else if (add && name === "checksum" && value) checksum = value;
+    else if (add && name === "keep-git-dir") keepGitDir = value === null || value === "true";
     else return { todo: `the flag --${name}${value === null ? "" : `=${value}`}` };
   }
   if (exclude.length > 0) options.push(`exclude: [${exclude.map(js).join(", ")}]`);
@@ -56,8 +62,13 @@ export function copyCall(
   const sources = words.slice(0, -1);
   if (dest === undefined) return { todo: "a variable in the destination" };
   if (add) {
-    if (sources.some((s) => /^(https?|git):\/\/|^git@|\.git(#.*)?$/.test(s))) {
-      return { todo: "ADD of a URL or git repository" };
+    const remote = sources.filter((s) => remoteKind(s) !== undefined);
+    if (remote.length > 0) {
+      if (sources.length > 1) return { todo: "ADD of a URL or git repository with other sources" };
+      return remoteCopy(ctx, { src: remote[0], dest, options, checksum, keepGitDir });
+    }
+    if (checksum !== undefined || keepGitDir) {
+      return { todo: "--checksum or --keep-git-dir on local sources" };
     }
     options.push("unpack: true");
   }

@@ -106,6 +106,29 @@ export const TABLE: readonly TableRow[] = [
     cases: ["heredoc_copy"],
   },
   { dockerfile: "ADD archive.tar", drydock: "`.copy(ctx, ..., { unpack: true })`", cases: ["add_local"] },
+  {
+    dockerfile: "ADD https://host/file.txt",
+    drydock: '`.copy(http(url, { filename: "file.txt" }), "file.txt", dest, { followSymlinks: false, ' +
+      "contentsOnly: false, allowWildcard: false, allowEmptyWildcard: false })` (downloaded as mode 0600)",
+    cases: ["add_url"],
+  },
+  {
+    dockerfile: "ADD https://host/repo.git#ref:dir",
+    drydock: '`.copy(git(url, { ref: "ref", subdir: "dir" }), "/", dest, { ...the same four options })`',
+    cases: ["add_git"],
+  },
+  {
+    dockerfile: "ADD --chmod",
+    drydock: "`{ chmod: 0o644 }` (BuildKit 0.8's frontend ignores it on a URL)",
+    cases: ["add_url_chmod"],
+  },
+  { dockerfile: "ADD --chown", drydock: '`{ chown: "1:2" }`', cases: ["add_url_chmod"] },
+  {
+    dockerfile: "ADD --checksum",
+    drydock: '`http(url, { checksum: "sha256:…" })`, `git(url, { checksum })`',
+    cases: [],
+  },
+  { dockerfile: "ADD --keep-git-dir", drydock: "`git(url, { keepGitDir: true })`", cases: [] },
   { dockerfile: "LABEL", drydock: "`.config({ labels: { ... } })`", cases: ["image_metadata"] },
   { dockerfile: "EXPOSE", drydock: '`.config({ expose: [80, "443/udp"] })`', cases: ["image_metadata"] },
   { dockerfile: "VOLUME", drydock: '`.config({ volumes: ["/data"] })`', cases: ["image_metadata"] },
