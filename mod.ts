@@ -25,7 +25,9 @@ export { dockerfile } from "./src/dsl/dockerfile.ts";
 export type { DockerfileOptions } from "./src/dsl/dockerfile_options.ts";
 export type { GitOptions, HttpOptions, Owner, ResolveMode } from "./src/dsl/source_options.ts";
 export { ExecState, State } from "./src/dsl/state.ts";
-export type { UlimitName } from "./src/dsl/state.ts";
+export type { StateBase } from "./src/dsl/state_base.ts";
+export type { UlimitName } from "./src/dsl/state_run_settings.ts";
+export type { RunSettingsBase } from "./src/dsl/state_run_settings.ts";
 export type { ImageConfigResolver } from "./src/dsl/resolve_base.ts";
 export type {
   BindMountOptions,
@@ -48,7 +50,8 @@ export type {
 export { secret, ssh } from "./src/dsl/secrets.ts";
 export type { Secret, SecretSource, SecretValue, SshAgent, SshOptions } from "./src/dsl/secrets.ts";
 export { cache, tmpfs } from "./src/dsl/mounts.ts";
-export type { CacheMountSpec, CacheOptions, TmpfsMountSpec, TmpfsOptions } from "./src/dsl/mounts.ts";
+export type { CacheOptions, TmpfsOptions } from "./src/dsl/mounts.ts";
+export type { CacheMountSpec, TmpfsMountSpec } from "./src/dsl/mount_specs.ts";
 export type { CacheSharing, Platform } from "./src/dsl/graph.ts";
 export type { NetworkMode, ProxyEnv, SecurityMode } from "./src/dsl/step_settings.ts";
 export type { SourceLocation } from "./src/core/location.ts";

@@ -6,10 +6,12 @@
  */
 import { z } from "zod";
 import { posix } from "node:path";
-import type { CacheSharing, Output } from "./graph.ts";
+import type { CacheSharing } from "./graph.ts";
 import { callerLocation } from "../core/location.ts";
-import { nonEmptyString, schemas } from "./option_schemas.ts";
-import { State, stateData } from "./state.ts";
+import { schemas } from "./option_schemas.ts";
+import { nonEmptyString } from "./text_schemas.ts";
+import type { CacheMountSpec, TmpfsMountSpec } from "./mount_specs.ts";
+import { isState, type StateBase, stateData } from "./state_base.ts";
 import { validate } from "../core/validate.ts";
 
 /** Options of {@link cache}. */
@@ -21,36 +23,17 @@ export interface CacheOptions {
    */
   sharing?: CacheSharing;
   /** A state whose files seed a new cache (Dockerfile `--mount=type=cache,from=`). */
-  from?: State;
+  from?: StateBase;
   /** The directory of `from` to seed with (relative to its working directory). @default its root */
   path?: string;
   /** Mount the cache read-only. @default false */
   readonly?: boolean;
 }
 
-/** A persistent cache directory to mount, from {@link cache}. */
-export interface CacheMountSpec {
-  readonly kind: "cache";
-  readonly id: string;
-  readonly sharing: CacheSharing;
-  /** The filesystem that seeds a new cache; `null` starts empty. */
-  readonly source: Output | null;
-  /** Absolute path inside `source`. */
-  readonly selector?: string;
-  readonly readonly: boolean;
-}
-
 /** Options of {@link tmpfs}. */
 export interface TmpfsOptions {
   /** Size limit: bytes, or a string like `"64m"`, `"1g"`. @default the engine's default */
   size?: number | string;
-}
-
-/** An in-memory filesystem to mount, from {@link tmpfs}. */
-export interface TmpfsMountSpec {
-  readonly kind: "tmpfs";
-  /** Bytes; 0 is the engine's default. */
-  readonly size: number;
 }
 
 const sharing = z.enum(["shared", "private", "locked"], {
@@ -78,12 +61,7 @@ export function cache(id: string, options: CacheOptions = {}): CacheMountSpec {
     "",
     z.strictObject({
       sharing: sharing.optional(),
-      // Checked when called, not at import: state.ts and this module import each other.
-      from: z.custom<State>(
-        (v) => v instanceof State,
-        "must be a State (from image(), local(), scratch() ...)",
-      )
-        .optional(),
+      from: z.custom<StateBase>(isState, "must be a State (from image(), local(), scratch() ...)").optional(),
       path: schemas.path.optional(),
       readonly: z.boolean().optional(),
     }),

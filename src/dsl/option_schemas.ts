@@ -19,8 +19,7 @@ import type {
   SymlinkOptions,
 } from "./options.ts";
 import type { Secret } from "./secrets.ts";
-
-export const nonEmptyString = z.string().min(1, "must not be empty");
+import { nonEmptyString } from "./text_schemas.ts";
 
 const envName = z.string().min(1, "must not be empty").refine((s) => !s.includes("="), {
   message: 'must not contain "="',

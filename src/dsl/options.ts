@@ -5,9 +5,9 @@
  * @module
  */
 import type { NetworkMode, SecurityMode } from "./step_settings.ts";
-import type { CacheMountSpec, TmpfsMountSpec } from "./mounts.ts";
+import type { CacheMountSpec, TmpfsMountSpec } from "./mount_specs.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
-import type { State } from "./state.ts";
+import type { StateBase } from "./state_base.ts";
 
 /** Options of {@link State.run}. */
 export interface RunOptions {
@@ -56,7 +56,7 @@ export interface CdiDeviceOptions {
 /** A bind mount of another state's filesystem. */
 export interface BindMountOptions {
   /** The state to mount. */
-  from: State;
+  from: StateBase;
   /** A path inside `from` to mount instead of its root (relative to its working directory). */
   path?: string;
   /** Mount read-only; then the mount has no result. @default false */
@@ -105,7 +105,7 @@ export interface SshMountOptions {
 
 /** What `run()` can mount at a path. */
 export type MountValue =
-  | State
+  | StateBase
   | BindMountOptions
   | CacheMountSpec
   | TmpfsMountSpec

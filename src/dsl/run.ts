@@ -6,13 +6,20 @@
  */
 import { posix } from "node:path";
 import { z } from "zod";
-import type { ExecMount, ExecNode, SecretEnv, SecretMount, SshMount } from "./graph.ts";
+import {
+  type ExecMount,
+  type ExecNode,
+  execOutputIndex,
+  type SecretEnv,
+  type SecretMount,
+  type SshMount,
+} from "./graph.ts";
 import type { NetworkMode, SecurityMode } from "./step_settings.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { isCacheMount, isTmpfsMount } from "./mounts.ts";
 import { schemas } from "./option_schemas.ts";
 import { isSecret, isSshAgent, type Secret, type SshAgent } from "./secrets.ts";
-import { State, stateData } from "./state.ts";
+import { isState, type StateBase, stateData } from "./state_base.ts";
 import type { StateData } from "./state_data.ts";
 import { fail, validate } from "../core/validate.ts";
 
@@ -41,7 +48,7 @@ const sshMountSchema = z.strictObject({
 });
 
 const bindSchema = z.strictObject({
-  from: z.custom<State>((v) => v instanceof State, "must be a State (from image(), local(), scratch() ...)"),
+  from: z.custom<StateBase>(isState, "must be a State (from image(), local(), scratch() ...)"),
   path: schemas.path.optional(),
   readonly: flag,
   discard: flag,
@@ -176,7 +183,7 @@ function mountOf(
   option: string,
   location: SourceLocation | undefined,
 ): ExecMount {
-  if (value instanceof State) {
+  if (isState(value)) {
     return { kind: "bind", dest, source: stateData(value).output, readonly: false };
   }
   if (isCacheMount(value)) {
@@ -235,4 +242,44 @@ function sshMountsOf(value: unknown, cwd: string, location: SourceLocation | und
       mode: o.mode ?? 0o600,
     };
   });
+}
+
+/**
+ * The data of `mount(path)` on a run step's result: the filesystem the writable mount at `path` ended with,
+ * as a state whose root is that mount.
+ *
+ * @example
+ * ```ts
+ * import { image, scratch } from "@drydock/core";
+ * import { stateData } from "./state_base.ts";
+ * import { execNode, execMountData } from "./run.ts";
+ * const data = stateData(image("busybox"));
+ * const node = execNode(data, "true", { mounts: { "/out": scratch() } }, undefined);
+ * execMountData(node, "/out", data.settings.platform, undefined).output?.index; // 1
+ * ```
+ */
+export function execMountData(
+  node: ExecNode,
+  path: string,
+  platform: StateData["settings"]["platform"],
+  location: SourceLocation | undefined,
+): StateData {
+  const p = validate("mount", "path", schemas.path, path, location);
+  const dest = posix.resolve("/", node.cwd, p);
+  const index = execOutputIndex(node.mounts, dest);
+  if (index < 0) {
+    const writable = node.mounts.filter((m) => m.kind === "bind" && !m.readonly && m.dest !== "/");
+    fail(
+      "mount",
+      "path",
+      `${dest} is not a writable mount of this run step` +
+        (writable.length ? ` (writable: ${writable.map((m) => m.dest).join(", ")})` : ""),
+      location,
+    );
+  }
+  return {
+    output: { op: node, index },
+    settings: { env: [], cwd: "/", user: "", platform },
+    image: { labels: {}, exposedPorts: [] },
+  };
 }

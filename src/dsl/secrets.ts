@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { callerLocation, type SourceLocation } from "../core/location.ts";
-import { nonEmptyString } from "./option_schemas.ts";
+import { nonEmptyString } from "./text_schemas.ts";
 import { validate } from "../core/validate.ts";
 
 /** Secret contents, or a function that produces them when the engine asks. */

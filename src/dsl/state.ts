@@ -1,12 +1,12 @@
 /**
  * `State`: an immutable filesystem plus the settings later steps run with.
- * Every method returns a new State; nothing runs until the graph is built.
+ * Every method returns a new State; nothing runs until the graph is built. The methods say what each
+ * step means; the steps themselves are made in `state_files.ts`, `state_settings.ts`,
+ * `state_run_settings.ts` and `run.ts`.
  *
  * @module
  */
-import type { ExecNode, FileAction } from "./graph.ts";
-import type { NetworkMode, ProxyEnv, SecurityMode } from "./step_settings.ts";
-import { execOutputIndex } from "./graph.ts";
+import type { ExecNode } from "./graph.ts";
 import { callerLocation, type SourceLocation } from "../core/location.ts";
 import type {
   CopyOptions,
@@ -17,24 +17,27 @@ import type {
   RunOptions,
   SymlinkOptions,
 } from "./options.ts";
-import { schemas, type ULIMIT_NAMES } from "./option_schemas.ts";
-import { mkdirAction, mkfileAction, rmAction, symlinkAction } from "./file_actions.ts";
-import { execNode } from "./run.ts";
+import { schemas } from "./option_schemas.ts";
+import { execMountData, execNode } from "./run.ts";
 import { fail, validate } from "../core/validate.ts";
 import { z } from "zod";
-import { copiedData, fileStepData, subtreeData, workdirMkdirData } from "./state_files.ts";
-import { configuredImage, settingsWithVars, userPatch, workdirPatch } from "./state_settings.ts";
 import {
-  baseEnvValue,
-  joinDir,
-  pathBase,
-  resolvePath,
-  type StateData,
-  type StateSettings,
-} from "./state_data.ts";
+  copyStepData,
+  dirData,
+  mkdirData,
+  mkfileData,
+  rmData,
+  symlinkData,
+  workdirMkdirData,
+} from "./state_files.ts";
+import { argPatch, configuredImage, envPatch, userPatch, workdirPatch } from "./state_settings.ts";
+import { RunSettingsBase } from "./state_run_settings.ts";
+import { baseEnvValue, joinDir, type StateData, type StateSettings } from "./state_data.ts";
 import { baseRunConfigOf, type ImageConfigResolver, withBaseConfig } from "./resolve_base.ts";
+import { stateData } from "./state_base.ts";
 
-let readState: (s: State) => StateData;
+// The lowering reads a state's data here as well as from state_base.ts, where it is kept.
+export { stateData };
 
 /**
  * A filesystem and the settings to run commands in it.
@@ -49,16 +52,14 @@ let readState: (s: State) => StateData;
  *   .config({ cmd: ["cat", "greeting.txt"] });
  * ```
  */
-export class State {
-  readonly #data: StateData;
-
-  static {
-    readState = (s) => s.#data;
+export class State extends RunSettingsBase<State> {
+  get #data(): StateData {
+    return stateData(this);
   }
 
-  /** @internal Use {@link image}, {@link scratch} or {@link local}. */
-  constructor(data: StateData) {
-    this.#data = data;
+  /** @internal The state with these settings changed; the run settings' methods make theirs with it. */
+  protected override withSettings(patch: Partial<StateSettings>): State {
+    return this.#withSettings(patch);
   }
 
   #with(patch: Partial<StateData>): State {
@@ -110,16 +111,7 @@ export class State {
   env(name: string, value: string): State;
   env(vars: Record<string, string>): State;
   env(nameOrVars: string | Record<string, string>, value?: string): State {
-    const location = callerLocation();
-    const vars: [string, string][] = typeof nameOrVars === "string"
-      ? [[
-        validate("env", "name", schemas.envName, nameOrVars, location),
-        validate("env", "value", schemas.envValue, value, location),
-      ]]
-      : Object.entries(
-        validate("env", "vars", z.record(schemas.envName, schemas.envValue), nameOrVars, location),
-      );
-    return this.#setVars("env", typeof nameOrVars === "string" ? "value" : "vars.", vars, false, location);
+    return this.#withSettings(envPatch(this.#data.settings, nameOrVars, value, callerLocation()));
   }
 
   /**
@@ -134,12 +126,7 @@ export class State {
    * ```
    */
   arg(name: string, value: string): State {
-    const location = callerLocation();
-    const vars: [string, string][] = [[
-      validate("arg", "name", schemas.envName, name, location),
-      validate("arg", "value", schemas.envValue, value, location),
-    ]];
-    return this.#setVars("arg", "value", vars, true, location);
+    return this.#withSettings(argPatch(this.#data.settings, name, value, callerLocation()));
   }
 
   /**
@@ -153,19 +140,8 @@ export class State {
    * ```
    */
   shell(argv: string[]): State {
-    const location = callerLocation();
-    const shell = validate("shell", "argv", z.array(schemas.envValue.min(1)).min(1), argv, location);
+    const shell = validate("shell", "argv", z.array(schemas.envValue.min(1)).min(1), argv, callerLocation());
     return this.#withSettings({ shell });
-  }
-
-  #setVars(
-    call: string,
-    option: string,
-    vars: readonly [string, string][],
-    buildOnly: boolean,
-    location: SourceLocation | undefined,
-  ): State {
-    return this.#withSettings(settingsWithVars(this.#data.settings, call, option, vars, buildOnly, location));
   }
 
   /**
@@ -230,27 +206,7 @@ export class State {
    * ```
    */
   copy(from: State, src: string | string[], dest: string, options: CopyOptions = {}): State {
-    const location = callerLocation();
-    if (!(from instanceof State)) {
-      validate(
-        "copy",
-        "from",
-        z.custom(() => false, "must be a State (from image(), local(), scratch() ...)"),
-        from,
-        location,
-      );
-    }
-    const srcs = validate(
-      "copy",
-      "src",
-      z.union([schemas.path, z.array(schemas.path).min(1)]),
-      src,
-      location,
-    );
-    const destPath = validate("copy", "dest", schemas.path, dest, location);
-    const opts = validate("copy", "", schemas.copy, options, location);
-    const fromData = readState(from);
-    return new State(copiedData(this.#data, fromData, srcs, destPath, opts, location));
+    return new State(copyStepData(this.#data, from, src, dest, options, callerLocation()));
   }
 
   /**
@@ -263,15 +219,7 @@ export class State {
    * ```
    */
   mkdir(path: string, options: MkdirOptions = {}): State {
-    const location = callerLocation();
-    const p = validate("mkdir", "path", schemas.path, path, location);
-    const opts = validate("mkdir", "", schemas.mkdir, options, location);
-    const abs = resolvePath(this.#data.settings.cwd, p);
-    return this.#file(
-      [{ ...mkdirAction(abs, opts), ...pathBase(this.#data.settings, p) }],
-      location,
-      opts.name ?? `MKDIR ${abs}`,
-    );
+    return new State(mkdirData(this.#data, path, options, callerLocation()));
   }
 
   /**
@@ -284,17 +232,7 @@ export class State {
    * ```
    */
   mkfile(path: string, data: string | Uint8Array, options: MkfileOptions = {}): State {
-    const location = callerLocation();
-    const p = validate("mkfile", "path", schemas.path, path, location);
-    const d = validate("mkfile", "data", schemas.fileData, data, location);
-    const opts = validate("mkfile", "", schemas.mkfile, options, location);
-    const abs = resolvePath(this.#data.settings.cwd, p);
-    const bytes = typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d);
-    return this.#file(
-      [{ ...mkfileAction(abs, bytes, opts), ...pathBase(this.#data.settings, p) }],
-      location,
-      opts.name ?? `MKFILE ${abs}`,
-    );
+    return new State(mkfileData(this.#data, path, data, options, callerLocation()));
   }
 
   /**
@@ -307,15 +245,7 @@ export class State {
    * ```
    */
   rm(path: string, options: RmOptions = {}): State {
-    const location = callerLocation();
-    const p = validate("rm", "path", schemas.path, path, location);
-    const opts = validate("rm", "", schemas.rm, options, location);
-    const abs = resolvePath(this.#data.settings.cwd, p);
-    return this.#file(
-      [{ ...rmAction(abs, opts), ...pathBase(this.#data.settings, p) }],
-      location,
-      opts.name ?? `RM ${abs}`,
-    );
+    return new State(rmData(this.#data, path, options, callerLocation()));
   }
 
   /**
@@ -329,16 +259,7 @@ export class State {
    * ```
    */
   symlink(oldpath: string, newpath: string, options: SymlinkOptions = {}): State {
-    const location = callerLocation();
-    const target = validate("symlink", "oldpath", schemas.path, oldpath, location);
-    const p = validate("symlink", "newpath", schemas.path, newpath, location);
-    const opts = validate("symlink", "", schemas.symlink, options, location);
-    const abs = resolvePath(this.#data.settings.cwd, p);
-    return this.#file(
-      [{ ...symlinkAction(target, abs, opts), ...pathBase(this.#data.settings, p) }],
-      location,
-      opts.name ?? `SYMLINK ${target} ${abs}`,
-    );
+    return new State(symlinkData(this.#data, oldpath, newpath, options, callerLocation()));
   }
 
   /**
@@ -351,141 +272,8 @@ export class State {
    * ```
    */
   dir(path: string): State {
-    const location = callerLocation();
-    const p = validate("dir", "path", schemas.path, path, location);
-    const abs = resolvePath(this.#data.settings.cwd, p);
-    if (abs === "/") return this;
-    return new State(subtreeData(this.#data, abs, location));
-  }
-
-  /**
-   * Sets the host name `run` steps see.
-   *
-   * @example
-   * ```ts
-   * import { image } from "@drydock/core";
-   * const s = image("busybox").hostname("builder").run("hostname > /name");
-   * ```
-   */
-  hostname(name: string): State {
-    return this.#withSettings({
-      hostname: validate("hostname", "name", schemas.hostname, name, callerLocation()),
-    });
-  }
-
-  /**
-   * Sets the network of later `run` steps: `"sandbox"` (default, own network),
-   * `"host"` (the engine's network; requests the `network.host` entitlement) or `"none"`.
-   *
-   * @example
-   * ```ts
-   * import { image } from "@drydock/core";
-   * const offline = image("busybox").network("none").run("make test");
-   * ```
-   */
-  network(mode: NetworkMode): State {
-    return this.#withSettings({
-      network: validate("network", "mode", schemas.networkMode, mode, callerLocation()),
-    });
-  }
-
-  /**
-   * Sets the security mode of later `run` steps. `"insecure"` runs them
-   * privileged and requests the `security.insecure` entitlement, which the
-   * engine must allow.
-   *
-   * @example
-   * ```ts
-   * import { image } from "@drydock/core";
-   * const s = image("busybox").security("insecure").run("mount -t tmpfs none /mnt");
-   * ```
-   */
-  security(mode: SecurityMode): State {
-    return this.#withSettings({
-      security: validate("security", "mode", schemas.securityMode, mode, callerLocation()),
-    });
-  }
-
-  /**
-   * Adds an `/etc/hosts` entry for later `run` steps.
-   *
-   * @example
-   * ```ts
-   * import { image } from "@drydock/core";
-   * const s = image("busybox").addHost("db.local", "10.0.0.5").run("ping -c1 db.local");
-   * ```
-   */
-  addHost(host: string, ip: string): State {
-    const location = callerLocation();
-    const h = validate("addHost", "host", schemas.hostname, host, location);
-    const i = validate("addHost", "ip", schemas.hostIp, ip, location);
-    return this.#withSettings({
-      extraHosts: [...(this.#data.settings.extraHosts ?? []), { host: h, ip: i }],
-    });
-  }
-
-  /**
-   * Sets a resource limit of later `run` steps; -1 is unlimited. Needs BuildKit 0.13 (Docker 25+).
-   *
-   * @example
-   * ```ts
-   * import { image } from "@drydock/core";
-   * const s = image("busybox").ulimit("nofile", 1024, 2048).run("ulimit -n");
-   * ```
-   */
-  ulimit(name: UlimitName, soft: number, hard: number = soft): State {
-    const location = callerLocation();
-    const n = validate("ulimit", "name", schemas.ulimitName, name, location);
-    const s = validate("ulimit", "soft", schemas.ulimitValue, soft, location);
-    const h = validate("ulimit", "hard", schemas.ulimitValue, hard, location);
-    const ulimits = (this.#data.settings.ulimits ?? []).filter((u) => u.name !== n);
-    return this.#withSettings({ ulimits: [...ulimits, { name: n, soft: s, hard: h }] });
-  }
-
-  /**
-   * Sets the cgroup parent of later `run` steps. Needs BuildKit 0.13 (Docker 25+).
-   *
-   * @example
-   * ```ts
-   * import { image } from "@drydock/core";
-   * const s = image("busybox").cgroupParent("builds.slice").run("true");
-   * ```
-   */
-  cgroupParent(parent: string): State {
-    return this.#withSettings({
-      cgroupParent: validate("cgroupParent", "parent", schemas.path, parent, callerLocation()),
-    });
-  }
-
-  /**
-   * Sets proxy variables (`http_proxy`, ...) for later `run` steps. Unlike
-   * `env()`, they are not part of the steps' cache keys, as in BuildKit.
-   *
-   * @example
-   * ```ts
-   * import { image } from "@drydock/core";
-   * const s = image("busybox").proxy({ httpProxy: "http://proxy:3128", noProxy: "localhost" });
-   * ```
-   */
-  proxy(env: ProxyEnv): State {
-    const p = validate("proxy", "", schemas.proxy, env, callerLocation());
-    return this.#withSettings({ proxyEnv: { ...this.#data.settings.proxyEnv, ...p } });
-  }
-
-  /**
-   * Sets the platform later `run` steps run on (`"linux/arm64"`); the engine
-   * needs an emulator for a foreign one.
-   *
-   * @example
-   * ```ts
-   * import { image } from "@drydock/core";
-   * const s = image("busybox", { platform: "linux/arm64" }).platform("linux/arm64").run("uname -m");
-   * ```
-   */
-  platform(platform: string): State {
-    const p = validate("platform", "platform", schemas.platform, platform, callerLocation());
-    const [os, architecture, variant] = p.split("/");
-    return this.#withSettings({ platform: variant ? { os, architecture, variant } : { os, architecture } });
+    const data = dirData(this.#data, path, callerLocation());
+    return data === this.#data ? this : new State(data);
   }
 
   /**
@@ -594,14 +382,7 @@ export class State {
     const base = inherit?.cwd ? inherit.config?.WorkingDir : undefined;
     return base ? joinDir(base, cwd) : cwd;
   }
-
-  #file(actions: FileAction[], location: SourceLocation | undefined, name: string): State {
-    return new State(fileStepData(this.#data, actions, location, name));
-  }
 }
-
-/** A resource limit name, as Docker's `--ulimit` spells it. */
-export type UlimitName = typeof ULIMIT_NAMES[number];
 
 /**
  * The state after a `run` step: its root filesystem, plus the results of its
@@ -634,39 +415,6 @@ export class ExecState extends State {
    * ```
    */
   mount(path: string): State {
-    const location = callerLocation();
-    const p = validate("mount", "path", schemas.path, path, location);
-    const dest = resolvePath(this.#node.cwd, p);
-    const index = execOutputIndex(this.#node.mounts, dest);
-    if (index < 0) {
-      const writable = this.#node.mounts.filter((m) => m.kind === "bind" && !m.readonly && m.dest !== "/");
-      fail(
-        "mount",
-        "path",
-        `${dest} is not a writable mount of this run step` +
-          (writable.length ? ` (writable: ${writable.map((m) => m.dest).join(", ")})` : ""),
-        location,
-      );
-    }
-    const data = stateData(this);
-    return new State({
-      output: { op: this.#node, index },
-      settings: { env: [], cwd: "/", user: "", platform: data.settings.platform },
-      image: { labels: {}, exposedPorts: [] },
-    });
+    return new State(execMountData(this.#node, path, stateData(this).settings.platform, callerLocation()));
   }
-}
-
-/**
- * The data a state is made of, for lowering to LLB.
- *
- * @example
- * ```ts
- * import { scratch } from "@drydock/core";
- * import { stateData } from "./state.ts";
- * stateData(scratch()).output; // null
- * ```
- */
-export function stateData(state: State): StateData {
-  return readState(state);
 }

@@ -1,18 +1,160 @@
 /**
- * The file steps of a {@link State}: copy, a subtree, the `WORKDIR` mkdir and any list of file actions, as
- * functions from the state's data to the next state's data. Options arrive validated.
+ * The file steps of a {@link State}: copy, mkdir, mkfile, rm, symlink, a subtree and the `WORKDIR` mkdir, as
+ * functions from the state's data to the next state's data. The exported steps validate their arguments.
  *
  * @module
  */
+import { z } from "zod";
 import type { FileAction, FileNode, MergeNode } from "./graph.ts";
 import type { SourceLocation } from "../core/location.ts";
-import type { schemas } from "./option_schemas.ts";
-import type { z } from "zod";
-import { copyAction, mkdirAction } from "./file_actions.ts";
+import type { CopyOptions, MkdirOptions, MkfileOptions, RmOptions, SymlinkOptions } from "./options.ts";
+import { schemas } from "./option_schemas.ts";
+import { copyAction, mkdirAction, mkfileAction, rmAction, symlinkAction } from "./file_actions.ts";
 import { isRelativeToBase, pathBase, resolvePath, type StateData } from "./state_data.ts";
+import { isState, type StateBase, stateData } from "./state_base.ts";
+import { validate } from "../core/validate.ts";
+
+type Where = SourceLocation | undefined;
+
+/**
+ * The data after `copy(from, src, dest, options)`.
+ *
+ * @example
+ * ```ts
+ * import { image, scratch } from "@drydock/core";
+ * import { stateData } from "./state_base.ts";
+ * import { copyStepData } from "./state_files.ts";
+ * const data = copyStepData(stateData(scratch()), image("busybox"), "/bin/sh", "/sh", {}, undefined);
+ * ```
+ */
+export function copyStepData(
+  data: StateData,
+  from: StateBase,
+  src: string | string[],
+  dest: string,
+  options: CopyOptions,
+  location: Where,
+): StateData {
+  if (!isState(from)) {
+    const notState = z.custom(() => false, "must be a State (from image(), local(), scratch() ...)");
+    validate("copy", "from", notState, from, location);
+  }
+  const srcs = validate("copy", "src", z.union([schemas.path, z.array(schemas.path).min(1)]), src, location);
+  const destPath = validate("copy", "dest", schemas.path, dest, location);
+  const opts = validate("copy", "", schemas.copy, options, location);
+  return copiedData(data, stateData(from), srcs, destPath, opts, location);
+}
+
+/**
+ * The data after `mkdir(path, options)`.
+ *
+ * @example
+ * ```ts
+ * import { scratch } from "@drydock/core";
+ * import { stateData } from "./state_base.ts";
+ * import { mkdirData } from "./state_files.ts";
+ * mkdirData(stateData(scratch()), "/data", { mode: 0o700 }, undefined).output?.op.kind; // "file"
+ * ```
+ */
+export function mkdirData(data: StateData, path: string, options: MkdirOptions, location: Where): StateData {
+  const p = validate("mkdir", "path", schemas.path, path, location);
+  const opts = validate("mkdir", "", schemas.mkdir, options, location);
+  const abs = resolvePath(data.settings.cwd, p);
+  const action = { ...mkdirAction(abs, opts), ...pathBase(data.settings, p) };
+  return fileStepData(data, [action], location, opts.name ?? `MKDIR ${abs}`);
+}
+
+/**
+ * The data after `mkfile(path, contents, options)`; a string is written as UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { scratch } from "@drydock/core";
+ * import { stateData } from "./state_base.ts";
+ * import { mkfileData } from "./state_files.ts";
+ * mkfileData(stateData(scratch()), "/motd", "hi\n", {}, undefined).output?.op.kind; // "file"
+ * ```
+ */
+export function mkfileData(
+  data: StateData,
+  path: string,
+  contents: string | Uint8Array,
+  options: MkfileOptions,
+  location: Where,
+): StateData {
+  const p = validate("mkfile", "path", schemas.path, path, location);
+  const d = validate("mkfile", "data", schemas.fileData, contents, location);
+  const opts = validate("mkfile", "", schemas.mkfile, options, location);
+  const abs = resolvePath(data.settings.cwd, p);
+  const bytes = typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d);
+  const action = { ...mkfileAction(abs, bytes, opts), ...pathBase(data.settings, p) };
+  return fileStepData(data, [action], location, opts.name ?? `MKFILE ${abs}`);
+}
+
+/**
+ * The data after `rm(path, options)`.
+ *
+ * @example
+ * ```ts
+ * import { image } from "@drydock/core";
+ * import { stateData } from "./state_base.ts";
+ * import { rmData } from "./state_files.ts";
+ * rmData(stateData(image("busybox")), "/tmp/x", { allowNotFound: true }, undefined).output?.op.kind; // "file"
+ * ```
+ */
+export function rmData(data: StateData, path: string, options: RmOptions, location: Where): StateData {
+  const p = validate("rm", "path", schemas.path, path, location);
+  const opts = validate("rm", "", schemas.rm, options, location);
+  const abs = resolvePath(data.settings.cwd, p);
+  const action = { ...rmAction(abs, opts), ...pathBase(data.settings, p) };
+  return fileStepData(data, [action], location, opts.name ?? `RM ${abs}`);
+}
+
+/**
+ * The data after `symlink(oldpath, newpath, options)`.
+ *
+ * @example
+ * ```ts
+ * import { image } from "@drydock/core";
+ * import { stateData } from "./state_base.ts";
+ * import { symlinkData } from "./state_files.ts";
+ * symlinkData(stateData(image("busybox")), "/bin/busybox", "/vi", {}, undefined).output?.op.kind; // "file"
+ * ```
+ */
+export function symlinkData(
+  data: StateData,
+  oldpath: string,
+  newpath: string,
+  options: SymlinkOptions,
+  location: Where,
+): StateData {
+  const target = validate("symlink", "oldpath", schemas.path, oldpath, location);
+  const p = validate("symlink", "newpath", schemas.path, newpath, location);
+  const opts = validate("symlink", "", schemas.symlink, options, location);
+  const abs = resolvePath(data.settings.cwd, p);
+  const action = { ...symlinkAction(target, abs, opts), ...pathBase(data.settings, p) };
+  return fileStepData(data, [action], location, opts.name ?? `SYMLINK ${target} ${abs}`);
+}
+
+/**
+ * The data of `dir(path)`: the subtree at `path` as a filesystem of its own; `data` itself for `/`.
+ *
+ * @example
+ * ```ts
+ * import { image } from "@drydock/core";
+ * import { stateData } from "./state_base.ts";
+ * import { dirData } from "./state_files.ts";
+ * dirData(stateData(image("busybox")), "/etc", undefined).settings.cwd; // "/"
+ * ```
+ */
+export function dirData(data: StateData, path: string, location: Where): StateData {
+  const p = validate("dir", "path", schemas.path, path, location);
+  const abs = resolvePath(data.settings.cwd, p);
+  return abs === "/" ? data : subtreeData(data, abs, location);
+}
 
 /** `data` with one more file step applying `actions` to its filesystem. */
-export function fileStepData(
+function fileStepData(
   data: StateData,
   actions: FileAction[],
   location: SourceLocation | undefined,
@@ -23,7 +165,7 @@ export function fileStepData(
 }
 
 /** `data` after copying `srcs` of `fromData` to `destPath`, merged on as a layer of its own when `link` is set. */
-export function copiedData(
+function copiedData(
   data: StateData,
   fromData: StateData,
   srcs: string | string[],
@@ -58,7 +200,7 @@ export function copiedData(
 }
 
 /** The subtree at `abs` (not `/`) of `data`'s filesystem as a filesystem of its own, its root the working directory. */
-export function subtreeData(data: StateData, abs: string, location: SourceLocation | undefined): StateData {
+function subtreeData(data: StateData, abs: string, location: SourceLocation | undefined): StateData {
   const node: FileNode = {
     kind: "file",
     location,

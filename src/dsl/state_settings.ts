@@ -5,15 +5,63 @@
  * @module
  */
 import type { SourceLocation } from "../core/location.ts";
-import type { schemas } from "./option_schemas.ts";
-import type { z } from "zod";
+import { schemas } from "./option_schemas.ts";
+import { z } from "zod";
 import { type EnvTemplate, expandEnv, templateText } from "./env_template.ts";
-import { fail } from "../core/validate.ts";
+import { fail, validate } from "../core/validate.ts";
 import { healthcheckOf } from "./healthcheck.ts";
 import { envLookup, resolvePath, setEnv, type StateData, type StateSettings } from "./state_data.ts";
 
+/**
+ * The settings change of `env(name, value)` or `env(vars)`: each value expanded against the env before the call.
+ *
+ * @example
+ * ```ts
+ * import { scratch } from "@drydock/core";
+ * import { stateData } from "./state_base.ts";
+ * import { envPatch } from "./state_settings.ts";
+ * envPatch(stateData(scratch()).settings, { A: "1" }, undefined, undefined).env; // [["A", "1"]]
+ * ```
+ */
+export function envPatch(
+  settings: StateSettings,
+  nameOrVars: string | Record<string, string>,
+  value: string | undefined,
+  location: SourceLocation | undefined,
+): Partial<StateSettings> {
+  if (typeof nameOrVars !== "string") {
+    const vars = validate("env", "vars", z.record(schemas.envName, schemas.envValue), nameOrVars, location);
+    return settingsWithVars(settings, "env", "vars.", Object.entries(vars), false, location);
+  }
+  const name = validate("env", "name", schemas.envName, nameOrVars, location);
+  const v = validate("env", "value", schemas.envValue, value, location);
+  return settingsWithVars(settings, "env", "value", [[name, v]], false, location);
+}
+
+/**
+ * The settings change of `arg(name, value)`: a build variable later steps see and the image does not record.
+ *
+ * @example
+ * ```ts
+ * import { scratch } from "@drydock/core";
+ * import { stateData } from "./state_base.ts";
+ * import { argPatch } from "./state_settings.ts";
+ * argPatch(stateData(scratch()).settings, "V", "1", undefined).argNames; // ["V"]
+ * ```
+ */
+export function argPatch(
+  settings: StateSettings,
+  name: string,
+  value: string,
+  location: SourceLocation | undefined,
+): Partial<StateSettings> {
+  const n = validate("arg", "name", schemas.envName, name, location);
+  const v = validate("arg", "value", schemas.envValue, value, location);
+  return settingsWithVars(settings, "arg", "value", [[n, v]], true, location);
+}
+
 /** The settings after setting `vars` (env, or build args when `buildOnly`), each expanded against `before`. */
-export function settingsWithVars(
+function settingsWithVars(
   before: StateSettings,
   call: string,
   option: string,

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { formatBytes, formatFixed } from "./_format.ts";
+import { formatBytes, formatFixed, formatLogTime } from "./_format.ts";
+import { splitLines } from "./_lines.ts";
 import { isCanceledError } from "./item_state.ts";
 import type { StatusState, StepState, WarningState } from "./model_types.ts";
 
@@ -103,4 +104,31 @@ export function completionLine(step: StepState): string {
 /** When a step's latest run ended; Infinity while it runs. */
 export function lastEnd(step: StepState): number {
   return step.intervals[step.intervals.length - 1]?.end ?? Infinity;
+}
+
+/** Adds a log chunk's text to `out` as lines stamped `seconds` into the step, continuing an unterminated one. */
+export function appendLogLines(out: StepOutput, text: string, seconds: number): void {
+  const { lines, complete } = splitLines(text);
+  lines.forEach((line, i) => {
+    if (i === 0 && out.partial && out.lines.length > 0) out.lines[out.lines.length - 1] += line;
+    else out.lines.push(`${formatLogTime(seconds)} ${line}`);
+  });
+  out.partial = !complete;
+}
+
+/** buildx's summary of each failed step, in `#N` order: `------`, ` > <name>:`, its last log lines, `------`. */
+export function failureLines(
+  outputs: ReadonlyMap<string, StepOutput>,
+  stepOf: (key: string) => StepState | undefined,
+): string[] {
+  const printed = [...outputs].filter(([, out]) => out.index > 0).sort(([, a], [, b]) => a.index - b.index);
+  const lines: string[] = [];
+  for (const [key, out] of printed) {
+    const step = stepOf(key);
+    if (step?.error === undefined || isCanceledError(step.error)) continue;
+    lines.push("------", ` > ${step.name}:`, ...out.recent);
+    if (out.partial && out.lines.length > 0) lines.push(out.lines[0]);
+    lines.push("------");
+  }
+  return lines;
 }

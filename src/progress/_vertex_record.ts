@@ -7,8 +7,21 @@
 
 import { LogTail } from "./_lines.ts";
 import { mergeIntervals } from "./intervals.ts";
-import type { GroupInfo, StatusState, StepState, VertexState, WarningState } from "./model_types.ts";
-import { timestampMillis, type Vertex, type VertexStatus, type VertexWarning } from "./status.ts";
+import type {
+  GroupInfo,
+  LogChunk,
+  StatusState,
+  StepState,
+  VertexState,
+  WarningState,
+} from "./model_types.ts";
+import {
+  timestampMillis,
+  type Vertex,
+  type VertexLog,
+  type VertexStatus,
+  type VertexWarning,
+} from "./status.ts";
 import { warningSource } from "./warning_source.ts";
 
 /** Step keys of progress groups start with this; a vertex's step key is its digest. */
@@ -128,11 +141,21 @@ export function decodeWarning(vertex: string, w: VertexWarning): WarningState {
   });
 }
 
-/** The text of a log chunk of `stream`; empty while only the first bytes of a character have arrived. */
-export function decodeLog(record: VertexRecord, stream: number, msg: Uint8Array): string {
+/** Appends a log message to the record's tail, as the chunk a renderer prints; none while a character is cut. */
+export function appendLog(
+  record: VertexRecord,
+  l: VertexLog,
+  msg: Uint8Array,
+  step: string,
+): LogChunk | undefined {
+  const stream = Number(l.stream ?? 0n);
   let decoder = record.decoders.get(stream);
   if (!decoder) record.decoders.set(stream, decoder = new TextDecoder());
-  return decoder.decode(msg, { stream: true });
+  const text = decoder.decode(msg, { stream: true });
+  if (text === "") return undefined; // only the first bytes of a multi-byte character so far
+  record.tail.append(text);
+  const timestamp = timestampMillis(l.timestamp);
+  return { step, vertex: record.digest, stream, ...(timestamp === undefined ? {} : { timestamp }), text };
 }
 
 /** The frozen view of a record. */

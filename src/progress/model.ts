@@ -6,7 +6,7 @@
  */
 
 import {
-  decodeLog,
+  appendLog,
   decodeWarning,
   foldRun,
   GROUP_PREFIX,
@@ -19,7 +19,8 @@ import {
   type VertexRecord,
   vertexStepOf,
 } from "./_vertex_record.ts";
-import { isCanceledError, isCompleted, isStarted } from "./item_state.ts";
+import { isCanceledError } from "./item_state.ts";
+import { stepSignature, summarizeSteps } from "./_step_summary.ts";
 import type {
   LogChunk,
   ProgressChange,
@@ -30,14 +31,7 @@ import type {
   VertexState,
   WarningState,
 } from "./model_types.ts";
-import {
-  type StatusResponse,
-  timestampMillis,
-  type Vertex,
-  type VertexLog,
-  type VertexStatus,
-  type VertexWarning,
-} from "./status.ts";
+import type { StatusResponse, Vertex, VertexLog, VertexStatus, VertexWarning } from "./status.ts";
 
 export type { Interval } from "./intervals.ts";
 
@@ -96,13 +90,9 @@ export class ProgressModel {
     for (const vertex of status.vertexes ?? []) {
       const digest = vertex.digest;
       if (!digest) continue;
-      for (
-        const key of [
-          this.stepKeyOf(digest),
-          vertex.progressGroup?.id && GROUP_PREFIX + vertex.progressGroup.id,
-        ]
-      ) {
-        if (key && !before.has(key)) before.set(key, this.#signature(key));
+      const group = vertex.progressGroup?.id;
+      for (const key of group ? [this.stepKeyOf(digest), GROUP_PREFIX + group] : [this.stepKeyOf(digest)]) {
+        if (!before.has(key)) before.set(key, stepSignature(this.step(key)));
       }
       this.#applyVertex(digest, vertex);
       touched.push(digest);
@@ -110,7 +100,7 @@ export class ProgressModel {
     const steps: string[] = [];
     for (const digest of touched) {
       const key = this.stepKeyOf(digest);
-      if (!steps.includes(key) && (before.get(key) ?? "") !== this.#signature(key)) steps.push(key);
+      if (!steps.includes(key) && (before.get(key) ?? "") !== stepSignature(this.step(key))) steps.push(key);
     }
 
     const statuses: { step: string; status: StatusState }[] = [];
@@ -314,25 +304,7 @@ export class ProgressModel {
    * ```
    */
   summary(now?: number): ProgressSummary {
-    let total = 0, completed = 0, cached = 0, errored = 0, canceled = 0, running = 0;
-    let first = Infinity, last = -Infinity;
-    for (const step of this.steps()) {
-      total++;
-      const done = isCompleted(step);
-      if (done) completed++;
-      else if (isStarted(step)) running++;
-      if (step.error !== undefined) {
-        if (isCanceledError(step.error)) canceled++;
-        else errored++;
-      } else if (done && step.cached) cached++;
-      for (const { start, end } of step.intervals) {
-        first = Math.min(first, start);
-        const stop = end ?? now;
-        if (stop !== undefined) last = Math.max(last, stop);
-      }
-    }
-    const durationMs = first <= last ? last - first : 0;
-    return { total, completed, cached, errored, canceled, running, durationMs };
+    return summarizeSteps(this.steps(), now);
   }
 
   #record(digest: string): VertexRecord {
@@ -402,18 +374,7 @@ export class ProgressModel {
   #applyLog(l: VertexLog): LogChunk | undefined {
     if (!l.vertex || !l.msg?.length) return undefined;
     const record = this.#record(l.vertex);
-    const stream = Number(l.stream ?? 0n);
-    const text = decodeLog(record, stream, l.msg);
-    if (text === "") return undefined; // only the first bytes of a multi-byte character so far
-    record.tail.append(text);
-    const timestamp = timestampMillis(l.timestamp);
-    return {
-      step: this.stepKeyOf(l.vertex),
-      vertex: l.vertex,
-      stream,
-      ...(timestamp === undefined ? {} : { timestamp }),
-      text,
-    };
+    return appendLog(record, l, l.msg, this.stepKeyOf(l.vertex));
   }
 
   #snapshot(record: VertexRecord): VertexState {
@@ -432,13 +393,5 @@ export class ProgressModel {
     if (!group) return undefined;
     const members = group.members.map((digest) => this.#snapshot(this.#records.get(digest)!));
     return groupStepOf(key, group, members);
-  }
-
-  /** What a renderer shows of a step, as a string; empty while the step is not visible. */
-  #signature(key: string): string {
-    const step = this.step(key);
-    if (!step?.visible) return "";
-    const runs = step.intervals.map((i) => `${i.start}-${i.end ?? ""}`).join(",");
-    return JSON.stringify([step.name, step.cached, step.error ?? "", runs]);
   }
 }

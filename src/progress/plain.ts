@@ -4,14 +4,15 @@
  * @module
  */
 
-import { formatLogTime } from "./_format.ts";
-import { splitLines } from "./_lines.ts";
 import { ProgressModel } from "./model.ts";
 import type { LogChunk, StepState } from "./model_types.ts";
-import { isCanceledError, isCompleted, isStarted, latestStart } from "./item_state.ts";
+import { isCompleted, isStarted, latestStart } from "./item_state.ts";
 import type { StatusResponse } from "./status.ts";
+import { holdsBack, nextOnScreen } from "./_plain_schedule.ts";
 import {
+  appendLogLines,
   completionLine,
+  failureLines,
   lastEnd,
   newStepOutput,
   repeatDue,
@@ -19,10 +20,6 @@ import {
   type StepOutput,
 } from "./_plain_step.ts";
 
-/** Seconds the output stays with one step before a busier one may take it (buildx's anti-flicker). */
-const ANTI_FLICKER = 5;
-/** Seconds a step may wait with unshown output before it takes the output regardless. */
-const MAX_DELAY = 10;
 /** Log lines kept per step for the failure summary. */
 const ERROR_LOG_LINES = 10;
 
@@ -56,10 +53,6 @@ export interface PlainRendererOptions {
 
 /** Milliseconds after the last update at which buildx refreshes a rate-limited display. */
 const REFRESH_MS = 150;
-
-// BuildKit >= 0.18 completes a local source at once (its cache key), then runs it again for the
-// transfer: an instant completion with nothing to show waits this long for a rerun, so the step prints once.
-const HOLD_MS = 1000;
 
 /**
  * Prints build progress the way `buildx --progress=plain` does: numbered blocks (`#N <name>`), status lines,
@@ -249,12 +242,7 @@ export class PlainRenderer {
     const seconds = start === undefined || chunk.timestamp === undefined
       ? 0
       : (chunk.timestamp - start) / 1000;
-    const { lines, complete } = splitLines(chunk.text);
-    lines.forEach((text, i) => {
-      if (i === 0 && out.partial && out.lines.length > 0) out.lines[out.lines.length - 1] += text;
-      else out.lines.push(`${formatLogTime(seconds)} ${text}`);
-    });
-    out.partial = !complete;
+    appendLogLines(out, chunk.text, seconds);
   }
 
   /** Decides which pending steps to print now, following buildx's printer. */
@@ -286,50 +274,13 @@ export class PlainRenderer {
 
     if (rest.some((s) => s.key === current)) this.#print(current!);
 
-    // Rank the candidates by updates per second since each last held the screen.
-    const candidates = steps.filter((s) => rest.includes(s) || (s.key === current && !isCompleted(s)));
-    const stats = new Map<string, { blockTime: number; speed: number; overLimit: boolean }>();
-    let sum = 0;
-    let best: string | undefined;
-    for (const step of candidates) {
-      const out = this.#output(step.key);
-      if (out.blockStart === undefined) continue;
-      const blockTime = (now - out.blockStart) / 1000;
-      const speed = out.count / blockTime;
-      const overLimit = blockTime > MAX_DELAY && step.key !== current;
-      stats.set(step.key, { blockTime, speed, overLimit });
-      sum += speed;
-      if (overLimit || best === undefined || stats.get(best)!.speed < speed) best = step.key;
-    }
-    if (best === undefined) return;
-    if (current === undefined || currentDone) return this.#print(best);
-
-    // A step that has waited too long gets the screen.
-    for (const step of rest) {
-      if (stats.get(step.key)?.overLimit) return this.#print(step.key);
-    }
-    // Otherwise the current step keeps it for a time that grows with its share of the activity.
-    const mine = stats.get(current);
-    if (mine === undefined) return this.#print(best);
-    if (1 / (1 - mine.speed / sum) * ANTI_FLICKER < mine.blockTime) this.#print(best);
+    const next = nextOnScreen(steps, rest, current, currentDone, (key) => this.#output(key), now);
+    if (next !== undefined) this.#print(next);
   }
 
-  /**
-   * Whether to hold back a step never printed whose completion was instant and showed nothing, while no step
-   * that takes it as input has started: such a source is about to run again (see `HOLD_MS`).
-   */
   #holds(step: StepState, now: number): boolean {
     const out = this.#output(step.key);
-    const first = step.intervals[0];
-    const instant = step.intervals.length === 1 && first.end !== undefined && first.end - first.start < 1;
-    if (out.index !== 0 || !isCompleted(step) || step.cached || step.error !== undefined || !instant) {
-      return false;
-    }
-    if (this.#hasNews(out)) return false;
-    const dependents = this.model.vertices().filter((v) => v.inputs.some((i) => step.members.includes(i)));
-    if (dependents.length === 0 || dependents.some((v) => v.intervals.length > 0)) return false;
-    out.heldSince ??= now;
-    return now - out.heldSince < HOLD_MS;
+    return holdsBack(step, out, this.#hasNews(out), () => this.model.vertices(), now);
   }
 
   #hasNews(out: StepOutput): boolean {
@@ -417,18 +368,7 @@ export class PlainRenderer {
   }
 
   #printFailures(): void {
-    const printed = [...this.#outputs].filter(([, out]) => out.index > 0).sort(([, a], [, b]) =>
-      a.index - b.index
-    );
-    for (const [key, out] of printed) {
-      const step = this.model.step(key);
-      if (step?.error === undefined || isCanceledError(step.error)) continue;
-      this.#line("------");
-      this.#line(` > ${step.name}:`);
-      for (const line of out.recent) this.#line(line);
-      if (out.partial && out.lines.length > 0) this.#line(out.lines[0]);
-      this.#line("------");
-    }
+    for (const line of failureLines(this.#outputs, (key) => this.model.step(key))) this.#line(line);
   }
 
   /** Writes a whole line, first ending any log line left unterminated. */

@@ -5,13 +5,12 @@
  *
  * @module
  */
-import { randomBytes } from "node:crypto";
 import { DrydockError } from "../core/errors.ts";
 import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
-import process from "node:process";
 import type { Readable, Writable } from "node:stream";
 import { onExit } from "../core/exit_cleanup.ts";
+import { partialName } from "../core/owned_temp.ts";
 import { BytesMessage } from "../proto/moby_filesync_v1.gen.ts";
 
 /** What {@link receiveStream} wrote. */
@@ -40,7 +39,7 @@ export async function receiveStream(
 ): Promise<ReceiveStreamStats> {
   const toStdout = dest === "-";
   // Unique per stream, not per process: two streams of one process may target one file.
-  const partial = `${dest}.partial-${process.pid}-${randomBytes(6).toString("hex")}`;
+  const partial = toStdout ? "" : partialName(dest);
   let sink: Writable;
   let forget = () => {};
   if (toStdout) {

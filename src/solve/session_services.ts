@@ -7,7 +7,7 @@
 import type { Writable } from "node:stream";
 import { z } from "zod";
 import type { SourceLocation } from "../core/location.ts";
-import { nonEmptyString } from "../dsl/option_schemas.ts";
+import { nonEmptyString } from "../dsl/text_schemas.ts";
 import { validate } from "../core/validate.ts";
 import type { SecretUse, SshUse } from "../llb/uses.ts";
 import { authMethods } from "../session/auth_service.ts";

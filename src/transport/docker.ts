@@ -11,11 +11,11 @@
 import { DrydockError } from "../core/errors.ts";
 import * as grpc from "@grpc/grpc-js";
 import { createServer, type Server, type Socket } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import { onExit } from "../core/exit_cleanup.ts";
+import { makeOwnedTempDir } from "../core/owned_temp.ts";
 import { type EngineAddress, formatSocketAddress } from "./address.ts";
 import { dial } from "./dial.ts";
 import { dockerApiRequest, type DockerApiResponse } from "./docker_api.ts";
@@ -58,7 +58,8 @@ export class DockerTransport implements Transport {
 
   /** Starts the local pipe; connections to Docker are made lazily, per call. */
   static async open(target: EngineAddress): Promise<DockerTransport> {
-    const dir = mkdtempSync(join(tmpdir(), "drydock-"));
+    // Named after this process, so that the next start removes it should this one be SIGKILLed.
+    const dir = makeOwnedTempDir("drydock");
     const pipe = createServer();
     const transport = new DockerTransport(target, pipe, dir);
     pipe.on("connection", (local) => transport.#relay(local));

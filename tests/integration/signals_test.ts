@@ -1,17 +1,20 @@
 // Whatever ends a build (Ctrl-C, SIGTERM from `timeout` or CI, SIGHUP from a closed terminal, even
-// SIGKILL), drydock's own ssh-agent holding the user's key and every drydock temp dir are gone after.
+// SIGKILL), drydock's own ssh-agent holding the user's key and every drydock temp dir are gone after
+// (after SIGKILL: once the next build starts).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dk26c, skipWithout, unique } from "../support/engines.ts";
 import { processesWith } from "../support/engine_probe.ts";
 import { startBuildFile, waitFor } from "../support/program.ts";
+import { runBuildFile } from "../support/runtime.ts";
 import { makeKey } from "../support/ssh_tools.ts";
 
 const BUILD = fileURLToPath(new URL("../fixtures/cli/ssh_sleep_build.ts", import.meta.url));
+const BIG_TAR = fileURLToPath(new URL("../fixtures/cli/big_tar_build.ts", import.meta.url));
 const EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 let work: string;
@@ -55,6 +58,15 @@ async function assertNothingLeft(tmp: string, marker: string, withinMs: number):
   );
 }
 
+/** Whether process `pid` is stopped (SIGSTOP). */
+function stopped(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").startsWith("T");
+  } catch {
+    return false;
+  }
+}
+
 describe(
   "signals end a build with nothing left behind (Docker 26.1)",
   { skip: skipWithout(dk26c, "dk26c") },
@@ -86,6 +98,30 @@ describe(
         await waitFor(() => processesWith(`echo ${marker}`).length === 0, 15_000),
         "the step was stopped",
       );
+    });
+
+    test("SIGKILL mid-export: the next build removes the killed one's temp dir and partial tar", async () => {
+      const tmp = join(work, unique("tmp"));
+      mkdirSync(tmp);
+      const out = join(work, unique("out"));
+      const dest = join(out, "big.tar");
+      const env = { DOCKER_HOST: `unix://${dk26c!.socket}`, BUILDKIT_HOST: undefined, TMPDIR: tmp };
+      // The build stops itself once its partial tar exists, so the kill lands mid-export.
+      const killed = startBuildFile(BIG_TAR, ["--dest", dest, "--stop"], env);
+      const pid = killed.child.pid!;
+      assert.ok(await waitFor(() => stopped(pid), 120_000), killed.stderr());
+      killed.signal("SIGKILL");
+      await killed.done;
+      assert.ok(
+        readdirSync(tmp).some((d) => d.startsWith(`drydock-${pid}-`)),
+        "the Docker pipe's dir is left",
+      );
+      assert.ok(readdirSync(out).some((f) => f.startsWith(`big.tar.partial-${pid}-`)), "and the partial tar");
+
+      const next = await runBuildFile(BIG_TAR, ["--dest", dest], env);
+      assert.equal(next.code, 0, next.stderr);
+      assert.deepEqual(readdirSync(tmp), [], "no temp dir is left");
+      assert.deepEqual(readdirSync(out), ["big.tar"], "only the finished tar is left");
     });
   },
 );
