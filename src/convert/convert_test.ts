@@ -145,3 +145,69 @@ test("convert: an ssh mount without id is ssh() (the frontend's empty id), id=de
   assert.ok(code.includes('.run("a", { ssh: { agent: ssh(), optional: true } })'), code);
   assert.ok(code.includes('.run("b", { ssh: { agent: ssh("default") } })'), code);
 });
+
+test("convert: symbolic --chmod is a chmod string; a variable in it stays a TODO", () => {
+  const { code, todos } = convertDockerfile(
+    "FROM busybox\nCOPY --chmod=go-w,a+X a /a\nCOPY --chmod=$M b /b\n",
+    {
+      importFrom: "drydock",
+    },
+  );
+  assert.ok(code.includes('.copy(ctx, "a", "/a", { chmod: "go-w,a+X" })'), code);
+  assert.deepEqual(todos.map((t) => t.reason), ["--chmod=$M"]);
+});
+
+test("convert: COPY --parents copies from the pivot (or the root) with the rest as an include pattern", () => {
+  const { code, todos } = convertDockerfile(
+    "FROM busybox\nCOPY --parents src/a/*.go /out/\nCOPY --parents ./x/./y/z.txt /out/\nCOPY --parents a b /c/\n",
+    { importFrom: "drydock" },
+  );
+  assert.ok(code.includes('.copy(ctx, "/", "/out/", { include: ["src/a/*.go"] })'), code);
+  assert.ok(code.includes('.copy(ctx, "/x", "/out/", { include: ["y/z.txt"] })'), code);
+  assert.deepEqual(todos.map((t) => t.reason), ["--parents with several sources"]);
+});
+
+test("convert: FROM --platform: a literal platform is the image's, $BUILDPLATFORM the engine's own", () => {
+  const { code, todos } = convertDockerfile(
+    "FROM --platform=linux/arm64 busybox AS a\nFROM --platform=$BUILDPLATFORM busybox AS b\n" +
+      "FROM --platform=linux/arm/v7 scratch AS c\nFROM --platform=$X busybox\n",
+    { importFrom: "drydock" },
+  );
+  assert.ok(code.includes('const a = image("busybox", { platform: "linux/arm64" });'), code);
+  assert.ok(code.includes("// FROM --platform=$BUILDPLATFORM: the engine's platform"), code);
+  assert.ok(code.includes('const b = image("busybox");'), code);
+  assert.ok(code.includes('const c = scratch().platform("linux/arm/v7");'), code);
+  assert.deepEqual(todos.map((t) => t.reason), ["FROM --platform=$X"]);
+});
+
+test("convert: a RUN heredoc starting with #! is a script file mounted at /dev/pipes/ and run by path", () => {
+  const { code, todos } = convertDockerfile(
+    "FROM busybox\nRUN <<EOT\n#!/bin/sh\necho hi > /hi\nEOT\n",
+    { importFrom: "drydock" },
+  );
+  assert.deepEqual(todos, []);
+  assert.ok(
+    code.includes(
+      '.run("/dev/pipes/EOT", { mounts: { "/dev/pipes/": { from: scratch().mkfile("/EOT", ' +
+        '"#!/bin/sh\\necho hi > /hi\\n", { mode: 0o755 }), path: "/", readonly: true } } })',
+    ),
+    code,
+  );
+});
+
+test("convert: a cache mount's uid/gid/mode seed it from a /cache directory made with them", () => {
+  const { code, todos } = convertDockerfile(
+    "FROM busybox\nRUN --mount=type=cache,target=/c,uid=1000,mode=0700 a\n" +
+      "RUN --mount=type=cache,target=/d,gid=5,source=sub,from=busybox b\n",
+    { importFrom: "drydock" },
+  );
+  assert.deepEqual(todos, []);
+  assert.ok(
+    code.includes(
+      '"/c": cache("//c", { from: scratch().mkdir("/cache", { mode: 0o700, parents: false, ' +
+        'chown: { user: 1000, group: 0 } }), path: "/cache" })',
+    ),
+    code,
+  );
+  assert.ok(code.includes('"/d": cache("//d", { from: image("busybox"), path: "/sub" })'), code);
+});

@@ -9,7 +9,11 @@
 import type { ConvertContext, StageContext } from "./context.ts";
 import { fromExpr, type InstructionText } from "./run.ts";
 import { remoteCopy, remoteKind } from "./add_remote.ts";
+import { posix } from "node:path";
 import { expandWord, js, jsonArray } from "./words.ts";
+
+/** chmod's symbolic syntax: `[ugoa]*[+-=][rwxXst]*`, comma separated. */
+const SYMBOLIC_MODE = /^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/;
 
 /**
  * The `.copy(...)` call for a COPY or ADD, or a TODO.
@@ -31,6 +35,7 @@ export function copyCall(
   let chmod: string | undefined;
   let link = false;
   let checksum: string | undefined;
+  let parents = false;
   let keepGitDir = false;
   for (const [name, value] of i.flags) {
     if (name === "from" && value) from = value;
@@ -39,10 +44,13 @@ export function copyCall(
       if (owner === undefined) return { todo: `a variable in --chown` };
       options.push(`chown: ${owner}`);
     } else if (name === "chmod" && value) {
-      if (!/^[0-7]{1,4}$/.test(value)) return { todo: `the non-octal --chmod=${value}` };
       chmod = value;
-      options.push(`chmod: 0o${parseInt(value, 8).toString(8)}`);
-    } else if (name === "link") link = value === null || value === "true";
+      if (/^[0-7]{1,4}$/.test(value)) options.push(`chmod: 0o${parseInt(value, 8).toString(8)}`);
+      // Symbolic modes need a frontend (and engine) that applies them; older ones ignore them.
+      else if (SYMBOLIC_MODE.test(value)) options.push(`chmod: ${js(value)}`);
+      else return { todo: `--chmod=${value}` };
+    } else if (name === "parents") parents = value === null || value === "true";
+    else if (name === "link") link = value === null || value === "true";
     else if (name === "exclude" && value) exclude.push(value);
     else if (add && name === "checksum" && value) checksum = value;
     else if (add && name === "keep-git-dir") keepGitDir = value === null || value === "true";
@@ -71,6 +79,14 @@ export function copyCall(
       return { todo: "--checksum or --keep-git-dir on local sources" };
     }
     options.push("unpack: true");
+  }
+  if (parents) {
+    // As the frontend: the part after "/./" (or the whole path) is kept under dest, matched from the part before.
+    if (sources.length > 1) return { todo: "--parents with several sources" };
+    const [pivot, pattern] = sources[0].includes("/./") ? sources[0].split("/./", 2) : ["/", sources[0]];
+    if ([pivot, pattern].some((p) => p.includes("$"))) return { todo: "a variable in a --parents source" };
+    options.push(`include: [${js(posix.join("/", pattern).slice(1))}]`);
+    sources.splice(0, 1, posix.join("/", pivot));
   }
   const source = from === undefined ? ctx.context() : fromExpr(ctx, from);
   // A stage's or image's paths start at its root, whatever its WORKDIR.

@@ -246,10 +246,24 @@ export function execOutputIndex(mounts: readonly ExecMount[], dest: string): num
   let index = 0;
   for (const m of mounts) {
     if (m.kind !== "bind" || m.readonly || m.discard) continue;
-    if (m.dest === dest) return index;
+    if (sameDest(m.dest, dest)) return index;
     index++;
   }
   return -1;
+}
+
+/**
+ * Whether two mount targets name the same directory (`/out` and `/out/` do).
+ *
+ * @example
+ * ```ts
+ * import { sameDest } from "./graph.ts";
+ * sameDest("/out/", "/out"); // true
+ * ```
+ */
+export function sameDest(a: string, b: string): boolean {
+  const bare = (p: string) => p.length > 1 ? p.replace(/\/$/, "") : p;
+  return bare(a) === bare(b);
 }
 
 /** Actions of a FileOp; each applies to the result of the previous one. */

@@ -10,6 +10,7 @@ import {
   type ExecMount,
   type ExecNode,
   execOutputIndex,
+  sameDest,
   type SecretEnv,
   type SecretMount,
   type SshMount,
@@ -94,11 +95,13 @@ export function execNode(
     if (abs === "/") {
       fail("run", option, "cannot replace the root filesystem; run on that state instead", location);
     }
-    if ([...mounts, ...secretMounts].some((m) => m.dest === abs)) {
+    if ([...mounts, ...secretMounts].some((m) => sameDest(m.dest, abs))) {
       fail("run", option, `mounts ${abs} twice`, location);
     }
-    if (cwdFromBase && !dest.startsWith("/")) baseRelativeMounts.push(abs);
-    const m = mountOf(abs, value, option, location);
+    // A target written with a trailing "/" keeps it, as Go's llb sends the target as given.
+    const target = dest.endsWith("/") ? `${abs}/` : abs;
+    if (cwdFromBase && !dest.startsWith("/")) baseRelativeMounts.push(target);
+    const m = mountOf(target, value, option, location);
     if (m.kind === "secret") secretMounts.push(m);
     else mounts.push(m);
   }
@@ -200,7 +203,8 @@ function mountOf(
       kind: "bind",
       dest,
       source: from.output,
-      ...(selector !== undefined && selector !== "/" ? { selector } : {}),
+      // As Go's llb's SourcePath: a path given is sent, "/" included.
+      ...(selector !== undefined ? { selector } : {}),
       readonly: b.readonly ?? false,
       ...(b.discard ? { discard: true } : {}),
     };

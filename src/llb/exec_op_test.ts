@@ -191,6 +191,17 @@ describe("exec op", () => {
     assert.deepEqual(exec.meta!.env, ["SSH_AUTH_SOCK=/mine"]);
   });
 
+  test("a mount target keeps its trailing slash and an explicit path '/' is a selector, as Go's llb sends them", () => {
+    const { exec } = execOf(
+      image("busybox", P).run("/dev/pipes/x", {
+        mounts: { "/dev/pipes/": { from: scratch(), path: "/", readonly: true } },
+      }),
+    );
+    assert.deepEqual(exec.mounts!.map((m) => [m.dest, m.selector]), [["/", undefined], ["/dev/pipes/", "/"]]);
+    const out = image("busybox", P).run("true", { mounts: { "/out/": scratch() } });
+    assert.doesNotThrow(() => out.mount("/out"));
+  });
+
   test("ssh() names its agent with the empty id, as Go's llb and the Dockerfile frontend; ssh(id) with its id", () => {
     const { exec } = execOf(
       image("busybox", P).run("x", { ssh: [ssh(), { agent: ssh("default"), target: "/d" }, ssh("deploy")] }),

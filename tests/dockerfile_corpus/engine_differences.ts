@@ -35,6 +35,12 @@ export const ENGINE_DIFFERENCES: readonly EngineDifference[] = [
     reason: "BuildKit 0.8's frontend has no heredocs (parse error)",
   },
   {
+    case: "heredoc_shebang",
+    engines: ["dk20"],
+    kind: "refused",
+    reason: "BuildKit 0.8's frontend has no heredocs (parse error)",
+  },
+  {
     case: "copy_link",
     engines: ["dk20"],
     kind: "refused",

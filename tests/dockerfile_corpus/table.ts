@@ -21,6 +21,11 @@ export const TABLE: readonly TableRow[] = [
   { dockerfile: "FROM image", drydock: '`image("image")`', cases: ["workdir_chain"] },
   { dockerfile: "FROM scratch", drydock: "`scratch()`", cases: ["workdir_scratch"] },
   {
+    dockerfile: "FROM --platform=linux/amd64 image",
+    drydock: '`image("image", { platform: "linux/amd64" })`; `$BUILDPLATFORM` is the default',
+    cases: ["run_mount_cache_owner"],
+  },
+  {
     dockerfile: "FROM stage",
     drydock: "the stage's const: `const next = stage.run(...)`",
     cases: ["multi_stage_chain"],
@@ -47,14 +52,22 @@ export const TABLE: readonly TableRow[] = [
   { dockerfile: 'RUN ["a", "b"]', drydock: '`.run(["a", "b"])`', cases: ["exec_form"] },
   { dockerfile: "RUN <<EOF", drydock: '`.run("line 1\\nline 2\\n")`', cases: ["heredoc_run"] },
   {
+    dockerfile: "RUN <<EOF (starting with #!)",
+    drydock: '`.run("/dev/pipes/EOF", { mounts: { "/dev/pipes/": { from: scratch().mkfile("/EOF", script, ' +
+      '{ mode: 0o755 }), path: "/", readonly: true } } })`',
+    cases: ["heredoc_shebang"],
+  },
+  {
     dockerfile: "RUN --mount=type=bind",
     drydock: '`mounts: { "/m": { from: ctx, path: "a.txt", readonly: true } }`; `rw` is `discard: true`',
     cases: ["run_mount_bind"],
   },
   {
     dockerfile: "RUN --mount=type=cache",
-    drydock: '`mounts: { "/c": cache("/id", { sharing }) }` (the frontend\'s ids start with `/`)',
-    cases: ["run_mount_cache", "workdir_mounts"],
+    drydock:
+      '`mounts: { "/c": cache("/id", { sharing }) }` (the frontend\'s ids start with `/`); `uid`/`gid`/`mode` ' +
+      'seed it: `{ from: scratch().mkdir("/cache", { mode, parents: false, chown: { user, group } }), path: "/cache" }`',
+    cases: ["run_mount_cache", "workdir_mounts", "run_mount_cache_owner"],
   },
   {
     dockerfile: "RUN --mount=type=tmpfs",
@@ -91,7 +104,18 @@ export const TABLE: readonly TableRow[] = [
     cases: ["copy_from_stage", "copy_symlinks"],
   },
   { dockerfile: "COPY --chown", drydock: '`{ chown: "1000:1000" }`', cases: ["copy_chown_chmod"] },
-  { dockerfile: "COPY --chmod", drydock: "`{ chmod: 0o640 }`", cases: ["copy_chown_chmod"] },
+  {
+    dockerfile: "COPY --chmod",
+    drydock:
+      '`{ chmod: 0o640 }`; symbolic `{ chmod: "go-w" }` (applied by Docker 28, ignored by 26.1\'s frontend)',
+    cases: ["copy_chown_chmod"],
+  },
+  {
+    dockerfile: "COPY --parents",
+    drydock:
+      '`.copy(ctx, "/", dest, { include: ["a/b/*.txt"] })` (`x/./a/b` copies from `x`; no engine here has it)',
+    cases: [],
+  },
   { dockerfile: "COPY --link", drydock: "`{ link: true }`", cases: ["copy_link"] },
   { dockerfile: "COPY --exclude", drydock: '`{ exclude: ["*.bak"] }`', cases: ["copy_exclude"] },
   {
