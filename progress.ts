@@ -3,12 +3,17 @@
  * engine's status stream (`onStatus`) into a model and print it as the CLI
  * does (`tty`, `plain`, `rawjson`, `quiet`).
  *
- * @example
- * ```ts
+ * @example Progress of a build, printed as `--progress=plain` does
+ * ```ts no-eval
+ * import process from "node:process";
  * import { buildTargets, image } from "@drydock/core";
  * import { createRenderer } from "@drydock/core/progress";
- * const renderer = createRenderer("plain", { write: (text) => void Deno.stderr.writeSync(new TextEncoder().encode(text)) });
- * // await buildTargets({ app: image("busybox") }, { onStatus: (_target, status) => renderer.update(status) });
+ * const renderer = createRenderer("plain", process.stderr);
+ * try {
+ *   await buildTargets({ app: image("busybox").run("echo hi") }, { onStatus: (_target, status) => renderer.update(status) });
+ * } finally {
+ *   renderer.done();
+ * }
  * ```
  *
  * @module

@@ -25,5 +25,6 @@ export type { SshSpec } from "./src/solve/ssh_flag.ts";
 export { buildMetadata, writeMetadataFile } from "./src/solve/metadata.ts";
 export type { MetadataSource } from "./src/solve/metadata.ts";
 export { parseDockerignore, readDockerignore } from "./src/fs/dockerignore.ts";
-export { PatternMatcher } from "./src/fs/patterns.ts";
+export { Pattern, PatternMatcher } from "./src/fs/patterns.ts";
+export type { ParentMatch } from "./src/fs/patterns.ts";
 export { PatternError } from "./src/fs/pattern_error.ts";

@@ -8,7 +8,8 @@
  * Upload shapes: every iteration renames the context folder first, so each client uploads it cold (see
  * shapes.ts); `files1k`, `files10k`, `files200k` (with `small`, 50k) make the scaling series. `noop` is a
  * fully cached rebuild of `FROM busybox` + `RUN`. `--graph` times build + marshal of chains of that many
- * steps in each runtime (pure, no engine); `--graph ""` skips it.
+ * steps in each runtime (pure, no engine); `--graph ""` skips it. `nodes2` builds a two-platform image on two
+ * nodes (dk26c, dk28) and pushes one index (bench/two_nodes.ts); not in the default shapes.
  * Clients take turns in a rotating order, so drift on this shared machine hits all of them alike.
  *
  * @module
@@ -21,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import process from "node:process";
 import { ALL_SHAPES, ContextDir, type Shape } from "./shapes.ts";
+import { startTwoNodes } from "./two_nodes.ts";
 import { type Run, timed } from "./measure.ts";
 import { type Cell, type GraphCell, renderGraphTable, renderTable } from "./table.ts";
 import type { GraphRun } from "./graph.ts";
@@ -42,10 +44,20 @@ const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs must be a positive integer");
 /** The no-op rebuild: no context to upload, the cache holds every step. */
 const NOOP: Shape = { name: "noop", label: "fully cached no-op rebuild", files: 0, dirs: 0, bytes: 0 };
+/** Two nodes (dk26c amd64, dk28 arm64), two platforms, one index pushed (bench/two_nodes.ts). */
+const NODES2: Shape = {
+  name: "nodes2",
+  label: "two nodes, two platforms, one pushed index",
+  files: 0,
+  dirs: 0,
+  bytes: 0,
+};
 const shapes = values.shapes.split(",").filter((n) => n).map((name) => {
-  const shape = [...ALL_SHAPES, NOOP].find((s) => s.name === name);
+  const shape = [...ALL_SHAPES, NOOP, NODES2].find((s) => s.name === name);
   if (!shape) {
-    throw new Error(`unknown shape ${name}; shapes: ${[...ALL_SHAPES, NOOP].map((s) => s.name).join(", ")}`);
+    throw new Error(
+      `unknown shape ${name}; shapes: ${[...ALL_SHAPES, NOOP, NODES2].map((s) => s.name).join(", ")}`,
+    );
   }
   return shape;
 });
@@ -162,12 +174,49 @@ function machineFacts(): string {
   ].join("\n");
 }
 
+/** The nodes2 shape: each client builds and pushes the two-platform image on the two nodes. */
+async function benchTwoNodes(): Promise<Cell[]> {
+  console.log(`\n## ${NODES2.label}`);
+  const configs = [
+    { client: "buildx", docker, config: dockerConfig },
+    ...(dockerConfigNew ? [{ client: "buildx-new", docker: dockerNew!, config: dockerConfigNew }] : []),
+  ].filter((c) => clients.includes(c.client));
+  const nodes = await startTwoNodes(configs);
+  const command = (client: string, nonce: string) => {
+    const c = configs.find((x) => x.client === client);
+    if (c) return nodes.buildx(c.docker, c.config, nonce);
+    return nodes.drydock(client === "deno" ? [deno, "run", "-A"] : [bun], nonce);
+  };
+  const results = new Map<string, Run[]>(clients.map((c) => [c, []]));
+  try {
+    for (let i = -1; i < runs; i++) {
+      const order = clients.map((_, k) => clients[(k + i + 1) % clients.length]);
+      for (const client of order) {
+        const { argv, env } = command(client, `${Date.now().toString(36)}-${client}-${i + 1}`);
+        const run = await timed(argv, env);
+        const what = i < 0 ? "warm-up" : `run ${i + 1}/${runs}`;
+        console.log(
+          `nodes2 ${client} ${what}: ${run.seconds.toFixed(2)} s, CPU ${run.cpuSeconds.toFixed(2)} s`,
+        );
+        if (i >= 0) results.get(client)!.push(run);
+      }
+    }
+  } finally {
+    await nodes.close();
+  }
+  return clients.map((client) => ({ shape: NODES2.name, client, runs: results.get(client)! }));
+}
+
 const facts = machineFacts();
 console.log(facts);
 const cells: Cell[] = [];
 const graphCells: GraphCell[] = [];
 try {
   for (const shape of shapes) {
+    if (shape === NODES2) {
+      cells.push(...await benchTwoNodes());
+      continue;
+    }
     const noop = shape === NOOP;
     console.log(`\n## ${shape.label}${noop ? "" : ": preparing the context"}`);
     const ctx = noop ? undefined : new ContextDir(values.root, shape);

@@ -2,9 +2,9 @@
  * Soak test (not in CI): many builds from one process, to see whether memory,
  * file descriptors or temp dirs grow. Runs N sequential builds, then R rounds
  * of T concurrent targets, each exporting a tar or a directory, and prints
- * RSS, open fds and drydock temp dirs as it goes.
+ * RSS, JS heap, open fds and drydock temp dirs as it goes.
  *
- *   deno run -A bench/soak.ts [--sequential 1000] [--concurrent 50] [--rounds 5] [--every 100]
+ *   deno run -A --v8-flags=--expose-gc bench/soak.ts [--sequential 1000] [--concurrent 50] [--rounds 5] [--every 100]
  *   bun bench/soak.ts ...
  *
  * The engine comes from BUILDKIT_HOST/DOCKER_HOST, or DRYDOCK_DK26C_HOST (tests/engines/up.sh).
@@ -36,13 +36,22 @@ const host = process.env.BUILDKIT_HOST || process.env.DOCKER_HOST ? undefined : 
 const runtime = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined" ? "Deno" : "Bun";
 
 function sample(label: string, t0: number): string {
-  const rss = (process.memoryUsage().rss / 1024 / 1024).toFixed(0);
+  // A full collection first where the runtime allows it (Bun; Deno with --v8-flags=--expose-gc), so the
+  // figures are what stays alive, not what waits for the collector.
+  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+  if (bun) bun.gc(true);
+  else (globalThis as { gc?: () => void }).gc?.();
+  const memory = process.memoryUsage();
+  const rss = (memory.rss / 1024 / 1024).toFixed(0);
+  // The JS heap apart from RSS: RSS also follows allocator caches; a leak grows the heap.
+  const heap = (memory.heapUsed / 1024 / 1024).toFixed(0);
   const fds = readdirSync("/proc/self/fd").length;
   const temps = readdirSync(tmpdir()).filter((d) =>
     d.startsWith("drydock-") && !d.startsWith("drydock-soak")
   );
   const line = `${runtime} ${label.padEnd(22)} ${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s  ` +
-    `rss ${rss.padStart(4)} MB  fds ${String(fds).padStart(4)}  drydock temp dirs ${temps.length}`;
+    `rss ${rss.padStart(4)} MB  heap ${heap.padStart(4)} MB  ` +
+    `fds ${String(fds).padStart(4)}  drydock temp dirs ${temps.length}`;
   console.log(line);
   return line;
 }

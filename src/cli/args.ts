@@ -28,6 +28,8 @@ export interface CliArgs {
   secrets: string[];
   /** `--ssh` values, unparsed. */
   ssh: string[];
+  /** `--build-context` values, unparsed. */
+  buildContexts: string[];
   /** `-o` values, unparsed (the outputs layer's parser names the bad key). */
   outputs: string[];
   push: boolean;
@@ -44,6 +46,8 @@ export interface CliArgs {
   host?: string;
   /** `--builder` when it names a buildx builder or docker context. */
   builder?: string;
+  /** `--node` values, unparsed (the transport layer's parser names the bad key). */
+  nodes: string[];
   tls: { caCert?: string; cert?: string; key?: string; serverName?: string };
   /** `-i` or `--on-error shell`: a shell on a failed run step. */
   interactive: boolean;
@@ -113,6 +117,11 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
   if (host !== undefined && builder !== undefined) {
     throw new UsageError("--host and --builder both choose the engine; give only one");
   }
+  if (v.node !== undefined && (host !== undefined || builder !== undefined)) {
+    throw new UsageError(
+      `--node and --${host !== undefined ? "host" : "builder"} both choose the engines; give only one`,
+    );
+  }
   for (
     const name of ["host", "builder", "tlscacert", "tlscert", "tlskey", "tls-server-name", "metadata-file"]
   ) {
@@ -171,6 +180,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     ...(v["metadata-file"] !== undefined ? { metadataFile: v["metadata-file"] as string } : {}),
     secrets: (v.secret as string[] | undefined) ?? [],
     ssh: (v.ssh as string[] | undefined) ?? [],
+    buildContexts: (v["build-context"] as string[] | undefined) ?? [],
     ...(v.print === true
       ? { printLlb: "json" as const }
       : v.dot === true
@@ -182,6 +192,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     shellCommand,
     ...(host !== undefined || builderIsAddress ? { host: host ?? builder } : {}),
     ...(builder !== undefined && !builderIsAddress ? { builder } : {}),
+    nodes: (v.node as string[] | undefined) ?? [],
     tls: {
       ...(v.tlscacert ? { caCert: v.tlscacert as string } : {}),
       ...(v.tlscert ? { cert: v.tlscert as string } : {}),

@@ -12,9 +12,8 @@ import { processEnvironment } from "./environment.ts";
  * `DrydockError`s. The process's environment (or `options.env`) and working directory are read here, once.
  *
  * @example
- * ```ts
- * import { image } from "@drydock/core";
- * import { buildTargets } from "./build_targets.ts";
+ * ```ts no-eval
+ * import { buildTargets, image } from "@drydock/core";
  * const results = await buildTargets({ hello: { state: image("busybox").run("echo hi"), image: "hello:dev" } });
  * console.log(results.hello.exporterResponse["containerimage.digest"]);
  * ```

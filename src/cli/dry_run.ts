@@ -4,6 +4,7 @@
  * @module
  */
 import { marshal } from "../llb/marshal.ts";
+import type { ContextOverrides } from "../llb/graph_walk.ts";
 import type { ResolvedTarget } from "../solve/targets.ts";
 
 /** What compiling one target gave. */
@@ -31,11 +32,15 @@ export interface CompiledTarget {
  */
 export function compileTargets(
   targets: readonly ResolvedTarget[],
-  options: { noCache?: boolean },
+  options: { noCache?: boolean; contexts?: ContextOverrides },
 ): CompiledTarget[] {
   return targets.map((t) => {
     if (t.dynamic) return { name: t.name, ops: 0, digest: undefined, outputs: outputsOf(t), dynamic: true };
-    const { ops } = marshal(t.state, { ignoreCache: options.noCache, previewFrontends: true });
+    const { ops } = marshal(t.state, {
+      ignoreCache: options.noCache,
+      previewFrontends: true,
+      contexts: options.contexts,
+    });
     return {
       name: t.name,
       ops: ops.length,
@@ -52,7 +57,7 @@ function outputsOf(t: ResolvedTarget): string[] {
 }
 
 /**
- * The `--dry-run` report, one line per target.
+ * The `--dry-run` report, one line per target, then the named contexts replaced (`name=value`), if any.
  *
  * @example
  * ```ts
@@ -61,12 +66,13 @@ function outputsOf(t: ResolvedTarget): string[] {
  * // "app: 3 LLB ops, sha256:ab → image app:dev\n"
  * ```
  */
-export function dryRunText(compiled: readonly CompiledTarget[]): string {
+export function dryRunText(compiled: readonly CompiledTarget[], contexts: readonly string[] = []): string {
+  const replaced = contexts.length > 0 ? `build contexts replaced: ${contexts.join(", ")}\n` : "";
   return compiled.map((c) => {
     const to = c.outputs.length > 0 ? ` → ${c.outputs.join("; ")}` : "";
     if (c.dynamic) {
       return `${c.name}: dynamic, its graph depends on what the engine builds (not compiled)${to}\n`;
     }
     return `${c.name}: ${c.ops} LLB ops, ${c.digest ?? "empty filesystem"}${to}\n`;
-  }).join("");
+  }).join("") + replaced;
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { image, scratch } from "../../mod.ts";
+import { context, image, local, scratch } from "../../mod.ts";
 import { marshal } from "../llb/marshal.ts";
 import { resolveTargets } from "../solve/targets.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
@@ -37,5 +37,16 @@ test("a plain state function that returns a Promise is told to be async", () => 
   assert.throws(
     () => resolveTargets({ bad: { state: () => Promise.resolve(image("busybox")) } }, "/p"),
     /returned a Promise: declare a dynamic target's state as `async \(ctx\) => \.\.\.`/,
+  );
+});
+
+test("`--dry-run` says which named contexts were replaced, and compiles with the replacements", () => {
+  const app = image("busybox").copy(context("src", local("a")), ".", "/app");
+  const [t] = resolveTargets({ app }, "/p");
+  const replaced = compileTargets([t], { contexts: new Map([["src", local("b")]]) });
+  assert.notEqual(replaced[0].digest, compileTargets([t], {})[0].digest);
+  assert.equal(
+    dryRunText(replaced, ["src=/b"]),
+    `app: 4 LLB ops, ${replaced[0].digest}\nbuild contexts replaced: src=/b\n`,
   );
 });

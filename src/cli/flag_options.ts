@@ -11,11 +11,18 @@ import { DrydockError } from "../core/errors.ts";
 import type { BuildTargetsOptions } from "../solve/build.ts";
 import type { BuildOutput } from "../solve/outputs.ts";
 import { parseSecretSpec } from "../solve/secret_flag.ts";
-import { parseCacheExportSpec, parseCacheImportSpec, parseOutputSpec } from "../solve/spec_parse.ts";
+import {
+  parseCacheExportSpec,
+  parseCacheImportSpec,
+  parseOutputSpec,
+  SpecError,
+} from "../solve/spec_parse.ts";
+import { parseContextFlag } from "../core/context_spec.ts";
 import { parseSshSpec } from "../solve/ssh_flag.ts";
 import type { TlsOptions } from "../transport/address.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
 import type { EngineAddress } from "../transport/address.ts";
+import { parseNodeFlag } from "../transport/builder_nodes.ts";
 import { engineCandidates } from "../transport/discover.ts";
 import type { CliArgs } from "./args.ts";
 import { UsageError } from "./usage_error.ts";
@@ -36,10 +43,12 @@ export type BuildFlagOptions = Pick<
   | "cacheTo"
   | "secrets"
   | "ssh"
+  | "contexts"
   | "noCache"
   | "buildArgs"
   | "host"
   | "engine"
+  | "builder"
 >;
 
 /**
@@ -67,6 +76,7 @@ export function flagOptions(
   const cacheTo = args.cacheTo.map(parseCacheExportSpec);
   const secrets = args.secrets.map((s) => parseSecretSpec(s, cwd));
   const ssh = args.ssh.map((s) => parseSshSpec(s, cwd));
+  const contexts = buildContexts(args.buildContexts, cwd);
   const tls = readTls(args.tls);
   const engine = {
     ...base.engine,
@@ -78,8 +88,11 @@ export function flagOptions(
   const engines = args.host || args.builder
     ? asUsageError(() => engineCandidates(env, { ...engine, host }))
     : undefined;
+  // --node replaces build.ts's builder: the command line says where this run builds.
+  const nodes = args.nodes.map((n) => asUsageError(() => parseNodeFlag(n)));
   return {
     ...base,
+    ...(nodes.length > 0 ? { builder: { nodes } } : {}),
     ...(engines ? { engines } : {}),
     ...(host ? { host } : {}),
     engine,
@@ -95,7 +108,21 @@ export function flagOptions(
     cacheTo: [...(base.cacheTo ?? []), ...cacheTo],
     secrets: [...(base.secrets ?? []), ...secrets],
     ssh: [...(base.ssh ?? []), ...ssh],
+    ...(contexts ? { contexts: { ...base.contexts, ...contexts } } : {}),
   };
+}
+
+// --build-context values as build()'s contexts: directories made absolute from where the command was typed.
+function buildContexts(texts: readonly string[], cwd: string): Record<string, string> | undefined {
+  if (texts.length === 0) return undefined;
+  const contexts: Record<string, string> = {};
+  for (const text of texts) {
+    const { name, source } = parseContextFlag(text, (why) => {
+      throw new SpecError(`--build-context ${JSON.stringify(text)}: ${why}`);
+    });
+    contexts[name] = source.type === "dir" ? resolve(cwd, source.path) : text.slice(name.length + 1);
+  }
+  return contexts;
 }
 
 function fromWorkingDir(o: BuildOutput, cwd: string): BuildOutput {
@@ -106,7 +133,8 @@ function asUsageError<T>(check: () => T): T {
   try {
     return check();
   } catch (err) {
-    if (err instanceof DrydockError && (err.code === "E_ADDRESS" || err.code === "E_DOCKER_CONTEXT")) {
+    const codes = ["E_ADDRESS", "E_DOCKER_CONTEXT", "E_SPEC"];
+    if (err instanceof DrydockError && codes.includes(err.code)) {
       throw new UsageError(err.message);
     }
     throw err;

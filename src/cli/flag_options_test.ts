@@ -51,3 +51,32 @@ test("`flagOptions()`: --host is discovered once, and the engines found go to th
   assert.deepEqual(o.engines?.map((e) => [e.engine, e.text]), [["buildkitd", "tcp://127.0.0.1:1234"]]);
   assert.equal(flagOptions(parseCli([], spec), {}, here).engines, undefined);
 });
+
+test("`flagOptions()`: --build-context values join build()'s contexts, directories from the working directory", () => {
+  const args = parseCli(
+    [
+      "--build-context",
+      "src=../app",
+      "--build-context",
+      "base=docker-image://busybox",
+      "--build-context",
+      "t=target:x",
+    ],
+    spec,
+  );
+  assert.deepEqual(flagOptions(args, { contexts: { src: "a", keep: "k" } }, here).contexts, {
+    src: resolve("/work", "../app"),
+    keep: "k",
+    base: "docker-image://busybox",
+    t: "target:x",
+  });
+  assert.equal(flagOptions(parseCli([], spec), {}, here).contexts, undefined);
+  for (const bad of ["src", "Src=.", "src=oci-layout:///x", "src=docker-image://"]) {
+    assert.throws(
+      () => flagOptions(parseCli(["--build-context", bad], spec), {}, here),
+      (err: unknown) =>
+        err instanceof DrydockError && err.code === "E_SPEC" &&
+        err.message.startsWith(`--build-context "${bad}": `),
+    );
+  }
+});

@@ -69,6 +69,15 @@ export const FLAGS: readonly FlagSpec[] = [
     group: "Build",
     help: "an ssh agent: default, ID=SOCKET or ID=KEY[,KEY...] (repeatable; beats build.ts)",
   },
+  {
+    name: "build-context",
+    type: "string",
+    multiple: true,
+    value: "NAME=SPEC",
+    group: "Build",
+    help: "replace a named context (context() or dockerfile()'s contexts) with a DIR,\n" +
+      "docker-image://REF or target:NAME (repeatable)",
+  },
   { name: "no-cache", type: "boolean", group: "Build", help: "run every step again, ignoring the cache" },
   {
     name: "dry-run",
@@ -162,6 +171,15 @@ export const FLAGS: readonly FlagSpec[] = [
     group: "Engine",
     help: "a buildx builder (remote or docker driver) or a docker context, by name;\n" +
       "or an address as for --host",
+  },
+  {
+    name: "node",
+    type: "string",
+    multiple: true,
+    value: '"ADDRESS [platforms=P,...]"',
+    group: "Engine",
+    help: "a node of a multi-node builder (repeatable; replaces build.ts's builder): each\n" +
+      "platform is built on the first node serving it, one image index is pushed",
   },
   {
     name: "tlscacert",

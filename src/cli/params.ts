@@ -35,6 +35,20 @@ export interface ParamSpec {
   readonly required: boolean;
 }
 
+/**
+ * A parameter's schema, as {@link params} takes it: a zod schema from `z`, typed by the Standard Schema
+ * interface (https://standardschema.dev) every zod schema has, so the package's types do not spell zod's.
+ */
+export interface ParamSchema<Output = unknown> {
+  /** Standard Schema's properties; `types.output` is the type of the checked value. */
+  readonly "~standard": { readonly types?: { readonly output: Output } | undefined };
+}
+
+/** The values {@link params} returns for a shape: each key's value as its schema outputs it. */
+export type ParamValues<S extends Record<string, ParamSchema>> = {
+  readonly [K in keyof S]: S[K] extends ParamSchema<infer O> ? O : never;
+};
+
 /** Options of {@link params}. */
 export interface ParamsOptions {
   /**
@@ -78,39 +92,37 @@ const declared: ParamSpec[] = [];
  *
  * @example Parameters with defaults
  * ```ts
- * import { z } from "zod";
- * import { build, image, params } from "@drydock/core";
+ * import { image, params, z } from "@drydock/core";
  * const p = params({
  *   appVersion: z.string().default("dev").describe("version baked into the image"),
  *   debug: z.boolean().default(false).describe("keep debug tools"),
  * });
  * const app = image("busybox").env("APP_VERSION", p.appVersion);
- * await build({ app: { state: app, image: `app:${p.appVersion}` } });
  * ```
  */
-export function params<S extends Record<string, z.ZodType>>(
+export function params<S extends Record<string, ParamSchema>>(
   shape: S,
   options: ParamsOptions = {},
-): Readonly<z.output<z.ZodObject<S>>> {
+): ParamValues<S> {
   const location = callerLocation();
-  validate("params", "shape", z.record(z.string(), z.instanceof(z.ZodType)), shape, location);
-  const specs = Object.entries(shape).map(([key, schema]) => describeParam(key, schema, location));
+  const schemas = validate("params", "shape", z.record(z.string(), z.instanceof(z.ZodType)), shape, location);
+  const specs = Object.entries(schemas).map(([key, schema]) => describeParam(key, schema, location));
   const cli = options.cli ?? isEntryPoint(location);
-  const schema = z.strictObject(shape);
+  const schema = z.strictObject(schemas);
   if (!cli) {
     const values = { ...options.values };
-    return Object.freeze(validate("params", "values", schema, values, location)) as z.output<z.ZodObject<S>>;
+    return Object.freeze(validate("params", "values", schema, values, location)) as ParamValues<S>;
   }
   register(specs, location);
   const argv = options.argv ?? process.argv.slice(2);
   try {
     const raw = paramValuesFromArgv(specs, argv);
-    return Object.freeze(checkValues(schema, raw, specs)) as z.output<z.ZodObject<S>>;
+    return Object.freeze(checkValues(schema, raw, specs)) as ParamValues<S>;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     // `--help` and `--list` must work even when a required parameter is missing.
     if (argv.some((a) => /^(--help|-h|--list|--version)$/.test(a))) {
-      return Object.freeze(defaults(schema)) as z.output<z.ZodObject<S>>;
+      return Object.freeze(defaults(schema)) as ParamValues<S>;
     }
     process.stderr.write(`error: ${err.message} (see --help)\n`);
     process.exit(2);

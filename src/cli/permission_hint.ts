@@ -16,7 +16,7 @@ const ALL_FLAGS = "--allow-env --allow-read --allow-write --allow-net --allow-sy
  *
  * @example
  * ```ts
- * import { permissionHint } from "./permission_hint.ts";
+ * import { permissionHint } from "@drydock/core";
  * const err = Object.assign(new Error('Requires net access to "x:1", run again with the --allow-net flag'), { name: "NotCapable" });
  * permissionHint(err); // 'Deno needs --allow-net (Requires net access to "x:1"); run deno run -P build.ts …'
  * ```

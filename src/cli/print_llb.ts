@@ -10,6 +10,7 @@ import { baseConfigKey, type BaseConfigs, type BaseRunConfig } from "../llb/base
 import { definitionDot } from "../llb/dot.ts";
 import { formatDump } from "../llb/dump.ts";
 import { marshal } from "../llb/marshal.ts";
+import type { ContextOverrides } from "../llb/graph_walk.ts";
 import type { ResolvedTarget, Targets } from "../solve/targets.ts";
 import { baseImagesOf } from "../solve/base_configs.ts";
 import { UsageError } from "./usage_error.ts";
@@ -34,7 +35,7 @@ export type LlbFormat = "json" | "dot";
 export function llbText(
   target: ResolvedTarget,
   format: LlbFormat,
-  options: { noCache?: boolean; baseConfigs?: BaseConfigs },
+  options: { noCache?: boolean; contexts?: ContextOverrides; baseConfigs?: BaseConfigs },
 ): string {
   if (target.dynamic) {
     throw new UsageError(
@@ -45,6 +46,7 @@ export function llbText(
   const { definition } = marshal(target.state, {
     previewFrontends: true,
     ignoreCache: options.noCache,
+    contexts: options.contexts,
     baseConfigs: options.baseConfigs,
   });
   const def = definition ?? { def: [], metadata: {} };
@@ -71,8 +73,9 @@ export function llbText(
 export async function printBaseConfigs(
   target: ResolvedTarget,
   solve: (targets: Targets) => Promise<unknown>,
+  contexts?: ContextOverrides,
 ): Promise<{ baseConfigs?: BaseConfigs; notice?: string }> {
-  const bases = target.dynamic ? [] : baseImagesOf([target.state]);
+  const bases = target.dynamic ? [] : baseImagesOf([target.state], contexts);
   if (bases.length === 0) return {};
   const configs = new Map<string, BaseRunConfig>();
   try {

@@ -11,9 +11,17 @@ import { isUsageError } from "../core/errors.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { State } from "../dsl/state.ts";
 import type { BuildEnvironment } from "../core/environment.ts";
-import { type BuildTargetsOptions, solveTargets, type TargetResult } from "../solve/build.ts";
+import {
+  type BuildTargetsOptions,
+  type InteractiveShells,
+  solveTargets,
+  type TargetResult,
+} from "../solve/build.ts";
 import { selectTargets, type Targets } from "../solve/targets.ts";
+import { resolveContextOverrides } from "../solve/context_overrides.ts";
 import { writeMetadataFile } from "../solve/metadata.ts";
+import { nodeLines } from "../solve/multi_node.ts";
+import { builderNodes, plannedNodeLines } from "../solve/node_build.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
 import { type FlagOptions, flagOptions } from "./flag_options.ts";
@@ -103,7 +111,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   const refs: string[] = [];
   // The failure a shell was opened for: already reported, and its exit code is the build's.
   let shownFailure: BuildError | undefined;
-  const shell: BuildTargetsOptions["shell"] = args.interactive || args.shell
+  const shell: InteractiveShells | undefined = args.interactive || args.shell
     ? {
       onError: args.interactive,
       target: args.shell,
@@ -123,7 +131,6 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     const results = await solveTargets(targets, {
       ...options,
       ...flagged,
-      ...(shell ? { shell } : {}),
       targets: wanted,
       location: options.location,
       signal: signals.signal,
@@ -140,7 +147,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
         progress.update(status);
         options.onStatus?.(target, status);
       },
-    }, { environment, engines });
+    }, { environment, engines, ...(shell ? { shell } : {}) });
     if (args.metadataFile) writeMetadataFile(resolve(environment.cwd, args.metadataFile), results);
     const outputs = Object.values(results).flatMap((r) => describeResult(r).trimEnd().split("\n"));
     progress.succeeded(outputs, Object.keys(results).length);
@@ -180,7 +187,10 @@ async function compiledText(
     options.location,
     flags,
   );
-  if (!args.printLlb) return dryRunText(compileTargets(selected, { noCache: args.noCache }));
+  const base = options.base ?? options.environment.cwd;
+  const contexts = resolveContextOverrides(flags.contexts, targets, selected, base, options.location);
+  const compileOptions = { noCache: args.noCache, contexts: contexts.states };
+  if (!args.printLlb) return dryRunText(compileTargets(selected, compileOptions), contexts.described);
   if (selected.length !== 1) {
     const flag = args.printLlb === "json" ? "--print" : "--dot";
     const names = Object.keys(targets).join(", ");
@@ -191,12 +201,20 @@ async function compiledText(
     solveTargets(resolving, {
       ...options,
       ...flagged,
-      // A build that only asks for configs: nothing to export, push, cache or report.
+      // A build that only asks for configs: nothing to export, push, cache, replace or report.
       ...{ outputs: [], push: false, load: false, cacheFrom: [], cacheTo: [], platforms: undefined },
-      ...{ onStart: undefined, onStatus: undefined, onDefinition: undefined, targets: undefined },
-    }, { environment: options.environment, engines }));
+      ...{ contexts: undefined, onStart: undefined, onStatus: undefined, onDefinition: undefined },
+      targets: undefined,
+    }, { environment: options.environment, engines }), contexts.states);
   if (notice) stderr(`drydock: ${notice}\n`);
-  return llbText(selected[0], args.printLlb, { noCache: args.noCache, baseConfigs });
+  if (contexts.described.length > 0) {
+    stderr(`drydock: build contexts replaced: ${contexts.described.join(", ")}\n`);
+  }
+  const nodes = builderNodes(flags, options.environment.env);
+  if (nodes) {
+    for (const line of plannedNodeLines(selected, nodes, options.location)) stderr(`drydock: ${line}\n`);
+  }
+  return llbText(selected[0], args.printLlb, { ...compileOptions, baseConfigs });
 }
 
 /** Reports a failure; with the build's progress, a failed step comes with its logs and code frame. */
@@ -234,6 +252,7 @@ function describeResult(r: TargetResult): string {
   }
   for (const p of r.pushed) lines.push(`${r.target}: pushed ${p.name}${p.digest ? ` (${p.digest})` : ""}`);
   for (const l of r.loaded ?? []) lines.push(`${r.target}: loaded into Docker: ${l}`);
+  for (const n of nodeLines(r.nodes ?? [])) lines.push(`${r.target}: ${n}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";

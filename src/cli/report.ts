@@ -45,8 +45,8 @@ export interface FormatErrorOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { formatError } from "./report.ts";
- * import { DrydockError } from "../core/errors.ts";
+ * import { formatError } from "@drydock/core/progress";
+ * import { DrydockError } from "@drydock/core";
  *
  * assert.equal(formatError(new DrydockError("E_PUSH", "it broke")), "error: it broke\n");
  * ```

@@ -37,13 +37,13 @@ export interface BuildOptions extends Omit<BuildTargetsOptions, "targets" | "loc
  * 2 (usage error) or 130 (interrupted).
  *
  * @example A build.ts
- * ```ts
+ * ```ts no-eval
  * import { build, image } from "@drydock/core";
  * const hello = image("busybox").run("echo hello");
  * await build({ hello: { state: hello, description: "says hello" } }, { default: "hello" });
  * ```
  * @example From another program
- * ```ts
+ * ```ts no-eval
  * import { build, image } from "@drydock/core";
  * const results = await build({ app: { state: image("busybox"), image: "app:dev" } }, { cli: false });
  * results.app.exporterResponse["containerimage.digest"];

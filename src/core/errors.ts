@@ -23,6 +23,7 @@ export type ErrorCode =
   | "E_UPGRADE" // the engine refused the HTTP upgrade to gRPC or the session
   | "E_RPC" // an engine call failed (its gRPC status is in `grpcCode`)
   | "E_CAPABILITY" // the engine lacks a feature the build needs
+  | "E_BUILDER" // a multi-node builder's node does not answer, or no node serves a platform
   // What the build needs from this machine.
   | "E_SECRET" // a secret cannot be read
   | "E_SSH" // an ssh agent cannot be reached
@@ -48,8 +49,6 @@ export type ErrorCode =
   | "E_UNSUPPORTED_OUTPUT" // the engine cannot make this output
   | "E_UNSUPPORTED_CACHE" // the engine cannot import or export this cache
   | "E_PUSH" // pushing an image failed
-  | "E_READ" // a dynamic target read a file or directory that a state does not have
-  | "E_DYNAMIC" // a dynamic target's function asked for something a running build cannot add
   | "E_EXPORT" // writing an export on this machine failed (the build was cancelled)
   | "E_ENGINE_LOST" // the engine closed the connection or stopped answering during a build
   | "E_INTERRUPTED"; // the build was cancelled (Ctrl-C, SIGTERM, SIGHUP or an abort signal)
@@ -85,15 +84,23 @@ export type ErrorMessage = string | ((cwd: string | undefined) => string);
  *
  * @example
  * ```ts
- * import { DrydockError } from "./errors.ts";
+ * import { DrydockError } from "@drydock/core";
  * try { throw new DrydockError("E_TARGET", 'unknown target "x"') } catch (e) {
  *   if (e instanceof DrydockError) console.log(e.code); // "E_TARGET"
  * }
  * ```
  */
 export class DrydockError extends Error {
+  /** The class name, shown before the message in stack traces. */
   override name = "DrydockError";
   #render: (cwd: string | undefined) => string;
+  /**
+   * Programs built on drydock may throw their own, with one of drydock's codes.
+   *
+   * @param code What kind of failure this is, for programs to match on.
+   * @param message The text, or a function of the working directory when it names build.ts locations.
+   * @param options `cause`: the lower-level error this one explains.
+   */
   constructor(readonly code: ErrorCode, message: ErrorMessage, options?: ErrorOptions) {
     const render = typeof message === "string" ? () => message : message;
     super(render(undefined), options);
@@ -105,7 +112,7 @@ export class DrydockError extends Error {
    *
    * @example
    * ```ts
-   * import { DrydockError } from "./errors.ts";
+   * import { DrydockError } from "@drydock/core";
    * const err = new DrydockError("E_BUILD", "echo hunter22 failed");
    * err.rewriteMessage((m) => m.replaceAll("hunter22", "***"));
    * err.describe(undefined); // "echo *** failed"
@@ -122,7 +129,7 @@ export class DrydockError extends Error {
    *
    * @example
    * ```ts
-   * import { OptionError } from "./errors.ts";
+   * import { OptionError } from "@drydock/core";
    * const err = new OptionError("run", [{ option: "", message: "must not be empty" }], { file: "/w/build.ts", line: 3, column: 1 });
    * err.describe("/w"); // "run(): must not be empty (at build.ts:3:1)"
    * ```
@@ -146,13 +153,21 @@ export interface OptionProblem {
  *
  * @example
  * ```ts
- * import { OptionError } from "./errors.ts";
+ * import { OptionError } from "@drydock/core";
  * const err = new OptionError("image", [{ option: "ref", message: "must not be empty" }], undefined);
  * err.message; // 'image(): option "ref" must not be empty'
  * ```
  */
 export class OptionError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "OptionError";
+  /**
+   * The DSL's validation throws it; the message is made from `problems`.
+   *
+   * @param call The DSL call, e.g. `run` or `image`.
+   * @param problems Each bad option and what is wrong with it.
+   * @param location The build.ts line that made the call, when known.
+   */
   constructor(
     readonly call: string,
     readonly problems: readonly OptionProblem[],

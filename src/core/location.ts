@@ -8,8 +8,11 @@ import { relative } from "node:path";
 
 /** A position in a source file: absolute path, 1-based line and column. */
 export interface SourceLocation {
+  /** Absolute path of the file. */
   readonly file: string;
+  /** Line number, from 1. */
   readonly line: number;
+  /** Column number, from 1. */
   readonly column: number;
 }
 
@@ -21,14 +24,15 @@ const ENTRY_POINTS = new Set(["mod.ts"]);
 // The path must start the frame or follow "(": "ext:core/01_core.js:1:2" is no "/01_core.js".
 const V8_FRAME = /(?:^at (?:async )?|\()((?:file:\/\/|\/)[^()]*?):(\d+):(\d+)\)?\s*$/;
 
-// The user's call is usually the second frame (a DSL method, then build.ts): look at a few frames first,
-// each costs; then as many as a stack trace has by default on V8 and JSC.
-const FIRST_FRAMES = 4;
+// The user's call is usually the second frame (a DSL method, then build.ts): look at two frames first,
+// each costs (on Deno each is wrapped for source mapping); then as many as a stack trace has by default.
+const FIRST_FRAMES = 2;
 const MORE_FRAMES = 10;
 
 /** The part of V8's and JSC's structured stack frames (`CallSite`) read here. */
 interface CallSite {
   getFileName(): string | null | undefined;
+  getScriptNameOrSourceURL(): string | null | undefined;
   getLineNumber(): number | null;
   getColumnNumber(): number | null;
 }
@@ -66,13 +70,29 @@ function userFrame(): SourceLocation | undefined {
 
 function firstUserFrame(sites: readonly CallSite[], from: number): SourceLocation | undefined {
   for (let i = from; i < sites.length; i++) {
-    const name = sites[i].getFileName();
+    // The script's name is not source-mapped (on Deno, getFileName costs as much as the capture).
+    const name = sites[i].getScriptNameOrSourceURL?.() ?? sites[i].getFileName();
     if (!name) continue;
-    const file = name.startsWith("file://") ? fileURLToPath(name) : name;
-    if (!file.startsWith("/") || isLibraryFile(file)) continue;
+    const file = userFile(name);
+    if (file === undefined) continue;
     return { file, line: sites[i].getLineNumber() ?? 0, column: sites[i].getColumnNumber() ?? 0 };
   }
   return undefined;
+}
+
+// A frame's file name (a path, or a file: URL on Deno) -> the user's file path, or null for library and
+// runtime-internal frames. A graph's calls come from a few files, and converting a URL costs more than
+// the rest of the check.
+const userFiles = new Map<string, string | null>();
+
+function userFile(name: string): string | undefined {
+  let file = userFiles.get(name);
+  if (file === undefined) {
+    const path = name.startsWith("file://") ? fileURLToPath(name) : name;
+    file = path.startsWith("/") && !isLibraryFile(path) ? path : null;
+    if (userFiles.size < 10_000) userFiles.set(name, file);
+  }
+  return file ?? undefined;
 }
 
 // The frames above callerLocation's caller, structured; undefined when the runtime does not honour

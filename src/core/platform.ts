@@ -9,8 +9,11 @@ import { z } from "zod";
 
 /** An OCI platform: `linux/amd64`, `linux/arm64/v8` ... */
 export interface Platform {
+  /** Operating system, as Go names it: `linux`, `windows`. */
   readonly os: string;
+  /** CPU architecture, as Go names it: `amd64`, `arm64`, `arm`. */
   readonly architecture: string;
+  /** CPU variant where an architecture has several: `v7` for `arm`, `v8` for `arm64`. */
   readonly variant?: string;
 }
 

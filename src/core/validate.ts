@@ -25,13 +25,32 @@ export function validate<S extends z.ZodType>(
   value: unknown,
   location: SourceLocation | undefined,
 ): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  const empty = isEmptyObject(value);
+  if (empty && acceptsEmpty.has(schema)) return {} as z.output<S>;
+  // Zod compiles a fast path for an object schema on its first parse: worth it for many parses, not for
+  // the empty options most calls pass (a no-op build pays 5-10 ms CPU for it).
+  const result = schema.safeParse(value, empty ? JITLESS : undefined);
+  if (result.success) {
+    // Most DSL calls pass no options (`{}`): once a schema took `{}` as it is, skip parsing it again.
+    if (empty && isEmptyObject(result.data)) acceptsEmpty.add(schema);
+    return result.data;
+  }
   const problems: OptionProblem[] = result.error.issues.map((issue) => ({
     option: [option, ...issue.path.map(String)].filter((p) => p !== "").join("."),
     message: describeIssue(issue, value),
   }));
   throw new OptionError(call, problems, location);
+}
+
+const acceptsEmpty = new WeakSet<z.ZodType>();
+const JITLESS = { jitless: true } as const;
+
+function isEmptyObject(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
+    return false;
+  }
+  for (const _ in value) return false;
+  return Object.getOwnPropertySymbols(value).length === 0;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { State } from "./state.ts";
 import { platformString } from "./source_options.ts";
+import { contextRecord, parseContextSource } from "../core/context_spec.ts";
 
 /** Options of {@link dockerfile}. */
 export interface DockerfileOptions {
@@ -37,7 +38,17 @@ export interface DockerfileOptions {
 
 const nonEmpty = z.string().min(1, "must not be empty");
 const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const CONTEXT_NAME = /^[a-z0-9][a-z0-9._/:-]*$/;
+
+// The one reader of context values; here only images are strings (a directory is local(dir), a target a State).
+const isImageContext = (v: string) => {
+  try {
+    return parseContextSource(v, (why) => {
+      throw new Error(why);
+    }).type === "image";
+  } catch {
+    return false;
+  }
+};
 
 /** The schema of {@link DockerfileOptions}. */
 export const dockerfileOptionsSchema = z.strictObject({
@@ -50,11 +61,10 @@ export const dockerfileOptionsSchema = z.strictObject({
       message: "names must be ARG names (letters, digits and _)",
     }).optional(),
   platform: platformString.optional(),
-  contexts: z.record(
-    z.string().regex(CONTEXT_NAME, "names must be image-name-like (lower case, digits, . _ / : -)"),
+  contexts: contextRecord(
     z.union([
       z.instanceof(State),
-      z.string().regex(/^docker-image:\/\/\S+$/, 'must be "docker-image://<ref>"'),
+      z.string().refine(isImageContext, 'must be "docker-image://<ref>" (a directory: local(dir))'),
     ], { error: 'values must be a State or "docker-image://<ref>"' }),
   ).optional(),
   noCache: z.union([z.boolean(), z.array(nonEmpty).min(1)]).optional(),

@@ -20,7 +20,7 @@ export interface Output {
 }
 
 /** Any operation in the graph. */
-export type OpNode = SourceNode | ExecNode | FileNode | MergeNode | DiffNode | FrontendNode;
+export type OpNode = SourceNode | ExecNode | FileNode | MergeNode | DiffNode | FrontendNode | ContextNode;
 
 /** A progress group: steps shown together under one name. */
 export interface ProgressGroup {
@@ -406,4 +406,21 @@ export interface FrontendNode extends NodeBase {
    * (their `inherit`), so later steps start from it as `FROM <stage>` would.
    */
   readonly config?: InheritedConfig;
+}
+
+/**
+ * A named build context: `context()`. It is `input` unless the build replaces it by name
+ * (`--build-context NAME=...`, `build()`'s `contexts`); the lowering makes no op of its own.
+ */
+export interface ContextNode extends NodeBase {
+  readonly kind: "context";
+  /** The name overrides use. */
+  readonly contextName: string;
+  /** The default filesystem; `null` is the empty one. */
+  readonly input: Output | null;
+  /**
+   * When the default inherits a base config: the key states built on the context inherit instead
+   * (`image` unique to this call), and the default's own.
+   */
+  readonly config?: { readonly alias: InheritedConfig; readonly default: InheritedConfig };
 }

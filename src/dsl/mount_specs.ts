@@ -4,22 +4,28 @@
  *
  * @module
  */
-import type { CacheSharing, Output } from "./graph.ts";
+import type { CacheSharing } from "./graph.ts";
+import type { StateBase } from "./state_base.ts";
 
 /** A persistent cache directory to mount, from {@link cache}. */
 export interface CacheMountSpec {
+  /** Tells mount values apart. */
   readonly kind: "cache";
+  /** Steps that mount the same id share the directory. */
   readonly id: string;
+  /** What concurrent steps using this id do. */
   readonly sharing: CacheSharing;
-  /** The filesystem that seeds a new cache; `null` starts empty. */
-  readonly source: Output | null;
-  /** Absolute path inside `source`. */
+  /** The state whose files seed a new cache; `null` starts empty. */
+  readonly source: StateBase | null;
+  /** Absolute path inside `source` to seed with. */
   readonly selector?: string;
+  /** Whether steps see the cache read-only. */
   readonly readonly: boolean;
 }
 
 /** An in-memory filesystem to mount, from {@link tmpfs}. */
 export interface TmpfsMountSpec {
+  /** Tells mount values apart. */
   readonly kind: "tmpfs";
   /** Bytes; 0 is the engine's default. */
   readonly size: number;

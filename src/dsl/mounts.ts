@@ -76,7 +76,7 @@ export function cache(id: string, options: CacheOptions = {}): CacheMountSpec {
     kind: "cache",
     id: i,
     sharing: opts.sharing ?? "shared",
-    source: from?.output ?? null,
+    source: opts.from ?? null,
     ...(selector !== undefined && selector !== "/" ? { selector } : {}),
     readonly: opts.readonly ?? false,
   });

@@ -88,7 +88,7 @@ const cdiName = z.string().regex(
 const networkMode = z.enum(["sandbox", "host", "none"], { error: 'must be "sandbox", "host" or "none"' });
 const securityMode = z.enum(["sandbox", "insecure"], { error: 'must be "sandbox" or "insecure"' });
 
-/** ulimit names the engine accepts (`RLIMIT_` names in lower case, as Docker's `--ulimit`). */
+/** The resource limit names `ulimit()` accepts (`RLIMIT_` names in lower case, as Docker's `--ulimit`). */
 export const ULIMIT_NAMES = [
   "core",
   "cpu",

@@ -48,6 +48,7 @@ export interface RunOptions {
 
 /** A CDI device of a `run` step. */
 export interface CdiDeviceOptions {
+  /** The device's CDI name: `vendor.com/class=name`, or `=all` for every device of the class. */
   name: string;
   /** Run without it when the engine has no such device. @default false */
   optional?: boolean;
@@ -70,12 +71,13 @@ export interface BindMountOptions {
 
 /** A secret mounted as a file. */
 export interface SecretMountOptions {
+  /** The secret, from `secret()`. */
   secret: Secret;
-  /** @default 0 */
+  /** Owner of the file. @default 0 */
   uid?: number;
-  /** @default 0 */
+  /** Group of the file. @default 0 */
   gid?: number;
-  /** @default 0o400 */
+  /** Permission bits of the file. @default 0o400 */
   mode?: number;
   /** Run without the file when the secret is not provided. @default false */
   optional?: boolean;
@@ -83,6 +85,7 @@ export interface SecretMountOptions {
 
 /** A secret as an environment variable. */
 export interface SecretEnvOptions {
+  /** The secret, from `secret()`. */
   secret: Secret;
   /** Run without the variable when the secret is not provided. @default false */
   optional?: boolean;
@@ -90,14 +93,15 @@ export interface SecretEnvOptions {
 
 /** An ssh agent socket in a `run` step. */
 export interface SshMountOptions {
+  /** The agent, from `ssh()`. */
   agent: SshAgent;
   /** Socket path in the container. @default /run/buildkit/ssh_agent.N */
   target?: string;
-  /** @default 0 */
+  /** Owner of the socket. @default 0 */
   uid?: number;
-  /** @default 0 */
+  /** Group of the socket. @default 0 */
   gid?: number;
-  /** @default 0o600 */
+  /** Permission bits of the socket. @default 0o600 */
   mode?: number;
   /** Run without the socket when the agent is not provided. @default false */
   optional?: boolean;

@@ -191,7 +191,16 @@ function mountOf(
   }
   if (isCacheMount(value)) {
     const { kind, id, sharing, source, selector, readonly } = value;
-    return { kind, dest, id, sharing, source, ...(selector !== undefined ? { selector } : {}), readonly };
+    const seed = source && stateData(source).output;
+    return {
+      kind,
+      dest,
+      id,
+      sharing,
+      source: seed,
+      ...(selector !== undefined ? { selector } : {}),
+      readonly,
+    };
   }
   if (isTmpfsMount(value)) return { kind: "tmpfs", dest, size: value.size };
   if (isSecret(value)) return secretMount(dest, { secret: value });

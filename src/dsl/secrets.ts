@@ -30,6 +30,7 @@ export type SecretSource = { readonly env: string } | { readonly file: string } 
  * progress or errors; only its id does.
  */
 export interface Secret {
+  /** Tells secrets from other mount values. */
   readonly kind: "secret";
   /** The id the engine asks the session for. */
   readonly id: string;
@@ -49,6 +50,7 @@ export interface SshOptions {
 
 /** An ssh agent the engine may forward into `run` steps or use to fetch sources. */
 export interface SshAgent {
+  /** Tells ssh agents from other values. */
   readonly kind: "ssh";
   /** The id the engine asks the session for. @default "default" */
   readonly id: string;
@@ -57,8 +59,11 @@ export interface SshAgent {
    * frontend for `--mount=type=ssh`) does, which the engine reads as "default".
    */
   readonly unnamed?: boolean;
+  /** Path of the agent's socket on the client, when given. */
   readonly socket?: string;
+  /** Private key files loaded into an agent made for the build, when given. */
   readonly keys?: readonly string[];
+  /** The build.ts call that declared it. */
   readonly location: SourceLocation | undefined;
 }
 

@@ -68,7 +68,9 @@ export interface GitOptions {
 
 /** Owner of a downloaded file. */
 export interface Owner {
+  /** Numeric user id. */
   uid: number;
+  /** Numeric group id. */
   gid: number;
 }
 

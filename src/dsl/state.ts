@@ -109,6 +109,15 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   env(name: string, value: string): State;
+  /**
+   * Sets several environment variables at once; each value sees the env before this call.
+   *
+   * @example
+   * ```ts
+   * import { image } from "@drydock/core";
+   * const s = image("busybox").env({ NODE_ENV: "production", PORT: "8080" });
+   * ```
+   */
   env(vars: Record<string, string>): State;
   env(nameOrVars: string | Record<string, string>, value?: string): State {
     return this.#withSettings(envPatch(this.#data.settings, nameOrVars, value, callerLocation()));

@@ -24,9 +24,13 @@ export interface Ulimit {
  * `all_proxy`: BuildKit 0.8 would drop it silently and no cap tells them apart.)
  */
 export interface ProxyEnv {
+  /** Becomes `HTTP_PROXY`/`http_proxy` in the step. */
   readonly httpProxy?: string;
+  /** Becomes `HTTPS_PROXY`/`https_proxy` in the step. */
   readonly httpsProxy?: string;
+  /** Becomes `FTP_PROXY`/`ftp_proxy` in the step. */
   readonly ftpProxy?: string;
+  /** Becomes `NO_PROXY`/`no_proxy` in the step: hosts reached directly. */
   readonly noProxy?: string;
 }
 
@@ -46,6 +50,11 @@ export interface InheritedConfig {
   readonly frontend?: boolean;
   /** The base image's config, once {@link State.resolved} has asked a resolver for it. */
   readonly config?: BaseRunConfig;
+  /**
+   * The base is a named context (`context()`): its config is that of the state the build uses for it,
+   * its default or its override, which the solve looks up under this key too.
+   */
+  readonly context?: boolean;
 }
 
 /** The part of a base image's config that later steps inherit (Docker's field names). */

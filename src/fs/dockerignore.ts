@@ -15,7 +15,7 @@ import { cleanPath } from "./clean_path.ts";
  *
  * @example
  * ```ts
- * import { parseDockerignore } from "./dockerignore.ts";
+ * import { parseDockerignore } from "@drydock/core/spec";
  * parseDockerignore("# build output\n/dist/\n*.log\n! keep.log\n"); // ["dist", "*.log", "!keep.log"]
  * ```
  */
@@ -43,7 +43,7 @@ export function parseDockerignore(text: string): string[] {
  *
  * @example
  * ```ts
- * import { readDockerignore } from "./dockerignore.ts";
+ * import { readDockerignore } from "@drydock/core/spec";
  * const excludes = await readDockerignore("."); // e.g. ["node_modules", "*.log"]
  * ```
  */

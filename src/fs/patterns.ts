@@ -41,7 +41,7 @@ export class Pattern {
    *
    * @example
    * ```ts
-   * import { PatternMatcher } from "./patterns.ts";
+   * import { PatternMatcher } from "@drydock/core/spec";
    * const [p] = PatternMatcher.from(["**\/*.go"]).patterns;
    * p.match("cmd/main.go"); // true
    * ```
@@ -75,6 +75,7 @@ export class Pattern {
  * path (moby's `MatchInfo`). Opaque.
  */
 export interface ParentMatch {
+  /** Whether each pattern, by index, matched the directory or one of its parents. */
   readonly matched: readonly boolean[];
 }
 
@@ -84,7 +85,7 @@ export interface ParentMatch {
  *
  * @example
  * ```ts
- * import { PatternMatcher } from "./patterns.ts";
+ * import { PatternMatcher } from "@drydock/core/spec";
  * const ignore = PatternMatcher.from(["node_modules", "*.log", "!keep.log"]);
  * ignore.matches("node_modules/x/index.js"); // true
  * ignore.matches("debug.log"); // true
@@ -92,6 +93,7 @@ export interface ParentMatch {
  * ```
  */
 export class PatternMatcher {
+  /** The parsed patterns, in order; empty ones left out. */
   readonly patterns: readonly Pattern[];
   /** Whether any pattern is an exception (`!`). */
   readonly hasExclusions: boolean;
@@ -107,7 +109,7 @@ export class PatternMatcher {
    *
    * @example
    * ```ts
-   * import { PatternMatcher } from "./patterns.ts";
+   * import { PatternMatcher } from "@drydock/core/spec";
    * PatternMatcher.from([" ./src/../docs/ ", "!docs/keep.md"]).patterns.map((p) => p.text); // ["docs", "docs/keep.md"]
    * ```
    */
@@ -143,7 +145,7 @@ export class PatternMatcher {
    *
    * @example
    * ```ts
-   * import { PatternMatcher } from "./patterns.ts";
+   * import { PatternMatcher } from "@drydock/core/spec";
    * PatternMatcher.from(["docs", "!docs/README.md"]).matches("docs/README.md"); // false
    * ```
    */
@@ -165,7 +167,7 @@ export class PatternMatcher {
    *
    * @example
    * ```ts
-   * import { PatternMatcher } from "./patterns.ts";
+   * import { PatternMatcher } from "@drydock/core/spec";
    * const m = PatternMatcher.from(["build"]);
    * const dir = m.matchesWithParent("build", undefined);
    * m.matchesWithParent("build/out.o", dir.parent).matched; // true

@@ -18,15 +18,21 @@ export interface FileInfo {
   readonly mode: number;
   /** Permission bits with setuid, setgid and sticky (`mode & 0o7777`). */
   readonly permissions: number;
+  /** What the entry is: `file`, `dir`, `symlink`, `pipe`, `socket`, a device ... */
   readonly kind: GoModeKind;
+  /** Whether it is a regular file. */
   readonly isFile: boolean;
+  /** Whether it is a directory. */
   readonly isDirectory: boolean;
+  /** Whether it is a symbolic link. */
   readonly isSymlink: boolean;
   /** Size in bytes. */
   readonly size: number;
   /** Modification time. */
   readonly mtime: Date;
+  /** Numeric owner. */
   readonly uid: number;
+  /** Numeric group. */
   readonly gid: number;
   /** Where a symlink points (or the file a hard link names); empty otherwise. */
   readonly linkTarget: string;

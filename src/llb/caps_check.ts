@@ -13,10 +13,13 @@ import type { MarshalResult } from "./marshal.ts";
 
 /** One feature the engine cannot run. */
 export interface MissingCap {
+  /** BuildKit's name of the capability, e.g. `mergeop`. */
   readonly cap: string;
   /** The DSL feature that needs it, e.g. `merge()`. */
   readonly feature: string;
+  /** The build.ts call that used the feature, when known. */
   readonly location: SourceLocation | undefined;
+  /** Whether the engine does not know the cap or has it disabled (and why). */
   readonly problem: CapProblem;
 }
 
@@ -25,13 +28,20 @@ export interface MissingCap {
  *
  * @example
  * ```ts
- * import { CapabilityError } from "./caps_check.ts";
+ * import { CapabilityError } from "@drydock/core";
  * const err = new CapabilityError([{ cap: "diffop", feature: "diff()", location: undefined, problem: { kind: "unknown" } }], "the engine");
  * err.code; // "E_CAPABILITY"
  * ```
  */
 export class CapabilityError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "CapabilityError";
+  /**
+   * The check before the solve throws it, with one line per missing feature.
+   *
+   * @param missing Each feature the engine cannot run.
+   * @param engine How to name the engine in the message, e.g. `Docker 20.10.24 (BuildKit v0.8.2)`.
+   */
   constructor(readonly missing: readonly MissingCap[], readonly engine: string) {
     super("E_CAPABILITY", (cwd) => missing.map((m) => describeMissing(m, engine, cwd)).join("\n"));
   }

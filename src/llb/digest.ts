@@ -3,10 +3,15 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /** A `sha256:<hex>` digest string. */
 export type Digest = `sha256:${string}`;
+
+// The one-shot form skips the streaming Hash object (a Transform stream on Deno): per op digest 2-3x
+// cheaper on Bun, somewhat cheaper on Deno. Older Node-compatible runtimes lack it.
+const hashOnce: ((algorithm: string, data: Uint8Array, encoding: "hex") => string) | undefined =
+  typeof crypto.hash === "function" ? crypto.hash : undefined;
 
 /**
  * The digest of exactly these bytes.
@@ -18,5 +23,8 @@ export type Digest = `sha256:${string}`;
  * ```
  */
 export function digestOf(bytes: Uint8Array): Digest {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  const hex = hashOnce
+    ? hashOnce("sha256", bytes, "hex")
+    : crypto.createHash("sha256").update(bytes).digest("hex");
+  return `sha256:${hex}`;
 }

@@ -10,9 +10,11 @@ import { type Digest, digestOf } from "./digest.ts";
 
 /** One op of a dump. */
 export interface DumpedOp {
+  /** The op's digest: the sha256 of its encoded bytes, as the engine names the step. */
   readonly Digest: Digest;
   /** The op as JSON: int64s as numbers, bytes as base64 (as Go writes them). */
   readonly Op: unknown;
+  /** The op's metadata (description, caps, progress group ...) as JSON, when it has any. */
   readonly OpMetadata?: unknown;
 }
 

@@ -9,10 +9,11 @@
  */
 import type { FileAction, FileNode, OpNode, Output } from "../dsl/graph.ts";
 import type { SourceLocation } from "../core/location.ts";
-import { nodeInputs } from "./graph_walk.ts";
+import { type ContextOverrides, nodeInputs } from "./graph_walk.ts";
 
 /**
- * How many references each node of the graph under `root` has (the root counts one).
+ * How many references each node of the graph under `root` has (the root counts one), with `contexts`
+ * replacing the named contexts they name.
  *
  * @example
  * ```ts
@@ -23,7 +24,7 @@ import { nodeInputs } from "./graph_walk.ts";
  * countConsumers(out).get(out.op); // 1
  * ```
  */
-export function countConsumers(root: Output): Map<OpNode, number> {
+export function countConsumers(root: Output, contexts?: ContextOverrides): Map<OpNode, number> {
   const counts = new Map<OpNode, number>();
   const visited = new Set<OpNode>();
   const stack: OpNode[] = [root.op];
@@ -32,16 +33,13 @@ export function countConsumers(root: Output): Map<OpNode, number> {
     const node = stack.pop()!;
     if (visited.has(node)) continue;
     visited.add(node);
-    for (const o of referencedOutputs(node)) {
+    for (const o of nodeInputs(node, contexts)) {
+      if (o === null) continue;
       counts.set(o.op, (counts.get(o.op) ?? 0) + 1);
-      stack.push(o.op);
+      if (!visited.has(o.op)) stack.push(o.op);
     }
   }
   return counts;
-}
-
-function referencedOutputs(node: OpNode): Output[] {
-  return nodeInputs(node).filter((o): o is Output => o !== null);
 }
 
 /**

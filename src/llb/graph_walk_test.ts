@@ -1,7 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { diff, dockerfile, image, local, merge, scratch } from "../../mod.ts";
-import { graphNodes } from "./graph_walk.ts";
+import { context, diff, dockerfile, image, local, merge, scratch } from "../../mod.ts";
+import type { FrontendNode } from "../dsl/graph.ts";
+import { stateData } from "../dsl/state.ts";
+import { declaredContexts, frontendInputs, graphNodes } from "./graph_walk.ts";
 
 describe("graphNodes()", () => {
   test("every node once, dependencies first, through merge, diff, frontends and mounts", () => {
@@ -29,4 +31,23 @@ describe("graphNodes()", () => {
   test("the empty filesystem has no nodes", () => {
     assert.deepEqual(graphNodes(scratch()), []);
   });
+});
+
+test("`frontendInputs()`: a replaced named context reaches the frontend as an image or an input state", () => {
+  const node = stateData(
+    dockerfile(local("."), { contexts: { base: local("b"), tools: "docker-image://x" } }),
+  )
+    .output!.op as FrontendNode;
+  const replaced = frontendInputs(node, new Map([["base", image("busybox")], ["tools", local("t")]]));
+  assert.equal(replaced.attrs["context:base"], "docker-image://docker.io/library/busybox:latest");
+  assert.equal("named-context:base" in replaced.inputs, false);
+  assert.equal(replaced.attrs["context:tools"], "input:named-context:tools");
+  assert.equal(replaced.inputs["named-context:tools"]?.op.kind, "source");
+  assert.equal(frontendInputs(node, new Map([["other", image("busybox")]])), node);
+});
+
+test("`declaredContexts()`: context() names and dockerfile() named contexts, sorted", () => {
+  const legacy = dockerfile(local("."), { contexts: { base: local("b") } });
+  assert.deepEqual(declaredContexts([legacy.copy(context("src", scratch()), "/", "/s")]), ["base", "src"]);
+  assert.deepEqual(declaredContexts([image("busybox")]), []);
 });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
+import type { ContextNode, FrontendNode, OpNode, Output, SourceNode } from "../dsl/graph.ts";
 import { DrydockError, OptionError } from "../core/errors.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
 import { type State, stateData } from "../dsl/state.ts";
@@ -18,7 +18,7 @@ import { sourceOp } from "./source_op.ts";
 import { execOp } from "./exec_op.ts";
 import type { BaseConfigs } from "./base_config.ts";
 import { chainFileNodes, countConsumers } from "./file_chain.ts";
-import { nodeInputs } from "./graph_walk.ts";
+import { contextInput, type ContextOverrides, frontendInputs, graphNodes, nodeInputs } from "./graph_walk.ts";
 import { fileOp } from "./file_op.ts";
 import { InputList } from "./inputs.ts";
 import { SourceMapBuilder } from "./source_map.ts";
@@ -65,6 +65,11 @@ export interface MarshalOptions {
    * entitlements before the engine has run them. The definition is then not sendable.
    */
   previewFrontends?: boolean;
+  /**
+   * What named contexts (`context()`) are replaced with, by name; a context not listed is its default
+   * state. Frontends' (`dockerfile()`) named contexts are replaced where the solve runs them.
+   */
+  contexts?: ContextOverrides;
 }
 
 /** An op as sent: its bytes, digest and the DSL node it came from. */
@@ -134,6 +139,8 @@ function opsOf(outputs: readonly (Output | null)[]): OpNode[] {
  * ```
  */
 export function marshal(state: State, options: MarshalOptions = {}): MarshalResult {
+  // Overrides can make a cycle (a context replaced by a target that uses it): refused before lowering.
+  if (options.contexts?.size) graphNodes(state, options.contexts);
   return new Marshaller(options).run(stateData(state).output);
 }
 
@@ -166,7 +173,7 @@ class Marshaller {
       notices: [],
     };
     if (output === null) return empty;
-    this.#consumers = countConsumers(output);
+    this.#consumers = countConsumers(output, this.options.contexts);
     this.#lowerAll(output.op);
     const result = this.#ref(output);
     if (!result) return empty;
@@ -230,6 +237,8 @@ class Marshaller {
       if (!ready) continue;
       stack.pop();
       this.#done.set(node, plan.as ? this.#done.get(plan.as)! : this.#lower(node, plan));
+      // Only a node waiting for its inputs needs its plan again; 100,000 of them would stay alive.
+      this.#plans.delete(node);
     }
   }
 
@@ -245,9 +254,11 @@ class Marshaller {
       );
       const fallback = mergeFallback(node);
       plan = { node, locations: [], needs: [fallback], as: fallback };
+    } else if (node.kind === "context") {
+      plan = { node, locations: [], needs: opsOf([contextInput(node, this.options.contexts)]) };
     } else if (node.kind === "frontend") {
       const preview = !this.options.frontendResults?.has(node) && this.options.previewFrontends;
-      plan = { node, locations: [], needs: preview ? opsOf(Object.values(node.inputs)) : [] };
+      plan = { node, locations: [], needs: preview ? opsOf(nodeInputs(node, this.options.contexts)) : [] };
     } else if (node.kind === "file") {
       const chained = chainFileNodes(node, this.#consumers);
       plan = { node: chained.node, locations: chained.locations, needs: opsOf(nodeInputs(chained.node)) };
@@ -261,6 +272,7 @@ class Marshaller {
   /** Lowers one node whose inputs are all lowered. */
   #lower(node: OpNode, plan: Plan): Lowered {
     if (node.kind === "frontend") return this.#splice(node);
+    if (node.kind === "context") return this.#context(node);
     const inputs = new InputList((o) => this.#ref(o));
     const caps = new Set<CapID>();
     const lowered = plan.node;
@@ -284,7 +296,8 @@ class Marshaller {
         op = fileOp(lowered, inputs, caps, this.options.baseConfigs);
         break;
       case "frontend":
-        throw new Error("internal: a frontend is spliced, not lowered");
+      case "context":
+        throw new Error(`internal: a ${lowered.kind} node makes no op of its own`);
     }
     op = { inputs: inputs.list, ...op, constraints: {} };
     const metadata: pb.OpMetadata = {};
@@ -338,6 +351,15 @@ class Marshaller {
     return sourceOp(node, this.options, caps);
   }
 
+  /** A named context is the op of the state it stands for: its override, or its default. */
+  #context(node: ContextNode): Lowered {
+    const input = contextInput(node, this.options.contexts);
+    if (!input) return EMPTY;
+    const lowered = this.#done.get(input.op)!;
+    if (lowered === EMPTY) return EMPTY;
+    return { ...lowered, index: lowered.index ?? BigInt(input.index) };
+  }
+
   /** Adds a frontend's ops as they are (their digests are the engine's) and points at its result. */
   #splice(node: FrontendNode): Lowered {
     const def = this.options.frontendResults?.get(node);
@@ -345,7 +367,11 @@ class Marshaller {
     if (!def && this.options.previewFrontends) {
       // Its inputs are lowered already (see #plan): their local dirs and secrets are known.
       return {
-        digest: digestOf(new TextEncoder().encode(`frontend ${node.frontend} ${JSON.stringify(node.attrs)}`)),
+        digest: digestOf(
+          new TextEncoder().encode(
+            `frontend ${node.frontend} ${JSON.stringify(frontendInputs(node, this.options.contexts).attrs)}`,
+          ),
+        ),
         bytes: new Uint8Array(),
         op: {},
         metadata: {},
@@ -386,11 +412,17 @@ class Marshaller {
 
 /**
  * protobufjs's plain writer: its default one allocates a node `Buffer` per op, which costs more on Deno
- * (the Buffer pool) than encoding the op. Same bytes.
+ * (the Buffer pool) than encoding the op. Same bytes. One writer for all ops (protobufjs 8 writes into one
+ * growing buffer; `finish()` copies the op's bytes out).
  */
 function encodeOp(op: pb.Op): Uint8Array {
-  return pb.Op.encode(op, new Writer()).finish();
+  // Emptied before each op, also after an encode that threw halfway.
+  opWriter.pos = 0;
+  opWriter.states = null;
+  return pb.Op.encode(op, opWriter).finish();
 }
+
+const opWriter = new Writer();
 
 // A frontend result that is the empty filesystem: inputs using it are scratch.
 const EMPTY: Lowered = { digest: "sha256:" as Digest, bytes: new Uint8Array(), op: {}, metadata: {} };

@@ -6,7 +6,9 @@
 
 /** A span of running time in milliseconds since the Unix epoch; `end` is absent while still running. */
 export interface Interval {
+  /** When it started running. */
   readonly start: number;
+  /** When it stopped; absent while it still runs. */
   readonly end?: number;
 }
 
@@ -17,7 +19,7 @@ export interface Interval {
  * @example Overlapping runs count once
  * ```ts
  * import assert from "node:assert/strict";
- * import { mergeIntervals } from "./intervals.ts";
+ * import { mergeIntervals } from "@drydock/core/progress";
  *
  * assert.deepEqual(
  *   mergeIntervals([{ start: 5, end: 9 }, { start: 0, end: 2 }, { start: 1, end: 3 }]),
@@ -48,7 +50,7 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
  * @example Time spent across two runs
  * ```ts
  * import assert from "node:assert/strict";
- * import { activeMillis } from "./intervals.ts";
+ * import { activeMillis } from "@drydock/core/progress";
  *
  * assert.equal(activeMillis([{ start: 0, end: 200 }, { start: 1000, end: 1100 }]), 300);
  * assert.equal(activeMillis([{ start: 0 }], 50), 50);

@@ -14,7 +14,7 @@ const CANCELED = "context canceled";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isStarted } from "./item_state.ts";
+ * import { isStarted } from "@drydock/core/progress";
  *
  * assert.equal(isStarted({ intervals: [{ start: 1 }] }), true);
  * assert.equal(isStarted({ intervals: [] }), false);
@@ -30,7 +30,7 @@ export function isStarted(item: { readonly intervals: readonly Interval[] }): bo
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isCompleted } from "./item_state.ts";
+ * import { isCompleted } from "@drydock/core/progress";
  *
  * assert.equal(isCompleted({ intervals: [{ start: 1, end: 2 }, { start: 3 }] }), false);
  * assert.equal(isCompleted({ intervals: [{ start: 1, end: 2 }] }), true);
@@ -47,7 +47,7 @@ export function isCompleted(item: { readonly intervals: readonly Interval[] }): 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { latestStart } from "./item_state.ts";
+ * import { latestStart } from "@drydock/core/progress";
  *
  * assert.equal(latestStart({ intervals: [{ start: 1, end: 2 }, { start: 5 }] }), 5);
  * ```
@@ -62,7 +62,7 @@ export function latestStart(item: { readonly intervals: readonly Interval[] }): 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isCanceledError } from "./item_state.ts";
+ * import { isCanceledError } from "@drydock/core/progress";
  *
  * assert.equal(isCanceledError("failed to compute cache key: context canceled"), true);
  * assert.equal(isCanceledError("exit code: 1"), false);

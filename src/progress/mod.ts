@@ -16,3 +16,4 @@ export * from "./tty.ts";
 export * from "./summary.ts";
 export * from "./renderer.ts";
 export * from "./text.ts";
+export type { WarningSource } from "./warning_source.ts";

@@ -44,7 +44,7 @@ export type { Interval } from "./intervals.ts";
  * @example Following a step
  * ```ts
  * import assert from "node:assert/strict";
- * import { ProgressModel } from "./model.ts";
+ * import { ProgressModel } from "@drydock/core/progress";
  *
  * const model = new ProgressModel();
  * const at = (ms: number) => ({ seconds: BigInt(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
@@ -66,6 +66,11 @@ export class ProgressModel {
   readonly #steps = new Map<string, StepState>();
   readonly #logLines: number;
 
+  /**
+   * An empty model: nothing is known until the first {@linkcode ProgressModel.apply}.
+   *
+   * @param options How many log lines to keep per vertex.
+   */
   constructor(options: ProgressModelOptions = {}) {
     this.#logLines = options.logLines ?? 100;
   }
@@ -76,7 +81,7 @@ export class ProgressModel {
    * @example Duplicates change nothing
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProgressModel } from "./model.ts";
+   * import { ProgressModel } from "@drydock/core/progress";
    *
    * const model = new ProgressModel();
    * const update = { vertexes: [{ digest: "sha256:a", name: "step", started: { seconds: 1n } }] };
@@ -127,7 +132,7 @@ export class ProgressModel {
    * @example Listing vertices
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProgressModel } from "./model.ts";
+   * import { ProgressModel } from "@drydock/core/progress";
    *
    * const model = new ProgressModel();
    * model.apply({ vertexes: [{ digest: "sha256:b", name: "b" }, { digest: "sha256:a", name: "a" }] });
@@ -144,7 +149,7 @@ export class ProgressModel {
    * @example Looking up a vertex
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProgressModel } from "./model.ts";
+   * import { ProgressModel } from "@drydock/core/progress";
    *
    * const model = new ProgressModel();
    * model.apply({ vertexes: [{ digest: "sha256:a", name: "a", cached: true }] });
@@ -163,7 +168,7 @@ export class ProgressModel {
    * @example Group members share a step
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProgressModel } from "./model.ts";
+   * import { ProgressModel } from "@drydock/core/progress";
    *
    * const model = new ProgressModel();
    * model.apply({ vertexes: [{ digest: "sha256:a", progressGroup: { id: "pull", name: "pulling" } }] });
@@ -182,7 +187,7 @@ export class ProgressModel {
    * @example A group is one step
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProgressModel } from "./model.ts";
+   * import { ProgressModel } from "@drydock/core/progress";
    *
    * const model = new ProgressModel();
    * const group = { id: "g", name: "resolving" };
@@ -211,7 +216,7 @@ export class ProgressModel {
    * @example Reading a step
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProgressModel } from "./model.ts";
+   * import { ProgressModel } from "@drydock/core/progress";
    *
    * const model = new ProgressModel();
    * model.apply({ vertexes: [{ digest: "sha256:a", name: "a", error: "boom" }] });
@@ -232,7 +237,7 @@ export class ProgressModel {
    * @example Lines for an error report
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProgressModel } from "./model.ts";
+   * import { ProgressModel } from "@drydock/core/progress";
    *
    * const model = new ProgressModel();
    * const msg = new TextEncoder().encode("a\nb\nc\n");
@@ -250,7 +255,7 @@ export class ProgressModel {
    * @example Collecting warnings
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProgressModel } from "./model.ts";
+   * import { ProgressModel } from "@drydock/core/progress";
    *
    * const model = new ProgressModel();
    * const short = new TextEncoder().encode("FromAsCasing: mixed case");
@@ -268,7 +273,7 @@ export class ProgressModel {
    * @example Finding the failure
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProgressModel } from "./model.ts";
+   * import { ProgressModel } from "@drydock/core/progress";
    *
    * const model = new ProgressModel();
    * model.apply({
@@ -290,7 +295,7 @@ export class ProgressModel {
    * @example Summing up a build
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProgressModel } from "./model.ts";
+   * import { ProgressModel } from "@drydock/core/progress";
    *
    * const model = new ProgressModel();
    * model.apply({

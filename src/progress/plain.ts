@@ -64,7 +64,7 @@ const REFRESH_MS = 150;
  * @example Rendering a step
  * ```ts
  * import assert from "node:assert/strict";
- * import { PlainRenderer } from "./plain.ts";
+ * import { PlainRenderer } from "@drydock/core/progress";
  *
  * let out = "";
  * const renderer = new PlainRenderer((text) => out += text, { now: () => 0 });
@@ -100,7 +100,10 @@ export class PlainRenderer {
   #buffer: string[] = [];
 
   /**
+   * A renderer that prints a step's lines as they come, as `--progress=plain` does.
+   *
    * @param sink receives the output text, once per `update()` or `done()` that prints something
+   * @param options Clock, print interval, whether failed steps' logs are repeated, and a model to share.
    */
   constructor(sink: (text: string) => void, options: PlainRendererOptions = {}) {
     this.#sink = sink;
@@ -116,7 +119,7 @@ export class PlainRenderer {
    * @example A cached step
    * ```ts
    * import assert from "node:assert/strict";
-   * import { PlainRenderer } from "./plain.ts";
+   * import { PlainRenderer } from "@drydock/core/progress";
    *
    * let out = "";
    * const renderer = new PlainRenderer((text) => out += text, { now: () => 0 });
@@ -177,7 +180,7 @@ export class PlainRenderer {
    *
    * @example
    * ```ts
-   * import { PlainRenderer } from "./plain.ts";
+   * import { PlainRenderer } from "@drydock/core/progress";
    * new PlainRenderer((text) => void text).print("Interrupted\n");
    * ```
    */
@@ -194,7 +197,7 @@ export class PlainRenderer {
    * @example A failed step
    * ```ts
    * import assert from "node:assert/strict";
-   * import { PlainRenderer } from "./plain.ts";
+   * import { PlainRenderer } from "@drydock/core/progress";
    *
    * let out = "";
    * const renderer = new PlainRenderer((text) => out += text, { now: () => 0 });

@@ -13,7 +13,7 @@ import type { StatusResponse } from "./status.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { QuietRenderer } from "./quiet.ts";
+ * import { QuietRenderer } from "@drydock/core/progress";
  *
  * const renderer = new QuietRenderer();
  * renderer.update({ vertexes: [{ digest: "sha256:a", name: "RUN false", error: "exit code: 1" }] });
@@ -27,7 +27,12 @@ export class QuietRenderer {
 
   readonly #sink: (text: string) => void;
 
-  /** @param sink receives only what {@linkcode QuietRenderer.print} is given */
+  /**
+   * A renderer that prints nothing of the build itself.
+   *
+   * @param sink receives only what {@linkcode QuietRenderer.print} is given
+   * @param options `model`: a model to share with other readers.
+   */
   constructor(sink: (text: string) => void = () => {}, options: { model?: ProgressModel } = {}) {
     this.#sink = sink;
     this.model = options.model ?? new ProgressModel();
@@ -38,7 +43,7 @@ export class QuietRenderer {
    *
    * @example
    * ```ts
-   * import { QuietRenderer } from "./quiet.ts";
+   * import { QuietRenderer } from "@drydock/core/progress";
    * new QuietRenderer().update({ vertexes: [{ digest: "sha256:a", name: "RUN x" }] });
    * ```
    */
@@ -51,7 +56,7 @@ export class QuietRenderer {
    *
    * @example
    * ```ts
-   * import { QuietRenderer } from "./quiet.ts";
+   * import { QuietRenderer } from "@drydock/core/progress";
    * new QuietRenderer((text) => void text).print("Interrupted\n");
    * ```
    */
@@ -64,7 +69,7 @@ export class QuietRenderer {
    *
    * @example
    * ```ts
-   * import { QuietRenderer } from "./quiet.ts";
+   * import { QuietRenderer } from "@drydock/core/progress";
    * new QuietRenderer().done();
    * ```
    */

@@ -24,7 +24,7 @@ export interface RawJsonRendererOptions {
  * @example One vertex
  * ```ts
  * import assert from "node:assert/strict";
- * import { RawJsonRenderer } from "./rawjson.ts";
+ * import { RawJsonRenderer } from "@drydock/core/progress";
  *
  * let out = "";
  * const renderer = new RawJsonRenderer((text) => out += text);
@@ -38,7 +38,12 @@ export class RawJsonRenderer {
   readonly model: ProgressModel;
   readonly #sink: (text: string) => void;
 
-  /** @param sink receives one JSON document (ending in a newline) per update */
+  /**
+   * A renderer that prints each update as JSON, as `--progress=rawjson` does.
+   *
+   * @param sink receives one JSON document (ending in a newline) per update
+   * @param options `model`: a model to share with other readers.
+   */
   constructor(sink: (text: string) => void, options: RawJsonRendererOptions = {}) {
     this.#sink = sink;
     this.model = options.model ?? new ProgressModel();
@@ -50,7 +55,7 @@ export class RawJsonRenderer {
    * @example An empty update prints an empty object, as buildx does
    * ```ts
    * import assert from "node:assert/strict";
-   * import { RawJsonRenderer } from "./rawjson.ts";
+   * import { RawJsonRenderer } from "@drydock/core/progress";
    *
    * let out = "";
    * new RawJsonRenderer((text) => out += text).update({});
@@ -67,7 +72,7 @@ export class RawJsonRenderer {
    *
    * @example
    * ```ts
-   * import { RawJsonRenderer } from "./rawjson.ts";
+   * import { RawJsonRenderer } from "@drydock/core/progress";
    * new RawJsonRenderer((text) => void text).print("Interrupted\n");
    * ```
    */
@@ -80,7 +85,7 @@ export class RawJsonRenderer {
    *
    * @example
    * ```ts
-   * import { RawJsonRenderer } from "./rawjson.ts";
+   * import { RawJsonRenderer } from "@drydock/core/progress";
    * new RawJsonRenderer(() => {}).done();
    * ```
    */
@@ -93,7 +98,7 @@ export class RawJsonRenderer {
  * @example A log entry
  * ```ts
  * import assert from "node:assert/strict";
- * import { formatRawJson } from "./rawjson.ts";
+ * import { formatRawJson } from "@drydock/core/progress";
  *
  * const text = formatRawJson({ logs: [{ vertex: "sha256:a", stream: 1n, msg: new TextEncoder().encode("hi\n") }] });
  * assert.deepEqual(JSON.parse(text).logs[0], { vertex: "sha256:a", stream: 1, data: "aGkK", timestamp: "0001-01-01T00:00:00Z" });
@@ -199,7 +204,7 @@ function base64(bytes: Uint8Array): string {
  * @example Round trip
  * ```ts
  * import assert from "node:assert/strict";
- * import { formatRawJson, parseRawJson } from "./rawjson.ts";
+ * import { formatRawJson, parseRawJson } from "@drydock/core/progress";
  *
  * const update = { vertexes: [{ digest: "sha256:a", name: "a", started: { seconds: 1700000000n, nanos: 5 } }] };
  * assert.deepEqual(parseRawJson(formatRawJson(update) + formatRawJson({})), [update, {}]);

@@ -11,10 +11,26 @@ import { RawJsonRenderer } from "./rawjson.ts";
 import type { StatusResponse } from "./status.ts";
 import { type FinalReport, type TerminalOutput, TtyRenderer } from "./tty.ts";
 
-/** What every renderer does: fold updates into its model, print them its way, and finish. */
+/**
+ * What every renderer does: fold updates into its model, print them its way, and finish.
+ *
+ * @example Any mode behind one interface
+ * ```ts
+ * import { createRenderer, type ProgressRenderer } from "@drydock/core/progress";
+ * let text = "";
+ * const renderer: ProgressRenderer = createRenderer("quiet", { write: (t: string) => text += t });
+ * renderer.update({ vertexes: [{ digest: "sha256:a", name: "RUN true", started: { seconds: 1n } }] });
+ * renderer.print("note: using a cached base\n");
+ * renderer.done();
+ * renderer.model.steps().length; // 1
+ * ```
+ */
 export interface ProgressRenderer {
+  /** The model this renderer folds updates into. */
   readonly model: ProgressModel;
+  /** Folds one status update into the model and shows what changed. */
   update(status: StatusResponse): void;
+  /** Finishes the display: stops its timer and prints the summary with `final`'s outputs. */
   done(final?: FinalReport): void;
   /** Prints a message without breaking the progress display (above the live view on a terminal). */
   print(text: string): void;
@@ -41,7 +57,7 @@ export interface TerminalFacts {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { chooseProgressMode } from "./renderer.ts";
+ * import { chooseProgressMode } from "@drydock/core/progress";
  *
  * assert.equal(chooseProgressMode("auto", { isTTY: true, env: {} }), "tty");
  * assert.equal(chooseProgressMode("auto", { isTTY: true, env: { CI: "true" } }), "plain");
@@ -77,7 +93,7 @@ export interface CreateRendererOptions {
  *
  * @example
  * ```ts
- * import { createRenderer } from "./renderer.ts";
+ * import { createRenderer } from "@drydock/core/progress";
  * const renderer = createRenderer("plain", { write: (text: string) => void text });
  * renderer.update({ vertexes: [{ digest: "sha256:a", name: "step", started: { seconds: 1n } }] });
  * renderer.done();

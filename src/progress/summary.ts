@@ -44,8 +44,7 @@ export interface SummaryOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ProgressModel } from "./model.ts";
- * import { formatSummary } from "./summary.ts";
+ * import { ProgressModel, formatSummary } from "@drydock/core/progress";
  *
  * const model = new ProgressModel();
  * const s = (n: bigint) => ({ seconds: n });

@@ -16,7 +16,7 @@ const ESCAPES =
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { printable } from "./text.ts";
+ * import { printable } from "@drydock/core/progress";
  *
  * assert.equal(printable("10%\r50%\r\x1b[32mdone\x1b[0m"), "done");
  * assert.equal(printable("a\tb"), "a  b");
@@ -35,7 +35,7 @@ export function printable(line: string): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { displayWidth } from "./text.ts";
+ * import { displayWidth } from "@drydock/core/progress";
  *
  * assert.equal(displayWidth("abc"), 3);
  * assert.equal(displayWidth("日本"), 4);
@@ -53,7 +53,7 @@ export function displayWidth(text: string): number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { truncate } from "./text.ts";
+ * import { truncate } from "@drydock/core/progress";
  *
  * assert.equal(truncate("abcdef", 4), "abc…");
  * assert.equal(truncate("abc", 4), "abc");
@@ -79,7 +79,7 @@ export function truncate(text: string, columns: number): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { spread } from "./text.ts";
+ * import { spread } from "@drydock/core/progress";
  *
  * assert.equal(spread("name", "1.0s", 12), "name    1.0s");
  * assert.equal(spread("a long name", "1.0s", 10), "a lo… 1.0s");

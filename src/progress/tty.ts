@@ -11,13 +11,30 @@ import { ProgressModel } from "./model.ts";
 import { type StatusResponse, timestampMillis } from "./status.ts";
 import { formatSummary } from "./summary.ts";
 
-/** The terminal the view draws on: a TTY write stream such as `process.stderr`. */
+/**
+ * The terminal the view draws on: a TTY write stream such as `process.stderr`, or any object with `write`.
+ *
+ * @example A fixed-size terminal that keeps what is drawn
+ * ```ts
+ * import { type TerminalOutput, TtyRenderer } from "@drydock/core/progress";
+ * let screen = "";
+ * const out: TerminalOutput = { columns: 80, rows: 24, write: (text) => screen += text };
+ * const renderer = new TtyRenderer(out, { frameMs: 0, color: false });
+ * renderer.update({ vertexes: [{ digest: "sha256:a", name: "RUN make", started: { seconds: 1n } }] });
+ * renderer.done();
+ * screen.includes("RUN make"); // true
+ * ```
+ */
 export interface TerminalOutput {
+  /** Writes text (with ANSI escapes) to the terminal. */
   write(text: string): unknown;
   /** Read again before every frame, so a resize is noticed even where no event reports it. */
   readonly columns?: number;
+  /** Height in rows; the live view is kept shorter than this. */
   readonly rows?: number;
+  /** Subscribes to resizes, to redraw at once. */
   on?(event: "resize", listener: () => void): unknown;
+  /** Unsubscribes, when the renderer is done. */
   off?(event: "resize", listener: () => void): unknown;
   /**
    * Asks the terminal for its size now. `columns`/`rows` change only once the program has handled the resize
@@ -85,7 +102,7 @@ const SGR = /\x1b\[[0-9;]*m/g;
  * @example Driving it by hand
  * ```ts
  * import assert from "node:assert/strict";
- * import { TtyRenderer } from "./tty.ts";
+ * import { TtyRenderer } from "@drydock/core/progress";
  *
  * let screen = "";
  * const out = { columns: 60, rows: 20, write: (text: string) => screen += text };
@@ -119,6 +136,12 @@ export class TtyRenderer {
   #closed = false;
   #drawing = false;
 
+  /**
+   * Starts drawing on `out` every `frameMs` until {@linkcode TtyRenderer.done}.
+   *
+   * @param out The terminal, e.g. `process.stderr`.
+   * @param options Clock, frame rate, colors, log lines per step, and a model to share.
+   */
   constructor(out: TerminalOutput, options: TtyRendererOptions = {}) {
     this.#out = out;
     this.#now = options.now ?? Date.now;
@@ -139,7 +162,7 @@ export class TtyRenderer {
    *
    * @example
    * ```ts
-   * import { TtyRenderer } from "./tty.ts";
+   * import { TtyRenderer } from "@drydock/core/progress";
    * const renderer = new TtyRenderer({ write: () => {} }, { frameMs: 0 });
    * renderer.update({ vertexes: [{ digest: "sha256:a", name: "step" }] });
    * renderer.done();
@@ -162,7 +185,7 @@ export class TtyRenderer {
    *
    * @example
    * ```ts
-   * import { TtyRenderer } from "./tty.ts";
+   * import { TtyRenderer } from "@drydock/core/progress";
    * const renderer = new TtyRenderer({ write: (t: string) => void t, columns: 80 }, { frameMs: 0 });
    * renderer.flush();
    * renderer.done();
@@ -179,7 +202,7 @@ export class TtyRenderer {
    *
    * @example
    * ```ts
-   * import { TtyRenderer } from "./tty.ts";
+   * import { TtyRenderer } from "@drydock/core/progress";
    * const renderer = new TtyRenderer({ write: (t: string) => void t }, { frameMs: 0 });
    * renderer.done({ outputs: ["app: image app:dev"] });
    * ```
@@ -198,7 +221,7 @@ export class TtyRenderer {
    *
    * @example
    * ```ts
-   * import { TtyRenderer } from "./tty.ts";
+   * import { TtyRenderer } from "@drydock/core/progress";
    * const renderer = new TtyRenderer({ write: (t: string) => void t }, { frameMs: 0 });
    * renderer.print("Interrupted: cancelling the build\n");
    * renderer.done();

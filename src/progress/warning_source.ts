@@ -10,7 +10,9 @@ import type { VertexWarning } from "../proto/moby_buildkit_v1.gen.ts";
 
 /** A warning's file and first line. */
 export interface WarningSource {
+  /** The file's name as the frontend gave it, e.g. `Dockerfile`. */
   readonly file: string;
+  /** The first line the warning is about, from 1. */
   readonly line: number;
 }
 

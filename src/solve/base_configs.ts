@@ -5,10 +5,11 @@
  *
  * @module
  */
-import type { OpNode, Output } from "../dsl/graph.ts";
+import type { ContextNode, OpNode, Output } from "../dsl/graph.ts";
 import type { InheritedConfig } from "../dsl/step_settings.ts";
 import { type State, stateData } from "../dsl/state.ts";
 import { baseConfigKey } from "../llb/base_config.ts";
+import { contextInput, type ContextOverrides, graphNodes } from "../llb/graph_walk.ts";
 import { LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type { CallOptions, RpcClient } from "../transport/rpc.ts";
 import type { ContainerConfig } from "./image_config.ts";
@@ -20,7 +21,7 @@ export interface BaseImage {
 
 /**
  * Every base image (at its platform) whose config the states' `run` steps or
- * exported images inherit.
+ * exported images inherit, with `contexts` replacing the named contexts they name.
  *
  * @example
  * ```ts
@@ -29,11 +30,11 @@ export interface BaseImage {
  * baseImagesOf([image("busybox").run("true")]).map((b) => b.image); // ["docker.io/library/busybox:latest"]
  * ```
  */
-export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
+export function baseImagesOf(states: readonly State[], contexts?: ContextOverrides): InheritedConfig[] {
   const found = new Map<string, InheritedConfig>();
   const add = (i: InheritedConfig | undefined) => {
-    // A frontend's result brings its config with it; there is no image to look up.
-    if (i && !i.frontend) found.set(baseConfigKey(i.image, i.platform), i);
+    // A frontend's result brings its config with it, a context's is the one it stands for: no image to look up.
+    if (i && !i.frontend && !i.context) found.set(baseConfigKey(i.image, i.platform), i);
   };
   const seen = new Set<OpNode>();
   const visit = (o: Output | null | undefined) => {
@@ -51,6 +52,9 @@ export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
         if (a.kind === "copy") add(a.srcBase);
         visit((a as { source?: Output | null }).source);
       }
+    } else if (node.kind === "context") {
+      add(chosenBase(node, contexts));
+      visit(contextInput(node, contexts));
     }
   };
   for (const s of states) {
@@ -59,6 +63,71 @@ export function baseImagesOf(states: readonly State[]): InheritedConfig[] {
     visit(data.output);
   }
   return [...found.values()];
+}
+
+/** The base config a context stands for: its override's, else its default's. */
+function chosenBase(node: ContextNode, contexts: ContextOverrides | undefined): InheritedConfig | undefined {
+  const override = contexts?.get(node.contextName);
+  return override ? stateData(override).settings.inherit : node.config?.default;
+}
+
+/**
+ * The key of each `context()` config in the graphs of `states` (see `ContextNode.config`), with the
+ * base config it stands for in this build (`undefined`: none, e.g. a directory).
+ *
+ * @example
+ * ```ts
+ * import { context, image } from "@drydock/core";
+ * import { contextBases } from "./base_configs.ts";
+ * [...contextBases([context("base", image("busybox")).run("true")]).values()][0]?.image; // "docker.io/library/busybox:latest"
+ * ```
+ */
+export function contextBases(
+  states: readonly State[],
+  contexts?: ContextOverrides,
+): Map<string, InheritedConfig | undefined> {
+  const bases = new Map<string, InheritedConfig | undefined>();
+  for (const state of states) {
+    for (const node of graphNodes(state, contexts)) {
+      if (node.kind !== "context" || !node.config) continue;
+      bases.set(
+        baseConfigKey(node.config.alias.image, node.config.alias.platform),
+        chosenBase(node, contexts),
+      );
+    }
+  }
+  return bases;
+}
+
+/**
+ * `configs` with an entry for each context key of `bases`: the entry of the config it stands for
+ * (through contexts of contexts), or `none` (no entry when `none` is undefined).
+ *
+ * @example
+ * ```ts
+ * import { withContextBases } from "./base_configs.ts";
+ * const p = { os: "linux", architecture: "amd64" };
+ * const bases = new Map([["context(base)#1 linux/amd64", { image: "i", platform: p, cwd: true, user: true }]]);
+ * withContextBases(new Map([["i linux/amd64", 1]]), bases, 0).get("context(base)#1 linux/amd64"); // 1
+ * ```
+ */
+export function withContextBases<T>(
+  configs: ReadonlyMap<string, T>,
+  bases: ReadonlyMap<string, InheritedConfig | undefined>,
+  none?: T,
+): Map<string, T> {
+  const out = new Map(configs);
+  for (const [key, base] of bases) {
+    let b = base;
+    // A context's default may be another context: follow the chain (overrides cannot make it a cycle).
+    for (let hops = 0; b?.context && hops < bases.size; hops++) {
+      b = bases.get(baseConfigKey(b.image, b.platform));
+    }
+    const value = b && !b.context ? configs.get(baseConfigKey(b.image, b.platform)) : undefined;
+    const entry = value ?? none;
+    if (entry !== undefined) out.set(key, entry);
+  }
+  return out;
 }
 
 /**

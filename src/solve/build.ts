@@ -11,8 +11,8 @@ import type { BuildEnvironment } from "../core/environment.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { platformSchema } from "../core/platform.ts";
 import { validate } from "../core/validate.ts";
-import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
-import type * as pb from "../proto/pb.gen.ts";
+import * as pb from "../proto/pb.gen.ts";
+import type { StatusResponse } from "../progress/status.ts";
 import { RegistryCredentialStore, type RegistryLogin } from "../session/registry_credentials.ts";
 import type { EngineAddress } from "../transport/address.ts";
 import { connect } from "../transport/connect.ts";
@@ -25,23 +25,25 @@ import {
   sourceDateEpochSchema,
 } from "./attestations.ts";
 import { cacheExportSchema, cacheImportSchema } from "./cache.ts";
-import { type EngineKind, probeEngine } from "./engine_features.ts";
+import { type EngineFeatures, type EngineKind, probeEngine } from "./engine_features.ts";
 import type { PushResult } from "./engine_push.ts";
-import { buildAndExport } from "./export.ts";
+import { buildAndExport, type ExportSpec } from "./export.ts";
+import { withNodeName } from "./multi_node.ts";
+import { builderNodes, type BuilderOption, builderSchema, solveOnNodes } from "./node_build.ts";
+import type { PlatformNode } from "./nodes.ts";
 import { fanOut } from "./fan_out.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
 import type { SecretSpec } from "./secret_flag.ts";
 import { sessionServiceOptions } from "./session_services.ts";
 import type { SshSpec } from "./ssh_flag.ts";
 import type { ShellAccess, ShellOptions } from "./debug_shell.ts";
-import { selectTargets, type TargetOverrides, type Targets } from "./targets.ts";
+import { type ResolvedTarget, selectTargets, type TargetOverrides, type Targets } from "./targets.ts";
+import { type ContextValue, resolveContextOverrides } from "./context_overrides.ts";
 
 /** Options of {@link solveTargets} (and of the public `buildTargets()`). */
 export interface BuildTargetsOptions extends TargetOverrides {
   /** Names of the targets to build. @default every target */
   targets?: readonly string[];
-  /** Use this connection instead of discovering an engine. */
-  transport?: Transport;
   /** Engine address (`unix://…`, `tcp://…`; `docker+unix://…` for Docker); overrides the environment. */
   host?: string;
   /** A buildx builder or docker context to use, and TLS material for a tcp engine; `host` wins over `engine.host`. */
@@ -66,8 +68,12 @@ export interface BuildTargetsOptions extends TargetOverrides {
   onStatus?: (target: string, status: StatusResponse) => void;
   /** Told once per fallback used because the engine lacks a feature (e.g. merge() as copies). @default prints to stderr */
   onNotice?: (target: string, message: string) => void;
-  /** Receives each target's definition as sent, frontends' ops spliced in. */
-  onDefinition?: (target: string, definition: pb.Definition) => void;
+  /**
+   * Receives each target's LLB definition as sent, frontends' ops spliced in: an encoded `pb.Definition`,
+   * what `buildctl build` reads on stdin.
+   */
+  onDefinition?: (target: string, definition: Uint8Array) => void;
+  /** Cancels the build: the engine stops its steps and the call rejects. */
   signal?: AbortSignal;
   /** Key under which the engine keeps earlier uploads of local directories. @default derived from host and `base` */
   sharedKey?: string;
@@ -87,21 +93,30 @@ export interface BuildTargetsOptions extends TargetOverrides {
   /** SSH agents that override or add to build.ts's `ssh()` agents by id, as `--ssh` does. */
   ssh?: readonly SshSpec[];
   /**
-   * Interactive shells (the CLI's `-i` and `--shell`): on a failed `run` step, in its view before it ran, and
-   * in the named target's final state. `run` drives each shell on a terminal; the build waits for it.
+   * Named build contexts replaced for this build, by name (the CLI's `--build-context`): a State, a
+   * directory (relative to build.ts), `docker-image://REF` or `target:NAME`. Each name must be one the
+   * targets declare with `context()` or `dockerfile()`'s `contexts`.
    */
-  shell?: { onError?: boolean; target?: string; run: (target: string, access: ShellAccess) => Promise<void> };
+  contexts?: Readonly<Record<string, ContextValue>>;
   /** Registry logins by host (`ghcr.io`, `localhost:5000`); win over DOCKER_AUTH_CONFIG and ~/.docker/config.json. */
   registryAuth?: Readonly<Record<string, RegistryLogin>>;
+  /**
+   * A multi-node builder (the CLI's `--node`): each platform is built on the first node that serves it
+   * natively, and the platforms' images are joined into one index. A buildx builder with several nodes
+   * (`--builder`, `engine.builder`) is one too.
+   */
+  builder?: BuilderOption;
 }
 
 /** What one target's build produced. */
 export interface TargetResult {
+  /** The target's name. */
   readonly target: string;
   /** The build id (the first one, when outputs needed several solves). */
   readonly ref: string;
   /** The exporters' response: `containerimage.digest`, `image.name`, `containerimage.descriptor` ... */
   readonly exporterResponse: Readonly<Record<string, string>>;
+  /** The outputs it was exported to, relative destinations resolved. */
   readonly outputs: readonly BuildOutput[];
   /** The kind of engine that built it. */
   readonly engine: EngineKind;
@@ -111,6 +126,8 @@ export interface TargetResult {
   readonly loaded?: readonly string[];
   /** What drydock did differently from what was asked, and why. */
   readonly notices: readonly string[];
+  /** On a multi-node builder: the node that built each platform. */
+  readonly nodes?: readonly PlatformNode[];
 }
 
 const optionsSchema = z.object({
@@ -122,6 +139,7 @@ const optionsSchema = z.object({
   cacheTo: z.array(cacheExportSchema).optional(),
   attest: attestSchema.optional(),
   sourceDateEpoch: sourceDateEpochSchema.optional(),
+  builder: builderSchema.optional(),
   buildArgs: z.record(
     z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "names must be ARG names (letters, digits and _)"),
     z.string(),
@@ -134,6 +152,20 @@ export interface BuildRun {
   readonly environment: BuildEnvironment;
   /** The engines to try, when the caller has discovered them already (the CLI does, to check `--host`). */
   readonly engines?: readonly EngineAddress[];
+  /** Use this connection instead of discovering an engine (left open afterwards). */
+  readonly transport?: Transport;
+  /** Interactive shells in build containers (the CLI's `-i` and `--shell`). */
+  readonly shell?: InteractiveShells;
+}
+
+/**
+ * Interactive shells: on a failed `run` step, in its view before it ran (`onError`), and in the named target's
+ * final state (`target`). `run` drives each shell on a terminal; the build waits for it.
+ */
+export interface InteractiveShells {
+  readonly onError?: boolean;
+  readonly target?: string;
+  readonly run: (target: string, access: ShellAccess) => Promise<void>;
 }
 
 /**
@@ -160,7 +192,9 @@ export async function solveTargets(
   validate("build", "options", optionsSchema, options, options.location);
   const sourceDateEpoch = options.sourceDateEpoch ?? sourceDateEpochFromEnv(env);
   const selected = selectTargets(targets, options.targets, base, options.location, options);
-  const shellTarget = options.shell?.target;
+  const contexts =
+    resolveContextOverrides(options.contexts, targets, selected, base, options.location).states;
+  const shellTarget = run.shell?.target;
   if (shellTarget !== undefined && !selected.some((t) => t.name === shellTarget)) {
     throw new DrydockError("E_TARGET", `shell.target "${shellTarget}" is not among the targets built`);
   }
@@ -172,7 +206,51 @@ export async function solveTargets(
     registryCredentials,
     stdout: run.environment.stdout,
   };
-  const transport = options.transport ??
+  const sharedKey = options.sharedKey ??
+    createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
+  const specFor = (
+    t: ResolvedTarget,
+    features: EngineFeatures,
+    signal: AbortSignal,
+    node?: string,
+  ): ExportSpec => ({
+    state: t.state,
+    platformStates: t.platformStates,
+    dynamic: t.dynamic,
+    outputs: t.outputs,
+    cacheFrom: t.cacheFrom,
+    cacheTo: t.cacheTo,
+    attest: options.attest,
+    sourceDateEpoch,
+    features,
+    sharedKey,
+    name: t.name,
+    credentials: (host) => registryCredentials.get(host),
+    noCache: options.noCache,
+    buildArgs: options.buildArgs,
+    signal,
+    onStart: (ref) => options.onStart?.(t.name, ref),
+    onStatus: (s) => options.onStatus?.(t.name, node ? withNodeName(s, node) : s),
+    onNotice: options.onNotice && ((m) => options.onNotice!(t.name, node ? `${node}: ${m}` : m)),
+    onDefinition: options.onDefinition &&
+      ((d) => options.onDefinition!(t.name, pb.Definition.encode(d).finish())),
+    services,
+    cwd: run.environment.cwd,
+    loadInto: dockerToLoadInto(t.outputs, env),
+    ...(contexts.size > 0 ? { contexts } : {}),
+    ...(run.shell ? { shell: shellFor(run.shell, t.name) } : {}),
+  });
+  const nodes = run.transport ? undefined : builderNodes(options, env);
+  if (nodes) {
+    return await solveOnNodes(selected, nodes, specFor, {
+      timeoutMs: options.connectTimeoutMs,
+      signal: options.signal,
+      location: options.location,
+      credentials: (host) => registryCredentials.get(host),
+      loadInto: dockerToLoadInto(selected.flatMap((t) => t.outputs), env),
+    });
+  }
+  const transport = run.transport ??
     await connect(
       run.engines ?? engineCandidates(env, { ...options.engine, host: options.host ?? options.engine?.host }),
       {
@@ -180,36 +258,10 @@ export async function solveTargets(
         signal: options.signal,
       },
     );
-  const sharedKey = options.sharedKey ??
-    createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
   try {
     const features = await probeEngine(transport, options.signal);
     return await fanOut(selected, async (t, signal): Promise<TargetResult> => {
-      const r = await buildAndExport(transport, {
-        state: t.state,
-        platformStates: t.platformStates,
-        dynamic: t.dynamic,
-        outputs: t.outputs,
-        cacheFrom: t.cacheFrom,
-        cacheTo: t.cacheTo,
-        attest: options.attest,
-        sourceDateEpoch,
-        features,
-        sharedKey,
-        name: t.name,
-        credentials: (host) => registryCredentials.get(host),
-        noCache: options.noCache,
-        buildArgs: options.buildArgs,
-        signal,
-        onStart: (ref) => options.onStart?.(t.name, ref),
-        onStatus: (s) => options.onStatus?.(t.name, s),
-        onNotice: options.onNotice && ((m) => options.onNotice!(t.name, m)),
-        onDefinition: options.onDefinition && ((d) => options.onDefinition!(t.name, d)),
-        services,
-        cwd: run.environment.cwd,
-        loadInto: dockerToLoadInto(t.outputs, env),
-        ...(options.shell ? { shell: shellFor(options.shell, t.name) } : {}),
-      });
+      const r = await buildAndExport(transport, specFor(t, features, signal));
       return {
         target: t.name,
         ref: r.ref,
@@ -222,11 +274,11 @@ export async function solveTargets(
       };
     }, options.signal);
   } finally {
-    if (!options.transport) await transport.close();
+    if (!run.transport) await transport.close();
   }
 }
 
-function shellFor(shell: NonNullable<BuildTargetsOptions["shell"]>, target: string): ShellOptions {
+function shellFor(shell: InteractiveShells, target: string): ShellOptions {
   return {
     onError: shell.onError ?? false,
     atEnd: shell.target === target,

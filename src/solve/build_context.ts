@@ -35,7 +35,7 @@ export interface EngineInfo {
 
 /** A byte range of a file. */
 export interface ReadFileOptions {
-  /** @default 0 */
+  /** Byte to start at. @default 0 */
   offset?: number;
   /** Bytes to read. @default to the end of the file */
   length?: number;
@@ -59,6 +59,22 @@ export interface ResolvedImageConfig {
  * What a dynamic target's `state` function gets: it may read the files of
  * states built so far and decide what to build next. Everything it solves is
  * part of the same build.
+ *
+ * @example One test step per package the repository lists
+ * ```ts no-eval
+ * import { build, image, local } from "@drydock/core";
+ * await build({
+ *   tests: {
+ *     state: async (ctx) => {
+ *       const src = local(".");
+ *       const names = (await ctx.readTextFile(src, "packages.txt")).split("\n").filter(Boolean);
+ *       let s = image("node:22-alpine").copy(src, ".", "/work").workdir("/work");
+ *       for (const name of names) s = s.run(`npm test --prefix packages/${name}`, { name: `test ${name}` });
+ *       return s;
+ *     },
+ *   },
+ * });
+ * ```
  */
 export interface BuildContext extends Platform {
   /** The platform this call builds for (also spread on the context: `ctx.os`, `ctx.architecture`). */

@@ -119,7 +119,13 @@ const EXPORTERS: Readonly<Record<EngineKind, readonly CacheExport["type"][]>> = 
 
 /** A cache type the engine does not have. */
 export class UnsupportedCacheError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "UnsupportedCacheError";
+  /**
+   * Thrown before the solve when the engine lacks the cache backend.
+   *
+   * @param message Which cache type and why the engine cannot use it.
+   */
   constructor(message: string) {
     super("E_UNSUPPORTED_CACHE", message);
   }

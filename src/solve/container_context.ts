@@ -30,10 +30,11 @@ export interface ContainerOptions {
   mounts?: Record<string, MountValue>;
   /** SSH agents, as `run({ ssh })` takes them. */
   ssh?: SshAgent | SshMountOptions | (SshAgent | SshMountOptions)[];
-  /** @default the state's network, else "sandbox" */
+  /** Network of the container's processes. @default the state's network, else "sandbox" */
   network?: NetworkMode;
-  /** @default the state's platform */
+  /** Platform to run as (an emulated one needs binfmt on the engine). @default the state's platform */
   platform?: Platform;
+  /** Host name inside the container. @default the engine's */
   hostname?: string;
 }
 
@@ -41,7 +42,9 @@ export interface ContainerOptions {
 export interface ExecOptions {
   /** Added to (or replacing by name) the state's environment. */
   env?: Record<string, string>;
+  /** Working directory; a relative path joins the state's. */
   cwd?: string;
+  /** User to run as (`name`, `uid`, `uid:gid`). */
   user?: string;
   /** Run on a terminal: output comes as one stream, and `resize()` applies. @default false */
   tty?: boolean;
@@ -53,12 +56,35 @@ export interface ExecOptions {
   name?: string;
 }
 
-/** A process running in a container. */
+/**
+ * A process running in a container, from {@link Container.exec}.
+ *
+ * @example Feeding stdin and reading the output
+ * ```ts no-eval
+ * import { build, image } from "@drydock/core";
+ * await build({
+ *   checked: {
+ *     state: async (ctx) => {
+ *       const base = image("busybox");
+ *       await using ctr = await ctx.container(base);
+ *       const proc = await ctr.exec(["wc", "-l"], { stdin: true });
+ *       proc.write("a\nb\n");
+ *       proc.closeStdin();
+ *       const { stdout } = await proc.output(); // "2\n"
+ *       return base.env("LINES", stdout.trim());
+ *     },
+ *   },
+ * });
+ * ```
+ */
 export interface Process {
+  /** What it writes to stdout (with `tty: true`, stdout and stderr together). */
   readonly stdout: ReadableStream<Uint8Array>;
+  /** What it writes to stderr (empty with `tty: true`). */
   readonly stderr: ReadableStream<Uint8Array>;
   /** Writes to stdin (started with `stdin: true`). */
   write(data: string | Uint8Array): void;
+  /** Closes stdin, so a process reading it to the end can finish. */
   closeStdin(): void;
   /** Resizes the terminal (started with `tty: true`). */
   resize(size: { rows: number; cols: number }): void;
@@ -70,13 +96,33 @@ export interface Process {
   output(): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
 
-/** A container on a built state. */
+/**
+ * A container on a built state, from `ctx.container()` in a dynamic target, to run processes in while
+ * deciding what to build.
+ *
+ * @example Running a check before deciding what to build
+ * ```ts no-eval
+ * import { build, image } from "@drydock/core";
+ * await build({
+ *   app: {
+ *     state: async (ctx) => {
+ *       const base = image("busybox");
+ *       await using ctr = await ctx.container(base);
+ *       const { exitCode } = await (await ctr.exec("test -x /bin/sh", { allowFailure: true })).wait();
+ *       return exitCode === 0 ? base : base.run("echo no shell");
+ *     },
+ *   },
+ * });
+ * ```
+ */
 export interface Container {
+  /** The engine's id of the container. */
   readonly id: string;
   /** Starts a process: a string runs in `/bin/sh -c`, an array as is. */
   exec(command: string | string[], options?: ExecOptions): Promise<Process>;
   /** Removes the container; its processes are killed. Also done when the build ends. */
   release(): Promise<void>;
+  /** Releases it at the end of an `await using` block. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

@@ -31,7 +31,13 @@ export interface PushResult {
 
 /** A push through the Engine API failed. */
 export class PushError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "PushError";
+  /**
+   * Thrown when pushing through the Docker Engine API fails.
+   *
+   * @param message What failed, with the registry's or the engine's words.
+   */
   constructor(message: string) {
     super("E_PUSH", message);
   }

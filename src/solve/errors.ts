@@ -25,12 +25,13 @@ export interface BuildErrorOptions extends ErrorOptions {
  *
  * @example
  * ```ts
- * import { BuildError } from "./errors.ts";
+ * import { BuildError } from "@drydock/core";
  * const err = new BuildError("exit code: 1", undefined, { file: "/p/build.ts", line: 4, column: 3 });
  * err.location?.line; // 4
  * ```
  */
 export class BuildError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "BuildError";
   /** The step's progress name, when known. */
   readonly step: string | undefined;
@@ -38,6 +39,14 @@ export class BuildError extends DrydockError {
   readonly sourceText: string | undefined;
   /** The exit code of the failed process, when the engine reported it. */
   readonly exitCode: number | undefined;
+  /**
+   * Made from the engine's failure report; the message gets the build.ts line appended.
+   *
+   * @param engineMessage The engine's message.
+   * @param vertex Digest of the op that failed, when known.
+   * @param location Where build.ts made that op.
+   * @param options The step's name, the source text and the exit code, when known.
+   */
   constructor(
     /** The engine's message. */
     readonly engineMessage: string,

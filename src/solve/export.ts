@@ -6,10 +6,12 @@
  *
  * @module
  */
+import { formatPlatform } from "../core/platform.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { FileSendTarget } from "../session/filesend_service.ts";
 import type { State } from "../dsl/state.ts";
+import type { ContextOverrides } from "../llb/graph_walk.ts";
 import type { Transport } from "../transport/transport.ts";
 import { type AttestOptions, frontendAttrs } from "./attestations.ts";
 import { type CacheExport, type CacheImport, cacheOptions } from "./cache.ts";
@@ -63,6 +65,8 @@ export interface ExportSpec {
   readonly name?: string;
   /** The Docker Engine that `load: true` image outputs go into when the engine is a standalone BuildKit. */
   readonly loadInto?: EngineAddress;
+  /** What named contexts are replaced with, by name (`--build-context`). */
+  readonly contexts?: ContextOverrides;
 }
 
 /** What one target's build produced. */
@@ -125,6 +129,11 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
   const attrs = {
     ...Object.fromEntries(Object.entries(spec.buildArgs ?? {}).map(([k, v]) => [`build-arg:${k}`, v])),
     ...frontendAttrs(spec.attest, spec.sourceDateEpoch),
+    // The platforms asked for: the engine checks the result against them (else against its own platform, and
+    // warns when a node builds only a foreign one).
+    ...(spec.platformStates
+      ? { platform: spec.platformStates.map((p) => formatPlatform(p.platform)).join(",") }
+      : {}),
   };
 
   const notices: string[] = [...localCache.notices];
@@ -177,6 +186,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
         services: spec.services,
         cwd: spec.cwd,
         name: spec.name,
+        ...(spec.contexts ? { contexts: spec.contexts } : {}),
         // One shell per target: with the first of several solves.
         ...(spec.shell && i === 0 ? { shell: spec.shell } : {}),
       }),

@@ -31,7 +31,8 @@ export function exportedImageConfig(
 ): ImageConfig {
   const inherit = stateData(state).settings.inherit;
   const key = inherit && baseConfigKey(inherit.image, inherit.platform);
-  const made = key && inherit.frontend ? frontendImages.get(key) : undefined;
+  // A context() base may stand for a frontend's result: its entry is there, if so.
+  const made = key && (inherit.frontend || inherit.context) ? frontendImages.get(key) : undefined;
   if (!made) return imageConfig(state, key ? bases.get(key) : undefined, platform);
   const own = imageConfig(state, made, platform);
   // The frontend's platform fields describe its layers; history and creation time stay as it made them.

@@ -10,6 +10,7 @@ import type { FrontendNode, OpNode, Platform } from "../dsl/graph.ts";
 import { baseConfigKey } from "../llb/base_config.ts";
 import { GatewayCap } from "../llb/caps.ts";
 import { CapabilityError, checkCaps } from "../llb/caps_check.ts";
+import { frontendInputs } from "../llb/graph_walk.ts";
 import type { EngineCaps } from "../llb/engine_caps.ts";
 import { marshal, type MarshalOptions } from "../llb/marshal.ts";
 import { stateOf } from "../dsl/sources.ts";
@@ -73,8 +74,10 @@ export async function resolveFrontends(
         problem,
       }], caps.description);
     }
+    // Named contexts the build replaces (--build-context) reach the frontend replaced.
+    const given = frontendInputs(node, options.contexts);
     const inputs: Record<string, pb.Definition> = {};
-    for (const [name, output] of Object.entries(node.inputs)) {
+    for (const [name, output] of Object.entries(given.inputs)) {
       if (!output) continue;
       // Lowered for this engine like the rest of the build: fallbacks used, caps checked.
       const lowered = marshal(stateOf(output), {
@@ -90,7 +93,7 @@ export async function resolveFrontends(
     try {
       const res = await rpc.unary(LLBBridgeService.solve, {
         frontend: node.frontend,
-        frontendOpt: frontendOptions(node, defaults),
+        frontendOpt: frontendOptions(given, defaults),
         frontendInputs: inputs,
         allowResultReturn: true,
         allowResultArrayRef: true,
@@ -123,7 +126,10 @@ export async function resolveFrontends(
  * // frontendOptions(node, { platform: { os: "linux", architecture: "arm64" } }).platform === "linux/arm64"
  * ```
  */
-export function frontendOptions(node: FrontendNode, defaults: FrontendDefaults): Record<string, string> {
+export function frontendOptions(
+  node: Pick<FrontendNode, "attrs">,
+  defaults: FrontendDefaults,
+): Record<string, string> {
   const opt: Record<string, string> = { ...defaults.attrs, ...node.attrs };
   if (defaults.attrs?.["no-cache"] !== undefined) opt["no-cache"] = defaults.attrs["no-cache"];
   if (!node.attrs.platform && defaults.platform) {

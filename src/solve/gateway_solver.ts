@@ -18,7 +18,13 @@ import { LLBBridgeService } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { CallOptions, RpcClient } from "../transport/rpc.ts";
 import type { SecretUse, SshUse } from "../llb/uses.ts";
-import { type BaseImage, baseImagesOf, resolveBaseConfigs } from "./base_configs.ts";
+import {
+  type BaseImage,
+  baseImagesOf,
+  contextBases,
+  resolveBaseConfigs,
+  withContextBases,
+} from "./base_configs.ts";
 import { readDockerignores } from "./dockerignore.ts";
 import { exportedImageConfig } from "./exported_config.ts";
 import type { FrontendImage } from "./frontend_result.ts";
@@ -159,7 +165,7 @@ export class GatewaySolver {
   /** The configs of the base images `states` inherit, resolved once per image and platform. */
   async baseConfigs(states: readonly State[]): Promise<Map<string, BaseImage>> {
     const { rpc, bridge } = this.#options;
-    const wanted = baseImagesOf(states);
+    const wanted = baseImagesOf(states, this.#options.marshalOptions.contexts);
     for (const b of wanted) {
       const key = baseConfigKey(b.image, b.platform);
       if (!this.#bases.has(key)) {
@@ -168,12 +174,14 @@ export class GatewaySolver {
         this.#bases.set(key, config);
       }
     }
-    return new Map(
+    const resolved = new Map(
       await Promise.all(wanted.map(async (b) => {
         const key = baseConfigKey(b.image, b.platform);
         return [key, await this.#bases.get(key)!] as const;
       })),
     );
+    // States built on a context() start from the config of what it stands for in this build.
+    return withContextBases(resolved, contextBases(states, this.#options.marshalOptions.contexts), {});
   }
 
   /**
@@ -214,7 +222,7 @@ export class GatewaySolver {
 
   async #solve(state: State, evaluate: boolean, platform: Platform | undefined): Promise<SolvedState> {
     const o = this.#options;
-    const nodes = graphNodes(state);
+    const nodes = graphNodes(state, o.marshalOptions.contexts);
     const localExcludes = new Map([
       ...(o.marshalOptions.localExcludes ?? []),
       ...await readDockerignores(nodes),
@@ -230,8 +238,11 @@ export class GatewaySolver {
       platform,
     });
     for (const [k, v] of frontends.images) baseConfigs.set(k, v.config ?? {});
+    // A context that stands for a frontend's result (dockerfile()) has its config too.
+    const aliases = contextBases([state], o.marshalOptions.contexts);
+    for (const [k, v] of withContextBases(baseConfigs, aliases)) baseConfigs.set(k, v);
     const frontendResults = frontends.definitions;
-    const frontendImages = frontends.images;
+    const frontendImages = withContextBases(frontends.images, aliases);
     const m = marshal(state, { ...marshalOptions, caps: o.caps, frontendResults, baseConfigs });
     checkCaps(m, o.caps);
     this.#checkSession(m);

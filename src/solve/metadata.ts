@@ -14,6 +14,7 @@ export interface MetadataSource {
   readonly ref: string;
   /** Which engine built it, for `buildx.build.ref` (`<builder>/<node>/<ref>`). */
   readonly engine?: string;
+  /** What the exporters answered: `containerimage.digest`, `image.name` ... */
   readonly exporterResponse: Readonly<Record<string, string>>;
 }
 
@@ -22,7 +23,7 @@ export interface MetadataSource {
  *
  * @example
  * ```ts
- * import { buildMetadata } from "./metadata.ts";
+ * import { buildMetadata } from "@drydock/core/spec";
  * buildMetadata({ ref: "abc", engine: "docker-containerd", exporterResponse: { "containerimage.digest": "sha256:1" } });
  * // { "containerimage.digest": "sha256:1", "buildx.build.ref": "drydock/docker-containerd/abc" }
  * ```
@@ -40,7 +41,7 @@ export function buildMetadata(result: MetadataSource): Record<string, unknown> {
  *
  * @example
  * ```ts
- * import { writeMetadataFile } from "./metadata.ts";
+ * import { writeMetadataFile } from "@drydock/core";
  * // writeMetadataFile("metadata.json", await buildTargets(targets));
  * ```
  */

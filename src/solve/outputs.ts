@@ -34,6 +34,7 @@ export interface ImageFormatOptions {
 
 /** An image in the engine's image store, and optionally pushed to a registry. */
 export interface ImageOutput extends ImageFormatOptions {
+  /** Tells outputs apart. */
   type: "image";
   /** One or more names, e.g. `app:latest`, `localhost:5000/app:1`. */
   name: string | string[];
@@ -55,6 +56,7 @@ export interface ImageOutput extends ImageFormatOptions {
 
 /** Files written into a directory on this machine. */
 export interface LocalOutput {
+  /** Tells outputs apart. */
   type: "local";
   /** Directory to write into; created if missing. */
   dest: string;
@@ -62,6 +64,7 @@ export interface LocalOutput {
 
 /** The result's files as one tar archive. */
 export interface TarOutput {
+  /** Tells outputs apart. */
   type: "tar";
   /** File to write, or `-` for standard output. */
   dest: string;
@@ -69,6 +72,7 @@ export interface TarOutput {
 
 /** An image as an OCI layout tarball (`oci`) or a `docker load` tarball (`docker`). */
 export interface ImageTarballOutput extends ImageFormatOptions {
+  /** The tarball's layout: OCI image layout, or what `docker load` reads. */
   type: "oci" | "docker";
   /** File to write, or `-` for standard output. */
   dest: string;
@@ -130,7 +134,13 @@ export interface ExporterOptions {
 
 /** An exporter could not be used on this engine. */
 export class UnsupportedOutputError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "UnsupportedOutputError";
+  /**
+   * Thrown before the solve when the engine lacks the exporter.
+   *
+   * @param message Which output and why this engine cannot make it.
+   */
   constructor(message: string) {
     super("E_UNSUPPORTED_OUTPUT", message);
   }

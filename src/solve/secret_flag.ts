@@ -11,6 +11,7 @@ import { SpecError } from "./spec_parse.ts";
 
 /** A secret given on the command line, by id. Overrides the build.ts source of that id. */
 export interface SecretSpec {
+  /** The id build.ts's `secret()` and the engine use. */
   readonly id: string;
   /** `undefined`: buildx's default, env var `id` if set, else file `id`. */
   readonly source: { readonly env: string } | { readonly file: string } | undefined;
@@ -23,7 +24,7 @@ export interface SecretSpec {
  *
  * @example
  * ```ts
- * import { parseSecretSpec } from "./secret_flag.ts";
+ * import { parseSecretSpec } from "@drydock/core/spec";
  * parseSecretSpec("id=npm,src=./npm.txt", "/home/me"); // { id: "npm", source: { file: "/home/me/npm.txt" } }
  * parseSecretSpec("id=npm,env=NPM_TOKEN", "/home/me"); // { id: "npm", source: { env: "NPM_TOKEN" } }
  * ```

@@ -22,17 +22,25 @@ export const MAX_SECRET_BYTES = 500 * 1024;
  *
  * @example
  * ```ts
- * import { SecretUnavailableError } from "./secret_resolution.ts";
+ * import { SecretUnavailableError } from "@drydock/core";
  * const err = new SecretUnavailableError("npm", 'environment variable "NPM_TOKEN" is not set', undefined, []);
  * err.code; // "E_SECRET"
  * ```
  */
 export class SecretUnavailableError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "SecretUnavailableError";
+  /**
+   * Thrown before the solve; the message says where the secret is used.
+   *
+   * @param id The secret's id.
+   * @param reason Why it cannot be read, e.g. `environment variable "NPM_TOKEN" is not set`.
+   * @param location The first build.ts call that uses the secret (or declares it).
+   * @param usedAt Every build.ts call that uses it.
+   */
   constructor(
     readonly id: string,
     readonly reason: string,
-    /** The first build.ts call that uses the secret (or declares it). */
     readonly location: SourceLocation | undefined,
     readonly usedAt: readonly SourceLocation[],
   ) {

@@ -48,8 +48,9 @@ export interface SolveResult {
 export async function solve(transport: Transport, spec: SolveSpec): Promise<SolveResult> {
   const platformStates = spec.platformStates ??
     [{ platform: stateData(spec.state).settings.platform, state: spec.state }];
-  const nodes = platformStates.map((p) => graphNodes(p.state));
+  const nodes = platformStates.map((p) => graphNodes(p.state, spec.contexts));
   const marshalOptions: MarshalOptions = {
+    ...(spec.contexts?.size ? { contexts: spec.contexts } : {}),
     localUniqueKey: spec.sharedKey,
     localExcludes: await readDockerignores(nodes.flat()),
     ignoreCache: spec.noCache,

@@ -6,6 +6,7 @@
  */
 import type { Platform } from "../dsl/graph.ts";
 import type { State } from "../dsl/state.ts";
+import type { ContextOverrides } from "../llb/graph_walk.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { CacheOptions, Exporter, StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import type { LocalContentStore } from "../session/content_store.ts";
@@ -67,4 +68,6 @@ export interface SolveSpec {
   readonly dynamic?: DynamicState;
   /** Shells to open: on a failed `run` step (the build waits for it), or in the target's final state. */
   readonly shell?: ShellOptions;
+  /** What named contexts (`context()`, `dockerfile()`'s `contexts`) are replaced with, by name. */
+  readonly contexts?: ContextOverrides;
 }

@@ -14,7 +14,13 @@ import { type BuildOutput, outputSchema } from "./outputs.ts";
 
 /** A spec on the command line could not be understood; the message names the flag. */
 export class SpecError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "SpecError";
+  /**
+   * The spec parsers throw it.
+   *
+   * @param message What cannot be understood, naming the flag.
+   */
   constructor(message: string) {
     super("E_SPEC", message);
   }
@@ -48,7 +54,7 @@ export function parseCsvPairs(spec: string): [string, string][] {
  *
  * @example
  * ```ts
- * import { parseOutputSpec } from "./spec_parse.ts";
+ * import { parseOutputSpec } from "@drydock/core/spec";
  * parseOutputSpec("type=registry,name=localhost:5000/app:1,compression=zstd");
  * // { type: "image", name: ["localhost:5000/app:1"], push: true, compression: "zstd" }
  * parseOutputSpec("./out"); // { type: "local", dest: "./out" }
@@ -85,7 +91,7 @@ export function parseOutputSpec(spec: string): BuildOutput {
  *
  * @example
  * ```ts
- * import { parseCacheExportSpec } from "./spec_parse.ts";
+ * import { parseCacheExportSpec } from "@drydock/core/spec";
  * parseCacheExportSpec("type=registry,ref=localhost:5000/app:cache,mode=max");
  * // { type: "registry", ref: "localhost:5000/app:cache", mode: "max" }
  * ```
@@ -108,7 +114,7 @@ export function parseCacheExportSpec(spec: string): CacheExport {
  *
  * @example
  * ```ts
- * import { parseCacheImportSpec } from "./spec_parse.ts";
+ * import { parseCacheImportSpec } from "@drydock/core/spec";
  * parseCacheImportSpec("localhost:5000/app:cache"); // { type: "registry", ref: "localhost:5000/app:cache" }
  * ```
  */

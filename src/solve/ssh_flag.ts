@@ -10,6 +10,7 @@ import { SpecError } from "./spec_parse.ts";
 
 /** An ssh agent given on the command line, by id. Overrides the build.ts `ssh()` of that id. */
 export interface SshSpec {
+  /** The id build.ts's `ssh()` and the engine use. */
   readonly id: string;
   /** Empty: `$SSH_AUTH_SOCK`. One path that is a socket: that agent. Otherwise: key files. */
   readonly paths: readonly string[];
@@ -22,7 +23,7 @@ export interface SshSpec {
  *
  * @example
  * ```ts
- * import { parseSshSpec } from "./ssh_flag.ts";
+ * import { parseSshSpec } from "@drydock/core/spec";
  * parseSshSpec("default"); // { id: "default", paths: [] }
  * parseSshSpec("deploy=./id_ed25519,/keys/id_rsa", "/home/me"); // paths: ["/home/me/id_ed25519", "/keys/id_rsa"]
  * ```

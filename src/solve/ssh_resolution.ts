@@ -19,12 +19,21 @@ import type { SshSpec } from "./ssh_flag.ts";
  *
  * @example
  * ```ts
- * import { SshUnavailableError } from "./ssh_resolution.ts";
+ * import { SshUnavailableError } from "@drydock/core";
  * new SshUnavailableError("default", "SSH_AUTH_SOCK is not set", undefined, []).code; // "E_SSH"
  * ```
  */
 export class SshUnavailableError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "SshUnavailableError";
+  /**
+   * Thrown before the solve; the message says where the agent is used.
+   *
+   * @param id The agent's id.
+   * @param reason Why it cannot be reached, e.g. `SSH_AUTH_SOCK is not set`.
+   * @param location The first build.ts call that uses the agent (or declares it).
+   * @param usedAt Every build.ts call that uses it.
+   */
   constructor(
     readonly id: string,
     readonly reason: string,

@@ -12,8 +12,11 @@ export type SocketAddress =
 
 /** TLS material for tcp engines, as file contents. */
 export interface TlsOptions {
+  /** PEM certificates of the authority that signed the engine's certificate. @default the system's */
   readonly ca?: Uint8Array;
+  /** PEM client certificate, for engines that check clients. */
   readonly cert?: Uint8Array;
+  /** PEM private key of `cert`. */
   readonly key?: Uint8Array;
   /** Server name to verify instead of the host. */
   readonly serverName?: string;
@@ -21,12 +24,15 @@ export interface TlsOptions {
 
 /** An engine to connect to: Docker's embedded BuildKit or a standalone buildkitd. */
 export interface EngineAddress {
+  /** Docker Engine (BuildKit behind its `/grpc` and `/session` upgrades) or a buildkitd spoken to directly. */
   readonly engine: "docker" | "buildkitd";
+  /** Where to connect. */
   readonly socket: SocketAddress;
   /** The address as the user wrote it, for messages. */
   readonly text: string;
   /** Where the address came from, e.g. `BUILDKIT_HOST`, for messages. */
   readonly origin: string;
+  /** TLS material, for a tcp address that needs it. */
   readonly tls?: TlsOptions;
 }
 

@@ -22,7 +22,13 @@ export interface ConnectOptions {
 
 /** No engine answered before the timeout. */
 export class EngineUnavailableError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "EngineUnavailableError";
+  /**
+   * Engine discovery throws it; the message lists every address tried and what to do.
+   *
+   * @param attempts Each address tried, and why it did not answer.
+   */
   constructor(readonly attempts: readonly { address: EngineAddress; reason: string }[]) {
     super("E_ENGINE_UNAVAILABLE", describe(attempts));
   }

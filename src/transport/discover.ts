@@ -8,7 +8,7 @@
 import { AddressError, type EngineAddress, parseSocketAddress, type TlsOptions } from "./address.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BuildxEnv, readBuildxBuilder } from "./buildx_builder.ts";
+import { type BuildxEndpoint, type BuildxEnv, readBuildxBuilder } from "./buildx_builder.ts";
 import { currentDockerContext, dockerConfigDir, readDockerContext } from "./docker_context.ts";
 
 /** The environment variables discovery reads (passed in, never read globally). */
@@ -130,7 +130,24 @@ function pick(env: EngineEnv, chosen: EngineSelection): EngineAddress {
 function fromBuilder(env: EngineEnv, name: string): EngineAddress {
   const builder = readBuildxBuilder(name, env);
   if (!builder) return fromContext(env, name, "--builder");
-  const origin = `buildx builder "${name}" (--builder)`;
+  return addressOfBuildxEndpoint(env, builder, `buildx builder "${name}" (--builder)`);
+}
+
+/**
+ * The engine address of one buildx node's endpoint: a buildkitd (remote driver), or Docker by context name or
+ * host (docker driver).
+ *
+ * @example
+ * ```ts
+ * import { addressOfBuildxEndpoint } from "./discover.ts";
+ * addressOfBuildxEndpoint({}, { kind: "buildkitd", address: "tcp://10.0.0.5:1234" }, "builder").engine; // "buildkitd"
+ * ```
+ */
+export function addressOfBuildxEndpoint(
+  env: EngineEnv,
+  builder: BuildxEndpoint,
+  origin: string,
+): EngineAddress {
   if (builder.kind === "buildkitd") {
     return {
       engine: "buildkitd",
@@ -143,6 +160,24 @@ function fromBuilder(env: EngineEnv, name: string): EngineAddress {
   // The docker driver's endpoint is a docker context name, or a Docker host.
   if (!builder.endpoint.includes("://")) return fromContext(env, builder.endpoint, origin);
   return { engine: "docker", socket: parseSocketAddress(builder.endpoint), text: builder.endpoint, origin };
+}
+
+/**
+ * One engine by the way a user names it: `unix://…`/`tcp://…` (a buildkitd), `docker+unix://…`/`docker+tcp://…`
+ * (Docker), or a buildx builder's first node or a docker context by name.
+ *
+ * @example
+ * ```ts
+ * import { engineNamed } from "./discover.ts";
+ * engineNamed({}, "docker+unix:///var/run/docker.sock", "--node").engine; // "docker"
+ * ```
+ */
+export function engineNamed(env: EngineEnv, text: string, origin: string): EngineAddress {
+  if (!text.includes("://")) {
+    const builder = readBuildxBuilder(text, env);
+    return builder ? addressOfBuildxEndpoint(env, builder, origin) : fromContext(env, text, origin);
+  }
+  return { ...pick(env, { host: text }), origin };
 }
 
 // The docker CLI's DOCKER_CERT_PATH files; each is optional (ca.pem alone verifies the server only).

@@ -34,12 +34,18 @@ export interface DockerContextEndpoint {
  *
  * @example
  * ```ts
- * import { DockerContextError } from "./docker_context.ts";
+ * import { DockerContextError } from "@drydock/core";
  * new DockerContextError('docker context "x" does not exist').code; // "E_DOCKER_CONTEXT"
  * ```
  */
 export class DockerContextError extends DrydockError {
+  /** The class name, shown before the message in stack traces. */
   override name = "DockerContextError";
+  /**
+   * Thrown while reading Docker's contexts or buildx's builders.
+   *
+   * @param message Which context or builder, and what is wrong with it.
+   */
   constructor(message: string) {
     super("E_DOCKER_CONTEXT", message);
   }

@@ -111,14 +111,14 @@ for (const engine of [dk26c, dk28]) {
       await buildTargets({ dockerfile: dockerfile(local(ctx)) }, {
         host: engine!.host,
         onDefinition: (_target, definition) => {
-          theirs = definition;
+          theirs = pb.Definition.decode(definition);
         },
       });
       let ours: pb.Definition | undefined;
       await buildTargets({ ours: equivalent() }, {
         host: engine!.host,
         onDefinition: (_target, definition) => {
-          ours = definition;
+          ours = pb.Definition.decode(definition);
         },
       });
       assert.deepEqual(stepsOf(ours!), stepsOf(theirs!));

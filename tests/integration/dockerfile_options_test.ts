@@ -101,6 +101,20 @@ function optionsOn(engine: TestEngine | undefined, label: string) {
     await building;
     assert.equal(readFileSync(join(out, "seen.txt"), "utf8"), "made\n");
     assert.ok(readFileSync(join(out, "tools", "busybox")).length > 0);
+    // build()'s contexts (the CLI's --build-context) replace a dockerfile()'s named context too.
+    const tools = join(work, `contexts-${label}-tools`);
+    mkdirSync(join(tools, "bin"), { recursive: true });
+    writeFileSync(join(tools, "bin", "busybox"), `replaced ${unique(label)}\n`);
+    await buildTargets({
+      c: {
+        state: dockerfile(local(ctx), { contexts: { base, tools: "docker-image://busybox:latest" } }),
+        output: { type: "local", dest: out },
+      },
+    }, { host: engine!.host, contexts: { tools } });
+    assert.equal(
+      readFileSync(join(out, "tools", "busybox"), "utf8"),
+      readFileSync(join(tools, "bin", "busybox"), "utf8"),
+    );
   });
 }
 

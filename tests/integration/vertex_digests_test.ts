@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTargets, cache, diff, image, local, merge, scratch, type State, tmpfs } from "../../mod.ts";
-import type { Definition } from "../../src/proto/pb.gen.ts";
+import { Definition } from "../../src/proto/pb.gen.ts";
 import type { StatusResponse } from "../../src/proto/moby_buildkit_v1.gen.ts";
 import { dk20, dk26c, dk28, skipWithout, type TestEngine, unique } from "../support/engines.ts";
 
@@ -44,7 +44,7 @@ function digestsOn(engine: TestEngine | undefined, label: string, composition: b
       t: { state: graph(unique("salt"), composition), output: { type: "local", dest: work + "/out" } },
     }, {
       host: engine!.host,
-      onDefinition: (_t, d) => sent = d,
+      onDefinition: (_t, d) => sent = Definition.decode(d),
       onStatus: (_t, s) => statuses.push(s),
     });
     assert.ok(sent?.def);

@@ -269,7 +269,8 @@ export async function drydockBuild(
     let ops: string[] = [];
     await buildTargets({ fs: { state, output: { type: "tar", dest: tar } } }, {
       host: engine.host,
-      onDefinition: (_t, d) => {
+      onDefinition: (_t, bytes) => {
+        const d = pb.Definition.decode(bytes);
         ops = stepsOf(d, engine.name);
         for (const bytes of d.def ?? []) {
           const op = pb.Op.fromBinary(bytes);
@@ -350,8 +351,8 @@ async function frontendSteps(engine: { name: CorpusEngine; host: string }, c: Co
   let steps: string[] = [];
   await buildTargets({ frontend: dockerfile(local(c.dir)) }, {
     host: engine.host,
-    onDefinition: (_t, d) => {
-      steps = stepsOf(d, engine.name);
+    onDefinition: (_t, bytes) => {
+      steps = stepsOf(pb.Definition.decode(bytes), engine.name);
     },
   });
   return steps;
