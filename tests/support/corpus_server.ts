@@ -6,13 +6,12 @@
  *
  * @module
  */
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { serveDirectory } from "./static_server.ts";
+import { writeGitRepository } from "./git_fixture.ts";
 
 /** Where corpus Dockerfiles find the server. */
 export const CORPUS_SERVER = "http://127.0.0.1:47213";
@@ -32,7 +31,7 @@ export async function startCorpusServer(): Promise<() => Promise<void>> {
   const root = mkdtempSync(join(tmpdir(), "drydock-corpus-srv-"));
   try {
     cpSync(SERVED, root, { recursive: true });
-    makeRepository(root);
+    writeGitRepository(root, "2026-01-01T00:00:00Z");
     const server = await serveDirectory(root, { port: Number(new URL(CORPUS_SERVER).port) });
     return async () => {
       await server.close();
@@ -47,36 +46,4 @@ export async function startCorpusServer(): Promise<() => Promise<void>> {
     }
     return () => Promise.resolve();
   }
-}
-
-/** `repo.git`: tag v1 with `top.txt` and `docs/readme.md`, then `later.txt` on main; same hashes every time. */
-function makeRepository(root: string): void {
-  const work = join(root, "work");
-  mkdirSync(join(work, "docs"), { recursive: true });
-  const date = "2026-01-01T00:00:00Z";
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: "corpus",
-    GIT_AUTHOR_EMAIL: "corpus@example.com",
-    GIT_COMMITTER_NAME: "corpus",
-    GIT_COMMITTER_EMAIL: "corpus@example.com",
-    GIT_AUTHOR_DATE: date,
-    GIT_COMMITTER_DATE: date,
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-  };
-  const git = (...args: string[]) => execFileSync("git", args, { stdio: "pipe", env });
-  git("-C", work, "init", "-q", "-b", "main");
-  writeFileSync(join(work, "top.txt"), "top\n");
-  writeFileSync(join(work, "docs/readme.md"), "docs\n");
-  git("-C", work, "add", ".");
-  git("-C", work, "commit", "-qm", "one");
-  git("-C", work, "tag", "v1");
-  writeFileSync(join(work, "later.txt"), "later\n");
-  git("-C", work, "add", ".");
-  git("-C", work, "commit", "-qm", "two");
-  git("clone", "-q", "--bare", work, join(root, "repo.git"));
-  // Dumb HTTP: clients read info/refs and loose objects as plain files.
-  git("-C", join(root, "repo.git"), "update-server-info");
-  rmSync(work, { recursive: true, force: true });
 }
