@@ -15,4 +15,4 @@ export { compileLlb, formatLlb, llbDot } from "./src/llb/compiled.ts";
 export type { CompiledLlb, CompileLlbOptions } from "./src/llb/compiled.ts";
 export type { DumpedOp } from "./src/llb/dump.ts";
 export type { Digest } from "./src/llb/digest.ts";
-export type { Entitlement } from "./src/llb/marshal.ts";
+export type { Entitlement } from "./src/llb/marshal_types.ts";

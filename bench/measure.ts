@@ -16,6 +16,8 @@ export interface Run {
   readonly peakRss: number;
   /** CPU time (user + system) of the command and its children, seconds. */
   readonly cpuSeconds: number;
+  /** Bytes the client sent to the engine, when counted (the incremental shape). */
+  readonly sentBytes?: number;
 }
 
 /**

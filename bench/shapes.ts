@@ -10,6 +10,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -122,6 +123,13 @@ export function generateContext(dir: string, shape: Shape): void {
   }
 }
 
+/** Whether the `.done` file says a context of `shape`'s sizes was generated (a scaled shape is another). */
+function sameSizes(done: string, shape: Shape): boolean {
+  if (!existsSync(done)) return false;
+  const made = JSON.parse(readFileSync(done, "utf8")) as Shape;
+  return made.files === shape.files && made.dirs === shape.dirs && made.bytes === shape.bytes;
+}
+
 /**
  * A shape's context on disk, kept in one folder of `root/<shape>/` across runs (making 50,000 files costs
  * more than benchmarking them). Each {@link rotate} renames it, so the engine cannot reuse an earlier
@@ -136,7 +144,7 @@ export class ContextDir {
     this.#parent = join(root, shape.name);
     const done = join(root, `${shape.name}.done`);
     const existing = existsSync(this.#parent) ? readdirSync(this.#parent) : [];
-    if (!existsSync(done) || existing.length !== 1) {
+    if (!sameSizes(done, shape) || existing.length !== 1) {
       rmSync(this.#parent, { recursive: true, force: true });
       rmSync(done, { force: true });
       generateContext(join(this.#parent, "ctx-0"), shape);
@@ -159,4 +167,33 @@ export class ContextDir {
     this.#current = next;
     return this.path;
   }
+}
+
+/**
+ * The incremental re-upload: the `small` shape's 50,000-file context, kept under one name, with one file
+ * rewritten before each run. The engine keeps the earlier transfer, so only that file's content (and the
+ * listing) should cross.
+ */
+export const INCREMENTAL_SHAPE: Shape = {
+  ...SHAPES[0],
+  name: "incremental",
+  label: "one changed file in 50,000",
+};
+
+/**
+ * Rewrites one file of a generated context in place: new random content of the same size and a new mtime,
+ * so a sender must see it changed. Always the same file, so whichever client ran last, exactly one file
+ * differs from what that client sent before.
+ *
+ * @example
+ * ```ts
+ * import { changeOneFile, SHAPES } from "./shapes.ts";
+ * // changeOneFile("/tmp/drydock-bench/small/ctx-0", SHAPES[0]); // "d000/f000000.bin"
+ * ```
+ */
+export function changeOneFile(dir: string, shape: Shape): string {
+  const path = filePath(shape, 0);
+  const size = Math.floor(shape.bytes / shape.files) + (shape.bytes % shape.files > 0 ? 1 : 0); // fileSizes()[0]
+  writeFileSync(join(dir, path), randomBytes(size));
+  return path;
 }

@@ -86,3 +86,85 @@ export function renderGraphTable(cells: readonly GraphCell[]): string {
   }
   return rows.join("\n");
 }
+
+/**
+ * Renders the incremental re-upload table: median time, ratio to buildx, and the median bytes each client
+ * sent to the engine (one changed file should cost about its own size plus the listing).
+ *
+ * @example
+ * ```ts
+ * import { renderIncrementalTable } from "./table.ts";
+ * const run = { seconds: 2, peakRss: 50 * 2 ** 20, cpuSeconds: 1, sentBytes: 3 * 2 ** 20 };
+ * console.log(renderIncrementalTable([{ shape: "incremental", client: "buildx", runs: [run] }]));
+ * ```
+ */
+export function renderIncrementalTable(cells: readonly Cell[]): string {
+  if (cells.length === 0) return "";
+  const rows = [
+    "| incremental: one changed file | client | runs | median s (min–max) | ratio to buildx | sent to engine MiB | client CPU s | median peak RSS MiB |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  const reference = cells.find((c) => c.client === REFERENCE);
+  for (const cell of cells) {
+    const seconds = cell.runs.map((r) => r.seconds);
+    const ratio = reference ? median(reference.runs.map((r) => r.seconds)) / median(seconds) : NaN;
+    const sent = cell.runs.map((r) => (r.sentBytes ?? NaN) / 2 ** 20);
+    rows.push(
+      `| ${cell.shape} | ${cell.client} | ${cell.runs.length} | ${spread(seconds)} | ${
+        Number.isNaN(ratio) ? "–" : ratio.toFixed(2)
+      } | ${median(sent).toFixed(2)} | ${median(cell.runs.map((r) => r.cpuSeconds)).toFixed(2)} | ${
+        median(cell.runs.map((r) => r.peakRss / 2 ** 20)).toFixed(0)
+      } |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+/**
+ * Renders the scaling table: for each upload shape of 1 KiB files that was run (1k, 10k, 50k, 200k), per
+ * client, the median wall time, client CPU (and CPU per 1,000 files) and peak RSS, so the growth shows.
+ * Empty when fewer than two such shapes were run.
+ *
+ * @example
+ * ```ts
+ * import { renderScalingTable } from "./table.ts";
+ * const run = (s: number) => ({ seconds: s, peakRss: 60 * 2 ** 20, cpuSeconds: s / 2 });
+ * const cells = [{ shape: "files1k", client: "deno", runs: [run(1)] }, { shape: "small", client: "deno", runs: [run(9)] }];
+ * console.log(renderScalingTable(cells, new Map([["files1k", 1000], ["small", 50000]])));
+ * ```
+ */
+export function renderScalingTable(
+  cells: readonly Cell[],
+  filesByShape: ReadonlyMap<string, number>,
+): string {
+  const series = cells.filter((c) => SCALING.includes(c.shape) && c.runs.length > 0);
+  if (new Set(series.map((c) => c.shape)).size < 2) return "";
+  const rows = [
+    "| files | client | median s (min–max) | client CPU s | CPU ms per 1,000 files | median peak RSS MiB (max) |",
+    "|---|---|---|---|---|---|",
+  ];
+  const sorted = [...series].sort((a, b) =>
+    (filesByShape.get(a.shape) ?? 0) - (filesByShape.get(b.shape) ?? 0)
+  );
+  for (const cell of sorted) {
+    const files = filesByShape.get(cell.shape) ?? 0;
+    const cpu = median(cell.runs.map((r) => r.cpuSeconds));
+    const rss = cell.runs.map((r) => r.peakRss / 2 ** 20);
+    rows.push(
+      `| ${files.toLocaleString("en")} | ${cell.client} | ${spread(cell.runs.map((r) => r.seconds))} | ${
+        cpu.toFixed(2)
+      } | ${(cpu * 1e6 / Math.max(1, files)).toFixed(0)} | ${median(rss).toFixed(0)} (${
+        Math.max(...rss).toFixed(0)
+      }) |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+/** The upload shapes of 1 KiB files that make the scaling series. */
+const SCALING = ["files1k", "files10k", "small", "files200k"];
+
+/** `median (min–max)` of seconds. */
+function spread(values: readonly number[]): string {
+  return `${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
+}

@@ -5,7 +5,11 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { createServer } from "node:net";
+import { readFileSync, statSync as stat } from "node:fs";
 import {
+  changeOneFile,
   ContextDir,
   fileSizes,
   generateContext,
@@ -14,7 +18,10 @@ import {
   SHAPES,
 } from "../bench/shapes.ts";
 import { median, parseTimeOutput, timed } from "../bench/measure.ts";
-import { renderGraphTable, renderTable } from "../bench/table.ts";
+import { renderGraphTable, renderIncrementalTable, renderScalingTable, renderTable } from "../bench/table.ts";
+import { EXPORT_SHAPE, exportDockerfile, exportScript } from "../bench/export_shape.ts";
+import { ByteCounter } from "../bench/byte_counter.ts";
+import { Clients } from "../bench/clients.ts";
 import { timeGraph } from "../bench/graph.ts";
 
 function filesUnder(dir: string): { count: number; bytes: number } {
@@ -131,5 +138,112 @@ describe("bench graph", () => {
     assert.equal(stages.ops, 1 + 200 + 2); // the 100 images are one op; 200 steps, the merge, the terminal op
     const table = renderGraphTable([{ steps: 50, runtime: "deno", runs: [chain] }]).split("\n");
     assert.match(table[2], /^\| 50 \| deno \| 1 \| 52 \|/);
+  });
+});
+
+describe("bench export and incremental shapes", () => {
+  test(
+    "exportScript() writes the scaled export shape: file count and exact bytes (run here by sh)",
+    withTemp((dir) => {
+      const shape = scaleShape(EXPORT_SHAPE, 0.002); // 10 files, 1 MiB, sizes differing by one byte
+      execFileSync("sh", ["-c", exportScript(shape, join(dir, "out"))]);
+      assert.deepEqual(filesUnder(join(dir, "out")), { count: 10, bytes: shape.bytes });
+      assert.match(
+        exportDockerfile(shape),
+        /^FROM busybox AS gen\nRUN set -e; .*\nFROM scratch\nCOPY --from=gen \/out\/ \/\n$/,
+      );
+    }),
+  );
+
+  test(
+    "changeOneFile() rewrites the same file each time: same size, new content",
+    withTemp((dir) => {
+      const shape = scaleShape(SHAPES[0], 0.0002); // 10 files
+      generateContext(join(dir, "ctx"), shape);
+      const before = filesUnder(join(dir, "ctx"));
+      const path = changeOneFile(join(dir, "ctx"), shape);
+      const content = readFileSync(join(dir, "ctx", path));
+      assert.equal(changeOneFile(join(dir, "ctx"), shape), path);
+      assert.notDeepEqual(readFileSync(join(dir, "ctx", path)), content);
+      assert.equal(stat(join(dir, "ctx", path)).size, 1024);
+      assert.deepEqual(filesUnder(join(dir, "ctx")), before);
+    }),
+  );
+
+  test(
+    "ByteCounter relays a connection both ways and counts the bytes of each direction",
+    withTemp(async (dir) => {
+      const echo = createServer((s) => s.pipe(s));
+      await new Promise<void>((resolve) => echo.listen(join(dir, "echo.sock"), resolve));
+      const counter = await ByteCounter.listen(join(dir, "relay.sock"), join(dir, "echo.sock"));
+      try {
+        const { createConnection } = await import("node:net");
+        const client = createConnection(join(dir, "relay.sock"));
+        let echoed = 0;
+        await new Promise<void>((resolve) => {
+          client.on("data", (c: Uint8Array) => {
+            echoed += c.length;
+            if (echoed === 3000) resolve();
+          });
+          client.write(new Uint8Array(1000));
+          client.write(new Uint8Array(2000));
+        });
+        client.destroy();
+        assert.deepEqual(counter.take(), { sent: 3000, received: 3000 });
+        assert.deepEqual(counter.take(), { sent: 0, received: 0 });
+      } finally {
+        await counter.close();
+        echo.close();
+      }
+    }),
+  );
+
+  test("Clients: buildx exports with a generated Dockerfile, drydock gets the shape and dest", () => {
+    const clients = new Clients({ engine: "unix:///engine.sock", buildx: "/no/buildx" });
+    try {
+      const job = { kind: "export" as const, shape: scaleShape(EXPORT_SHAPE, 0.002), dest: "/out/x" };
+      const buildx = clients.command("buildx", job);
+      assert.ok(buildx.argv.includes("--output=type=local,dest=/out/x"));
+      assert.match(
+        readFileSync(buildx.argv[buildx.argv.indexOf("--file") + 1], "utf8"),
+        /^FROM busybox AS gen/,
+      );
+      const deno = clients.command("deno", job, "unix:///relay.sock");
+      assert.match(deno.argv.join(" "), /bench\/export\.ts --progress=quiet$/);
+      assert.equal(deno.env.DOCKER_HOST, "unix:///relay.sock");
+      assert.equal(JSON.parse(deno.env.DRYDOCK_BENCH_SHAPE).files, 10);
+      assert.throws(() => clients.command("buildx-new", job), /unknown client/);
+    } finally {
+      clients.close();
+    }
+  });
+
+  test("the incremental and scaling tables show bytes sent and growth per file count", () => {
+    const run = (seconds: number, sentBytes?: number) => ({
+      seconds,
+      peakRss: 64 * 2 ** 20,
+      cpuSeconds: seconds / 2,
+      sentBytes,
+    });
+    const incremental = renderIncrementalTable([
+      { shape: "incremental", client: "buildx", runs: [run(2, 2 ** 20), run(4, 3 * 2 ** 20)] },
+      { shape: "incremental", client: "deno", runs: [run(1.5, 2 ** 19)] },
+    ]).split("\n");
+    assert.match(
+      incremental[2],
+      /^\| incremental \| buildx \| 2 \| 3\.00 \(2\.00–4\.00\) \| 1\.00 \| 2\.00 \|/,
+    );
+    assert.match(
+      incremental[3],
+      /^\| incremental \| deno \| 1 \| 1\.50 \(1\.50–1\.50\) \| 2\.00 \| 0\.50 \|/,
+    );
+    const files = new Map([["files1k", 1000], ["small", 50_000]]);
+    const scaling = renderScalingTable([
+      { shape: "small", client: "deno", runs: [run(20)] },
+      { shape: "files1k", client: "deno", runs: [run(2)] },
+    ], files).split("\n");
+    assert.match(scaling[2], /^\| 1,000 \| deno \| 2\.00 \(2\.00–2\.00\) \| 1\.00 \| 1000 \| 64 \(64\) \|$/);
+    assert.match(scaling[3], /^\| 50,000 \| deno \| 20\.00 /);
+    assert.equal(renderScalingTable([{ shape: "small", client: "deno", runs: [run(1)] }], files), "");
   });
 });

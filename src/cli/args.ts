@@ -22,6 +22,8 @@ export interface CliArgs {
   version: boolean;
   dryRun: boolean;
   noCache: boolean;
+  /** `--no-persist`: neither seed nor save persisted cache mounts. */
+  noPersist: boolean;
   /** `--build-arg` values of the predefined proxy args that no parameter declares, for every dockerfile(). */
   buildArgs: Record<string, string>;
   /** `--secret` values, unparsed (the session layer's parser names the bad part). */
@@ -170,6 +172,7 @@ export function parseCli(argv: readonly string[], spec: CliSpec): CliArgs {
     version: v.version === true,
     dryRun: v["dry-run"] === true,
     noCache: v["no-cache"] === true,
+    noPersist: v["no-persist"] === true,
     buildArgs: proxyBuildArgs(buildArgTexts, params),
     outputs: (v.output as string[] | undefined) ?? [],
     push: v.push === true,

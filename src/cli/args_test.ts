@@ -31,6 +31,7 @@ test("`parseCli()` defaults: no targets, auto progress, nothing switched on", ()
     dryRun: false,
     load: false,
     noCache: false,
+    noPersist: false,
     buildArgs: {},
     outputs: [],
     push: false,

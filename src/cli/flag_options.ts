@@ -45,6 +45,7 @@ export type BuildFlagOptions = Pick<
   | "ssh"
   | "contexts"
   | "noCache"
+  | "noPersist"
   | "buildArgs"
   | "host"
   | "engine"
@@ -97,6 +98,7 @@ export function flagOptions(
     ...(host ? { host } : {}),
     engine,
     noCache: args.noCache || base.noCache,
+    noPersist: args.noPersist || base.noPersist,
     ...(Object.keys(args.buildArgs).length > 0
       ? { buildArgs: { ...base.buildArgs, ...args.buildArgs } }
       : {}),

@@ -28,6 +28,7 @@ test("`flagOptions()`: flags come after build()'s own lists, so they win by id",
   assert.deepEqual(o.secrets, [{ id: "npm", source: { env: "A" } }, { id: "npm", source: { env: "B" } }]);
   assert.equal(o.cacheTo!.length, 2);
   assert.equal(flagOptions(parseCli(["--no-cache"], spec), {}, here).noCache, true);
+  assert.equal(flagOptions(parseCli(["--no-persist"], spec), {}, here).noPersist, true);
 });
 
 test("`flagOptions()`: bad specs and engines are reported, naming the flag", () => {

@@ -80,6 +80,12 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: "no-cache", type: "boolean", group: "Build", help: "run every step again, ignoring the cache" },
   {
+    name: "no-persist",
+    type: "boolean",
+    group: "Build",
+    help: "neither seed nor save persisted cache mounts (cache(id, { persist }))",
+  },
+  {
     name: "dry-run",
     type: "boolean",
     group: "Build",

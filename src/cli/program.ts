@@ -17,6 +17,7 @@ import {
   solveTargets,
   type TargetResult,
 } from "../solve/build.ts";
+import type { PersistedCacheReport } from "../solve/persist_save.ts";
 import { selectTargets, type Targets } from "../solve/targets.ts";
 import { resolveContextOverrides } from "../solve/context_overrides.ts";
 import { writeMetadataFile } from "../solve/metadata.ts";
@@ -254,8 +255,17 @@ function describeResult(r: TargetResult): string {
   for (const l of r.loaded ?? []) lines.push(`${r.target}: loaded into Docker: ${l}`);
   for (const n of nodeLines(r.nodes ?? [])) lines.push(`${r.target}: ${n}`);
   for (const n of r.notices) lines.push(`${r.target}: note: ${n}`);
+  for (const p of r.persisted ?? []) lines.push(`${r.target}: ${describePersisted(p)}`);
   if (lines.length === 0) lines.push(`${r.target}: built`);
   return lines.join("\n") + "\n";
+}
+
+/** One persisted cache mount's line: where, how big, seed and save times. */
+function describePersisted(p: PersistedCacheReport): string {
+  const size = p.size < 1e6 ? `${(p.size / 1e3).toFixed(1)} kB` : `${(p.size / 1e6).toFixed(1)} MB`;
+  const seed = p.seeded ? `seeded in ${p.seedSeconds.toFixed(1)} s` : "started empty";
+  const save = p.outcome === "saved" ? `saved in ${p.saveSeconds.toFixed(1)} s` : "unchanged, nothing saved";
+  return `cache ${p.id} persisted to ${p.persist}: ${size}; ${seed}; ${save}`;
 }
 
 function isDirectory(path: string): boolean {

@@ -49,6 +49,7 @@ export type ErrorCode =
   | "E_UNSUPPORTED_OUTPUT" // the engine cannot make this output
   | "E_UNSUPPORTED_CACHE" // the engine cannot import or export this cache
   | "E_PUSH" // pushing an image failed
+  | "E_PERSIST" // a persisted cache mount's copy cannot be read or written (registry refused, file unwritable)
   | "E_EXPORT" // writing an export on this machine failed (the build was cancelled)
   | "E_ENGINE_LOST" // the engine closed the connection or stopped answering during a build
   | "E_INTERRUPTED"; // the build was cancelled (Ctrl-C, SIGTERM, SIGHUP or an abort signal)

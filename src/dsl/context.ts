@@ -30,7 +30,7 @@ let contextCount = 0;
  * import { build, context, image, local } from "@drydock/core";
  * const src = context("src", local("./app"));
  * const app = image("busybox").copy(src, ".", "/app");
- * await build({ app }); // try: deno run -A build.ts --build-context src=../other-checkout
+ * await build({ app }); // deno run -A build.ts --build-context src=../other-checkout (or docker-image://…, target:…)
  * ```
  */
 export function context(name: string, defaultState: State): State {

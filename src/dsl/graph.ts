@@ -9,6 +9,7 @@ import type { Platform } from "../core/platform.ts";
 import type { GitRemote } from "./git_url.ts";
 import type { Secret, SshAgent } from "./secrets.ts";
 import type { EnvTemplate } from "./env_template.ts";
+import type { PersistTarget } from "./persist.ts";
 import type { InheritedConfig, NetworkMode, ProxyEnv, SecurityMode, Ulimit } from "./step_settings.ts";
 
 export type { Platform };
@@ -159,6 +160,8 @@ export interface CacheMount {
   readonly source: Output | null;
   readonly selector?: string;
   readonly readonly: boolean;
+  /** Where the content lives between machines; the lowering takes its seed from the solve. */
+  readonly persist?: PersistTarget;
 }
 
 /** An in-memory filesystem. */
@@ -230,26 +233,6 @@ export interface CdiDevice {
   readonly name: string;
   /** Run without it when the engine has no such device. */
   readonly optional: boolean;
-}
-
-/**
- * Which mounts of an exec produce an output, and its index: writable binds, in mount order,
- * as the engine numbers them.
- *
- * @example
- * ```ts
- * import { execOutputIndex } from "./graph.ts";
- * execOutputIndex([{ kind: "bind", dest: "/", source: null, readonly: false }], "/"); // 0
- * ```
- */
-export function execOutputIndex(mounts: readonly ExecMount[], dest: string): number {
-  let index = 0;
-  for (const m of mounts) {
-    if (m.kind !== "bind" || m.readonly || m.discard) continue;
-    if (sameDest(m.dest, dest)) return index;
-    index++;
-  }
-  return -1;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { CacheSharing } from "./graph.ts";
 import type { StateBase } from "./state_base.ts";
+import type { PersistTarget } from "./persist.ts";
 
 /** A persistent cache directory to mount, from {@link cache}. */
 export interface CacheMountSpec {
@@ -21,6 +22,8 @@ export interface CacheMountSpec {
   readonly selector?: string;
   /** Whether steps see the cache read-only. */
   readonly readonly: boolean;
+  /** Where the content lives between machines; the solve seeds the cache from it. */
+  readonly persist?: PersistTarget;
 }
 
 /** An in-memory filesystem to mount, from {@link tmpfs}. */

@@ -13,6 +13,7 @@ import { nonEmptyString } from "./text_schemas.ts";
 import type { CacheMountSpec, TmpfsMountSpec } from "./mount_specs.ts";
 import { isState, type StateBase, stateData } from "./state_base.ts";
 import { validate } from "../core/validate.ts";
+import { type PersistOption, persistSchema, persistTarget } from "./persist.ts";
 
 /** Options of {@link cache}. */
 export interface CacheOptions {
@@ -28,6 +29,12 @@ export interface CacheOptions {
   path?: string;
   /** Mount the cache read-only. @default false */
   readonly?: boolean;
+  /**
+   * Where the cache's content lives between machines: seeded from there before the first
+   * step that uses it, saved back after the build when it changed (see README "Cache in CI").
+   * Not with `from`. @default kept on the engine only
+   */
+  persist?: PersistOption;
 }
 
 /** Options of {@link tmpfs}. */
@@ -51,6 +58,7 @@ const sharing = z.enum(["shared", "private", "locked"], {
  *   mounts: { "/root/.npm": cache("npm", { sharing: "locked" }) },
  * });
  * const seeded = cache("go-mod", { from: image("busybox").run("mkdir -p /seed"), path: "/seed" });
+ * const inCi = cache("npm", { persist: { image: "localhost:5000/app-cache:npm" } });
  * ```
  */
 export function cache(id: string, options: CacheOptions = {}): CacheMountSpec {
@@ -64,6 +72,10 @@ export function cache(id: string, options: CacheOptions = {}): CacheMountSpec {
       from: z.custom<StateBase>(isState, "must be a State (from image(), local(), scratch() ...)").optional(),
       path: schemas.path.optional(),
       readonly: z.boolean().optional(),
+      persist: persistSchema.optional(),
+    }).refine((o) => !(o.persist && o.from), {
+      message: "cannot be used with from (the persisted copy seeds the cache)",
+      path: ["persist"],
     }),
     options,
     location,
@@ -79,6 +91,7 @@ export function cache(id: string, options: CacheOptions = {}): CacheMountSpec {
     source: opts.from ?? null,
     ...(selector !== undefined && selector !== "/" ? { selector } : {}),
     readonly: opts.readonly ?? false,
+    ...(opts.persist ? { persist: persistTarget(i, opts.persist, location) } : {}),
   });
 }
 

@@ -9,7 +9,6 @@ import { z } from "zod";
 import {
   type ExecMount,
   type ExecNode,
-  execOutputIndex,
   sameDest,
   type SecretEnv,
   type SecretMount,
@@ -190,7 +189,7 @@ function mountOf(
     return { kind: "bind", dest, source: stateData(value).output, readonly: false };
   }
   if (isCacheMount(value)) {
-    const { kind, id, sharing, source, selector, readonly } = value;
+    const { kind, id, sharing, source, selector, readonly, persist } = value;
     const seed = source && stateData(source).output;
     return {
       kind,
@@ -200,6 +199,7 @@ function mountOf(
       source: seed,
       ...(selector !== undefined ? { selector } : {}),
       readonly,
+      ...(persist ? { persist } : {}),
     };
   }
   if (isTmpfsMount(value)) return { kind: "tmpfs", dest, size: value.size };
@@ -295,4 +295,16 @@ export function execMountData(
     settings: { env: [], cwd: "/", user: "", platform },
     image: { labels: {}, exposedPorts: [] },
   };
+}
+
+// Which mounts of an exec produce an output, and its index: writable binds, in mount order, as the engine
+// numbers them; -1 for none.
+function execOutputIndex(mounts: readonly ExecMount[], dest: string): number {
+  let index = 0;
+  for (const m of mounts) {
+    if (m.kind !== "bind" || m.readonly || m.discard) continue;
+    if (sameDest(m.dest, dest)) return index;
+    index++;
+  }
+  return -1;
 }

@@ -9,7 +9,7 @@ import { DrydockError } from "../core/errors.ts";
 import { formatLocation, type SourceLocation } from "../core/location.ts";
 import { CAP_FEATURES } from "./caps.ts";
 import type { CapProblem, EngineCaps } from "./engine_caps.ts";
-import type { MarshalResult } from "./marshal.ts";
+import type { MarshalResult } from "./marshal_types.ts";
 
 /** One feature the engine cannot run. */
 export interface MissingCap {

@@ -11,7 +11,8 @@ import type { State } from "../dsl/state.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { definitionDot } from "./dot.ts";
 import { dumpDefinition, type DumpedOp } from "./dump.ts";
-import { type Entitlement, marshal } from "./marshal.ts";
+import { marshal } from "./marshal.ts";
+import type { Entitlement } from "./marshal_types.ts";
 
 /** Options of {@link compileLlb}. */
 export interface CompileLlbOptions {

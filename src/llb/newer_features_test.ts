@@ -7,7 +7,8 @@ import type * as pb from "../proto/pb.gen.ts";
 import { CAP_FEATURES } from "./caps.ts";
 import { CapabilityError, checkCaps } from "./caps_check.ts";
 import { EngineCaps } from "./engine_caps.ts";
-import { marshal, type MarshalResult } from "./marshal.ts";
+import { marshal } from "./marshal.ts";
+import type { MarshalResult } from "./marshal_types.ts";
 
 const P = { platform: "linux/amd64" } as const;
 const SHA = "sha256:" + "ab".repeat(32);

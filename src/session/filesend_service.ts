@@ -14,6 +14,7 @@ import { UnsafeEntryError } from "../fs/tree_writer.ts";
 import { receiveTree } from "./filesend.ts";
 import { receiveStream } from "./filesend_stream.ts";
 import { failCall, serverCallChannel } from "./grpc_packet_channel.ts";
+import { widenReceiveWindow } from "./receive_window.ts";
 import type { SessionMethod } from "./session.ts";
 
 /**
@@ -72,6 +73,8 @@ export function fileSendMethods(
       // Our own failures only: when the engine gave up on the export, its error is the one to report.
       if (isLocalFailure(err)) options.onFailure?.(new Error(message, { cause: err }));
     };
+    // The engine sends the whole export on this call: let it send ahead instead of 64 KiB per round trip.
+    widenReceiveWindow(call);
     if (target.type === "stream") {
       receiveStream(call, target.writer ? "-" : target.dest, target.writer ?? stdout).then(
         () => call.end(),

@@ -31,6 +31,13 @@ export interface FrameWriterOptions {
    * @default 4 MiB
    */
   highWaterBytes?: number;
+  /**
+   * Messages queued and not yet taken for a write before {@link FrameWriter.write} stops resolving. Bytes
+   * alone let a listing run ahead by tens of thousands of small STAT messages (11,822 measured on a
+   * 50,000-file context, each a buffer and a queue slot kept alive across collections).
+   * @default 1024
+   */
+  highWaterMessages?: number;
 }
 
 const resolved = Promise.resolve();
@@ -39,7 +46,8 @@ const EMPTY = new Uint8Array(0);
 /**
  * Queues whole gRPC messages and writes them to a sink from a later event-loop turn: the small messages
  * queued meanwhile (a small file is a STAT, a DATA and an empty DATA) go out as one write instead of one
- * write and one callback each. Order is kept; memory is bounded by `highWaterBytes` plus one message.
+ * write and one callback each. Order is kept; memory is bounded by `highWaterBytes` plus one message, and
+ * by `highWaterMessages` messages.
  *
  * @example
  * ```ts
@@ -57,6 +65,7 @@ export class FrameWriter {
   readonly #join: number;
   readonly #maxInFlight: number;
   readonly #highWater: number;
+  readonly #highWaterMessages: number;
   /** Messages not fully written yet are `#queue[#head...]` (an index, as shift() is O(n) on long arrays). */
   #queue: Uint8Array[] = [];
   /** `#onWritten[i]` belongs to `#queue[i]`. */
@@ -80,6 +89,7 @@ export class FrameWriter {
     this.#join = Math.min(options.joinBytes ?? 64 * 1024, this.#maxWrite);
     this.#maxInFlight = options.maxWritesInFlight ?? 4;
     this.#highWater = options.highWaterBytes ?? 4 * 1024 * 1024;
+    this.#highWaterMessages = options.highWaterMessages ?? 1024;
   }
 
   /**
@@ -92,7 +102,7 @@ export class FrameWriter {
     this.#onWritten.push(onWritten);
     this.#queuedBytes += message.length;
     this.#schedule();
-    if (this.#queuedBytes + this.#inFlightBytes < this.#highWater) return resolved;
+    if (this.#belowHighWater()) return resolved;
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
@@ -135,6 +145,7 @@ export class FrameWriter {
       this.#inFlightWrites++;
       this.#sink.write(chunk, (error) => this.#written(chunk.length, done, error));
     }
+    this.#wakeWriters(); // messages taken off the queue make room too
   }
 
   /**
@@ -204,6 +215,20 @@ export class FrameWriter {
     return onWritten;
   }
 
+  /** Resolves the writes waiting for room, if there is room now. */
+  #wakeWriters(): void {
+    if (!this.#belowHighWater() || this.#waiters.length === 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  /** Whether more may be queued: bytes queued or in flight, and messages queued, are below their marks. */
+  #belowHighWater(): boolean {
+    return this.#queuedBytes + this.#inFlightBytes < this.#highWater &&
+      this.#pending() < this.#highWaterMessages;
+  }
+
   /** Messages queued and not fully written. */
   #pending(): number {
     return this.#queue.length - this.#head;
@@ -215,11 +240,7 @@ export class FrameWriter {
     if (error) return this.fail(error);
     if (this.#error) return;
     for (const onWritten of done) onWritten();
-    if (this.#queuedBytes + this.#inFlightBytes < this.#highWater && this.#waiters.length > 0) {
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const w of waiters) w.resolve();
-    }
+    this.#wakeWriters();
     if (this.#pending() > 0) this.#schedule();
     else if (this.#inFlightWrites === 0) {
       const waiters = this.#drainWaiters;

@@ -94,6 +94,21 @@ describe("FrameWriter", () => {
     await writer.drained();
   });
 
+  test("write() stops resolving at highWaterMessages queued, and resumes once they are taken", async () => {
+    const sink = new ManualSink();
+    const writer = new FrameWriter(sink, { highWaterMessages: 3, joinBytes: 4, maxWritesInFlight: 1 });
+    await writer.write(message(4, 1)); // taken alone at the next turn
+    await turn();
+    for (const fill of [2, 3]) await writer.write(message(1, fill));
+    const blocked = writer.write(message(1, 4));
+    assert.equal(await settled(blocked), false, "3 small messages queued behind the write in flight");
+    sink.ack(); // the next turn takes the three queued messages as one joined write
+    assert.equal(await settled(blocked), true);
+    sink.ackAll();
+    await writer.drained();
+    assert.deepEqual(sink.writes.map((w) => [...w]), [[1, 1, 1, 1], [2, 3, 4]]);
+  });
+
   test("a failed write fails waiting and later writes, and drained()", async () => {
     const sink = new ManualSink();
     const writer = new FrameWriter(sink, { highWaterBytes: 10 });

@@ -38,6 +38,8 @@ import { sessionServiceOptions } from "./session_services.ts";
 import type { SshSpec } from "./ssh_flag.ts";
 import type { ShellAccess, ShellOptions } from "./debug_shell.ts";
 import { type ResolvedTarget, selectTargets, type TargetOverrides, type Targets } from "./targets.ts";
+import type { PersistedCacheReport } from "./persist_save.ts";
+import { seedBuild } from "./persist_run.ts";
 import { type ContextValue, resolveContextOverrides } from "./context_overrides.ts";
 
 /** Options of {@link solveTargets} (and of the public `buildTargets()`). */
@@ -50,6 +52,11 @@ export interface BuildTargetsOptions extends TargetOverrides {
   engine?: EngineSelection;
   /** Run every step again instead of using cached results. @default false */
   noCache?: boolean;
+  /**
+   * Neither seed nor save persisted cache mounts (`cache(id, { persist })`, `--no-persist`):
+   * they are the engine's own caches, as without `persist`. @default false
+   */
+  noPersist?: boolean;
   /**
    * Build args every `dockerfile()` of the build receives (its own `args` win), as buildx's
    * `--build-arg`; the CLI passes the predefined proxy args (`http_proxy` ...) here.
@@ -128,6 +135,8 @@ export interface TargetResult {
   readonly notices: readonly string[];
   /** On a multi-node builder: the node that built each platform. */
   readonly nodes?: readonly PlatformNode[];
+  /** The persisted cache mounts this target used first: seeded, then saved after the build. */
+  readonly persisted?: readonly PersistedCacheReport[];
 }
 
 const optionsSchema = z.object({
@@ -208,6 +217,15 @@ export async function solveTargets(
   };
   const sharedKey = options.sharedKey ??
     createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
+  const notice = options.onNotice ?? ((_: string, m: string) => console.error(`drydock: ${m}`));
+  // Before anything is built: a registry that refuses a persisted copy fails the build here.
+  const persist = await seedBuild(
+    selected.map((t) => ({ name: t.name, states: t.platformStates?.map((p) => p.state) ?? [t.state] })),
+    { base, credentials: (host) => registryCredentials.get(host), signal: options.signal },
+    options.noPersist,
+    notice,
+    cwd,
+  );
   const specFor = (
     t: ResolvedTarget,
     features: EngineFeatures,
@@ -227,6 +245,7 @@ export async function solveTargets(
     name: t.name,
     credentials: (host) => registryCredentials.get(host),
     noCache: options.noCache,
+    cacheSeeds: persist.cacheSeeds,
     buildArgs: options.buildArgs,
     signal,
     onStart: (ref) => options.onStart?.(t.name, ref),
@@ -242,6 +261,12 @@ export async function solveTargets(
   });
   const nodes = run.transport ? undefined : builderNodes(options, env);
   if (nodes) {
+    if (persist.seeds.length > 0) {
+      notice(
+        persist.seeds[0].mount.targetName,
+        "persisted cache mounts are seeded but not saved on multi-node builders",
+      );
+    }
     return await solveOnNodes(selected, nodes, specFor, {
       timeoutMs: options.connectTimeoutMs,
       signal: options.signal,
@@ -260,7 +285,7 @@ export async function solveTargets(
     );
   try {
     const features = await probeEngine(transport, options.signal);
-    return await fanOut(selected, async (t, signal): Promise<TargetResult> => {
+    const results = await fanOut(selected, async (t, signal): Promise<TargetResult> => {
       const r = await buildAndExport(transport, specFor(t, features, signal));
       return {
         target: t.name,
@@ -273,6 +298,17 @@ export async function solveTargets(
         loaded: r.loaded,
       };
     }, options.signal);
+    const saved = await persist.save({
+      transport,
+      features,
+      sharedKey,
+      services,
+      onStatus: (target, status) => options.onStatus?.(target, status),
+    });
+    for (const { target, report } of saved) {
+      results[target] = { ...results[target], persisted: [...results[target].persisted ?? [], report] };
+    }
+    return results;
   } finally {
     if (!run.transport) await transport.close();
   }

@@ -11,6 +11,7 @@ import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { FileSendTarget } from "../session/filesend_service.ts";
 import type { State } from "../dsl/state.ts";
+import type { CacheSeeds } from "../llb/cache_seeds.ts";
 import type { ContextOverrides } from "../llb/graph_walk.ts";
 import type { Transport } from "../transport/transport.ts";
 import { type AttestOptions, frontendAttrs } from "./attestations.ts";
@@ -45,6 +46,8 @@ export interface ExportSpec {
   readonly credentials?: CredentialLookup;
   /** Run every step again instead of using cached results. */
   readonly noCache?: boolean;
+  /** Seeds of persisted cache mounts by cache id. @default each starts empty */
+  readonly cacheSeeds?: CacheSeeds;
   /** Build args for every frontend (`dockerfile()`), sent as buildx sends `--build-arg`. */
   readonly buildArgs?: Readonly<Record<string, string>>;
   /** Called with each build's ref just before it is sent (one per solve). */
@@ -178,6 +181,7 @@ export async function buildAndExport(transport: Transport, spec: ExportSpec): Pr
         },
         sharedKey: spec.sharedKey,
         noCache: spec.noCache,
+        cacheSeeds: spec.cacheSeeds,
         onStart: spec.onStart,
         onStatus: spec.onStatus,
         onNotice: spec.onNotice,

@@ -6,7 +6,7 @@
  */
 import { formatPlatform } from "../core/platform.ts";
 import { EngineCaps } from "../llb/engine_caps.ts";
-import type { MarshalOptions } from "../llb/marshal.ts";
+import type { MarshalOptions } from "../llb/marshal_types.ts";
 import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import type { CallOptions } from "../transport/rpc.ts";
 import type { Transport } from "../transport/transport.ts";

@@ -7,7 +7,8 @@
  */
 import { stateData } from "../dsl/state.ts";
 import { graphNodes } from "../llb/graph_walk.ts";
-import { marshal, type MarshalOptions } from "../llb/marshal.ts";
+import { marshal } from "../llb/marshal.ts";
+import type { MarshalOptions } from "../llb/marshal_types.ts";
 import { ControlService } from "../proto/moby_buildkit_v1.gen.ts";
 import { LLBBridgeService, type Result } from "../proto/moby_buildkit_v1_frontend.gen.ts";
 import { healthMethods } from "../session/health.ts";
@@ -54,6 +55,7 @@ export async function solve(transport: Transport, spec: SolveSpec): Promise<Solv
     localUniqueKey: spec.sharedKey,
     localExcludes: await readDockerignores(nodes.flat()),
     ignoreCache: spec.noCache,
+    cacheSeeds: spec.cacheSeeds,
   };
   // What the session and the request need is known before the engine's caps, the base image
   // configs and the frontends' results; the definitions are lowered again once those are known.

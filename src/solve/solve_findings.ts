@@ -6,7 +6,7 @@
  */
 import type { SourceLocation } from "../core/location.ts";
 import type { Digest } from "../llb/digest.ts";
-import type { MarshalResult } from "../llb/marshal.ts";
+import type { MarshalResult } from "../llb/marshal_types.ts";
 import type { StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
 import { RpcError } from "../transport/rpc.ts";
 import { BuildError, engineSource, exitCodeOf, failingVertex } from "./errors.ts";

@@ -6,6 +6,7 @@
  */
 import type { Platform } from "../dsl/graph.ts";
 import type { State } from "../dsl/state.ts";
+import type { CacheSeeds } from "../llb/cache_seeds.ts";
 import type { ContextOverrides } from "../llb/graph_walk.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import type { CacheOptions, Exporter, StatusResponse } from "../proto/moby_buildkit_v1.gen.ts";
@@ -44,6 +45,8 @@ export interface SolveSpec {
   readonly sharedKey: string;
   /** Run every step again instead of using cached results. */
   readonly noCache?: boolean;
+  /** Seeds of persisted cache mounts by cache id (`cache(id, { persist })`). @default each starts empty */
+  readonly cacheSeeds?: CacheSeeds;
   /** Called with the build's ref (`SolveRequest.Ref`) just before it is sent. */
   readonly onStart?: (ref: string) => void;
   /** Called with every status update of the build. */

@@ -9,7 +9,7 @@ import { readSourceLines } from "../core/source_text.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { Cap } from "../llb/caps.ts";
 import { type Digest, digestOf } from "../llb/digest.ts";
-import type { MarshalledOp } from "../llb/marshal.ts";
+import type { MarshalledOp } from "../llb/marshal_types.ts";
 import type * as pb from "../proto/pb.gen.ts";
 
 const CUSTOM_NAME = "llb.customname";

@@ -2,13 +2,18 @@
 // linux/arm64 (file operations only: no emulator needed). One index is pushed over both platforms' images.
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import assert from "node:assert/strict";
-import { build, DrydockError, image, type Platform, scratch } from "../../mod.ts";
+import { build, type BuildContext, DrydockError, image, type Platform, scratch } from "../../mod.ts";
 import process from "node:process";
 import { dk26, dk26c, dk28, unique } from "../support/engines.ts";
 import { dockerApi } from "../support/docker_api.ts";
+import { buildHistory, processesWith } from "../support/engine_probe.ts";
 import { fetchBlobJson, fetchManifest, registry } from "../support/registry.ts";
 import { runBuildFile } from "../support/runtime.ts";
+import { authRegistry } from "../support/auth_registry.ts";
 
 const NODES_BUILD = fileURLToPath(new URL("../fixtures/cli/nodes_build.ts", import.meta.url));
 
@@ -27,6 +32,50 @@ test("--print names the node of each platform; of two nodes serving one, the fir
   const bad = await runBuildFile(NODES_BUILD, ["--print", "--node", "unix:///a.sock platforms=arm64"], {});
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /--node "unix:\/\/\/a.sock platforms=arm64": platform "arm64" must look like/);
+});
+
+test("--builder NAME of a buildx builder with two nodes builds each platform on its node (--print says which)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "drydock-buildx-two-"));
+  mkdirSync(join(dir, "instances"));
+  writeFileSync(
+    join(dir, "instances", "two"),
+    JSON.stringify({
+      Name: "two",
+      Driver: "remote",
+      Nodes: [
+        {
+          Name: "x86",
+          Endpoint: "unix:///nowhere/x86.sock",
+          Platforms: [{ os: "linux", architecture: "amd64" }],
+        },
+        {
+          Name: "arm",
+          Endpoint: "unix:///nowhere/arm.sock",
+          Platforms: [{ os: "linux", architecture: "arm64" }],
+        },
+      ],
+    }),
+  );
+  try {
+    const r = await runBuildFile(NODES_BUILD, ["--print", "--builder", "two"], { BUILDX_CONFIG: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /app: linux\/amd64 on x86\n[^]*app: linux\/arm64 on arm\n/);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test("a bad builder option names the option and the build.ts line, before any engine is reached", async () => {
+  const err = await build({ app: scratch() }, {
+    cli: false,
+    builder: { nodes: [{ address: "unix:///nowhere.sock", platforms: ["arm64"] }] },
+  }).then(() => undefined, (e) => e);
+  assert.ok(err instanceof DrydockError, String(err));
+  assert.match(
+    err.message,
+    /option "options\.builder\.nodes\.0\.platforms\.0" must look like "linux\/amd64"/,
+  );
+  assert.match(err.message, /multi_node_test\.ts:\d+/);
 });
 
 const skip = !dk26c || !dk28
@@ -91,30 +140,82 @@ describe("multi-node builder (dk26c amd64 + dk28 arm64)", { skip }, () => {
     }
   });
 
-  test("load: the nodes' platforms are joined into one image in Docker's containerd store (dk28)", async () => {
-    const name = unique("drydock-nodes-load");
-    const app = (p: Platform) =>
-      p.architecture === "arm64"
-        ? scratch().mkfile("/built", `${name} arm64\n`)
-        : image("busybox").run(`echo ${name} > /built`);
-    const r = await build({
-      app: { state: app, platforms: ["linux/amd64", "linux/arm64"], image: `${name}:v1` },
-    }, {
+  test("a failure on one node cancels the other node's build", async () => {
+    const nonce = unique("drydock-nodes-cancel");
+    // amd64 sleeps on dk26c for two minutes; arm64 (a dynamic target) fails on dk28 once that step runs.
+    let running!: () => void;
+    const sleeping = new Promise<void>((resolve) => running = resolve);
+    const app = async (ctx: BuildContext) => {
+      if (ctx.architecture === "amd64") return image("busybox").run(`echo ${nonce}; sleep 120`);
+      await sleeping;
+      return scratch().copy(scratch(), "/missing", "/x");
+    };
+    const refs: string[] = [];
+    const err = await build({ app: { state: app, platforms: ["linux/amd64", "linux/arm64"] } }, {
       cli: false,
-      load: true,
-      env: { ...process.env, DOCKER_HOST: `unix://${dk28!.socket}`, DOCKER_CONTEXT: undefined },
       builder: { nodes: nodes() },
-    });
-    assert.deepEqual(r.app.loaded, [`${name}:v1`]);
-    const res = await dockerApi(dk28!.socket, "/v1.48/images/json?manifests=1");
-    const listed = (res.body as {
-      RepoTags?: string[];
-      Manifests?: { Available: boolean; Kind: string; Descriptor: { platform?: { architecture: string } } }[];
-    }[]).find((i) => i.RepoTags?.includes(`${name}:v1`));
-    const available = (listed?.Manifests ?? []).filter((m) => m.Kind === "image" && m.Available);
-    assert.deepEqual(available.map((m) => m.Descriptor.platform?.architecture).sort(), ["amd64", "arm64"]);
-    await dockerApi(dk28!.socket, `/images/${name}:v1`, "DELETE");
+      onStart: (_t, ref) => refs.push(ref),
+      onStatus: (_t, s) => {
+        if (s.vertexes?.some((v) => v.started && v.name?.startsWith("[dk26c]") && v.name.includes(nonce))) {
+          running();
+        }
+      },
+    }).then(() => undefined, (e) => e);
+    assert.ok(err instanceof DrydockError, String(err));
+    assert.match(err.message, /missing/);
+    // dk26c's own record of its build: ended (polled until it is), cancelled; its step's process is gone.
+    let record: { error?: string } | undefined;
+    for (let i = 0; i < 50 && !record; i++) {
+      const history = await buildHistory(dk26c!);
+      record = refs.map((r) => history.finished.get(r)).find(Boolean);
+      if (!record) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(record?.error ?? "", /cancel/i, JSON.stringify({ refs, record }));
+    assert.deepEqual(processesWith(`echo ${nonce}`), []);
   });
+
+  test(
+    "load and push at once: one image in Docker's containerd store (dk28), one index in a registry with a login",
+    {
+      skip: !authRegistry && "DRYDOCK_AUTH_REGISTRY is not configured",
+    },
+    async () => {
+      const { host, username, password } = authRegistry!;
+      const repo = unique("drydock-nodes-load");
+      const name = `${host}/${repo}:v1`;
+      const app = (p: Platform) =>
+        p.architecture === "arm64"
+          ? scratch().mkfile("/built", `${repo} arm64\n`)
+          : image("busybox").run(`echo ${repo} > /built`);
+      const r = await build({ app: { state: app, platforms: ["linux/amd64", "linux/arm64"], image: name } }, {
+        cli: false,
+        load: true,
+        push: true,
+        registryAuth: { [host]: { username, password } },
+        env: { ...process.env, DOCKER_HOST: `unix://${dk28!.socket}`, DOCKER_CONTEXT: undefined },
+        builder: { nodes: nodes() },
+      });
+      assert.deepEqual(r.app.loaded, [name]);
+      const res = await dockerApi(dk28!.socket, "/v1.48/images/json?manifests=1");
+      const listed = (res.body as {
+        RepoTags?: string[];
+        Manifests?: {
+          Available: boolean;
+          Kind: string;
+          Descriptor: { platform?: { architecture: string } };
+        }[];
+      }[]).find((i) => i.RepoTags?.includes(name));
+      const available = (listed?.Manifests ?? []).filter((m) => m.Kind === "image" && m.Available);
+      assert.deepEqual(available.map((m) => m.Descriptor.platform?.architecture).sort(), ["amd64", "arm64"]);
+      await dockerApi(dk28!.socket, `/images/${name}`, "DELETE");
+      const index = await fetchManifest(host, repo, "v1", { username, password });
+      assert.equal(index.digest, r.app.exporterResponse["containerimage.digest"]);
+      assert.deepEqual((index.body.manifests ?? []).map((m) => m.platform?.architecture).sort(), [
+        "amd64",
+        "arm64",
+      ]);
+    },
+  );
 
   test("load into a graphdriver Docker is refused before anything runs, saying why", {
     skip: !dk26 && "dk26 is not configured",
