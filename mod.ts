@@ -30,6 +30,7 @@ export type { StateBase } from "./src/dsl/state_base.ts";
 export type { UlimitName } from "./src/dsl/state_run_settings.ts";
 export { ULIMIT_NAMES } from "./src/dsl/option_schemas.ts";
 export type { RunSettingsBase } from "./src/dsl/state_run_settings.ts";
+export type { ImageConfigResolver } from "./src/dsl/resolve_base.ts";
 export type {
   BindMountOptions,
   CdiDeviceOptions,

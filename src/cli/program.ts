@@ -26,7 +26,7 @@ import { builderNodes, plannedNodeLines } from "../solve/node_build.ts";
 import { type CliArgs, parseCli, UsageError } from "./args.ts";
 import { compileTargets, dryRunText } from "./dry_run.ts";
 import { type FlagOptions, flagOptions } from "./flag_options.ts";
-import { llbText, unresolvedBasesNotice } from "./print_llb.ts";
+import { llbText, printBaseConfigs } from "./print_llb.ts";
 import { helpText, listText, type TargetSummary } from "./help.ts";
 import { declaredParams } from "./params.ts";
 import { permissionHint } from "./permission_hint.ts";
@@ -91,7 +91,7 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
     if (args.interactive) requireTerminal("-i (or --on-error shell)", streams);
     if (args.shell) requireTerminal("--shell", streams);
     if (args.printLlb || args.dryRun) {
-      return stdout(compiledText(targets, wanted, args, flags, options, stderr)), EXIT.ok;
+      return stdout(await compiledText(targets, wanted, args, flags, options, stderr)), EXIT.ok;
     }
   } catch (err) {
     return fail(err, stderr, environment.cwd);
@@ -172,15 +172,15 @@ export async function runProgram(targets: Targets, options: ProgramOptions): Pro
   }
 }
 
-// --print, --dot and --dry-run: compile the selected targets, no engine.
-function compiledText(
+// --print, --dot and --dry-run: compile the selected targets; --print/--dot ask an engine for base configs.
+async function compiledText(
   targets: Targets,
   wanted: readonly string[] | undefined,
   args: CliArgs,
   flags: FlagOptions,
   options: ProgramOptions,
   stderr: (text: string) => void,
-): string {
+): Promise<string> {
   const selected = selectTargets(
     targets,
     wanted,
@@ -197,7 +197,16 @@ function compiledText(
     const names = Object.keys(targets).join(", ");
     throw new UsageError(`${flag} shows one target's LLB; choose one with --target (targets: ${names})`);
   }
-  const notice = unresolvedBasesNotice(selected[0], contexts.states);
+  const { engines, ...flagged } = flags;
+  const { baseConfigs, notice } = await printBaseConfigs(selected[0], (resolving) =>
+    solveTargets(resolving, {
+      ...options,
+      ...flagged,
+      // A build that only asks for configs: nothing to export, push, cache, replace or report.
+      ...{ outputs: [], push: false, load: false, cacheFrom: [], cacheTo: [], platforms: undefined },
+      ...{ contexts: undefined, onStart: undefined, onStatus: undefined, onDefinition: undefined },
+      targets: undefined,
+    }, { environment: options.environment, engines }), contexts.states);
   if (notice) stderr(`drydock: ${notice}\n`);
   if (contexts.described.length > 0) {
     stderr(`drydock: build contexts replaced: ${contexts.described.join(", ")}\n`);
@@ -206,7 +215,7 @@ function compiledText(
   if (nodes) {
     for (const line of plannedNodeLines(selected, nodes, options.location)) stderr(`drydock: ${line}\n`);
   }
-  return llbText(selected[0], args.printLlb, compileOptions);
+  return llbText(selected[0], args.printLlb, { ...compileOptions, baseConfigs });
 }
 
 /** Reports a failure; with the build's progress, a failed step comes with its logs and code frame. */

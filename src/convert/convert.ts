@@ -101,24 +101,41 @@ function startStage(
   stage.lines.push(...comments);
   const ref = from.getImage() ?? "";
   const parent = ctx.stageNamed(ref);
-  const platform = i.flags.find(([f]) => f === "platform");
-  if (platform) {
-    ctx.todo(stage, i.line, i.original, "FROM --platform: set image(ref, { platform }) and .platform()");
-  }
+  const platform = fromPlatform(i.flags.find(([f]) => f === "platform")?.[1] ?? undefined);
+  if (platform && "todo" in platform) ctx.todo(stage, i.line, i.original, platform.todo);
+  if (platform && "comment" in platform) stage.lines.push(platform.comment);
+  const literal = platform && "platform" in platform ? platform.platform : undefined;
   if (parent) {
     stage.base = parent.ident;
     stage.shell = parent.shell;
     for (const [k, v] of parent.args) stage.args.set(k, v);
+    if (literal) ctx.todo(stage, i.line, i.original, "FROM --platform on another stage");
   } else if (ref.toLowerCase() === "scratch") {
     ctx.imports.add("scratch");
+    if (literal) stage.base = `scratch().platform(${js(literal)})`;
   } else {
     ctx.imports.add("image");
     const expr = expandWord(ref, ctx.scope(undefined));
     if (expr === undefined) ctx.todo(stage, i.line, i.original, "a variable in the image reference");
-    stage.base = `image(${expr ?? js(ref)})`;
+    stage.base = `image(${expr ?? js(ref)}${literal ? `, { platform: ${js(literal)} }` : ""})`;
   }
   ctx.stages.push(stage);
   return stage;
+}
+
+/**
+ * FROM's `--platform`: a literal one is the image's platform; `$BUILDPLATFORM`/`$TARGETPLATFORM` are the
+ * engine's own in a build for one platform, which is what build.ts builds without the option.
+ */
+function fromPlatform(
+  value: string | undefined,
+): { platform: string } | { comment: string } | { todo: string } | undefined {
+  if (value === undefined) return undefined;
+  if (/^\$\{?(BUILD|TARGET)PLATFORM\}?$/.test(value)) {
+    return { comment: `// FROM --platform=${value}: the engine's platform, as build.ts builds by default` };
+  }
+  if (/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_]+)?$/.test(value)) return { platform: value };
+  return { todo: `FROM --platform=${value}` };
 }
 
 function globalArgs(ctx: ConvertContext, instr: Instruction, i: InstructionText, header: string[]): void {

@@ -1,13 +1,19 @@
 /**
  * COPY and ADD to `.copy(...)`: sources from the context, another stage or an
  * image, heredoc documents, and the `--chown`, `--chmod`, `--link`,
- * `--exclude` flags; ADD extracts local archives (`unpack`).
+ * `--exclude` flags; ADD extracts local archives (`unpack`) and fetches URLs and git repositories
+ * (add_remote.ts).
  *
  * @module
  */
 import type { ConvertContext, StageContext } from "./context.ts";
 import { fromExpr, type InstructionText } from "./run.ts";
+import { remoteCopy, remoteKind } from "./add_remote.ts";
+import { posix } from "node:path";
 import { expandWord, js, jsonArray } from "./words.ts";
+
+/** chmod's symbolic syntax: `[ugoa]*[+-=][rwxXst]*`, comma separated. */
+const SYMBOLIC_MODE = /^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/;
 
 /**
  * The `.copy(...)` call for a COPY or ADD, or a TODO.
@@ -28,6 +34,9 @@ export function copyCall(
   const exclude: string[] = [];
   let chmod: string | undefined;
   let link = false;
+  let checksum: string | undefined;
+  let parents = false;
+  let keepGitDir = false;
   for (const [name, value] of i.flags) {
     if (name === "from" && value) from = value;
     else if (name === "chown" && value) {
@@ -35,11 +44,16 @@ export function copyCall(
       if (owner === undefined) return { todo: `a variable in --chown` };
       options.push(`chown: ${owner}`);
     } else if (name === "chmod" && value) {
-      if (!/^[0-7]{1,4}$/.test(value)) return { todo: `the non-octal --chmod=${value}` };
       chmod = value;
-      options.push(`chmod: 0o${parseInt(value, 8).toString(8)}`);
-    } else if (name === "link") link = value === null || value === "true";
+      if (/^[0-7]{1,4}$/.test(value)) options.push(`chmod: 0o${parseInt(value, 8).toString(8)}`);
+      // Symbolic modes need a frontend (and engine) that applies them; older ones ignore them.
+      else if (SYMBOLIC_MODE.test(value)) options.push(`chmod: ${js(value)}`);
+      else return { todo: `--chmod=${value}` };
+    } else if (name === "parents") parents = value === null || value === "true";
+    else if (name === "link") link = value === null || value === "true";
     else if (name === "exclude" && value) exclude.push(value);
+    else if (add && name === "checksum" && value) checksum = value;
+    else if (add && name === "keep-git-dir") keepGitDir = value === null || value === "true";
     else return { todo: `the flag --${name}${value === null ? "" : `=${value}`}` };
   }
   if (exclude.length > 0) options.push(`exclude: [${exclude.map(js).join(", ")}]`);
@@ -56,10 +70,23 @@ export function copyCall(
   const sources = words.slice(0, -1);
   if (dest === undefined) return { todo: "a variable in the destination" };
   if (add) {
-    if (sources.some((s) => /^(https?|git):\/\/|^git@|\.git(#.*)?$/.test(s))) {
-      return { todo: "ADD of a URL or git repository" };
+    const remote = sources.filter((s) => remoteKind(s) !== undefined);
+    if (remote.length > 0) {
+      if (sources.length > 1) return { todo: "ADD of a URL or git repository with other sources" };
+      return remoteCopy(ctx, { src: remote[0], dest, options, checksum, keepGitDir });
+    }
+    if (checksum !== undefined || keepGitDir) {
+      return { todo: "--checksum or --keep-git-dir on local sources" };
     }
     options.push("unpack: true");
+  }
+  if (parents) {
+    // As the frontend: the part after "/./" (or the whole path) is kept under dest, matched from the part before.
+    if (sources.length > 1) return { todo: "--parents with several sources" };
+    const [pivot, pattern] = sources[0].includes("/./") ? sources[0].split("/./", 2) : ["/", sources[0]];
+    if ([pivot, pattern].some((p) => p.includes("$"))) return { todo: "a variable in a --parents source" };
+    options.push(`include: [${js(posix.join("/", pattern).slice(1))}]`);
+    sources.splice(0, 1, posix.join("/", pivot));
   }
   const source = from === undefined ? ctx.context() : fromExpr(ctx, from);
   // A stage's or image's paths start at its root, whatever its WORKDIR.

@@ -35,10 +35,10 @@ type Translation = { call: string } | { todo: string };
  * ```
  */
 export function runCall(ctx: ConvertContext, stage: StageContext, i: InstructionText): Translation {
-  const command = commandOf(i);
+  const command = commandOf(ctx, i);
   if ("todo" in command) return command;
   const options: string[] = [];
-  const mounts: string[] = [];
+  const mounts: string[] = command.mount ? [command.mount] : [];
   const secretsEnv: string[] = [];
   const ssh: string[] = [];
   for (const [name, value] of i.flags) {
@@ -64,7 +64,10 @@ export function runCall(ctx: ConvertContext, stage: StageContext, i: Instruction
   return { call: `.run(${command.text}${options.length > 0 ? `, { ${options.join(", ")} }` : ""})` };
 }
 
-function commandOf(i: InstructionText): { text: string } | { todo: string } {
+function commandOf(
+  ctx: ConvertContext,
+  i: InstructionText,
+): { text: string; mount?: string } | { todo: string } {
   const exec = jsonArray(i.args);
   if (exec) return { text: `[${exec.map(js).join(", ")}]` };
   const heredoc = /^<<(-?)(["']?)([A-Za-z0-9_]+)\2[ \t]*\n/.exec(i.rawArgs.trimStart());
@@ -75,7 +78,16 @@ function commandOf(i: InstructionText): { text: string } | { todo: string } {
     if (end === -1 || body.slice(end + 1 + heredoc[3].length).trim() !== "") {
       return { todo: "a heredoc with more than one document or text after it" };
     }
-    if (content.startsWith("#!")) return { todo: "a heredoc script with a #! line" };
+    if (content.startsWith("#!")) {
+      // As the frontend: the script is a file (0755) in an empty filesystem mounted read-only at /dev/pipes/,
+      // run by path through the shell.
+      ctx.imports.add("scratch");
+      const script = `scratch().mkfile(${js(`/${heredoc[3]}`)}, ${js(content)}, { mode: 0o755 })`;
+      return {
+        text: js(`/dev/pipes/${heredoc[3]}`),
+        mount: `"/dev/pipes/": { from: ${script}, path: "/", readonly: true }`,
+      };
+    }
     return { text: js(content) };
   }
   if (i.args.trimStart().startsWith("<<")) return { todo: "a heredoc with a command" };
@@ -109,7 +121,8 @@ function mountOf(ctx: ConvertContext, stage: StageContext, spec: string): Mount 
   const writable = f.rw === "true" || f.readwrite === "true";
   if (type === "ssh") {
     ctx.imports.add("ssh");
-    const agent = e.id && f.id !== "default" ? `ssh(${e.id})` : "ssh()";
+    // No id is the frontend's empty id (the engine's "default"); ssh() lowers to the same.
+    const agent = e.id ? `ssh(${e.id})` : "ssh()";
     const opts = [
       `agent: ${agent}`,
       ...(targetExpr ? [`target: ${targetExpr}`] : []),
@@ -148,15 +161,28 @@ function mountOf(ctx: ConvertContext, stage: StageContext, spec: string): Mount 
     return { kind: "mount", text: `${targetKey}: tmpfs(${f.size ? `{ size: ${sizeOf(f.size)} }` : ""})` };
   }
   if (type === "cache") {
-    if (f.mode || f.uid || f.gid) return { todo: "cache mount mode/uid/gid" };
     ctx.imports.add("cache");
     // The frontend's cache ids are "<namespace>/<id>", the namespace empty by default; the id defaults to the target.
     const idExpr = e.id ?? (target !== undefined ? js(posix.normalize(target)) : targetExpr!);
     const id = idExpr.startsWith('"') ? js(`/${JSON.parse(idExpr)}`) : "`/" + idExpr.slice(1);
+    const seeded = source && posix.join("/", source) !== "/";
+    if (!seeded && (e.uid ?? e.gid ?? e.mode) !== undefined && (f.uid ?? f.gid ?? f.mode) === undefined) {
+      return { todo: "a build argument in cache mount uid/gid/mode" };
+    }
+    // As the frontend: uid/gid/mode (without a source) seed the cache from a /cache directory made so.
+    const owned = !seeded && (f.uid ?? f.gid ?? f.mode) !== undefined;
+    if (owned && !from) ctx.imports.add("scratch");
+    const cacheDir =
+      `.mkdir("/cache", { mode: 0o${parseInt(f.mode ?? "755", 8).toString(8)}, parents: false, ` +
+      `chown: { user: ${Number(f.uid ?? 0)}, group: ${Number(f.gid ?? 0)} } })`;
     const opts = [
       ...(f.sharing && f.sharing !== "shared" ? [`sharing: ${js(f.sharing)}`] : []),
-      ...(from ? [`from: ${from}`] : []),
-      ...(source && posix.join("/", source) !== "/" ? [`path: ${js(posix.join("/", source))}`] : []),
+      ...(owned
+        ? [`from: ${from ?? "scratch()"}${cacheDir}`, `path: "/cache"`]
+        : from
+        ? [`from: ${from}`]
+        : []),
+      ...(seeded ? [`path: ${js(posix.join("/", source!))}`] : []),
       ...(readonly ? ["readonly: true"] : []),
     ];
     return {

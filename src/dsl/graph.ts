@@ -235,6 +235,20 @@ export interface CdiDevice {
   readonly optional: boolean;
 }
 
+/**
+ * Whether two mount targets name the same directory (`/out` and `/out/` do).
+ *
+ * @example
+ * ```ts
+ * import { sameDest } from "./graph.ts";
+ * sameDest("/out/", "/out"); // true
+ * ```
+ */
+export function sameDest(a: string, b: string): boolean {
+  const bare = (p: string) => p.length > 1 ? p.replace(/\/$/, "") : p;
+  return bare(a) === bare(b);
+}
+
 /** Actions of a FileOp; each applies to the result of the previous one. */
 export type FileAction = CopyAction | MkdirAction | MkfileAction | RmAction | SymlinkAction;
 

@@ -6,7 +6,14 @@
  */
 import { posix } from "node:path";
 import { z } from "zod";
-import type { ExecMount, ExecNode, SecretEnv, SecretMount, SshMount } from "./graph.ts";
+import {
+  type ExecMount,
+  type ExecNode,
+  sameDest,
+  type SecretEnv,
+  type SecretMount,
+  type SshMount,
+} from "./graph.ts";
 import type { NetworkMode, SecurityMode } from "./step_settings.ts";
 import type { SourceLocation } from "../core/location.ts";
 import { isCacheMount, isTmpfsMount } from "./mounts.ts";
@@ -87,11 +94,13 @@ export function execNode(
     if (abs === "/") {
       fail("run", option, "cannot replace the root filesystem; run on that state instead", location);
     }
-    if ([...mounts, ...secretMounts].some((m) => m.dest === abs)) {
+    if ([...mounts, ...secretMounts].some((m) => sameDest(m.dest, abs))) {
       fail("run", option, `mounts ${abs} twice`, location);
     }
-    if (cwdFromBase && !dest.startsWith("/")) baseRelativeMounts.push(abs);
-    const m = mountOf(abs, value, option, location);
+    // A target written with a trailing "/" keeps it, as Go's llb sends the target as given.
+    const target = dest.endsWith("/") ? `${abs}/` : abs;
+    if (cwdFromBase && !dest.startsWith("/")) baseRelativeMounts.push(target);
+    const m = mountOf(target, value, option, location);
     if (m.kind === "secret") secretMounts.push(m);
     else mounts.push(m);
   }
@@ -203,7 +212,8 @@ function mountOf(
       kind: "bind",
       dest,
       source: from.output,
-      ...(selector !== undefined && selector !== "/" ? { selector } : {}),
+      // As Go's llb's SourcePath: a path given is sent, "/" included.
+      ...(selector !== undefined ? { selector } : {}),
       readonly: b.readonly ?? false,
       ...(b.discard ? { discard: true } : {}),
     };
@@ -293,7 +303,7 @@ function execOutputIndex(mounts: readonly ExecMount[], dest: string): number {
   let index = 0;
   for (const m of mounts) {
     if (m.kind !== "bind" || m.readonly || m.discard) continue;
-    if (m.dest === dest) return index;
+    if (sameDest(m.dest, dest)) return index;
     index++;
   }
   return -1;

@@ -54,6 +54,11 @@ export interface SshAgent {
   readonly kind: "ssh";
   /** The id the engine asks the session for. @default "default" */
   readonly id: string;
+  /**
+   * Declared without an id: `run` steps name it with the empty id, as Go's llb (and the Dockerfile
+   * frontend for `--mount=type=ssh`) does, which the engine reads as "default".
+   */
+  readonly unnamed?: boolean;
   /** Path of the agent's socket on the client, when given. */
   readonly socket?: string;
   /** Private key files loaded into an agent made for the build, when given. */
@@ -106,6 +111,8 @@ export function secret(id: string, source?: SecretSource): Secret {
 /**
  * Declares an ssh agent to forward into `run` steps (`ssh: agent`) or to use
  * for git sources. Without options the session forwards `$SSH_AUTH_SOCK`.
+ * Without an id it is the engine's `default` agent, which `run` steps name
+ * with the empty id as Go's llb and `RUN --mount=type=ssh` do (same cache keys).
  *
  * @example
  * ```ts
@@ -115,9 +122,9 @@ export function secret(id: string, source?: SecretSource): Secret {
  * const s = image("busybox").run("ls -l $SSH_AUTH_SOCK", { ssh: agent });
  * ```
  */
-export function ssh(id = "default", options: SshOptions = {}): SshAgent {
+export function ssh(id?: string, options: SshOptions = {}): SshAgent {
   const location = callerLocation();
-  const i = validate("ssh", "id", secretId, id, location);
+  const i = id === undefined ? "default" : validate("ssh", "id", secretId, id, location);
   const opts = validate(
     "ssh",
     "",
@@ -131,6 +138,7 @@ export function ssh(id = "default", options: SshOptions = {}): SshAgent {
   return Object.freeze({
     kind: "ssh",
     id: i,
+    ...(id === undefined ? { unnamed: true } : {}),
     ...(opts.socket !== undefined ? { socket: opts.socket } : {}),
     ...(opts.keys !== undefined ? { keys: Object.freeze([...opts.keys]) } : {}),
     location,

@@ -19,7 +19,7 @@ import type {
 } from "./options.ts";
 import { schemas } from "./option_schemas.ts";
 import { execMountData, execNode } from "./run.ts";
-import { validate } from "../core/validate.ts";
+import { fail, validate } from "../core/validate.ts";
 import { z } from "zod";
 import {
   copyStepData,
@@ -32,7 +32,8 @@ import {
 } from "./state_files.ts";
 import { argPatch, configuredImage, envPatch, userPatch, workdirPatch } from "./state_settings.ts";
 import { RunSettingsBase } from "./state_run_settings.ts";
-import type { StateData, StateSettings } from "./state_data.ts";
+import { baseEnvValue, joinDir, type StateData, type StateSettings } from "./state_data.ts";
+import { baseRunConfigOf, type ImageConfigResolver, withBaseConfig } from "./resolve_base.ts";
 import { stateData } from "./state_base.ts";
 
 // The lowering reads a state's data here as well as from state_base.ts, where it is kept.
@@ -316,9 +317,49 @@ export class State extends RunSettingsBase<State> {
   }
 
   /**
-   * The value of an environment variable as set in build.ts. The base image's
-   * config is resolved by the engine at build time, so its variables are not
-   * known here: a value made from them reads as written (`/app/bin:${PATH}`).
+   * This state with its base image's config resolved now, through `resolver`
+   * (in a dynamic target, `ctx.resolveImageConfig`), as Go llb's
+   * `WithMetaResolver`: afterwards {@link State.getEnv} and
+   * {@link State.getWorkdir} see the base image's env and working directory,
+   * and `$PATH` in `env()` expands at once. Without it the build resolves the
+   * same config when it runs, so the built steps are the same either way. A
+   * state with no base image, or on a `dockerfile()` result, is returned as is.
+   *
+   * @example In a dynamic target, with the engine's resolver
+   * ```ts
+   * import { buildTargets, image } from "@drydock/core";
+   * await buildTargets({
+   *   app: async (ctx) => {
+   *     const node = await image("node:20").resolved(ctx.resolveImageConfig);
+   *     return node.env("PATH", `/app/bin:${node.getEnv("PATH")}`).run("node --version");
+   *   },
+   * });
+   * ```
+   *
+   * @example With any function answering an image config (a test's fixed answer)
+   * ```ts
+   * import { image } from "@drydock/core";
+   * const base = await image("busybox").resolved(async () => ({ config: { config: { Env: ["PATH=/bin"] } } }));
+   * base.getEnv("PATH"); // "/bin"
+   * ```
+   */
+  async resolved(resolver: ImageConfigResolver): Promise<State> {
+    const location = callerLocation();
+    if (typeof resolver !== "function") {
+      fail("resolved", "resolver", "must be a function (ref, { platform }) => Promise<{ config }>", location);
+    }
+    const inherit = this.#data.settings.inherit;
+    if (!inherit || inherit.frontend || inherit.config) return this;
+    const answer = await resolver(inherit.image, { platform: inherit.platform });
+    return new State(withBaseConfig(this.#data, baseRunConfigOf(answer?.config, location)));
+  }
+
+  /**
+   * The value of an environment variable: set in build.ts, or the base
+   * image's once {@link State.resolved} has resolved its config. Before that,
+   * the base image's variables are unknown here (`undefined`), and a value
+   * made from them reads as written (`/app/bin:${PATH}`); the build fills
+   * them in either way.
    *
    * @example
    * ```ts
@@ -327,7 +368,28 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   getEnv(name: string): string | undefined {
-    return this.#data.settings.env.find(([k]) => k === name)?.[1];
+    const { env, inherit } = this.#data.settings;
+    const own = env.find(([k]) => k === name);
+    if (own) return own[1];
+    return inherit?.config ? baseEnvValue(inherit.config.Env, name) : undefined;
+  }
+
+  /**
+   * The working directory later steps run in. On an image whose config is
+   * not resolved yet (see {@link State.resolved}) a relative `workdir()`
+   * builds on the base image's working directory, which is unknown here:
+   * the path reads as if that were `/`.
+   *
+   * @example
+   * ```ts
+   * import { image } from "@drydock/core";
+   * image("busybox").workdir("/app").workdir("src").getWorkdir(); // "/app/src"
+   * ```
+   */
+  getWorkdir(): string {
+    const { cwd, inherit } = this.#data.settings;
+    const base = inherit?.cwd ? inherit.config?.WorkingDir : undefined;
+    return base ? joinDir(base, cwd) : cwd;
   }
 }
 

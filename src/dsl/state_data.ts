@@ -80,7 +80,15 @@ export function envLookup(settings: StateSettings, name: string): string | undef
   if (template) return template;
   const set = settings.env.find(([k]) => k === name);
   if (set) return set[1];
-  return settings.inherit ? "base" : undefined;
+  if (!settings.inherit) return undefined;
+  const config = settings.inherit.config;
+  return config ? baseEnvValue(config.Env, name) : "base";
+}
+
+/** The value of `name` in a base image's `Env` list (`NAME=value` entries); undefined when unset. */
+export function baseEnvValue(env: readonly string[] | undefined, name: string): string | undefined {
+  const kv = env?.find((e) => e.startsWith(`${name}=`));
+  return kv === undefined ? undefined : kv.slice(name.length + 1);
 }
 
 /** `env` with `name` set to `value`, moved last. */
@@ -100,6 +108,21 @@ export function isRelativeToBase(settings: StateSettings, p: string): boolean {
 /** The base image config a relative path builds on, as the lowering needs it. */
 export function pathBase(settings: StateSettings, p: string): { pathBase?: InheritedConfig } {
   return isRelativeToBase(settings, p) ? { pathBase: settings.inherit } : {};
+}
+
+/**
+ * `dir` joined with `p`, without the trailing slash `posix.join` keeps (`/w` + `/` is `/w`, as the
+ * Dockerfile frontend's): where a path relative to a base image's working directory lands.
+ *
+ * @example
+ * ```ts
+ * import { joinDir } from "./state_data.ts";
+ * joinDir("/app", "/src"); // "/app/src"
+ * ```
+ */
+export function joinDir(dir: string, p: string): string {
+  const joined = posix.join("/", dir, p);
+  return joined.length > 1 ? joined.replace(/\/+$/, "") : joined;
 }
 
 /** Joins `p` to `cwd` unless absolute; keeps a trailing slash when asked (copy targets). */

@@ -48,11 +48,20 @@ export interface InheritedConfig {
   readonly user: boolean;
   /** The base is a frontend's result (`dockerfile()`): its config comes with it, not from a registry. */
   readonly frontend?: boolean;
+  /** The base image's config, once {@link State.resolved} has asked a resolver for it. */
+  readonly config?: BaseRunConfig;
   /**
    * The base is a named context (`context()`): its config is that of the state the build uses for it,
    * its default or its override, which the solve looks up under this key too.
    */
   readonly context?: boolean;
+}
+
+/** The part of a base image's config that later steps inherit (Docker's field names). */
+export interface BaseRunConfig {
+  readonly Env?: readonly string[];
+  readonly WorkingDir?: string;
+  readonly User?: string;
 }
 
 /** A container healthcheck, as Docker stores it (durations in nanoseconds). */

@@ -6,18 +6,13 @@
  *
  * @module
  */
-import { posix } from "node:path";
 import { formatPlatform } from "../core/platform.ts";
 import type { ExecNode, Platform } from "../dsl/graph.ts";
-import type { InheritedConfig } from "../dsl/step_settings.ts";
+import type { BaseRunConfig, InheritedConfig } from "../dsl/step_settings.ts";
 import { type EnvTemplate, resolveTemplate } from "../dsl/env_template.ts";
+import { baseEnvValue, joinDir } from "../dsl/state_data.ts";
 
-/** The part of a base image's config that `run` steps inherit. */
-export interface BaseRunConfig {
-  readonly Env?: readonly string[];
-  readonly WorkingDir?: string;
-  readonly User?: string;
-}
+export type { BaseRunConfig };
 
 /** Resolved base configs, by {@link baseConfigKey}. */
 export type BaseConfigs = ReadonlyMap<string, BaseRunConfig>;
@@ -34,6 +29,25 @@ export type BaseConfigs = ReadonlyMap<string, BaseRunConfig>;
  */
 export function baseConfigKey(image: string, platform: Platform): string {
   return `${image} ${formatPlatform(platform)}`;
+}
+
+/**
+ * The config of a step's base image: the one the solve resolved, else the one
+ * {@link State.resolved} recorded in the state, else unknown.
+ *
+ * @example
+ * ```ts
+ * import { baseConfigOf } from "./base_config.ts";
+ * const base = { image: "x", platform: { os: "linux", architecture: "amd64" }, cwd: true, user: true };
+ * baseConfigOf({ ...base, config: { WorkingDir: "/w" } }, undefined); // { WorkingDir: "/w" }
+ * ```
+ */
+export function baseConfigOf(
+  base: InheritedConfig | undefined,
+  configs: BaseConfigs | undefined,
+): BaseRunConfig | undefined {
+  if (!base) return undefined;
+  return configs?.get(baseConfigKey(base.image, base.platform)) ?? base.config;
 }
 
 /**
@@ -73,12 +87,6 @@ export function inheritedCwd(
   return inherit?.cwd && base?.WorkingDir ? joinDir(base.WorkingDir, cwd) : cwd;
 }
 
-/** `dir` joined with `p`, without the trailing slash `posix.join` keeps (`/w` + `/` is `/w`, as the frontend's). */
-function joinDir(dir: string, p: string): string {
-  const joined = posix.join("/", dir, p);
-  return joined.length > 1 ? joined.replace(/\/+$/, "") : joined;
-}
-
 /**
  * Env entries (`NAME=value`) with the values that use the base image's env
  * filled in from `baseEnv`; without it they keep the text as written.
@@ -95,10 +103,7 @@ export function resolveBaseEnv(
   baseEnv: readonly string[] | undefined,
 ): string[] {
   if (!templates || !baseEnv) return [...env];
-  const lookup = (name: string) => {
-    const kv = baseEnv.find((e) => e.startsWith(`${name}=`));
-    return kv === undefined ? undefined : kv.slice(name.length + 1);
-  };
+  const lookup = (name: string) => baseEnvValue(baseEnv, name);
   return env.map((kv) => {
     const name = kv.slice(0, kv.indexOf("="));
     const t = templates[name];
@@ -123,7 +128,7 @@ export function basedPath(
   configs: BaseConfigs | undefined,
   keepSlash = false,
 ): string {
-  const wd = base && configs?.get(baseConfigKey(base.image, base.platform))?.WorkingDir;
+  const wd = baseConfigOf(base, configs)?.WorkingDir;
   if (!wd) return path;
   const joined = joinDir(wd, path);
   // A copy destination ending in "/" means "into this directory"; keep it.
@@ -143,7 +148,7 @@ export function runSettings(
   node: ExecNode,
   configs: BaseConfigs | undefined,
 ): { env: string[]; cwd: string; user: string } {
-  const base = node.inherit && configs?.get(baseConfigKey(node.inherit.image, node.inherit.platform));
+  const base = baseConfigOf(node.inherit, configs);
   if (!node.inherit || !base) return { env: [...node.env], cwd: node.cwd, user: node.user };
   const env = resolveBaseEnv(node.env, node.baseEnv, base.Env ?? []);
   const own = new Set(env.map((kv) => kv.slice(0, kv.indexOf("="))));
@@ -166,6 +171,6 @@ export function runSettings(
  * ```
  */
 export function inheritedMountDest(node: ExecNode, dest: string, configs: BaseConfigs | undefined): string {
-  const base = node.inherit && configs?.get(baseConfigKey(node.inherit.image, node.inherit.platform));
+  const base = baseConfigOf(node.inherit, configs);
   return base?.WorkingDir ? joinDir(base.WorkingDir, dest) : dest;
 }

@@ -171,7 +171,13 @@ function mountOf(m: ExecMount, inputs: InputList, caps: Set<CapID>): pb.Mount {
         input: -1n,
         dest: m.dest,
         mountType: pb.MountType.SSH,
-        sshOpt: { id: m.agent.id, uid: m.uid, gid: m.gid, mode: m.mode, optional: m.optional },
+        sshOpt: {
+          id: m.agent.unnamed ? "" : m.agent.id,
+          uid: m.uid,
+          gid: m.gid,
+          mode: m.mode,
+          optional: m.optional,
+        },
       };
   }
 }

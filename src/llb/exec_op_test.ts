@@ -16,6 +16,7 @@ function execOf(s: Parameters<typeof marshal>[0]) {
 }
 
 describe("exec op", () => {
+  // Pinned from drydock itself; last changed when ssh() took the empty id (as Go's llb) for its agent.
   test("golden digests: every exec and file feature", () => {
     assert.deepEqual(marshal(richGraph()).ops.map((o) => o.digest), [
       "sha256:477f745eeb703f68d0c3550480561aafdeb1c464ba2f60f02785e659b58d6a0d",
@@ -23,11 +24,11 @@ describe("exec op", () => {
       "sha256:342b28523b662b16fb69b4a33463fc97562e268432e4209220f311e2778c17ca",
       "sha256:2654a6cca842302afdc01dc5fee25b45bde8b211adfffdb7a72fbf4ebf89cb6e",
       "sha256:47751a76020c057ea2d581ab51c6ddf83c9fa214b57b08c76c5e003d296ca48b",
-      "sha256:987218c58ec4232e3655a575321e6ff9c47eab14be9db648de5ea920327c6802",
-      "sha256:bc4863de23c96f68843eac5e3a0aaead403a46a1beb6fedd44140b35642a399c",
-      "sha256:12b5c58f2d2276439372bcef50710a56d359cf0e874197279b0cefa005d53253",
-      "sha256:a6dd9b12358fcab3b480a35d3bfeba37075adea0a0ee972b37ee7e7255c458b0",
-      "sha256:08d2a9b7c4d5bdd31e04be7eacb398f4fe6d58640163136cd3ed97c8c8efce32",
+      "sha256:c5fe2cf65458e0f022202fbc81d92e92114e715fa4b1818ed317774006dbe853",
+      "sha256:1214882014710ae8bfcd8725dd8b5ab02fc9130f6fbccc00e3a443cc461cc91c",
+      "sha256:265bac9f71af67e9245960b15431fae7addc980a773525762ac471f6ff8f835f",
+      "sha256:c0a8f88158169afbc219b6fb9c78ffed3e87619557c90861875c9ea497afc9fd",
+      "sha256:4dac31dd41baca0118e5dedaf26af532dfab8683a595d925cf7e01bea7a07c03",
     ]);
   });
 
@@ -72,7 +73,7 @@ describe("exec op", () => {
         input: -1n,
         dest: "/run/buildkit/ssh_agent.0",
         mountType: 2,
-        sshOpt: { id: "default", uid: 0, gid: 0, mode: 0o600, optional: false },
+        sshOpt: { id: "", uid: 0, gid: 0, mode: 0o600, optional: false },
       },
     ]);
     assert.ok(exec.meta!.env!.includes("SSH_AUTH_SOCK=/run/buildkit/ssh_agent.0"));
@@ -185,9 +186,31 @@ describe("exec op", () => {
       input: -1n,
       dest: "/w/agent.sock",
       mountType: 2,
-      sshOpt: { id: "default", uid: 5, gid: 6, mode: 0o660, optional: false },
+      sshOpt: { id: "", uid: 5, gid: 6, mode: 0o660, optional: false },
     });
     assert.deepEqual(exec.meta!.env, ["SSH_AUTH_SOCK=/mine"]);
+  });
+
+  test("a mount target keeps its trailing slash and an explicit path '/' is a selector, as Go's llb sends them", () => {
+    const { exec } = execOf(
+      image("busybox", P).run("/dev/pipes/x", {
+        mounts: { "/dev/pipes/": { from: scratch(), path: "/", readonly: true } },
+      }),
+    );
+    assert.deepEqual(exec.mounts!.map((m) => [m.dest, m.selector]), [["/", undefined], ["/dev/pipes/", "/"]]);
+    const out = image("busybox", P).run("true", { mounts: { "/out/": scratch() } });
+    assert.doesNotThrow(() => out.mount("/out"));
+  });
+
+  test("ssh() names its agent with the empty id, as Go's llb and the Dockerfile frontend; ssh(id) with its id", () => {
+    const { exec } = execOf(
+      image("busybox", P).run("x", { ssh: [ssh(), { agent: ssh("default"), target: "/d" }, ssh("deploy")] }),
+    );
+    assert.deepEqual(exec.mounts!.filter((m) => m.sshOpt).map((m) => m.sshOpt!.id), [
+      "",
+      "default",
+      "deploy",
+    ]);
   });
 
   test("a cache seeded from a state mounts that state's directory as its input", () => {

@@ -8,7 +8,7 @@ import type { InheritedConfig } from "../dsl/step_settings.ts";
 import type * as pb from "../proto/pb.gen.ts";
 import { Cap, type CapID } from "./caps.ts";
 import type { InputList } from "./inputs.ts";
-import { baseConfigKey, type BaseConfigs, basedPath } from "./base_config.ts";
+import { baseConfigOf, type BaseConfigs, basedPath } from "./base_config.ts";
 import { chownOf as ownerOf } from "../dsl/file_actions.ts";
 
 /**
@@ -131,7 +131,7 @@ function fileAction(a: FileAction, input: bigint, caps: Set<CapID>, configs?: Ba
 // Names resolve in the filesystem the action modifies, as Go's llb does.
 /** The base image's user as an owner, once its config is known. */
 function baseOwner(base: InheritedConfig | undefined, configs: BaseConfigs | undefined): Chown | undefined {
-  const user = base && configs?.get(baseConfigKey(base.image, base.platform))?.User;
+  const user = baseConfigOf(base, configs)?.User;
   return user ? ownerOf(user) : undefined;
 }
 

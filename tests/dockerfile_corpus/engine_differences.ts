@@ -35,6 +35,12 @@ export const ENGINE_DIFFERENCES: readonly EngineDifference[] = [
     reason: "BuildKit 0.8's frontend has no heredocs (parse error)",
   },
   {
+    case: "heredoc_shebang",
+    engines: ["dk20"],
+    kind: "refused",
+    reason: "BuildKit 0.8's frontend has no heredocs (parse error)",
+  },
+  {
     case: "copy_link",
     engines: ["dk20"],
     kind: "refused",
@@ -63,6 +69,27 @@ export const ENGINE_DIFFERENCES: readonly EngineDifference[] = [
     engines: ["dk20"],
     kind: "refused",
     reason: "BuildKit 0.8's frontend has no HEALTHCHECK --start-interval",
+  },
+  {
+    case: "add_url_chmod",
+    engines: ["dk20"],
+    kind: "refused",
+    reason:
+      "BuildKit 0.8's frontend ignores --chmod on ADD <url> (the file stays 0600, the copy has no mode)",
+  },
+  {
+    case: "add_git",
+    engines: ["dk20"],
+    kind: "refused",
+    reason: "BuildKit 0.8's frontend has no ADD <git>: it downloads the repository URL as a file (and fails)",
+  },
+  {
+    case: "run_security_insecure",
+    engines: ["dk20", "dk26c", "dk28"],
+    kind: "refused",
+    reason:
+      "no suite engine grants the security.insecure entitlement (its daemon config does not allow it; " +
+      'buildx --allow security.insecure fails with "not allowed by build daemon configuration")',
   },
 ];
 

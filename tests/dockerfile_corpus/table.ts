@@ -21,6 +21,11 @@ export const TABLE: readonly TableRow[] = [
   { dockerfile: "FROM image", drydock: '`image("image")`', cases: ["workdir_chain"] },
   { dockerfile: "FROM scratch", drydock: "`scratch()`", cases: ["workdir_scratch"] },
   {
+    dockerfile: "FROM --platform=linux/amd64 image",
+    drydock: '`image("image", { platform: "linux/amd64" })`; `$BUILDPLATFORM` is the default',
+    cases: ["run_mount_cache_owner"],
+  },
+  {
     dockerfile: "FROM stage",
     drydock: "the stage's const: `const next = stage.run(...)`",
     cases: ["multi_stage_chain"],
@@ -47,14 +52,22 @@ export const TABLE: readonly TableRow[] = [
   { dockerfile: 'RUN ["a", "b"]', drydock: '`.run(["a", "b"])`', cases: ["exec_form"] },
   { dockerfile: "RUN <<EOF", drydock: '`.run("line 1\\nline 2\\n")`', cases: ["heredoc_run"] },
   {
+    dockerfile: "RUN <<EOF (starting with #!)",
+    drydock: '`.run("/dev/pipes/EOF", { mounts: { "/dev/pipes/": { from: scratch().mkfile("/EOF", script, ' +
+      '{ mode: 0o755 }), path: "/", readonly: true } } })`',
+    cases: ["heredoc_shebang"],
+  },
+  {
     dockerfile: "RUN --mount=type=bind",
     drydock: '`mounts: { "/m": { from: ctx, path: "a.txt", readonly: true } }`; `rw` is `discard: true`',
     cases: ["run_mount_bind"],
   },
   {
     dockerfile: "RUN --mount=type=cache",
-    drydock: '`mounts: { "/c": cache("/id", { sharing }) }` (the frontend\'s ids start with `/`)',
-    cases: ["run_mount_cache", "workdir_mounts"],
+    drydock:
+      '`mounts: { "/c": cache("/id", { sharing }) }` (the frontend\'s ids start with `/`); `uid`/`gid`/`mode` ' +
+      'seed it: `{ from: scratch().mkdir("/cache", { mode, parents: false, chown: { user, group } }), path: "/cache" }`',
+    cases: ["run_mount_cache", "workdir_mounts", "run_mount_cache_owner"],
   },
   {
     dockerfile: "RUN --mount=type=tmpfs",
@@ -67,9 +80,19 @@ export const TABLE: readonly TableRow[] = [
       '`mounts: { "/run/secrets/id": { secret: secret("id"), optional: true } }`; `env=` is `secrets: { NAME: ... }`',
     cases: ["run_mount_secret"],
   },
-  { dockerfile: "RUN --mount=type=ssh", drydock: "`ssh: { agent: ssh(), optional: true }`", cases: [] },
+  {
+    dockerfile: "RUN --mount=type=ssh",
+    drydock: '`ssh: { agent: ssh(), optional: true }`; `id=deploy` is `ssh("deploy")`',
+    cases: ["run_mount_ssh"],
+  },
   { dockerfile: "RUN --network", drydock: '`.run(cmd, { network: "none" })`', cases: ["run_network"] },
-  { dockerfile: "RUN --security", drydock: '`.run(cmd, { security: "insecure" })`', cases: [] },
+  {
+    dockerfile: "RUN --security",
+    drydock:
+      '`.run(cmd, { security: "insecure" })` (case run_security_insecure: no suite engine grants the ' +
+      "`security.insecure` entitlement, so it is not built)",
+    cases: [],
+  },
   {
     dockerfile: "COPY src dest",
     drydock: '`.copy(ctx, "src", "dest")` with `const ctx = local(".")` (.dockerignore applies)',
@@ -81,7 +104,18 @@ export const TABLE: readonly TableRow[] = [
     cases: ["copy_from_stage", "copy_symlinks"],
   },
   { dockerfile: "COPY --chown", drydock: '`{ chown: "1000:1000" }`', cases: ["copy_chown_chmod"] },
-  { dockerfile: "COPY --chmod", drydock: "`{ chmod: 0o640 }`", cases: ["copy_chown_chmod"] },
+  {
+    dockerfile: "COPY --chmod",
+    drydock:
+      '`{ chmod: 0o640 }`; symbolic `{ chmod: "go-w" }` (applied by Docker 28, ignored by 26.1\'s frontend)',
+    cases: ["copy_chown_chmod"],
+  },
+  {
+    dockerfile: "COPY --parents",
+    drydock:
+      '`.copy(ctx, "/", dest, { include: ["a/b/*.txt"] })` (`x/./a/b` copies from `x`; no engine here has it)',
+    cases: [],
+  },
   { dockerfile: "COPY --link", drydock: "`{ link: true }`", cases: ["copy_link"] },
   { dockerfile: "COPY --exclude", drydock: '`{ exclude: ["*.bak"] }`', cases: ["copy_exclude"] },
   {
@@ -96,6 +130,29 @@ export const TABLE: readonly TableRow[] = [
     cases: ["heredoc_copy"],
   },
   { dockerfile: "ADD archive.tar", drydock: "`.copy(ctx, ..., { unpack: true })`", cases: ["add_local"] },
+  {
+    dockerfile: "ADD https://host/file.txt",
+    drydock: '`.copy(http(url, { filename: "file.txt" }), "file.txt", dest, { followSymlinks: false, ' +
+      "contentsOnly: false, allowWildcard: false, allowEmptyWildcard: false })` (downloaded as mode 0600)",
+    cases: ["add_url"],
+  },
+  {
+    dockerfile: "ADD https://host/repo.git#ref:dir",
+    drydock: '`.copy(git(url, { ref: "ref", subdir: "dir" }), "/", dest, { ...the same four options })`',
+    cases: ["add_git"],
+  },
+  {
+    dockerfile: "ADD --chmod",
+    drydock: "`{ chmod: 0o644 }` (BuildKit 0.8's frontend ignores it on a URL)",
+    cases: ["add_url_chmod"],
+  },
+  { dockerfile: "ADD --chown", drydock: '`{ chown: "1:2" }`', cases: ["add_url_chmod"] },
+  {
+    dockerfile: "ADD --checksum",
+    drydock: '`http(url, { checksum: "sha256:…" })`, `git(url, { checksum })`',
+    cases: [],
+  },
+  { dockerfile: "ADD --keep-git-dir", drydock: "`git(url, { keepGitDir: true })`", cases: [] },
   { dockerfile: "LABEL", drydock: "`.config({ labels: { ... } })`", cases: ["image_metadata"] },
   { dockerfile: "EXPOSE", drydock: '`.config({ expose: [80, "443/udp"] })`', cases: ["image_metadata"] },
   { dockerfile: "VOLUME", drydock: '`.config({ volumes: ["/data"] })`', cases: ["image_metadata"] },

@@ -96,8 +96,13 @@ test("--print dumps one target's LLB as JSON lines, ending with the --dry-run di
   assert.equal(ops[0].Op.source.identifier, "docker-image://docker.io/library/busybox:latest");
   assert.deepEqual(ops[1].Op.exec.meta.env.filter((e: string) => e.startsWith("APP_")), ["APP_VERSION=3"]);
   assert.ok(dry.stdout.includes(ops.at(-1).Digest), "the same terminal digest as --dry-run");
-  // Without an engine the base image's config is not resolved, and --print says so.
+  // Without an engine the base image's config is not resolved, and --print says so and why.
   assert.match(printed.stderr, /drydock: the config of docker\.io\/library\/busybox:latest is not resolved/);
+  assert.match(
+    printed.stderr,
+    /digests differ from the ones built \(Cannot reach a BuildKit engine/,
+    "and why",
+  );
 });
 
 test("--dot prints the graph; several targets are a usage error", async () => {

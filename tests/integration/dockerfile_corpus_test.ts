@@ -7,7 +7,7 @@
 // The Deno pass runs every engine; the Bun pass runs the newest (definitions are byte-identical on both
 // runtimes, tests/definition_runtimes_test.ts, so the other engines would repeat the same requests).
 // DRYDOCK_CORPUS=name1,name2 runs only those cases.
-import { describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import { dockerfile, local } from "../../mod.ts";
@@ -23,12 +23,20 @@ import {
   skipReason,
 } from "../support/dockerfile_corpus.ts";
 import { allowedDifferences } from "../dockerfile_corpus/engine_differences.ts";
+import { startCorpusServer } from "../support/corpus_server.ts";
 
 const only = process.env.DRYDOCK_CORPUS?.split(",").filter(Boolean);
 const cases = corpusCases().filter((c) => !only || only.includes(c.name));
 const buildx = process.env.DRYDOCK_BUILDX;
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 const engines = corpusEngines().filter((e) => !isBun || e.name === "dk28");
+
+// ADD <url> and ADD <git> cases fetch from it.
+let stopServer: (() => Promise<void>) | undefined;
+before(async () => {
+  stopServer = await startCorpusServer();
+});
+after(() => stopServer?.());
 
 test("the corpus has at least 30 cases, and the converter translates every line of each", async () => {
   assert.ok(corpusCases().length >= 30, `${corpusCases().length} cases`);

@@ -283,7 +283,10 @@ export async function drydockBuild(
       },
       onStatus: (_t, s) => {
         for (const v of s.vertexes ?? []) {
-          if (v.completed && v.name) cached.set(v.name, (cached.get(v.name) ?? true) && (v.cached ?? false));
+          // Sources are left out: the frontend names ADD's download or checkout as the copy step itself, and an
+          // http or git source is checked again on every build.
+          if (!v.completed || !v.name || (v.inputs ?? []).length === 0) continue;
+          cached.set(v.name, (cached.get(v.name) ?? true) && (v.cached ?? false));
         }
       },
     });

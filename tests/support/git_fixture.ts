@@ -34,6 +34,31 @@ export interface GitFixture {
  */
 export async function gitFixture(options: ServeOptions = {}): Promise<GitFixture> {
   const root = mkdtempSync(join(tmpdir(), "drydock-srv-"));
+  writeGitRepository(root);
+  const server = await serveDirectory(root, options);
+  return {
+    url: `${server.url}/repo.git`,
+    root,
+    server,
+    close: async () => {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Writes `repo.git` under `root` (tag v1 with `top.txt` and `docs/readme.md`, then `later.txt` on main),
+ * ready to serve the dumb way. With `date`, every commit has that date and no user config is read, so the
+ * hashes are the same on every run.
+ *
+ * @example
+ * ```ts
+ * import { writeGitRepository } from "./git_fixture.ts";
+ * // writeGitRepository(dir, "2026-01-01T00:00:00Z"); // dir/repo.git
+ * ```
+ */
+export function writeGitRepository(root: string, date?: string): void {
   const work = join(root, "work");
   mkdirSync(join(work, "docs"), { recursive: true });
   const env = {
@@ -42,6 +67,14 @@ export async function gitFixture(options: ServeOptions = {}): Promise<GitFixture
     GIT_AUTHOR_EMAIL: "t@example.com",
     GIT_COMMITTER_NAME: "t",
     GIT_COMMITTER_EMAIL: "t@example.com",
+    ...(date
+      ? {
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+        GIT_CONFIG_NOSYSTEM: "1",
+        GIT_CONFIG_GLOBAL: "/dev/null",
+      }
+      : {}),
   };
   const git = (...args: string[]) => execFileSync("git", args, { stdio: "pipe", env });
   git("-C", work, "init", "-q", "-b", "main");
@@ -56,14 +89,4 @@ export async function gitFixture(options: ServeOptions = {}): Promise<GitFixture
   git("clone", "-q", "--bare", work, join(root, "repo.git"));
   // Dumb HTTP: clients read info/refs and loose objects as plain files.
   git("-C", join(root, "repo.git"), "update-server-info");
-  const server = await serveDirectory(root, options);
-  return {
-    url: `${server.url}/repo.git`,
-    root,
-    server,
-    close: async () => {
-      await server.close();
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
 }

@@ -24,6 +24,8 @@ export interface StaticServer {
 export interface ServeOptions {
   /** Answer 401 unless a request carries exactly this `Authorization` header. */
   authorization?: string;
+  /** The port to listen on; a port in use rejects (`EADDRINUSE`). @default a free one */
+  port?: number;
 }
 
 /**
@@ -61,7 +63,10 @@ export async function serveDirectory(root: string, options: ServeOptions = {}): 
       },
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   return {

@@ -1,0 +1,19 @@
+import { build, http, image } from "../../../mod.ts";
+
+// Served by the test's own HTTP server (tests/support/corpus_server.ts).
+// ADD of a URL: the download (named after the URL's last segment, mode 0600) copied as one file.
+const asFile = {
+  followSymlinks: false,
+  contentsOnly: false,
+  allowWildcard: false,
+  allowEmptyWildcard: false,
+};
+const hello = http("http://127.0.0.1:47213/hello.txt", { filename: "hello.txt" });
+const final = image("busybox")
+  .copy(hello, "hello.txt", "/downloads/", asFile)
+  .workdir("/w")
+  .copy(hello, "hello.txt", ".", asFile);
+
+export const targets = { final };
+export const defaultTarget = "final";
+if (import.meta.main) await build(targets, { default: defaultTarget });
