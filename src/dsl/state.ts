@@ -326,12 +326,14 @@ export class State extends RunSettingsBase<State> {
    * state with no base image, or on a `dockerfile()` result, is returned as is.
    *
    * @example In a dynamic target, with the engine's resolver
-   * ```ts
+   * ```ts no-eval
    * import { buildTargets, image } from "@drydock/core";
    * await buildTargets({
-   *   app: async (ctx) => {
-   *     const node = await image("node:20").resolved(ctx.resolveImageConfig);
-   *     return node.env("PATH", `/app/bin:${node.getEnv("PATH")}`).run("node --version");
+   *   app: {
+   *     state: async (ctx) => {
+   *       const node = await image("node:20").resolved(ctx.resolveImageConfig);
+   *       return node.env("PATH", `/app/bin:${node.getEnv("PATH")}`).run("node --version");
+   *     },
    *   },
    * });
    * ```
