@@ -84,6 +84,18 @@ export const ENGINE_DIFFERENCES: readonly EngineDifference[] = [
     reason: "BuildKit 0.8's frontend has no ADD <git>: it downloads the repository URL as a file (and fails)",
   },
   {
+    case: "add_url_checksum",
+    engines: ["dk20"],
+    kind: "refused",
+    reason: 'BuildKit 0.8\'s frontend has no ADD --checksum ("Unknown flag: checksum")',
+  },
+  {
+    case: "add_git_keep_dir",
+    engines: ["dk20"],
+    kind: "refused",
+    reason: 'BuildKit 0.8\'s frontend has no ADD --keep-git-dir ("Unknown flag: keep-git-dir")',
+  },
+  {
     case: "run_security_insecure",
     engines: ["dk20", "dk26c", "dk28"],
     kind: "refused",

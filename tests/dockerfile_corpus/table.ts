@@ -150,9 +150,13 @@ export const TABLE: readonly TableRow[] = [
   {
     dockerfile: "ADD --checksum",
     drydock: '`http(url, { checksum: "sha256:…" })`, `git(url, { checksum })`',
-    cases: [],
+    cases: ["add_url_checksum"],
   },
-  { dockerfile: "ADD --keep-git-dir", drydock: "`git(url, { keepGitDir: true })`", cases: [] },
+  {
+    dockerfile: "ADD --keep-git-dir",
+    drydock: "`git(url, { keepGitDir: true })`",
+    cases: ["add_git_keep_dir"],
+  },
   { dockerfile: "LABEL", drydock: "`.config({ labels: { ... } })`", cases: ["image_metadata"] },
   { dockerfile: "EXPOSE", drydock: '`.config({ expose: [80, "443/udp"] })`', cases: ["image_metadata"] },
   { dockerfile: "VOLUME", drydock: '`.config({ volumes: ["/data"] })`', cases: ["image_metadata"] },
