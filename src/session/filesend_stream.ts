@@ -82,10 +82,19 @@ export async function receiveStream(
     return { bytes };
   } catch (err) {
     if (!toStdout) {
-      sink.destroy();
+      await closed(sink);
       rmSync(partial, { force: true });
       forget();
     }
     throw err;
   }
+}
+
+/** Destroys a file stream and waits until its file is closed: its open may still be pending, and would recreate the file after our removal. */
+function closed(stream: Writable): Promise<void> {
+  if (stream.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once("close", () => resolve());
+    stream.destroy();
+  });
 }
