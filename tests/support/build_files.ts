@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { after } from "node:test";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTargets, type State } from "../../mod.ts";
@@ -20,9 +21,16 @@ export interface BuiltFiles {
   readonly statuses: readonly StatusResponse[];
 }
 
-/** Builds `state` on `engine` and exports it to a temporary directory. */
+// Tests read the files after buildFiles returns, so the directories go after the test file's tests.
+const made: string[] = [];
+after(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Builds `state` on `engine` and exports it to a temporary directory (removed after the test file's tests). */
 export async function buildFiles(engine: TestEngine, state: State): Promise<BuiltFiles> {
   const dir = mkdtempSync(join(tmpdir(), "drydock-files-"));
+  made.push(dir);
   const statuses: StatusResponse[] = [];
   await buildTargets(
     { files: { state, output: { type: "local", dest: dir } } },
