@@ -191,12 +191,13 @@ describe("multi-node builder (dk26c amd64 + dk28 arm64)", { skip }, () => {
     }).then(() => undefined, (e) => e);
     assert.ok(err instanceof DrydockError, String(err));
     assert.match(err.message, /missing/);
-    // dk26c's own record of its build: ended (polled until it is), cancelled; its step's process is gone.
+    // dk26c's own record of its build: ended with its error (polled until it has one: the engine can list a
+    // finished record before its error), cancelled; its step's process is gone.
     let record: { error?: string } | undefined;
-    for (let i = 0; i < 50 && !record; i++) {
+    for (let i = 0; i < 50 && !record?.error; i++) {
       const history = await buildHistory(dk26c!);
       record = refs.map((r) => history.finished.get(r)).find(Boolean);
-      if (!record) await new Promise((r) => setTimeout(r, 200));
+      if (!record?.error) await new Promise((r) => setTimeout(r, 200));
     }
     assert.match(record?.error ?? "", /cancel/i, JSON.stringify({ refs, record }));
     assert.deepEqual(processesWith(`echo ${nonce}`), []);
