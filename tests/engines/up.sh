@@ -325,6 +325,21 @@ clear_crash_leftovers() {
   rm -f "$dir/dockerd.pid" "$dir/run/containerd/containerd.pid"
 }
 
+# A stopped engine starts from an empty --data-root (up.sh imports busybox again). The state dir
+# outlives runs on one machine, and an engine's BuildKit cache grew to tens of thousands of records
+# over many suite runs; Docker 26.1 with the containerd store walks all of them at boot under a
+# fixed deadline and then exits with "context deadline exceeded". No test relies on a cache from an
+# earlier run. DRYDOCK_ENGINES_KEEP_DATA=1 keeps the data (e.g. to look at an engine after a crash).
+fresh_data_root() {
+  local e=$1 dir=$2 m
+  [ -d "$dir/data" ] || return 0
+  if [ "${DRYDOCK_ENGINES_KEEP_DATA:-}" = 1 ]; then say "$e: keeping its data (DRYDOCK_ENGINES_KEEP_DATA=1)"; return 0; fi
+  # A killed dockerd can leave its self bind-mount and overlay mounts behind (see down.sh).
+  awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+    while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+  rm -rf "$dir/data"
+}
+
 engine_ping() { [ "$(curl -s --max-time 2 --unix-socket "$1" http://engine/_ping 2>/dev/null)" = OK ]; }
 
 start_engine() {
@@ -338,6 +353,7 @@ start_engine() {
     die "a system containerd is running (/run/containerd/containerd.sock); the engines would share it. Stop it first."
   mkdir -p "$dir"
   clear_crash_leftovers "$dir"
+  fresh_data_root "$e" "$dir"
   ensure_bridge "$(engine_bridge "$e")" "$(engine_cidr "$e")"
   # Docker 28 still defaults to the graphdriver store: the containerd store is opt-in there too.
   case $e in
@@ -361,15 +377,28 @@ start_engine() {
     --bridge "$(engine_bridge "$e")" --iptables=false --ip-masq=false "${extra[@]}"
 }
 
+# Docker 26.1 with the containerd store exits at boot ("context deadline exceeded" right after
+# "Daemon has completed initialization") when its BuildKit worker is not ready within a fixed
+# deadline; a large cache (see fresh_data_root) or four daemons booting at once on two cores can
+# cause it. An engine that exits while booting is started again, twice at most.
+BOOT_ATTEMPTS=3
+
 wait_engine() {
-  local e=$1 dir sock deadline
+  local e=$1 dir sock deadline attempt=1
   dir=$(engine_dir "$e")
   sock=$(engine_sock "$e")
   deadline=$((SECONDS + READY_TIMEOUT))
   until engine_ping "$sock"; do
     if ! our_pid "$dir/launch.pid" >/dev/null; then
+      if [ $attempt -lt $BOOT_ATTEMPTS ]; then
+        say "$e exited while starting ($(tail -n 1 "$dir/dockerd.log")); starting it again"
+        attempt=$((attempt + 1))
+        start_engine "$e"
+        deadline=$((SECONDS + READY_TIMEOUT))
+        continue
+      fi
       tail -n 30 "$dir/dockerd.log" >&2
-      die "$e exited while starting (log: $dir/dockerd.log)"
+      die "$e exited while starting, $BOOT_ATTEMPTS times (log: $dir/dockerd.log)"
     fi
     if [ $SECONDS -ge $deadline ]; then
       tail -n 30 "$dir/dockerd.log" >&2
