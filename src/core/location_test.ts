@@ -50,3 +50,19 @@ test("observeCallerLocations() sees every location callerLocation() finds, until
   callerLocation();
   assert.deepEqual(seen, [46]);
 });
+
+test("callerLocation(api) takes the frame that called api, and walks the stack when api is not on it", () => {
+  // Never `return f()`: JavaScriptCore (Bun) drops the frame of a function whose last act is a call.
+  type Found = { where: ReturnType<typeof callerLocation> };
+  function api(): Found {
+    return { where: callerLocation(api) };
+  }
+  const unrelated = () => undefined;
+  function other(): Found {
+    return { where: callerLocation(unrelated) };
+  }
+  const direct = api().where;
+  const walked = other().where;
+  assert.deepEqual([direct?.line, direct?.column], [64, 18]);
+  assert.deepEqual([walked?.line, walked?.column], [62, 21]);
+});

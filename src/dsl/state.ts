@@ -91,7 +91,7 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   run(command: string | string[], options: RunOptions = {}): ExecState {
-    const node = execNode(this.#data, command, options, callerLocation());
+    const node = execNode(this.#data, command, options, callerLocation(State.prototype.run));
     return new ExecState({ ...this.#data, output: { op: node, index: 0 } }, node);
   }
 
@@ -120,7 +120,9 @@ export class State extends RunSettingsBase<State> {
    */
   env(vars: Record<string, string>): State;
   env(nameOrVars: string | Record<string, string>, value?: string): State {
-    return this.#withSettings(envPatch(this.#data.settings, nameOrVars, value, callerLocation()));
+    return this.#withSettings(
+      envPatch(this.#data.settings, nameOrVars, value, callerLocation(State.prototype.env)),
+    );
   }
 
   /**
@@ -135,7 +137,9 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   arg(name: string, value: string): State {
-    return this.#withSettings(argPatch(this.#data.settings, name, value, callerLocation()));
+    return this.#withSettings(
+      argPatch(this.#data.settings, name, value, callerLocation(State.prototype.arg)),
+    );
   }
 
   /**
@@ -149,7 +153,13 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   shell(argv: string[]): State {
-    const shell = validate("shell", "argv", z.array(schemas.envValue.min(1)).min(1), argv, callerLocation());
+    const shell = validate(
+      "shell",
+      "argv",
+      z.array(schemas.envValue.min(1)).min(1),
+      argv,
+      callerLocation(State.prototype.shell),
+    );
     return this.#withSettings({ shell });
   }
 
@@ -165,7 +175,7 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   workdir(path: string): State {
-    const location = callerLocation();
+    const location = callerLocation(State.prototype.workdir);
     const p = validate("workdir", "path", schemas.path, path, location);
     return this.#withWorkdir(p).#mkdirWorkdir(location);
   }
@@ -186,7 +196,7 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   user(user: string): State {
-    return this.#withUser(validate("user", "user", schemas.user, user, callerLocation()));
+    return this.#withUser(validate("user", "user", schemas.user, user, callerLocation(State.prototype.user)));
   }
 
   #withWorkdir(p: string): State {
@@ -215,7 +225,9 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   copy(from: State, src: string | string[], dest: string, options: CopyOptions = {}): State {
-    return new State(copyStepData(this.#data, from, src, dest, options, callerLocation()));
+    return new State(
+      copyStepData(this.#data, from, src, dest, options, callerLocation(State.prototype.copy)),
+    );
   }
 
   /**
@@ -228,7 +240,7 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   mkdir(path: string, options: MkdirOptions = {}): State {
-    return new State(mkdirData(this.#data, path, options, callerLocation()));
+    return new State(mkdirData(this.#data, path, options, callerLocation(State.prototype.mkdir)));
   }
 
   /**
@@ -241,7 +253,7 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   mkfile(path: string, data: string | Uint8Array, options: MkfileOptions = {}): State {
-    return new State(mkfileData(this.#data, path, data, options, callerLocation()));
+    return new State(mkfileData(this.#data, path, data, options, callerLocation(State.prototype.mkfile)));
   }
 
   /**
@@ -254,7 +266,7 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   rm(path: string, options: RmOptions = {}): State {
-    return new State(rmData(this.#data, path, options, callerLocation()));
+    return new State(rmData(this.#data, path, options, callerLocation(State.prototype.rm)));
   }
 
   /**
@@ -268,7 +280,9 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   symlink(oldpath: string, newpath: string, options: SymlinkOptions = {}): State {
-    return new State(symlinkData(this.#data, oldpath, newpath, options, callerLocation()));
+    return new State(
+      symlinkData(this.#data, oldpath, newpath, options, callerLocation(State.prototype.symlink)),
+    );
   }
 
   /**
@@ -281,7 +295,7 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   dir(path: string): State {
-    const data = dirData(this.#data, path, callerLocation());
+    const data = dirData(this.#data, path, callerLocation(State.prototype.dir));
     return data === this.#data ? this : new State(data);
   }
 
@@ -306,7 +320,7 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   config(config: ImageConfigOptions): State {
-    const location = callerLocation();
+    const location = callerLocation(State.prototype.config);
     const c = validate("config", "", schemas.config, config, location);
     let state = this.#with({});
     if (c.env) state = state.env(c.env);
@@ -346,7 +360,7 @@ export class State extends RunSettingsBase<State> {
    * ```
    */
   async resolved(resolver: ImageConfigResolver): Promise<State> {
-    const location = callerLocation();
+    const location = callerLocation(State.prototype.resolved);
     if (typeof resolver !== "function") {
       fail("resolved", "resolver", "must be a function (ref, { platform }) => Promise<{ config }>", location);
     }
@@ -426,6 +440,13 @@ export class ExecState extends State {
    * ```
    */
   mount(path: string): State {
-    return new State(execMountData(this.#node, path, stateData(this).settings.platform, callerLocation()));
+    return new State(
+      execMountData(
+        this.#node,
+        path,
+        stateData(this).settings.platform,
+        callerLocation(ExecState.prototype.mount),
+      ),
+    );
   }
 }

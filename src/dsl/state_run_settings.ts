@@ -39,7 +39,13 @@ export abstract class RunSettingsBase<S> extends StateBase {
    */
   hostname(name: string): S {
     return this.withSettings({
-      hostname: validate("hostname", "name", schemas.hostname, name, callerLocation()),
+      hostname: validate(
+        "hostname",
+        "name",
+        schemas.hostname,
+        name,
+        callerLocation(RunSettingsBase.prototype.hostname),
+      ),
     });
   }
 
@@ -55,7 +61,13 @@ export abstract class RunSettingsBase<S> extends StateBase {
    */
   network(mode: NetworkMode): S {
     return this.withSettings({
-      network: validate("network", "mode", schemas.networkMode, mode, callerLocation()),
+      network: validate(
+        "network",
+        "mode",
+        schemas.networkMode,
+        mode,
+        callerLocation(RunSettingsBase.prototype.network),
+      ),
     });
   }
 
@@ -71,7 +83,13 @@ export abstract class RunSettingsBase<S> extends StateBase {
    * ```
    */
   security(mode: SecurityMode): S {
-    const security = validate("security", "mode", schemas.securityMode, mode, callerLocation());
+    const security = validate(
+      "security",
+      "mode",
+      schemas.securityMode,
+      mode,
+      callerLocation(RunSettingsBase.prototype.security),
+    );
     return this.withSettings({ security });
   }
 
@@ -85,7 +103,7 @@ export abstract class RunSettingsBase<S> extends StateBase {
    * ```
    */
   addHost(host: string, ip: string): S {
-    const location = callerLocation();
+    const location = callerLocation(RunSettingsBase.prototype.addHost);
     const h = validate("addHost", "host", schemas.hostname, host, location);
     const i = validate("addHost", "ip", schemas.hostIp, ip, location);
     return this.withSettings({
@@ -103,7 +121,7 @@ export abstract class RunSettingsBase<S> extends StateBase {
    * ```
    */
   ulimit(name: UlimitName, soft: number, hard: number = soft): S {
-    const location = callerLocation();
+    const location = callerLocation(RunSettingsBase.prototype.ulimit);
     const n = validate("ulimit", "name", schemas.ulimitName, name, location);
     const s = validate("ulimit", "soft", schemas.ulimitValue, soft, location);
     const h = validate("ulimit", "hard", schemas.ulimitValue, hard, location);
@@ -121,7 +139,13 @@ export abstract class RunSettingsBase<S> extends StateBase {
    * ```
    */
   cgroupParent(parent: string): S {
-    const cgroupParent = validate("cgroupParent", "parent", schemas.path, parent, callerLocation());
+    const cgroupParent = validate(
+      "cgroupParent",
+      "parent",
+      schemas.path,
+      parent,
+      callerLocation(RunSettingsBase.prototype.cgroupParent),
+    );
     return this.withSettings({ cgroupParent });
   }
 
@@ -136,7 +160,7 @@ export abstract class RunSettingsBase<S> extends StateBase {
    * ```
    */
   proxy(env: ProxyEnv): S {
-    const p = validate("proxy", "", schemas.proxy, env, callerLocation());
+    const p = validate("proxy", "", schemas.proxy, env, callerLocation(RunSettingsBase.prototype.proxy));
     return this.withSettings({ proxyEnv: { ...stateData(this).settings.proxyEnv, ...p } });
   }
 
@@ -151,7 +175,13 @@ export abstract class RunSettingsBase<S> extends StateBase {
    * ```
    */
   platform(platform: string): S {
-    const p = validate("platform", "platform", schemas.platform, platform, callerLocation());
+    const p = validate(
+      "platform",
+      "platform",
+      schemas.platform,
+      platform,
+      callerLocation(RunSettingsBase.prototype.platform),
+    );
     const [os, architecture, variant] = p.split("/");
     return this.withSettings({ platform: variant ? { os, architecture, variant } : { os, architecture } });
   }
