@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { z } from "zod";
 import { DrydockError } from "../core/errors.ts";
@@ -35,6 +34,7 @@ import { fanOut } from "./fan_out.ts";
 import { type BuildOutput, outputSchema } from "./outputs.ts";
 import type { SecretSpec } from "./secret_flag.ts";
 import { sessionServiceOptions } from "./session_services.ts";
+import { sessionSharedKey } from "./session_key.ts";
 import type { SshSpec } from "./ssh_flag.ts";
 import type { ShellAccess, ShellOptions } from "./debug_shell.ts";
 import { type ResolvedTarget, selectTargets, type TargetOverrides, type Targets } from "./targets.ts";
@@ -215,8 +215,10 @@ export async function solveTargets(
     registryCredentials,
     stdout: run.environment.stdout,
   };
-  const sharedKey = options.sharedKey ??
-    createHash("sha256").update(`${hostname()}\n${base}`).digest("hex").slice(0, 32);
+  const sharedKey = options.sharedKey ?? sessionSharedKey(hostname(), base, []);
+  const targetKey = (t: ResolvedTarget) =>
+    options.sharedKey ??
+      sessionSharedKey(hostname(), base, t.platformStates?.map((p) => p.state) ?? [t.state], contexts);
   const notice = options.onNotice ?? ((_: string, m: string) => console.error(`drydock: ${m}`));
   // Before anything is built: a registry that refuses a persisted copy fails the build here.
   const persist = await seedBuild(
@@ -241,7 +243,7 @@ export async function solveTargets(
     attest: options.attest,
     sourceDateEpoch,
     features,
-    sharedKey,
+    sharedKey: targetKey(t),
     name: t.name,
     credentials: (host) => registryCredentials.get(host),
     noCache: options.noCache,
