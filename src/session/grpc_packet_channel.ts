@@ -66,19 +66,9 @@ export function serverCallChannel<M = Packet>(
   };
 }
 
-/**
- * Bun's HTTP/2 server (1.4.5) intermittently stalls for good on this stream when gRPC messages are larger
- * than 32 KiB: seen with 128 KiB, 256 KiB and 1 MiB messages, whether each went out in one write or in
- * 32 KiB writes, never with 32 KiB messages. It does not apply the peer's raised SETTINGS_INITIAL_WINDOW_SIZE
- * to open streams (oven-sh/bun#41329), so its stream window and Go's disagree once Go's BDP estimator
- * raises it. On Bun, messages stay at Go's 32 KiB, and writes at 32 KiB, one at a time.
- */
-const IS_BUN = "Bun" in globalThis;
-const WRITER_OPTIONS: FrameWriterOptions = IS_BUN
-  ? { maxWriteBytes: 32 * 1024, joinBytes: 32 * 1024, maxWritesInFlight: 1 }
-  : { joinBytes: 64 * 1024, maxWritesInFlight: 4 };
-/** DATA payload per packet: Go's size on Bun (see above); 1 MiB moves a large file about 3x faster. */
-const DATA_BYTES = IS_BUN ? 32 * 1024 : 1024 * 1024;
+const WRITER_OPTIONS: FrameWriterOptions = { joinBytes: 64 * 1024, maxWritesInFlight: 4 };
+/** DATA payload per packet: 1 MiB moves a large file about 3x faster than Go's 32 KiB. */
+const DATA_BYTES = 1024 * 1024;
 
 /**
  * Adapts a DiffCopy server call for sending many packets fast. grpc-js writes one message per HTTP/2

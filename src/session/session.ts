@@ -10,6 +10,9 @@ import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { Transport } from "../transport/transport.ts";
 import { keepRepeatedMetadata } from "./repeated_metadata.ts";
+import { InitialWindowShim } from "./initial_window_shim.ts";
+
+const IS_BUN = "Bun" in globalThis;
 
 /** One gRPC method a session serves. */
 export interface SessionMethod {
@@ -112,7 +115,8 @@ export class Session {
     stream.on("close", () => {
       if (!this.#closed) this.#options.onLost?.(peerGone ? "closed" : "unresponsive");
     });
-    this.#injector.injectConnection(stream);
+    // Bun's HTTP/2 server mishandles raises of the initial window that grpc-go makes mid-transfer.
+    this.#injector.injectConnection(IS_BUN ? new InitialWindowShim(stream) : stream);
   }
 
   /** Stops serving and closes the stream. */
