@@ -3,6 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,7 +40,12 @@ async function withFixture(fn: (f: Fixture) => Promise<void>): Promise<void> {
   try {
     await fn({ dir, tools, keyA, fpA, keyB, fpB, socketA, agent });
   } finally {
-    agent.kill();
+    // The agent removes its socket as it exits: removing the folder meanwhile left it half-removed on Bun.
+    if (agent.exitCode === null && agent.signalCode === null) {
+      const exited = once(agent, "exit");
+      agent.kill();
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
