@@ -307,8 +307,11 @@ launch() {
   local pidfile=$1 log=$2; shift 2
   rm -f "$pidfile"
   printf '=== %s\n' "$(date -u +%FT%TZ)" >>"$log"
+  # From /: a daemon keeps the working directory it starts in, and the engine runs git there (ADD <git>,
+  # git()); a CI checkout deleted after its run left engines whose git failed ("unable to get current
+  # working directory").
   # shellcheck disable=SC2016  # $$, $0 and $@ belong to the inner sh
-  setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >>"$log" 2>&1 </dev/null 9>&- &
+  (cd / && exec setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >>"$log" 2>&1 </dev/null 9>&-) &
   for _ in $(seq 50); do [ -s "$pidfile" ] && return 0; sleep 0.1; done
   die "could not start $* (no pid in $pidfile)"
 }
